@@ -1,0 +1,170 @@
+"""营商环境问题督办系统: the application factory and the command line.
+
+    flask --app app init-db | seed-demo | create-user | create-department | run
+"""
+import json
+import os
+import secrets
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from service.calendar import WEEKDAYS
+from service.db import make_engine, open_session
+from service.errors import DomainError
+from service.workflow import WorkflowOptions
+
+DEFAULTS = {
+    "SMS_BACKEND": "console",
+    "TIMEZONE": "Asia/Shanghai",
+    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "TRACK_RATE_LIMIT": "10 per minute",
+    "JSON_AS_ASCII": False,
+}
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "SMS_BACKEND", "TIMEZONE", "PUBLIC_BASE_URL",
+            "REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER")
+
+
+def _secret_key(instance: Path) -> str:
+    """A key kept in the instance folder, so sessions survive restarts without configuration."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.update(DEFAULTS)
+    app.config.update({k: os.environ[k] for k in ENV_KEYS if os.environ.get(k)})
+    app.config.update(config or {})
+    app.config.setdefault("DATABASE_URL", f"sqlite:///{instance / 'ys.db'}")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+    app.json.ensure_ascii = False
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+
+    engine = make_engine(app.config["DATABASE_URL"])
+    base = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    app.extensions["ys"] = {
+        "engine": engine,
+        "workflow": WorkflowOptions(calendar=WEEKDAYS, track_url=f"{base}/track"),
+        "sms_sender": _sms_sender(app.config),
+    }
+
+    from web import context, errors, health
+    from web.api import register as register_api
+    from web.limits import limiter
+
+    limiter.init_app(app)
+    errors.register(app)
+    register_api(app)
+    app.register_blueprint(health.blp)
+    app.teardown_appcontext(context.close_db)
+    _register_cli(app)
+    return app
+
+
+def _sms_sender(config):
+    backend = config["SMS_BACKEND"]
+    if backend == "console":
+        from notifications import ConsoleSender
+        return ConsoleSender()
+    raise RuntimeError(f"未知的短信通道 SMS_BACKEND={backend}（可用：console）")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _fail(exc: DomainError):
+    detail = f" {json.dumps(exc.fields, ensure_ascii=False)}" if exc.fields else ""
+    raise click.ClickException(f"{exc.message}{detail}")
+
+
+def _register_cli(app: Flask) -> None:
+    def session(write: bool = True):
+        return open_session(app.extensions["ys"]["engine"], write=write)
+
+    @app.cli.command("init-db")
+    def init_db():
+        """Create or migrate the database schema to the newest version."""
+        from service.schema import upgrade
+        upgrade(app.extensions["ys"]["engine"])
+        click.echo("数据库已是最新结构。")
+
+    @app.cli.command("seed-demo")
+    @click.option("--issues", "issue_count", default=240, show_default=True, help="how many issues")
+    @click.option("--if-empty", is_flag=True, help="do nothing when the database has data")
+    def seed_demo(issue_count: int, if_empty: bool):
+        """Load the demo county: departments, users of every role, meetings and issues."""
+        from service import demo
+        with session() as s:
+            if if_empty and demo.has_data(s):
+                click.echo("数据库中已有数据，未加载演示数据。")
+                return
+            summary = demo.seed(s, _now(), issue_count=issue_count)
+        click.echo(f"已加载演示数据：{summary}")
+
+    @app.cli.command("create-department")
+    @click.argument("code")
+    @click.argument("name")
+    @click.option("--phone", default=None, help="contact phone of the department")
+    def create_department(code: str, name: str, phone: str | None):
+        """Add a department."""
+        from service.directory import create_department as create
+        with session() as s:
+            try:
+                dept = create(s, None, code, name, phone)
+            except DomainError as exc:
+                _fail(exc)
+            click.echo(f"已创建部门 {dept.code} {dept.name}（id={dept.id}）")
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--role", required=True,
+                  type=click.Choice(["admin", "coordinator", "operator", "supervisor",
+                                     "department", "leader"]))
+    @click.option("--password", required=True, help="at least 8 characters")
+    @click.option("--department", "department_code", default=None, help="department CODE")
+    @click.option("--phone", default=None)
+    @click.option("--display-name", default=None)
+    def create_user(username, role, password, department_code, phone, display_name):
+        """Add a staff user."""
+        from service.directory import create_user as create
+        from service.directory import department_by_code
+        with session() as s:
+            dept_id = None
+            if department_code:
+                dept = department_by_code(s, department_code)
+                if dept is None:
+                    raise click.ClickException(f"部门编码 {department_code} 不存在")
+                dept_id = dept.id
+            try:
+                user = create(s, None, username=username, password=password, role=role,
+                              display_name=display_name, phone=phone, department_id=dept_id)
+            except DomainError as exc:
+                _fail(exc)
+            click.echo(f"已创建用户 {user.username}（{user.role}，id={user.id}）")
+
+    @app.cli.command("sms-dispatch")
+    def sms_dispatch():
+        """Send the SMS messages that are due, once."""
+        from service.outbox import dispatch_due
+        counts = dispatch_due(app.extensions["ys"]["engine"], app.extensions["ys"]["sms_sender"],
+                              _now())
+        click.echo(f"短信：已发送 {counts['sent']}，待重试 {counts['retry']}，失败 {counts['failed']}")
+
+
+if __name__ == "__main__":
+    port = int(os.environ.get("PORT", "5000"))
+    create_app().run(host=os.environ.get("HOST", "127.0.0.1"), port=port)
+    sys.exit(0)

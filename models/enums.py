@@ -1,0 +1,163 @@
+"""The vocabularies of the domain: roles, channels, states and the other closed sets."""
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    OPERATOR = "operator"
+    SUPERVISOR = "supervisor"
+    DEPARTMENT = "department"
+    LEADER = "leader"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "系统管理员",
+    Role.COORDINATOR: "县营商办",
+    Role.OPERATOR: "话务员",
+    Role.SUPERVISOR: "县委督查办",
+    Role.DEPARTMENT: "承办部门",
+    Role.LEADER: "县级领导",
+}
+
+
+class Channel(StrEnum):
+    BREAKFAST = "breakfast"
+    FORUM = "forum"
+    EVENING_TEA = "evening_tea"
+    HOTLINE = "hotline"
+    MAILBOX = "mailbox"
+    WINDOW = "window"
+    SUPERVISOR = "supervisor"
+    VISIT = "visit"
+    ONLINE = "online"
+
+
+CHANNEL_LABELS = {
+    Channel.BREAKFAST: "服务企业早餐会",
+    Channel.FORUM: "政企面对面恳谈会",
+    Channel.EVENING_TEA: "“听您说”晚茶会",
+    Channel.HOTLINE: "12345/营商环境热线",
+    Channel.MAILBOX: "县委书记营商环境投诉举报信箱",
+    Channel.WINDOW: "“办不成事”反映窗口",
+    Channel.SUPERVISOR: "营商环境义务监督员",
+    Channel.VISIT: "亲商助企日/包抓走访",
+    Channel.ONLINE: "网上反映",
+}
+
+
+class MeetingKind(StrEnum):
+    BREAKFAST = "breakfast"
+    FORUM = "forum"
+    EVENING_TEA = "evening_tea"
+    OTHER = "other"
+
+
+MEETING_KIND_LABELS = {
+    MeetingKind.BREAKFAST: "服务企业早餐会",
+    MeetingKind.FORUM: "政企面对面恳谈会",
+    MeetingKind.EVENING_TEA: "“听您说”晚茶会",
+    MeetingKind.OTHER: "其他会议",
+}
+
+
+class MeetingStatus(StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CLOSED = "closed"
+
+
+class IssueType(StrEnum):
+    CONSULT = "consult"
+    HELP = "help"
+    COMPLAINT = "complaint"
+    REPORT = "report"
+    SUGGESTION = "suggestion"
+
+
+ISSUE_TYPE_LABELS = {
+    IssueType.CONSULT: "咨询",
+    IssueType.HELP: "求助",
+    IssueType.COMPLAINT: "投诉",
+    IssueType.REPORT: "举报",
+    IssueType.SUGGESTION: "建议",
+}
+
+
+class ReporterKind(StrEnum):
+    ENTERPRISE = "enterprise"
+    PERSON = "person"
+    DEPUTY = "deputy"
+    SUPERVISOR = "supervisor"
+
+
+class Status(StrEnum):
+    COLLECTED = "collected"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    SUSPENDED = "suspended"
+    REPLIED = "replied"
+    CLOSED = "closed"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+
+STATUS_LABELS = {
+    Status.COLLECTED: "待交办",
+    Status.ASSIGNED: "已交办",
+    Status.IN_PROGRESS: "办理中",
+    Status.SUSPENDED: "挂账",
+    Status.REPLIED: "已答复",
+    Status.CLOSED: "已办结",
+    Status.PUBLISHED: "已公示",
+    Status.REJECTED: "不予受理",
+}
+
+# States whose clock runs: they are coloured and reminded.
+OPEN_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.REPLIED)
+# States in which the issue still needs someone's work (the clock may be stopped).
+UNFINISHED_STATUSES = (
+    Status.COLLECTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED, Status.REPLIED,
+)
+
+
+class Flag(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+class Satisfaction(StrEnum):
+    SATISFIED = "satisfied"
+    BASICALLY = "basically"
+    UNSATISFIED = "unsatisfied"
+
+
+class Disclosure(StrEnum):
+    PENDING = "pending"
+    PUBLIC = "public"
+    WITHHELD = "withheld"
+
+
+class RejectReason(StrEnum):
+    DUPLICATE = "duplicate"
+    MERGED = "merged"
+    OUT_OF_SCOPE = "out_of_scope"
+    OTHER = "other"
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class SmsStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+DEADLINE_KEYS = ("accept_due", "reply_due", "complete_due", "report_due", "visit_due")

@@ -1,0 +1,145 @@
+"""Issues, their co-handling departments, timeline, extension requests and code counter."""
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .types import UTCDateTime, utcnow
+
+
+_VERSION = Column("version", Integer, nullable=False)
+
+
+def _ts(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime, nullable=nullable, index=index))
+
+
+class Issue(SQLModel, table=True):
+    __tablename__ = "issue"
+    __table_args__ = (
+        UniqueConstraint("year", "seq", name="uq_issue_year_seq"),
+        Index("ix_issue_status_id", "status", "id"),
+        Index("ix_issue_lead_department_id", "lead_department_id", "id"),
+        Index("ix_issue_channel_id", "channel", "id"),
+        Index("ix_issue_next_due", "next_due"),
+        Index("ix_issue_reporter_phone", "reporter_phone"),
+        Index("ix_issue_lead_leader_id", "lead_leader_id", "id"),
+        Index("ix_issue_disclosure", "disclosure", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    year: int
+    seq: int
+    title: str = Field(max_length=200)
+    content: str
+    category: str | None = Field(default=None, max_length=64)
+    type: str = Field(default="help", max_length=16)
+    channel: str = Field(max_length=16)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    township: str | None = Field(default=None, max_length=64)
+
+    # The reporter's own data: never shown on a public page.
+    reporter_name: str | None = Field(default=None, max_length=64)
+    reporter_org: str | None = Field(default=None, max_length=200)
+    reporter_phone: str | None = Field(default=None, max_length=20)
+    reporter_kind: str = Field(default="enterprise", max_length=16)
+    reporter_consent_public: bool = Field(default=False)
+
+    status: str = Field(default="collected", max_length=16)
+    lead_department_id: int | None = Field(default=None, foreign_key="department.id")
+    lead_leader_id: int | None = Field(default=None, foreign_key="user_account.id")
+    responsible_person: str | None = Field(default=None, max_length=64)
+    responsible_phone: str | None = Field(default=None, max_length=20)
+    plan: str | None = None
+    result: str | None = None
+    answered_on_spot: bool = Field(default=False)
+
+    accept_due: date | None = None
+    reply_due: date | None = None
+    complete_due: date | None = None
+    report_due: date | None = None
+    visit_due: date | None = None
+    # The nearest deadline still to be met; NULL while the clock is stopped.
+    next_due: date | None = None
+
+    # Judged when the step happens, against the deadline in force then (extensions included).
+    accepted_on_time: bool | None = None
+    completed_on_time: bool | None = None
+
+    satisfaction: str | None = Field(default=None, max_length=16)
+    reopen_count: int = Field(default=0)
+    extension_count: int = Field(default=0)
+    disclosure: str = Field(default="pending", max_length=16)
+    public_title: str | None = Field(default=None, max_length=200)
+    public_summary: str | None = None
+    withhold_reason: str | None = None
+    reject_reason: str | None = Field(default=None, max_length=16)
+    merged_into_id: int | None = Field(default=None, foreign_key="issue.id")
+    review_on: date | None = None
+
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    assigned_at: datetime | None = _ts()
+    accepted_at: datetime | None = _ts()
+    replied_at: datetime | None = _ts()
+    closed_at: datetime | None = _ts()
+    published_at: datetime | None = _ts()
+    suspended_at: datetime | None = _ts()
+
+    # Optimistic locking: every UPDATE checks and bumps it; a stale write raises StaleDataError.
+    version: int = Field(default=1, sa_column=_VERSION)
+
+    __mapper_args__ = {"version_id_col": _VERSION}
+
+
+class IssueCoDepartment(SQLModel, table=True):
+    __tablename__ = "issue_co_department"
+
+    issue_id: int = Field(foreign_key="issue.id", primary_key=True)
+    department_id: int = Field(foreign_key="department.id", primary_key=True, index=True)
+
+
+class IssueEvent(SQLModel, table=True):
+    """One line of an issue's timeline. Rows are only ever appended."""
+
+    __tablename__ = "issue_event"
+    __table_args__ = (Index("ix_issue_event_issue", "issue_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(foreign_key="issue.id")
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    actor_id: int | None = Field(default=None, foreign_key="user_account.id")
+    action: str = Field(max_length=32)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str | None = Field(default=None, max_length=16)
+    note: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ExtensionRequest(SQLModel, table=True):
+    __tablename__ = "extension_request"
+    __table_args__ = (Index("ix_extension_request_issue", "issue_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(foreign_key="issue.id")
+    requested_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    requested_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    current_due: date | None = None
+    requested_due: date
+    reason: str
+    status: str = Field(default="pending", max_length=16)
+    decided_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    decided_at: datetime | None = _ts()
+    decision_note: str | None = None
+
+
+class CodeCounter(SQLModel, table=True):
+    """The last tracking-code number handed out per year."""
+
+    __tablename__ = "code_counter"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int = Field(default=0)

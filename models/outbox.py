@@ -1,0 +1,34 @@
+"""The SMS outbox: every message is a row before it is a text on someone's phone."""
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from .types import UTCDateTime, utcnow
+
+
+class SmsMessage(SQLModel, table=True):
+    __tablename__ = "sms_outbox"
+    __table_args__ = (
+        Index("ix_sms_outbox_status_next", "status", "next_attempt_at"),
+        Index("ix_sms_outbox_issue", "issue_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Unique per planned message, so a message can never be queued twice.
+    dedupe_key: str = Field(max_length=200, unique=True)
+    issue_id: int | None = Field(default=None, foreign_key="issue.id")
+    recipient_phone: str = Field(max_length=20)
+    recipient_kind: str = Field(max_length=16)
+    template: str = Field(max_length=32)
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    body: str
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    provider_id: str | None = Field(default=None, max_length=64)
+    last_error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

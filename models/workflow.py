@@ -1,0 +1,73 @@
+"""The transition table of the closed loop.
+
+Each row says which action may be taken from which states, by which roles, on which issues
+(scope), with which required body fields, and where it leads. `service.workflow.transition`
+is the only code that enforces it and the only code that writes `Issue.status`.
+"""
+from dataclasses import dataclass
+
+from .enums import Role, Status
+
+# Scope: which issues a role may act on, beyond seeing them.
+ANY = "any"                        # every issue the actor can see
+LEAD_DEPARTMENT = "lead_department"  # department users: only where their department leads
+ANY_DEPARTMENT = "any_department"    # department users: lead or co-handling department
+LEAD_LEADER = "lead_leader"          # leaders: only issues they lead
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    label: str
+    from_states: frozenset[str]
+    roles: frozenset[str]
+    required: tuple[str, ...]
+    to_states: tuple[str, ...]  # empty: the state does not change
+    scope: str = ANY
+
+
+def _s(*states: str) -> frozenset[str]:
+    return frozenset(states)
+
+
+C, A, P, S, R = Status.COLLECTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED, Status.REPLIED
+
+STEPS: dict[str, Step] = {s.action: s for s in (
+    Step("assign", "交办", _s(C), _s(Role.COORDINATOR),
+         ("lead_department_id", "lead_leader_id", "responsible_person", "responsible_phone"), (A,)),
+    Step("answer_on_spot", "现场答复", _s(C), _s(Role.OPERATOR, Role.COORDINATOR),
+         ("answer",), (R, Status.CLOSED)),
+    Step("reject", "不予受理", _s(C), _s(Role.COORDINATOR), ("reason",), (Status.REJECTED,)),
+    Step("accept", "签收", _s(A), _s(Role.DEPARTMENT), (), (P,), LEAD_DEPARTMENT),
+    Step("return", "退单", _s(A), _s(Role.DEPARTMENT), ("reason",), (C,), LEAD_DEPARTMENT),
+    Step("plan", "制定办理方案", _s(P), _s(Role.DEPARTMENT), ("plan",), (), LEAD_DEPARTMENT),
+    Step("progress", "报送进展", _s(P), _s(Role.DEPARTMENT, Role.COORDINATOR), ("note",), (),
+         ANY_DEPARTMENT),
+    Step("request_extension", "申请延期", _s(P), _s(Role.DEPARTMENT), ("complete_due", "reason"), (),
+         LEAD_DEPARTMENT),
+    Step("decide_extension", "审批延期", _s(P), _s(Role.COORDINATOR), ("approve",), ()),
+    Step("urge", "催办", _s(A, P), _s(Role.SUPERVISOR, Role.COORDINATOR), ("note",), ()),
+    Step("suspend", "挂账", _s(P), _s(Role.COORDINATOR), ("reason", "review_on"), (S,)),
+    Step("resume", "恢复办理", _s(S), _s(Role.COORDINATOR), (), (P,)),
+    Step("instruct", "领导批示", _s(C, A, P, S, R), _s(Role.LEADER), ("note",), (), LEAD_LEADER),
+    Step("reply", "办理答复", _s(P), _s(Role.DEPARTMENT), ("result",), (R,), LEAD_DEPARTMENT),
+    Step("visit", "回访", _s(R), _s(Role.COORDINATOR), ("satisfaction",), (Status.CLOSED, P, C)),
+    Step("publish", "公开公示", _s(Status.CLOSED), _s(Role.COORDINATOR), ("public_summary",),
+         (Status.PUBLISHED,)),
+    Step("withhold", "不予公开", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), ()),
+)}
+
+# Who may create issues (问题收集).
+CREATE_ROLES = frozenset({Role.OPERATOR, Role.COORDINATOR, Role.SUPERVISOR})
+# Who may edit an issue's descriptive fields, and in which states.
+EDIT_ROLES = frozenset({Role.OPERATOR, Role.COORDINATOR})
+EDIT_STATES = frozenset({C, A, P, S, R})
+# Who may create meetings and assign in batch.
+MEETING_ROLES = frozenset({Role.COORDINATOR})
+# Roles that see every issue; department users and leaders see only their own.
+SEE_ALL_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.OPERATOR, Role.SUPERVISOR})
+# Who reads the SMS outbox.
+OUTBOX_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.SUPERVISOR})
+
+# What the public may ever see: only published issues whose disclosure is public.
+PUBLIC_STATUSES = frozenset({Status.PUBLISHED})

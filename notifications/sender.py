@@ -1,0 +1,51 @@
+"""The SMS sender interface and the senders that need no provider."""
+import itertools
+import sys
+from dataclasses import dataclass, field
+from typing import Protocol, TextIO
+
+
+class SendError(Exception):
+    """A provider refused or failed; `retryable` says whether trying again may help."""
+
+    def __init__(self, message: str, retryable: bool = True):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class SmsSender(Protocol):
+    name: str
+
+    def send(self, to: str, template: str, params: dict, body: str) -> str:
+        """Send one message; return the provider's message id or raise SendError."""
+
+
+class ConsoleSender:
+    """Prints each message (phone masked) instead of sending it: the embedded default."""
+
+    name = "console"
+
+    def __init__(self, stream: TextIO | None = None):
+        self.stream = stream or sys.stdout
+        self._ids = itertools.count(1)
+
+    def send(self, to: str, template: str, params: dict, body: str) -> str:
+        shown = to[:3] + "****" + to[-4:] if len(to) >= 11 else "****"
+        msg_id = f"console-{next(self._ids)}"
+        print(f"[短信 {msg_id}] 发往 {shown}：{body}", file=self.stream, flush=True)
+        return msg_id
+
+
+@dataclass
+class RecordingSender:
+    """Keeps every message in memory; tests read `sent`. `fail_with` makes sends fail."""
+
+    name: str = "recording"
+    sent: list[dict] = field(default_factory=list)
+    fail_with: SendError | None = None
+
+    def send(self, to: str, template: str, params: dict, body: str) -> str:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.sent.append({"to": to, "template": template, "params": params, "body": body})
+        return f"rec-{len(self.sent)}"

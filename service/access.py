@@ -1,0 +1,23 @@
+"""Who sees which issues: one rule, used by every list, read and action."""
+from sqlalchemy import ColumnElement, exists, or_, select, true
+
+from models import Issue, IssueCoDepartment, Role, User
+from models.workflow import SEE_ALL_ROLES
+
+
+def co_handles(department_id: int | None) -> ColumnElement[bool]:
+    return exists(select(IssueCoDepartment.issue_id).where(
+        IssueCoDepartment.issue_id == Issue.id,
+        IssueCoDepartment.department_id == department_id,
+    ))
+
+
+def visible_to(user: User) -> ColumnElement[bool]:
+    """A WHERE clause selecting the issues `user` may see."""
+    if user.role in SEE_ALL_ROLES:
+        return true()
+    if user.role == Role.DEPARTMENT and user.department_id is not None:
+        return or_(Issue.lead_department_id == user.department_id, co_handles(user.department_id))
+    if user.role == Role.LEADER:
+        return Issue.lead_leader_id == user.id
+    return Issue.id.is_(None)  # nothing

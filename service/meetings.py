@@ -1,0 +1,83 @@
+"""会议交办: meetings, and assigning a meeting's issues all at once."""
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from models import Issue, Meeting, Role, User
+from models.workflow import MEETING_ROLES
+
+from .errors import DomainError, Forbidden, NotFound, require
+from .workflow import WorkflowOptions, transition
+
+
+def create_meeting(session: Session, actor: User, data: dict, now: datetime) -> Meeting:
+    if actor.role not in MEETING_ROLES:
+        raise Forbidden("只有县营商办可以安排会议")
+    host = data.get("host_leader_id")
+    if host is not None:
+        leader = session.get(User, host)
+        if leader is None or leader.role != Role.LEADER:
+            require({"host_leader_id": "主持领导须是一位县级领导"})
+    meeting = Meeting(kind=data["kind"], title=data["title"].strip(), held_at=data["held_at"],
+                      host_leader_id=host, attendees=data.get("attendees") or [],
+                      location=data.get("location"), status=data.get("status") or "planned",
+                      created_by_id=actor.id, created_at=now)
+    session.add(meeting)
+    session.commit()
+    return meeting
+
+
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("会议不存在", code="meeting_not_found")
+    return meeting
+
+
+def list_meetings(session: Session, kind: str | None = None, limit: int = 50,
+                  before_id: int | None = None) -> list[Meeting]:
+    stmt = select(Meeting)
+    if kind:
+        stmt = stmt.where(Meeting.kind == kind)
+    if before_id:
+        stmt = stmt.where(Meeting.id < before_id)
+    return list(session.execute(stmt.order_by(Meeting.id.desc()).limit(limit)).scalars())
+
+
+def issue_counts(session: Session, meeting_ids: list[int]) -> dict[int, int]:
+    if not meeting_ids:
+        return {}
+    return dict(session.execute(select(Issue.meeting_id, func.count()).where(
+        Issue.meeting_id.in_(meeting_ids)).group_by(Issue.meeting_id)).all())
+
+
+def assign_batch(session: Session, actor: User, meeting_id: int, assignments: list[dict],
+                 now: datetime, options: WorkflowOptions) -> list[Issue]:
+    """Assign many of the meeting's issues in one transaction: all of them, or none."""
+    if actor.role not in MEETING_ROLES:
+        raise Forbidden("只有县营商办可以会议交办")
+    get_meeting(session, meeting_id)
+    require({"assignments": "至少交办一件问题"} if not assignments else {})
+    seen: set[int] = set()
+    done = []
+    try:
+        for i, body in enumerate(assignments):
+            issue_id = body["issue_id"]
+            issue = session.get(Issue, issue_id)
+            if issue is None or issue.meeting_id != meeting_id:
+                require({f"assignments.{i}.issue_id": "该问题不属于本次会议"})
+            if issue_id in seen:
+                require({f"assignments.{i}.issue_id": "同一问题在本批中出现了两次"})
+            seen.add(issue_id)
+            done.append(transition(session, actor, issue_id, "assign", body, now, options,
+                                   commit=False))
+    except DomainError as exc:
+        session.rollback()
+        prefix = f"assignments.{i}."
+        if not any(k.startswith("assignments.") for k in exc.fields):
+            exc.fields = {prefix + k: v for k, v in exc.fields.items()} or {f"{prefix}issue_id": exc.message}
+        exc.message = f"第{i + 1}件未能交办（{exc.message}），本批均未保存"
+        raise
+    session.commit()
+    return done

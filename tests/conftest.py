@@ -1,0 +1,149 @@
+"""Fixtures: every test that uses `app` runs once on SQLite and once on PostgreSQL.
+
+YS_TEST_DB=sqlite|postgresql|both (default both) picks the backends; YS_TEST_PG_URL points at
+the PostgreSQL server (default postgresql://postgres@127.0.0.1:5432/postgres), on which a
+throw-away database is created for the run.
+"""
+import os
+import uuid
+from datetime import datetime, timezone
+
+import psycopg
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app import create_app
+from models import Department, User, metadata
+from notifications import RecordingSender
+from service.auth import hash_password, issue_token
+from service.db import make_engine
+from service.schema import upgrade
+
+from .helpers import ApiClient
+
+PG_ADMIN_URL = os.environ.get("YS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+BACKENDS = {"sqlite": ["sqlite"], "postgresql": ["postgresql"],
+            "both": ["sqlite", "postgresql"]}[os.environ.get("YS_TEST_DB", "both")]
+PASSWORD = "Demo-pass-2026"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+        return
+    name = f"ys_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                     (name,))
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _empty(engine) -> None:
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True,
+                      "SECRET_KEY": "test-secret", "PUBLIC_BASE_URL": "https://ys.example.gov.cn",
+                      "TRACK_RATE_LIMIT": "1000 per minute"})
+    # No test may reach a real SMS provider: the app's sender records instead.
+    app.extensions["ys"]["sms_sender"] = RecordingSender()
+    engine = app.extensions["ys"]["engine"]
+    _empty(engine)
+    yield app
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(app):
+    return app.extensions["ys"]["engine"]
+
+
+@pytest.fixture
+def db(engine):
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def password_hash():
+    return hash_password(PASSWORD)
+
+
+class County:
+    """A small county: three departments and a user of every role."""
+
+    def __init__(self, session: Session, password_hash: str):
+        now = datetime.now(timezone.utc)
+        self.depts = {}
+        for code, name, phone in (("fgj", "县发改局", "09151234001"), ("zrj", "县自然资源局", "09151234002"),
+                                  ("scj", "县市场监管局", "09151234003")):
+            d = Department(code=code, name=name, contact_phone=phone)
+            session.add(d)
+            self.depts[code] = d
+        session.flush()
+        self.users = {}
+        for username, role, dept, phone in (
+            ("admin", "admin", None, "13900000001"),
+            ("coordinator", "coordinator", None, "13900000002"),
+            ("operator", "operator", None, "13900000003"),
+            ("supervisor", "supervisor", None, "13900000004"),
+            ("leader", "leader", None, "13900000005"),
+            ("leader2", "leader", None, "13900000006"),
+            ("fgj", "department", "fgj", "13900000007"),
+            ("zrj", "department", "zrj", "13900000008"),
+            ("scj", "department", "scj", "13900000009"),
+        ):
+            u = User(username=username, display_name=username, role=role, phone=phone,
+                     department_id=self.depts[dept].id if dept else None,
+                     password_hash=password_hash)
+            session.add(u)
+            self.users[username] = u
+        session.commit()
+        self.tokens = {name: issue_token(session, u, now)[0] for name, u in self.users.items()}
+
+    def dept_id(self, code: str) -> int:
+        return self.depts[code].id
+
+    def user_id(self, username: str) -> int:
+        return self.users[username].id
+
+
+@pytest.fixture
+def county(db, password_hash):
+    return County(db, password_hash)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def api(client, county):
+    return ApiClient(client, county)
+
+
+@pytest.fixture
+def sms(app):
+    return app.extensions["ys"]["sms_sender"]

@@ -1,0 +1,1 @@
+"""HTTP: blueprints per audience and the marshmallow schemas."""

@@ -1,0 +1,42 @@
+from flask_smorest import Blueprint
+
+from models import Role
+from service import directory
+
+from ..context import current_user, db, require_roles
+from ..schemas.directory import DepartmentList, DepartmentSchema, UserList, UserSchema
+
+blp = Blueprint("directory", __name__, url_prefix="/api/v1", description="部门与用户")
+
+
+@blp.get("/departments")
+@blp.response(200, DepartmentList)
+def departments():
+    """部门列表（工作人员可读）"""
+    current_user()
+    return {"items": directory.list_departments(db())}
+
+
+@blp.post("/departments")
+@blp.arguments(DepartmentSchema)
+@blp.response(201, DepartmentSchema)
+def create_department(body):
+    """新增部门（系统管理员）"""
+    return directory.create_department(db(), current_user(), body["code"], body["name"],
+                                       body.get("contact_phone"))
+
+
+@blp.get("/users")
+@blp.response(200, UserList)
+def users():
+    """用户列表（系统管理员）"""
+    require_roles(Role.ADMIN)
+    return {"items": directory.list_users(db())}
+
+
+@blp.post("/users")
+@blp.arguments(UserSchema)
+@blp.response(201, UserSchema)
+def create_user(body):
+    """新增用户（系统管理员）"""
+    return directory.create_user(db(), current_user(), **body)

@@ -1,0 +1,87 @@
+from flask_smorest import Blueprint
+
+from models import User
+from models.workflow import STEPS
+from service import intake, issues, workflow
+
+from ..context import current_user, db, now, today, workflow_options, calendar
+from ..schemas.actions import ACTION_SCHEMAS
+from ..schemas.issues import (
+    EventList, IssueCreate, IssueListArgs, IssueOut, IssuePage, IssuePatch,
+)
+from .present import issue_dict, issue_dicts
+
+blp = Blueprint("issues", __name__, url_prefix="/api/v1/issues",
+                description="问题：登记、查询、修改与办理流程")
+
+
+@blp.get("")
+@blp.arguments(IssueListArgs, location="query")
+@blp.response(200, IssuePage)
+def list_issues(args):
+    """问题列表（承办部门只看到本单位主办或协办的问题）"""
+    user = current_user()
+    limit, cursor = args.pop("limit"), args.pop("cursor")
+    filters = issues.IssueFilters(**args)
+    rows, next_cursor = issues.list_issues(db(), user, filters, today=today(), calendar=calendar(),
+                                           limit=limit, cursor=cursor)
+    return {"items": issue_dicts(db(), rows), "next_cursor": next_cursor}
+
+
+@blp.post("")
+@blp.arguments(IssueCreate)
+@blp.response(201, IssueOut)
+def create_issue(body):
+    """登记问题（问题收集）"""
+    user = current_user()
+    issue = intake.create_issue(db(), user, body, now())
+    return issue_dict(db(), issue, user)
+
+
+@blp.get("/<int:issue_id>")
+@blp.response(200, IssueOut)
+def get_issue(issue_id: int):
+    """一件问题的全部信息，以及当前用户现在可做的操作"""
+    user = current_user()
+    return issue_dict(db(), issues.get_visible(db(), user, issue_id), user)
+
+
+@blp.patch("/<int:issue_id>")
+@blp.arguments(IssuePatch)
+@blp.response(200, IssueOut)
+def patch_issue(body, issue_id: int):
+    """修改问题的描述性内容，须带上当前 version"""
+    user = current_user()
+    return issue_dict(db(), intake.edit_issue(db(), user, issue_id, body, now()), user)
+
+
+@blp.get("/<int:issue_id>/events")
+@blp.response(200, EventList)
+def issue_events(issue_id: int):
+    """问题的办理时间线（只增不改）"""
+    user = current_user()
+    rows = issues.events(db(), user, issue_id)
+    names = issues.user_names(db(), {e.actor_id for e in rows if e.actor_id})
+    labels = {k: s.label for k, s in STEPS.items()} | {"create": "登记", "edit": "修改"}
+    return {"items": [{**e.model_dump(), "actor_name": names.get(e.actor_id),
+                       "label": labels.get(e.action, e.action)} for e in rows]}
+
+
+def _action_view(action: str, schema):
+    @blp.arguments(schema)
+    @blp.response(200, IssueOut)
+    def view(body, issue_id: int):
+        user: User = current_user()
+        issue = workflow.transition(db(), user, issue_id, action, body, now(), workflow_options())
+        return issue_dict(db(), issue, user)
+
+    step = STEPS[action]
+    view.__name__ = f"action_{action}"
+    view.__doc__ = f"{step.label}（{action}）\n\n可由 {', '.join(sorted(step.roles))} 在 " \
+                   f"{', '.join(sorted(step.from_states))} 状态下执行；必填：" \
+                   f"{', '.join(step.required) or '无'}。"
+    blp.route(f"/<int:issue_id>/actions/{action}", methods=["POST"])(view)
+
+
+for _action, _schema in ACTION_SCHEMAS.items():
+    _action_view(_action, _schema)

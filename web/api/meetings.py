@@ -1,0 +1,57 @@
+from flask_smorest import Blueprint
+
+from service import meetings
+from service.issues import decode_cursor, encode_cursor
+
+from ..context import current_user, db, now, workflow_options
+from ..schemas.meetings import (
+    AssignmentsIn, AssignmentsOut, MeetingListArgs, MeetingPage, MeetingSchema,
+)
+from .present import issue_dicts
+
+blp = Blueprint("meetings", __name__, url_prefix="/api/v1/meetings", description="会议与会议交办")
+
+
+def _with_counts(rows):
+    counts = meetings.issue_counts(db(), [m.id for m in rows])
+    return [{**m.model_dump(), "issue_count": counts.get(m.id, 0)} for m in rows]
+
+
+@blp.get("")
+@blp.arguments(MeetingListArgs, location="query")
+@blp.response(200, MeetingPage)
+def list_meetings(args):
+    """会议列表，最新的在前"""
+    current_user()
+    before = decode_cursor(args["cursor"]) if args["cursor"] else None
+    rows = meetings.list_meetings(db(), args["kind"], args["limit"] + 1, before)
+    more = len(rows) > args["limit"]
+    rows = rows[: args["limit"]]
+    return {"items": _with_counts(rows), "next_cursor": encode_cursor(rows[-1].id) if more else None}
+
+
+@blp.post("")
+@blp.arguments(MeetingSchema)
+@blp.response(201, MeetingSchema)
+def create_meeting(body):
+    """安排会议（县营商办）"""
+    return _with_counts([meetings.create_meeting(db(), current_user(), body, now())])[0]
+
+
+@blp.get("/<int:meeting_id>")
+@blp.response(200, MeetingSchema)
+def get_meeting(meeting_id: int):
+    """一次会议"""
+    current_user()
+    return _with_counts([meetings.get_meeting(db(), meeting_id)])[0]
+
+
+@blp.post("/<int:meeting_id>/assignments")
+@blp.arguments(AssignmentsIn)
+@blp.response(200, AssignmentsOut)
+def assign(body, meeting_id: int):
+    """会议交办：一次交办本次会议的多件问题，全部成功或全部不保存"""
+    user = current_user()
+    done = meetings.assign_batch(db(), user, meeting_id, body["assignments"], now(),
+                                 workflow_options())
+    return {"items": issue_dicts(db(), done, user)}

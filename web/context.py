@@ -1,0 +1,65 @@
+"""Per-request plumbing: the database session, the clock, the caller."""
+from datetime import datetime, timezone
+
+from flask import current_app, g, request
+from sqlmodel import Session
+
+from models import User
+from service.auth import user_for_token
+from service.calendar import WorkCalendar, local_date
+from service.db import open_session
+from service.errors import Forbidden, NotAuthenticated
+from service.workflow import WorkflowOptions
+
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def state() -> dict:
+    return current_app.extensions["ys"]
+
+
+def db() -> Session:
+    """The request's session: one per request, closed at teardown."""
+    if "db" not in g:
+        g.db = open_session(state()["engine"], write=request.method not in READ_METHODS)
+    return g.db
+
+
+def close_db(_exc=None) -> None:
+    session = g.pop("db", None)
+    if session is not None:
+        session.close()
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def calendar() -> WorkCalendar:
+    return state()["workflow"].calendar
+
+
+def workflow_options() -> WorkflowOptions:
+    return state()["workflow"]
+
+
+def today():
+    return local_date(now())
+
+
+def current_user() -> User:
+    """The caller named by the bearer token; 401 without a valid one."""
+    if "user" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticated("请先登录（Authorization: Bearer <token>）")
+        g.user = user_for_token(db(), token.strip(), now())
+    return g.user
+
+
+def require_roles(*roles: str) -> User:
+    user = current_user()
+    if user.role not in roles:
+        raise Forbidden("您的角色无权进行此操作")
+    return user

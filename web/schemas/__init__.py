@@ -1,0 +1,1 @@
+"""marshmallow schemas of the JSON API: what comes in is checked here, at the edge."""

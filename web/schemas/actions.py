@@ -1,0 +1,86 @@
+"""One body schema per workflow action. Which fields are required is the workflow table's
+business (service.workflow enforces it); these schemas check types and sizes."""
+from marshmallow import Schema, fields
+
+from models import RejectReason, Satisfaction
+
+from .common import Choice, Phone, Text
+from .issues import Deadlines
+
+
+class ActionBody(Schema):
+    version = fields.Integer(load_default=None, allow_none=True)
+    note = Text(2000, load_default=None, allow_none=True)
+
+
+class AssignBody(ActionBody):
+    lead_department_id = fields.Integer(load_default=None)
+    co_department_ids = fields.List(fields.Integer(), load_default=list)
+    lead_leader_id = fields.Integer(load_default=None)
+    responsible_person = Text(64, load_default=None)
+    responsible_phone = Phone(load_default=None)
+    deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
+
+
+class MeetingAssignment(AssignBody):
+    issue_id = fields.Integer(required=True)
+
+
+class AnswerOnSpotBody(ActionBody):
+    answer = Text(5000, load_default=None)
+    satisfaction = Choice(list(Satisfaction), load_default=None, allow_none=True)
+
+
+class RejectBody(ActionBody):
+    reason = Choice(list(RejectReason), load_default=None)
+    merged_into = fields.Integer(load_default=None, allow_none=True)
+
+
+class ReasonBody(ActionBody):
+    reason = Text(2000, load_default=None)
+
+
+class PlanBody(ActionBody):
+    plan = Text(5000, load_default=None)
+
+
+class ExtensionRequestBody(ActionBody):
+    complete_due = fields.Date(load_default=None)
+    reason = Text(2000, load_default=None)
+
+
+class ExtensionDecisionBody(ActionBody):
+    approve = fields.Boolean(load_default=None)
+    complete_due = fields.Date(load_default=None, allow_none=True)
+
+
+class SuspendBody(ActionBody):
+    reason = Text(2000, load_default=None)
+    review_on = fields.Date(load_default=None)
+
+
+class ResumeBody(ActionBody):
+    deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
+
+
+class ReplyBody(ActionBody):
+    result = Text(5000, load_default=None)
+
+
+class VisitBody(ActionBody):
+    satisfaction = Choice(list(Satisfaction), load_default=None)
+    deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
+
+
+class PublishBody(ActionBody):
+    public_summary = Text(5000, load_default=None)
+    public_title = Text(200, load_default=None, allow_none=True)
+
+
+ACTION_SCHEMAS: dict[str, type[Schema]] = {
+    "assign": AssignBody, "answer_on_spot": AnswerOnSpotBody, "reject": RejectBody,
+    "accept": ActionBody, "return": ReasonBody, "plan": PlanBody, "progress": ActionBody,
+    "request_extension": ExtensionRequestBody, "decide_extension": ExtensionDecisionBody,
+    "urge": ActionBody, "suspend": SuspendBody, "resume": ResumeBody, "instruct": ActionBody,
+    "reply": ReplyBody, "visit": VisitBody, "publish": PublishBody, "withhold": ReasonBody,
+}

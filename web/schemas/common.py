@@ -1,0 +1,39 @@
+"""Field types and checks shared by the API schemas."""
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def check_phone(value: str) -> None:
+    if not PHONE_RE.match(value or ""):
+        raise ValidationError("请填写 11 位手机号或带区号的固定电话")
+
+
+def Phone(**kw) -> fields.String:  # noqa: N802 - a field factory reads like a field class
+    return fields.String(validate=check_phone, **kw)
+
+
+def Text(max_len: int, required: bool = False, **kw) -> fields.String:  # noqa: N802
+    return fields.String(required=required,
+                         validate=validate.Length(min=1 if required else 0, max=max_len), **kw)
+
+
+def Choice(values, **kw) -> fields.String:  # noqa: N802
+    return fields.String(validate=validate.OneOf([str(v) for v in values]), **kw)
+
+
+class ErrorBody(Schema):
+    code = fields.String()
+    message = fields.String()
+    fields_ = fields.Dict(data_key="fields")
+
+
+class ErrorEnvelope(Schema):
+    error = fields.Nested(ErrorBody)
+
+
+class PageArgs(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=100))

@@ -1,0 +1,130 @@
+from marshmallow import Schema, fields, validate
+from webargs.fields import DelimitedList
+
+from models import Channel, Flag, IssueType, ReporterKind, Satisfaction, Status
+
+from .common import Choice, PageArgs, Phone, Text
+
+
+class ReporterSchema(Schema):
+    name = Text(64, load_default=None, allow_none=True)
+    org = Text(200, load_default=None, allow_none=True)
+    phone = Phone(load_default=None, allow_none=True)
+    kind = Choice(list(ReporterKind), load_default="enterprise")
+    consent_public = fields.Boolean(load_default=False)
+
+
+class ReporterPatch(ReporterSchema):
+    class Meta:
+        partial = True
+
+
+class IssueCreate(Schema):
+    title = Text(200, required=True)
+    content = Text(5000, required=True)
+    category = Text(64, load_default=None, allow_none=True)
+    channel = Choice(list(Channel), load_default=None)
+    type = Choice(list(IssueType), load_default="help")
+    meeting_id = fields.Integer(load_default=None, allow_none=True)
+    township = Text(64, load_default=None, allow_none=True)
+    reporter = fields.Nested(ReporterSchema, load_default=dict)
+
+
+class IssuePatch(Schema):
+    version = fields.Integer(required=True)
+    title = Text(200)
+    content = Text(5000)
+    category = Text(64, allow_none=True)
+    type = Choice(list(IssueType))
+    meeting_id = fields.Integer(allow_none=True)
+    township = Text(64, allow_none=True)
+    reporter = fields.Nested(ReporterPatch)
+
+
+class Deadlines(Schema):
+    accept_due = fields.Date(allow_none=True)
+    reply_due = fields.Date(allow_none=True)
+    complete_due = fields.Date(allow_none=True)
+    report_due = fields.Date(allow_none=True)
+    visit_due = fields.Date(allow_none=True)
+
+
+class IssueOut(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    title = fields.String()
+    content = fields.String()
+    category = fields.String(allow_none=True)
+    channel = fields.String()
+    meeting_id = fields.Integer(allow_none=True)
+    reporter = fields.Nested(ReporterSchema)
+    township = fields.String(allow_none=True)
+    status = fields.String()
+    lead_department_id = fields.Integer(allow_none=True)
+    co_department_ids = fields.List(fields.Integer())
+    lead_leader_id = fields.Integer(allow_none=True)
+    type = fields.String()
+    responsible_person = fields.String(allow_none=True)
+    responsible_phone = fields.String(allow_none=True)
+    plan = fields.String(allow_none=True)
+    deadlines = fields.Nested(Deadlines)
+    next_due = fields.Date(allow_none=True)
+    flag = fields.String(allow_none=True)
+    satisfaction = fields.String(allow_none=True)
+    reopen_count = fields.Integer()
+    extension_count = fields.Integer()
+    disclosure = fields.String()
+    public_title = fields.String(allow_none=True)
+    public_summary = fields.String(allow_none=True)
+    withhold_reason = fields.String(allow_none=True)
+    result = fields.String(allow_none=True)
+    answered_on_spot = fields.Boolean()
+    accepted_on_time = fields.Boolean(allow_none=True)
+    completed_on_time = fields.Boolean(allow_none=True)
+    reject_reason = fields.String(allow_none=True)
+    merged_into_id = fields.Integer(allow_none=True)
+    review_on = fields.Date(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    assigned_at = fields.AwareDateTime(allow_none=True)
+    accepted_at = fields.AwareDateTime(allow_none=True)
+    replied_at = fields.AwareDateTime(allow_none=True)
+    closed_at = fields.AwareDateTime(allow_none=True)
+    published_at = fields.AwareDateTime(allow_none=True)
+    version = fields.Integer()
+    allowed_actions = fields.List(fields.String())
+
+
+class IssuePage(Schema):
+    items = fields.List(fields.Nested(IssueOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+class IssueListArgs(PageArgs):
+    status = DelimitedList(Choice(list(Status)), load_default=list)
+    channel = Choice(list(Channel), load_default=None)
+    department_id = fields.Integer(load_default=None)
+    flag = Choice(list(Flag), load_default=None)
+    meeting_id = fields.Integer(load_default=None)
+    q = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+    overdue = fields.Boolean(load_default=None)
+
+
+class EventOut(Schema):
+    id = fields.Integer()
+    at = fields.AwareDateTime()
+    actor_id = fields.Integer(allow_none=True)
+    actor_name = fields.String(allow_none=True)
+    action = fields.String()
+    label = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    data = fields.Dict()
+
+
+class EventList(Schema):
+    items = fields.List(fields.Nested(EventOut))
+
+
+SATISFACTION = list(Satisfaction)

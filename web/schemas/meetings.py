@@ -1,0 +1,37 @@
+from marshmallow import Schema, fields, validate
+
+from models import MeetingKind, MeetingStatus
+
+from .actions import MeetingAssignment
+from .common import Choice, PageArgs, Text
+from .issues import IssueOut
+
+
+class MeetingSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    kind = Choice(list(MeetingKind), required=True)
+    title = Text(200, required=True)
+    held_at = fields.AwareDateTime(required=True)
+    host_leader_id = fields.Integer(load_default=None, allow_none=True)
+    attendees = fields.List(Text(64), load_default=list, validate=validate.Length(max=200))
+    location = Text(200, load_default=None, allow_none=True)
+    status = Choice(list(MeetingStatus), load_default="planned")
+    issue_count = fields.Integer(dump_only=True)
+
+
+class MeetingPage(Schema):
+    items = fields.List(fields.Nested(MeetingSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class MeetingListArgs(PageArgs):
+    kind = Choice(list(MeetingKind), load_default=None)
+
+
+class AssignmentsIn(Schema):
+    assignments = fields.List(fields.Nested(MeetingAssignment), required=True,
+                              validate=validate.Length(min=1, max=500))
+
+
+class AssignmentsOut(Schema):
+    items = fields.List(fields.Nested(IssueOut))

@@ -1,0 +1,105 @@
+from marshmallow import Schema, fields, validate
+
+from models import Channel, IssueType
+
+from .common import Choice, PageArgs
+
+
+class PublicReporter(Schema):
+    name = fields.String(allow_none=True)
+    kind = fields.String()
+    org = fields.String(allow_none=True)
+
+
+class PublicIssue(Schema):
+    code = fields.String()
+    title = fields.String()
+    summary = fields.String(allow_none=True)
+    result = fields.String(allow_none=True)
+    channel = fields.String()
+    channel_label = fields.String()
+    type = fields.String()
+    type_label = fields.String()
+    category = fields.String(allow_none=True)
+    township = fields.String(allow_none=True)
+    status = fields.String()
+    status_label = fields.String()
+    department = fields.String(allow_none=True)
+    co_departments = fields.List(fields.String())
+    reporter = fields.Nested(PublicReporter)
+    created_at = fields.String()
+    assigned_at = fields.String(allow_none=True)
+    replied_at = fields.String(allow_none=True)
+    closed_at = fields.String(allow_none=True)
+    published_at = fields.String(allow_none=True)
+    complete_due = fields.String(allow_none=True)
+    on_time = fields.Boolean(allow_none=True)
+    extension_count = fields.Integer()
+    satisfaction = fields.String(allow_none=True)
+
+
+class PublicPage(Schema):
+    items = fields.List(fields.Nested(PublicIssue))
+    next_cursor = fields.String(allow_none=True)
+
+
+class PublicListArgs(PageArgs):
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
+    channel = Choice(list(Channel), load_default=None)
+    department_id = fields.Integer(load_default=None)
+    type = Choice(list(IssueType), load_default=None)
+
+
+class PublicStatsArgs(Schema):
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
+
+
+class TrackIn(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=4, max=20))
+    phone_last4 = fields.String(required=True, validate=validate.Regexp(r"^\d{4}$", error="请填写手机号后4位数字"))
+
+
+class TrackEvent(Schema):
+    at = fields.String()
+    action = fields.String()
+    label = fields.String()
+
+
+class TrackOut(Schema):
+    code = fields.String()
+    title = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    department = fields.String(allow_none=True)
+    created_at = fields.String()
+    complete_due = fields.String(allow_none=True)
+    replied_at = fields.String(allow_none=True)
+    result = fields.String(allow_none=True)
+    satisfaction = fields.String(allow_none=True)
+    timeline = fields.List(fields.Nested(TrackEvent))
+
+
+class NotificationOut(Schema):
+    id = fields.Integer()
+    issue_id = fields.Integer(allow_none=True)
+    recipient = fields.String()
+    recipient_kind = fields.String()
+    template = fields.String()
+    body = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    provider_id = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    sent_at = fields.AwareDateTime(allow_none=True)
+    next_attempt_at = fields.AwareDateTime()
+
+
+class NotificationPage(Schema):
+    items = fields.List(fields.Nested(NotificationOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+class NotificationArgs(PageArgs):
+    issue_id = fields.Integer(load_default=None)
+    status = Choice(["pending", "sending", "sent", "delivered", "failed"], load_default=None)
