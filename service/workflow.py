@@ -92,7 +92,8 @@ def transition(session: Session, actor: User, issue_id: int, action: str, body: 
     from_status = issue.status
     ctx = StepContext(session, issue, actor, body, now, local_date(now), options,
                       note=body.get("note"))
-    to_status = _HANDLERS[action](ctx)
+    with session.no_autoflush:  # one UPDATE per step, so `version` grows by exactly one
+        to_status = _HANDLERS[action](ctx)
     if to_status is not None:
         issue.status = to_status
     issue.updated_at = now
