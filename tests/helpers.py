@@ -1,5 +1,7 @@
 """Helpers to call the API as a given user and to walk an issue to a given state."""
-from datetime import date, timedelta
+from datetime import datetime, timedelta, timezone
+
+from service.calendar import local_date
 
 REPORTER = {"name": "王建国", "org": "秦岭绿源农业科技有限公司", "phone": "13812345678",
             "kind": "enterprise", "consent_public": False}
@@ -52,7 +54,8 @@ class ApiClient:
 
 
 def future(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    """A date `days` after today in the county's time zone."""
+    return (local_date(datetime.now(timezone.utc)) + timedelta(days=days)).isoformat()
 
 
 # Steps that walk a fresh issue to each state: (action, who, body).

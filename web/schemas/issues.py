@@ -6,17 +6,22 @@ from models import Channel, Flag, IssueType, ReporterKind, Satisfaction, Status
 from .common import Choice, PageArgs, Phone, Text
 
 
-class ReporterSchema(Schema):
-    name = Text(64, load_default=None, allow_none=True)
-    org = Text(200, load_default=None, allow_none=True)
-    phone = Phone(load_default=None, allow_none=True)
-    kind = Choice(list(ReporterKind), load_default="enterprise")
-    consent_public = fields.Boolean(load_default=False)
+def _reporter_schema(name: str, defaults: bool) -> type[Schema]:
+    """The reporter's fields; with `defaults` for creation, without for a partial edit, where
+    a field left out must stay as it is."""
+    def d(value):
+        return {"load_default": value} if defaults else {}
+    return Schema.from_dict({
+        "name": Text(64, allow_none=True, **d(None)),
+        "org": Text(200, allow_none=True, **d(None)),
+        "phone": Phone(allow_none=True, **d(None)),
+        "kind": Choice(list(ReporterKind), **d("enterprise")),
+        "consent_public": fields.Boolean(**d(False)),
+    }, name=name)
 
 
-class ReporterPatch(ReporterSchema):
-    class Meta:
-        partial = True
+ReporterSchema = _reporter_schema("Reporter", defaults=True)
+ReporterPatch = _reporter_schema("ReporterPatch", defaults=False)
 
 
 class IssueCreate(Schema):
