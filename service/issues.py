@@ -46,9 +46,10 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, value = raw.split(":", 1)
-        if kind != "i":
+        last_id = int(value)
+        if kind != "i" or not 0 < last_id <= 2**31:
             raise ValueError
-        return int(value)
+        return last_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise Invalid("分页游标无效，请从第一页重新查询", {"cursor": "无效的游标"}) from None
 

@@ -5,7 +5,7 @@ COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 轩辕 独孤 南宫 西门 呼延".split()
 )
 MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{2})\d{15}(\d{2}[0-9Xx])(?![0-9A-Za-z])")
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{2})\d{13}(\d{2}[0-9Xx])(?![0-9A-Za-z])")
 LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[-\s]?(\d{3,4})(\d{4})(?!\d)")
 
 
@@ -37,7 +37,7 @@ def scrub_text(text: str | None, *, names: tuple[str | None, ...] = (),
     organisations wherever they appear: a safety net under the office's own editing."""
     if not text:
         return text
-    text = ID_NUMBER.sub(lambda m: m.group(1) + "*" * 13 + m.group(2)[-3:], text)
+    text = ID_NUMBER.sub(lambda m: m.group(1) + "*" * 13 + m.group(2), text)
     text = MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     text = LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(3)}", text)
     for org in orgs:

@@ -154,14 +154,14 @@ def track(session: Session, code: str, phone_last4: str) -> dict:
     labels = {k: s.label for k, s in STEPS.items()} | {"create": "登记受理"}
     return {
         "code": issue.code,
-        "title": issue.title,
+        "title": _scrub(issue, issue.title),
         "status": issue.status,
         "status_label": STATUS_LABELS[Status(issue.status)],
         "department": names.get(issue.lead_department_id),
         "created_at": _local(issue.created_at),
         "complete_due": issue.complete_due.isoformat() if issue.complete_due else None,
         "replied_at": _local(issue.replied_at),
-        "result": issue.result,
+        "result": _scrub(issue, issue.result),
         "satisfaction": issue.satisfaction,
         "timeline": [{"at": _local(at), "action": a, "label": labels.get(a, a)} for at, a in events],
     }

@@ -332,6 +332,7 @@ def _visit(ctx: StepContext) -> str:
         issue.closed_at = ctx.now
         return Status.CLOSED
     issue.reopen_count += 1
+    issue.completed_on_time = None  # 重办: judged again at the next reply
     if issue.lead_department_id is None:
         return Status.COLLECTED  # answered on the spot: the office now assigns it
     keys = ("reply_due", "complete_due", "report_due", "visit_due")

@@ -38,7 +38,7 @@ def create_issue(body):
     return issue_dict(db(), issue, user)
 
 
-@blp.get("/<int:issue_id>")
+@blp.get("/<id:issue_id>")
 @blp.response(200, IssueOut)
 def get_issue(issue_id: int):
     """一件问题的全部信息，以及当前用户现在可做的操作"""
@@ -46,7 +46,7 @@ def get_issue(issue_id: int):
     return issue_dict(db(), issues.get_visible(db(), user, issue_id), user)
 
 
-@blp.patch("/<int:issue_id>")
+@blp.patch("/<id:issue_id>")
 @blp.arguments(IssuePatch)
 @blp.response(200, IssueOut)
 def patch_issue(body, issue_id: int):
@@ -55,7 +55,7 @@ def patch_issue(body, issue_id: int):
     return issue_dict(db(), intake.edit_issue(db(), user, issue_id, body, now()), user)
 
 
-@blp.get("/<int:issue_id>/events")
+@blp.get("/<id:issue_id>/events")
 @blp.response(200, EventList)
 def issue_events(issue_id: int):
     """问题的办理时间线（只增不改）"""
@@ -80,7 +80,7 @@ def _action_view(action: str, schema):
     view.__doc__ = f"{step.label}（{action}）\n\n可由 {', '.join(sorted(step.roles))} 在 " \
                    f"{', '.join(sorted(step.from_states))} 状态下执行；必填：" \
                    f"{', '.join(step.required) or '无'}。"
-    blp.route(f"/<int:issue_id>/actions/{action}", methods=["POST"])(view)
+    blp.route(f"/<id:issue_id>/actions/{action}", methods=["POST"])(view)
 
 
 for _action, _schema in ACTION_SCHEMAS.items():

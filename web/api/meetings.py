@@ -38,7 +38,7 @@ def create_meeting(body):
     return _with_counts([meetings.create_meeting(db(), current_user(), body, now())])[0]
 
 
-@blp.get("/<int:meeting_id>")
+@blp.get("/<id:meeting_id>")
 @blp.response(200, MeetingSchema)
 def get_meeting(meeting_id: int):
     """一次会议"""
@@ -46,7 +46,7 @@ def get_meeting(meeting_id: int):
     return _with_counts([meetings.get_meeting(db(), meeting_id)])[0]
 
 
-@blp.post("/<int:meeting_id>/assignments")
+@blp.post("/<id:meeting_id>/assignments")
 @blp.arguments(AssignmentsIn)
 @blp.response(200, AssignmentsOut)
 def assign(body, meeting_id: int):

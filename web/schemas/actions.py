@@ -1,29 +1,29 @@
 """One body schema per workflow action. Which fields are required is the workflow table's
 business (service.workflow enforces it); these schemas check types and sizes."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from models import RejectReason, Satisfaction
 
-from .common import Choice, Phone, Text
+from .common import Choice, Id, Phone, Text
 from .issues import Deadlines
 
 
 class ActionBody(Schema):
-    version = fields.Integer(load_default=None, allow_none=True)
+    version = Id(load_default=None, allow_none=True)
     note = Text(2000, load_default=None, allow_none=True)
 
 
 class AssignBody(ActionBody):
-    lead_department_id = fields.Integer(load_default=None)
-    co_department_ids = fields.List(fields.Integer(), load_default=list)
-    lead_leader_id = fields.Integer(load_default=None)
+    lead_department_id = Id(load_default=None)
+    co_department_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=30))
+    lead_leader_id = Id(load_default=None)
     responsible_person = Text(64, load_default=None)
     responsible_phone = Phone(load_default=None)
     deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
 
 
 class MeetingAssignment(AssignBody):
-    issue_id = fields.Integer(required=True)
+    issue_id = Id(required=True)
 
 
 class AnswerOnSpotBody(ActionBody):
@@ -33,7 +33,7 @@ class AnswerOnSpotBody(ActionBody):
 
 class RejectBody(ActionBody):
     reason = Choice(list(RejectReason), load_default=None)
-    merged_into = fields.Integer(load_default=None, allow_none=True)
+    merged_into = Id(load_default=None, allow_none=True)
 
 
 class ReasonBody(ActionBody):

@@ -15,6 +15,14 @@ def Phone(**kw) -> fields.String:  # noqa: N802 - a field factory reads like a f
     return fields.String(validate=check_phone, **kw)
 
 
+MAX_ID = 2**31 - 1  # PostgreSQL's integer; larger numbers cannot name a record
+
+
+def Id(**kw) -> fields.Integer:  # noqa: N802
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID,
+                                                              error="须为有效的编号"), **kw)
+
+
 def Text(max_len: int, required: bool = False, **kw) -> fields.String:  # noqa: N802
     return fields.String(required=required,
                          validate=validate.Length(min=1 if required else 0, max=max_len), **kw)

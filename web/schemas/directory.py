@@ -2,7 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from models import Role
 
-from .common import Choice, Phone, Text
+from .common import Choice, Id, Phone, Text
 
 
 class TokenIn(Schema):
@@ -35,7 +35,7 @@ class UserSchema(Schema):
     display_name = Text(64, load_default=None)
     phone = Phone(load_default=None, allow_none=True)
     role = Choice(list(Role), required=True)
-    department_id = fields.Integer(load_default=None, allow_none=True)
+    department_id = Id(load_default=None, allow_none=True)
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=256))
     active = fields.Boolean(dump_only=True)
 

@@ -3,7 +3,7 @@ from webargs.fields import DelimitedList
 
 from models import Channel, Flag, IssueType, ReporterKind, Satisfaction, Status
 
-from .common import Choice, PageArgs, Phone, Text
+from .common import Choice, Id, PageArgs, Phone, Text
 
 
 def _reporter_schema(name: str, defaults: bool) -> type[Schema]:
@@ -30,18 +30,18 @@ class IssueCreate(Schema):
     category = Text(64, load_default=None, allow_none=True)
     channel = Choice(list(Channel), load_default=None)
     type = Choice(list(IssueType), load_default="help")
-    meeting_id = fields.Integer(load_default=None, allow_none=True)
+    meeting_id = Id(load_default=None, allow_none=True)
     township = Text(64, load_default=None, allow_none=True)
     reporter = fields.Nested(ReporterSchema, load_default=dict)
 
 
 class IssuePatch(Schema):
-    version = fields.Integer(required=True)
+    version = Id(required=True)
     title = Text(200)
     content = Text(5000)
     category = Text(64, allow_none=True)
     type = Choice(list(IssueType))
-    meeting_id = fields.Integer(allow_none=True)
+    meeting_id = Id(allow_none=True)
     township = Text(64, allow_none=True)
     reporter = fields.Nested(ReporterPatch)
 
@@ -61,7 +61,7 @@ class IssueOut(Schema):
     content = fields.String()
     category = fields.String(allow_none=True)
     channel = fields.String()
-    meeting_id = fields.Integer(allow_none=True)
+    meeting_id = Id(allow_none=True)
     reporter = fields.Nested(ReporterSchema)
     township = fields.String(allow_none=True)
     status = fields.String()
@@ -108,9 +108,9 @@ class IssuePage(Schema):
 class IssueListArgs(PageArgs):
     status = DelimitedList(Choice(list(Status)), load_default=list)
     channel = Choice(list(Channel), load_default=None)
-    department_id = fields.Integer(load_default=None)
+    department_id = Id(load_default=None)
     flag = Choice(list(Flag), load_default=None)
-    meeting_id = fields.Integer(load_default=None)
+    meeting_id = Id(load_default=None)
     q = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
     overdue = fields.Boolean(load_default=None)
 

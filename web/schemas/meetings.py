@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 from models import MeetingKind, MeetingStatus
 
 from .actions import MeetingAssignment
-from .common import Choice, PageArgs, Text
+from .common import Choice, Id, PageArgs, Text
 from .issues import IssueOut
 
 
@@ -12,7 +12,7 @@ class MeetingSchema(Schema):
     kind = Choice(list(MeetingKind), required=True)
     title = Text(200, required=True)
     held_at = fields.AwareDateTime(required=True)
-    host_leader_id = fields.Integer(load_default=None, allow_none=True)
+    host_leader_id = Id(load_default=None, allow_none=True)
     attendees = fields.List(Text(64), load_default=list, validate=validate.Length(max=200))
     location = Text(200, load_default=None, allow_none=True)
     status = Choice(list(MeetingStatus), load_default="planned")

@@ -2,7 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from models import Channel, IssueType
 
-from .common import Choice, PageArgs
+from .common import Choice, Id, PageArgs
 
 
 class PublicReporter(Schema):
@@ -46,7 +46,7 @@ class PublicPage(Schema):
 class PublicListArgs(PageArgs):
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
     channel = Choice(list(Channel), load_default=None)
-    department_id = fields.Integer(load_default=None)
+    department_id = Id(load_default=None)
     type = Choice(list(IssueType), load_default=None)
 
 
@@ -101,5 +101,5 @@ class NotificationPage(Schema):
 
 
 class NotificationArgs(PageArgs):
-    issue_id = fields.Integer(load_default=None)
+    issue_id = Id(load_default=None)
     status = Choice(["pending", "sending", "sent", "delivered", "failed"], load_default=None)
