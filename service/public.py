@@ -101,7 +101,9 @@ def list_public(session: Session, *, year: int | None = None, channel: str | Non
 
 
 def get_public(session: Session, code: str) -> dict:
-    issue = session.execute(public_issues().where(Issue.code == code)).scalars().first()
+    issue = None
+    if code.isascii() and code.replace("-", "").isalnum():
+        issue = session.execute(public_issues().where(Issue.code == code)).scalars().first()
     if issue is None:
         raise NotFound("没有找到该公示问题", code="issue_not_found")
     return _views(session, [issue])[0]

@@ -23,9 +23,18 @@ def Id(**kw) -> fields.Integer:  # noqa: N802
                                                               error="须为有效的编号"), **kw)
 
 
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_printable(value: str) -> None:
+    if CONTROL_RE.search(value or ""):
+        raise ValidationError("含有不可见的控制字符，请删除后重新提交")
+
+
 def Text(max_len: int, required: bool = False, **kw) -> fields.String:  # noqa: N802
-    return fields.String(required=required,
-                         validate=validate.Length(min=1 if required else 0, max=max_len), **kw)
+    """Free text: bounded length and no control characters (PostgreSQL refuses NUL)."""
+    return fields.String(required=required, validate=[
+        validate.Length(min=1 if required else 0, max=max_len), check_printable], **kw)
 
 
 def Choice(values, **kw) -> fields.String:  # noqa: N802

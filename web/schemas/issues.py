@@ -111,7 +111,7 @@ class IssueListArgs(PageArgs):
     department_id = Id(load_default=None)
     flag = Choice(list(Flag), load_default=None)
     meeting_id = Id(load_default=None)
-    q = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+    q = Text(100, load_default=None)
     overdue = fields.Boolean(load_default=None)
 
 
