@@ -111,7 +111,10 @@ def _register_cli(app: Flask) -> None:
             if if_empty and demo.has_data(s):
                 click.echo("数据库中已有数据，未加载演示数据。")
                 return
-            summary = demo.seed(s, _now(), issue_count=issue_count)
+            try:
+                summary = demo.seed(s, _now(), issue_count=issue_count)
+            except DomainError as exc:
+                _fail(exc)
         click.echo(f"已加载演示数据：{summary}")
 
     @app.cli.command("create-department")
@@ -164,7 +167,20 @@ def _register_cli(app: Flask) -> None:
         click.echo(f"短信：已发送 {counts['sent']}，待重试 {counts['retry']}，失败 {counts['failed']}")
 
 
+def _welcome(app: Flask, url: str) -> str:
+    from service import demo
+    lines = [f"营商环境问题督办系统：{url}", f"  API 文档：{url}/api/docs",
+             f"  公开数据：{url}/api/v1/public/issues"]
+    with open_session(app.extensions["ys"]["engine"]) as s:
+        if demo.has_demo_users(s):
+            lines.append(f"  演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
+            lines += [f"    {u:<14} {label} {dept}".rstrip() for u, label, dept in demo.demo_logins()]
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    port = int(os.environ.get("PORT", "5000"))
-    create_app().run(host=os.environ.get("HOST", "127.0.0.1"), port=port)
+    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000"))
+    application = create_app()
+    print(_welcome(application, f"http://{host}:{port}"), flush=True)
+    application.run(host=host, port=port)
     sys.exit(0)

@@ -44,7 +44,11 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
     if actor is not None and actor.role not in CREATE_ROLES:
         raise Forbidden("您的角色不能登记问题")
     meeting = _check_meeting(session, data.get("meeting_id"))
-    channel = data.get("channel") or (meeting and _MEETING_CHANNEL.get(meeting.kind)) or channel_default
+    meeting_channel = meeting and _MEETING_CHANNEL.get(meeting.kind)
+    if meeting_channel and data.get("channel") and data["channel"] != meeting_channel:
+        raise Invalid("问题来源渠道与所属会议不一致",
+                      {"channel": f"所选会议的问题渠道应为 {meeting_channel}"})
+    channel = data.get("channel") or meeting_channel or channel_default
     if not channel:
         raise Invalid("请选择问题来源渠道", {"channel": "必填"})
     year = now.astimezone(LOCAL_TZ).year

@@ -1,5 +1,5 @@
 """The SMS outbox: queueing inside a unit of work, and delivery after it has committed."""
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import Engine, select, update
 from sqlmodel import Session
@@ -8,10 +8,22 @@ from models import SmsMessage, SmsStatus, User
 from models.workflow import OUTBOX_ROLES
 from notifications import SendError, SmsSender, render
 
+from .calendar import LOCAL_TZ
 from .errors import Forbidden
 
 MAX_ATTEMPTS = 5
 BASE_BACKOFF = timedelta(minutes=1)
+# No SMS reaches anyone between 21:00 and 08:00 local time; it waits for the morning.
+QUIET_FROM, QUIET_UNTIL = time(21, 0), time(8, 0)
+
+
+def first_allowed(moment: datetime, tz=LOCAL_TZ) -> datetime:
+    """`moment`, or the end of the quiet hours it falls in."""
+    local = moment.astimezone(tz)
+    if QUIET_UNTIL <= local.time() < QUIET_FROM:
+        return moment
+    day = local.date() if local.time() < QUIET_UNTIL else local.date() + timedelta(days=1)
+    return datetime.combine(day, QUIET_UNTIL, tzinfo=tz).astimezone(timezone.utc)
 
 
 def queue_sms(session: Session, *, dedupe_key: str, phone: str | None, kind: str, template: str,
@@ -22,7 +34,7 @@ def queue_sms(session: Session, *, dedupe_key: str, phone: str | None, kind: str
     msg = SmsMessage(dedupe_key=dedupe_key, issue_id=issue_id, recipient_phone=phone,
                      recipient_kind=kind, template=template, params=params,
                      body=render(template, params), status=SmsStatus.PENDING,
-                     next_attempt_at=now, created_at=now, updated_at=now)
+                     next_attempt_at=first_allowed(now), created_at=now, updated_at=now)
     session.add(msg)
     return msg
 
@@ -58,7 +70,7 @@ def dispatch_due(engine: Engine, sender: SmsSender, now: datetime, limit: int = 
                 msg.last_error = str(exc)[:500]
                 if exc.retryable and msg.attempts < MAX_ATTEMPTS:
                     msg.status = SmsStatus.PENDING
-                    msg.next_attempt_at = now + BASE_BACKOFF * (2 ** (msg.attempts - 1))
+                    msg.next_attempt_at = first_allowed(now + BASE_BACKOFF * 2 ** (msg.attempts - 1))
                     counts["retry"] += 1
                 else:
                     msg.status = SmsStatus.FAILED

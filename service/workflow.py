@@ -334,7 +334,9 @@ def _visit(ctx: StepContext) -> str:
     issue.reopen_count += 1
     issue.completed_on_time = None  # 重办: judged again at the next reply
     if issue.lead_department_id is None:
-        return Status.COLLECTED  # answered on the spot: the office now assigns it
+        # Answered on the spot but not settled: the office now assigns it like any other.
+        issue.answered_on_spot = False
+        return Status.COLLECTED
     keys = ("reply_due", "complete_due", "report_due", "visit_due")
     for key, value in _deadlines(ctx, ctx.body.get("deadlines"), keys=keys).items():
         setattr(issue, key, value)

@@ -1,0 +1,80 @@
+"""The demo county: what someone trying the system out would notice."""
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from models import (
+    Channel, Department, Issue, IssueEvent, IssueType, Meeting, MeetingKind, Role, SmsMessage,
+    Status, User,
+)
+from service import demo
+from service.auth import authenticate
+from service.calendar import local_date
+from service.errors import Conflict
+
+
+def _all(db, column):
+    return set(db.execute(select(column)).scalars())
+
+
+def test_demo_county_runs_every_part_of_the_loop(db):
+    now = datetime.now(timezone.utc)
+    assert demo.has_data(db) is False and demo.has_demo_users(db) is False
+
+    summary = demo.seed(db, now, issue_count=240)
+
+    assert demo.has_data(db) is True and demo.has_demo_users(db) is True
+    assert "问题240件" in summary
+    assert db.execute(select(func.count(Department.id))).scalar_one() >= 18
+    assert _all(db, User.role) == set(Role)
+    assert _all(db, Meeting.kind) == set(MeetingKind)
+
+    issues = list(db.execute(select(Issue)).scalars())
+    assert len(issues) >= 200
+    assert {i.channel for i in issues} == set(Channel)
+    assert {i.status for i in issues} == set(Status)
+    assert {i.type for i in issues} == set(IssueType)
+
+    today = local_date(now)
+    open_states = (Status.ASSIGNED, Status.IN_PROGRESS, Status.REPLIED)
+    assert any(i.status in open_states and i.next_due and i.next_due < today for i in issues)
+    assert any(i.extension_count >= 1 for i in issues)
+    assert any(i.reopen_count >= 1 for i in issues)
+    assert any(i.answered_on_spot for i in issues)
+    assert db.execute(select(func.count()).where(IssueEvent.action == "return")).scalar_one() >= 1
+
+    meetings = {m.id: m for m in db.execute(select(Meeting)).scalars()}
+    for issue in issues:
+        if issue.channel in (Channel.BREAKFAST, Channel.FORUM, Channel.EVENING_TEA):
+            assert issue.meeting_id is not None and meetings[issue.meeting_id].kind == issue.channel
+        assert issue.reporter_phone and len(issue.reporter_phone) == 11
+
+    for issue in issues:
+        if issue.status == Status.PUBLISHED:
+            assert issue.public_summary
+            assert issue.reporter_name not in issue.public_summary
+            assert issue.reporter_phone not in issue.public_summary
+
+    # The county's history lies in the past and its messages were sent back then.
+    assert db.execute(select(func.max(IssueEvent.at))).scalar_one() <= now
+    assert _all(db, SmsMessage.status) == {"sent"}
+
+    assert authenticate(db, "yingshang", demo.DEMO_PASSWORD).role == Role.COORDINATOR
+    usernames = {u for u, _, _ in demo.demo_logins()}
+    assert {"admin", "yingshang", "huawu", "ducha", "xianzhang"} <= usernames <= _all(db, User.username)
+
+
+def test_demo_seeds_across_a_new_year_on_a_weekend(db):
+    now = datetime(2027, 1, 2, 3, 0, tzinfo=timezone.utc)  # Saturday morning in Shanghai
+
+    demo.seed(db, now, issue_count=40)
+    with pytest.raises(Conflict):
+        demo.seed(db, now, issue_count=40)  # only ever into an empty database
+
+    issues = list(db.execute(select(Issue)).scalars())
+    assert len(issues) == 40
+    assert {i.year for i in issues} <= {2026, 2027}
+    assert all(i.code.startswith(f"YS{i.year}-") for i in issues)
+    assert len({i.code for i in issues}) == 40
+    assert db.execute(select(func.max(IssueEvent.at))).scalar_one() <= now
