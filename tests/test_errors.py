@@ -354,7 +354,7 @@ def test_a_failed_batch_assigns_nothing_and_a_good_one_assigns_all(api, county, 
     meeting = api.ok("POST", "/api/v1/meetings", "coordinator", status=201,
                      json={"kind": "breakfast", "title": "十一月服务企业早餐会",
                            "held_at": "2026-11-20T08:00:00+08:00"})
-    issues = [api.create_issue(meeting_id=meeting["id"], title=f"早餐会问题{i}") for i in range(3)]
+    issues = [api.create_issue(meeting_id=meeting["id"], channel=None, title=f"早餐会问题{i}") for i in range(3)]
     assignments = [{**api.assign_body(), "issue_id": i["id"]} for i in issues]
     assignments[2]["lead_department_id"] = 999999
     resp = api.post(f"/api/v1/meetings/{meeting['id']}/assignments", "coordinator",
@@ -383,7 +383,7 @@ def test_a_batch_with_a_schema_error_names_the_item(api):
     meeting = api.ok("POST", "/api/v1/meetings", "coordinator", status=201,
                      json={"kind": "forum", "title": "政企面对面恳谈会",
                            "held_at": "2026-11-20T15:00:00+08:00"})
-    issues = [api.create_issue(meeting_id=meeting["id"]) for _ in range(2)]
+    issues = [api.create_issue(meeting_id=meeting["id"], channel=None) for _ in range(2)]
     assignments = [{**api.assign_body(), "issue_id": i["id"]} for i in issues]
     assignments[1]["responsible_phone"] = "not a phone"
     err = error_of(api.post(f"/api/v1/meetings/{meeting['id']}/assignments", "coordinator",

@@ -117,3 +117,13 @@ def test_unsatisfied_visit_reopens_with_fresh_deadlines(api):
     assert again["satisfaction"] == "unsatisfied"
     done = api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/reply", "fgj", json={"result": "重新办结"})
     assert done["status"] == "replied"
+
+
+def test_an_issue_of_a_meeting_keeps_the_meetings_channel(api, county):
+    meeting = api.ok("POST", "/api/v1/meetings", "coordinator", status=201, json={
+        "kind": "breakfast", "title": "11月服务企业早餐会", "held_at": "2026-11-20T07:30:00+08:00"})
+    resp = api.post("/api/v1/issues", "operator", json={
+        "title": "融资担保", "content": "担保费率高", "channel": "hotline", "meeting_id": meeting["id"]})
+    assert resp.status_code == 422 and "channel" in resp.get_json()["error"]["fields"]
+    ok = api.create_issue(channel="breakfast", meeting_id=meeting["id"])
+    assert ok["channel"] == "breakfast" and ok["meeting_id"] == meeting["id"]
