@@ -1,6 +1,4 @@
 """Reading issues: one visible issue, the filtered list with keyset pagination, the timeline."""
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,9 +10,8 @@ from models import OPEN_STATUSES, Department, Issue, IssueCoDepartment, IssueEve
 from .access import co_handles, visible_to
 from .calendar import WorkCalendar
 from .deadlines import yellow_threshold
-from .errors import Invalid, NotFound
-
-MAX_LIMIT = 200
+from .errors import NotFound
+from .paging import page
 
 
 def get_visible(session: Session, user: User, issue_id: int, *, for_update: bool = False) -> Issue:
@@ -36,22 +33,6 @@ def co_department_ids(session: Session, issue_ids: list[int]) -> dict[int, list[
         for issue_id, dept_id in rows:
             result[issue_id].append(dept_id)
     return result
-
-
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"i:{last_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, value = raw.split(":", 1)
-        last_id = int(value)
-        if kind != "i" or not 0 < last_id <= 2**31:
-            raise ValueError
-        return last_id
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise Invalid("分页游标无效，请从第一页重新查询", {"cursor": "无效的游标"}) from None
 
 
 @dataclass
@@ -80,7 +61,6 @@ def list_issues(session: Session, user: User, filters: IssueFilters, *, today: d
                 calendar: WorkCalendar, limit: int = 50, cursor: str | None = None,
                 ) -> tuple[list[Issue], str | None]:
     """Newest first, `limit` at a time; the cursor makes every page cost the same."""
-    limit = max(1, min(limit, MAX_LIMIT))
     stmt = select(Issue).where(visible_to(user))
     if filters.status:
         stmt = stmt.where(Issue.status.in_(filters.status))
@@ -102,11 +82,7 @@ def list_issues(session: Session, user: User, filters: IssueFilters, *, today: d
         stmt = stmt.where(or_(Issue.title.like(pattern, escape="\\"),
                               Issue.content.like(pattern, escape="\\"),
                               Issue.code == filters.q.strip()))
-    if cursor:
-        stmt = stmt.where(Issue.id < decode_cursor(cursor))
-    rows = session.execute(stmt.order_by(Issue.id.desc()).limit(limit + 1)).scalars().all()
-    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
-    return list(rows[:limit]), next_cursor
+    return page(session, stmt, Issue.id, limit, cursor)
 
 
 def events(session: Session, user: User, issue_id: int) -> list[IssueEvent]:

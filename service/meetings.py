@@ -8,6 +8,7 @@ from models import Issue, Meeting, Role, User
 from models.workflow import MEETING_ROLES
 
 from .errors import DomainError, Forbidden, NotFound, require
+from .paging import page
 from .workflow import WorkflowOptions, transition
 
 
@@ -36,13 +37,11 @@ def get_meeting(session: Session, meeting_id: int) -> Meeting:
 
 
 def list_meetings(session: Session, kind: str | None = None, limit: int = 50,
-                  before_id: int | None = None) -> list[Meeting]:
+                  cursor: str | None = None) -> tuple[list[Meeting], str | None]:
     stmt = select(Meeting)
     if kind:
         stmt = stmt.where(Meeting.kind == kind)
-    if before_id:
-        stmt = stmt.where(Meeting.id < before_id)
-    return list(session.execute(stmt.order_by(Meeting.id.desc()).limit(limit)).scalars())
+    return page(session, stmt, Meeting.id, limit, cursor)
 
 
 def issue_counts(session: Session, meeting_ids: list[int]) -> dict[int, int]:

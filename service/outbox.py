@@ -10,6 +10,7 @@ from notifications import SendError, SmsSender, render
 
 from .calendar import LOCAL_TZ
 from .errors import Forbidden
+from .paging import page
 
 MAX_ATTEMPTS = 5
 BASE_BACKOFF = timedelta(minutes=1)
@@ -85,7 +86,7 @@ def dispatch_due(engine: Engine, sender: SmsSender, now: datetime, limit: int = 
 
 
 def list_outbox(session: Session, actor: User, *, issue_id: int | None = None, status: str | None = None,
-                limit: int = 50, before_id: int | None = None) -> list[SmsMessage]:
+                limit: int = 50, cursor: str | None = None) -> tuple[list[SmsMessage], str | None]:
     """The outbox for the office and the supervision office, newest first."""
     if actor.role not in OUTBOX_ROLES:
         raise Forbidden("您的角色无权查看短信发送记录")
@@ -94,6 +95,4 @@ def list_outbox(session: Session, actor: User, *, issue_id: int | None = None, s
         stmt = stmt.where(SmsMessage.issue_id == issue_id)
     if status:
         stmt = stmt.where(SmsMessage.status == status)
-    if before_id:
-        stmt = stmt.where(SmsMessage.id < before_id)
-    return list(session.execute(stmt.order_by(SmsMessage.id.desc()).limit(limit)).scalars())
+    return page(session, stmt, SmsMessage.id, limit, cursor)

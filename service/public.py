@@ -16,7 +16,8 @@ from models.workflow import PUBLIC_STATUSES, STEPS
 
 from .calendar import LOCAL_TZ
 from .errors import NotFound
-from .issues import MAX_LIMIT, co_department_ids, decode_cursor, department_names, encode_cursor
+from .issues import co_department_ids, department_names
+from .paging import page
 from .masking import mask_name, scrub_text
 
 # What a reporter sees of the timeline when tracking their own issue.
@@ -83,7 +84,6 @@ def _views(session: Session, issues: list[Issue]) -> list[dict]:
 def list_public(session: Session, *, year: int | None = None, channel: str | None = None,
                 department_id: int | None = None, type_: str | None = None,
                 limit: int = 50, cursor: str | None = None) -> tuple[list[dict], str | None]:
-    limit = max(1, min(limit, MAX_LIMIT))
     stmt = public_issues()
     if year:
         stmt = stmt.where(Issue.year == year)
@@ -93,11 +93,8 @@ def list_public(session: Session, *, year: int | None = None, channel: str | Non
         stmt = stmt.where(Issue.lead_department_id == department_id)
     if type_:
         stmt = stmt.where(Issue.type == type_)
-    if cursor:
-        stmt = stmt.where(Issue.id < decode_cursor(cursor))
-    rows = list(session.execute(stmt.order_by(Issue.id.desc()).limit(limit + 1)).scalars())
-    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
-    return _views(session, rows[:limit]), next_cursor
+    rows, next_cursor = page(session, stmt, Issue.id, limit, cursor)
+    return _views(session, rows), next_cursor
 
 
 def get_public(session: Session, code: str) -> dict:

@@ -1,7 +1,6 @@
 from flask_smorest import Blueprint
 
 from service import meetings
-from service.issues import decode_cursor, encode_cursor
 
 from ..context import current_user, db, now, workflow_options
 from ..schemas.meetings import (
@@ -23,11 +22,8 @@ def _with_counts(rows):
 def list_meetings(args):
     """会议列表，最新的在前"""
     current_user()
-    before = decode_cursor(args["cursor"]) if args["cursor"] else None
-    rows = meetings.list_meetings(db(), args["kind"], args["limit"] + 1, before)
-    more = len(rows) > args["limit"]
-    rows = rows[: args["limit"]]
-    return {"items": _with_counts(rows), "next_cursor": encode_cursor(rows[-1].id) if more else None}
+    rows, next_cursor = meetings.list_meetings(db(), args["kind"], args["limit"], args["cursor"])
+    return {"items": _with_counts(rows), "next_cursor": next_cursor}
 
 
 @blp.post("")

@@ -1,6 +1,5 @@
 from flask_smorest import Blueprint
 
-from service.issues import decode_cursor, encode_cursor
 from service.masking import mask_phone
 from service.outbox import list_outbox
 
@@ -17,10 +16,7 @@ blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications",
 def outbox(args):
     """短信发送记录（县营商办、督查办、管理员）；收信号码脱敏"""
     user = current_user()
-    before = decode_cursor(args["cursor"]) if args["cursor"] else None
-    rows = list_outbox(db(), user, issue_id=args["issue_id"], status=args["status"],
-                       limit=args["limit"] + 1, before_id=before)
-    more = len(rows) > args["limit"]
-    rows = rows[: args["limit"]]
+    rows, next_cursor = list_outbox(db(), user, issue_id=args["issue_id"], status=args["status"],
+                                    limit=args["limit"], cursor=args["cursor"])
     items = [{**m.model_dump(), "recipient": mask_phone(m.recipient_phone)} for m in rows]
-    return {"items": items, "next_cursor": encode_cursor(rows[-1].id) if more else None}
+    return {"items": items, "next_cursor": next_cursor}

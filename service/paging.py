@@ -1,0 +1,38 @@
+"""Keyset pagination: newest first by id, an opaque cursor, every page the same cost."""
+import base64
+import binascii
+from typing import Any
+
+from sqlalchemy import Select
+from sqlmodel import Session
+
+from .errors import Invalid
+
+MAX_LIMIT = 200
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"i:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, value = raw.split(":", 1)
+        last_id = int(value)
+        if kind != "i" or not 0 < last_id <= 2**31:
+            raise ValueError
+        return last_id
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise Invalid("分页游标无效，请从第一页重新查询", {"cursor": "无效的游标"}) from None
+
+
+def page(session: Session, stmt: Select, id_column: Any, limit: int,
+         cursor: str | None) -> tuple[list, str | None]:
+    """One page of `stmt` (a select of one entity) and the cursor of the next, if any."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    if cursor:
+        stmt = stmt.where(id_column < decode_cursor(cursor))
+    rows = list(session.execute(stmt.order_by(id_column.desc()).limit(limit + 1)).scalars())
+    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
+    return rows[:limit], next_cursor
