@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-sqlite test-pg browser-deps postgres clean
+.PHONY: run test test-sqlite test-pg lint browser-deps postgres clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,10 @@ postgres:
 browser-deps:
 	@scripts/ensure-chromium.sh
 
-test: $(STAMP) postgres browser-deps
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP) lint postgres browser-deps
 	$(BIN)/python -m pytest -q
 
 test-sqlite: $(STAMP)

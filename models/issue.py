@@ -7,7 +7,6 @@ from sqlmodel import Field, SQLModel
 
 from .types import UTCDateTime, utcnow
 
-
 _VERSION = Column("version", Integer, nullable=False)
 
 

@@ -15,8 +15,16 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from models import (
-    ROLE_LABELS, Department, Issue, Meeting, MeetingKind, Role, Satisfaction, SmsMessage,
-    SmsStatus, User,
+    ROLE_LABELS,
+    Department,
+    Issue,
+    Meeting,
+    MeetingKind,
+    Role,
+    Satisfaction,
+    SmsMessage,
+    SmsStatus,
+    User,
 )
 
 from .calendar import LOCAL_TZ, WEEKDAYS, local_date
@@ -91,7 +99,8 @@ def _enterprises(count: int = 42) -> tuple[tuple[str, str], ...]:
 ENTERPRISES = _enterprises()
 MANUFACTURING = ("机械制造", "电子科技", "新能源", "包装", "纺织", "建材")
 SHOPS = ("面馆", "农资店", "超市", "汽修店", "餐馆", "建材门市部", "果品店")
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙马胡朱郭何罗高林梁宋郑谢韩唐冯董程曹袁邓许沈彭吕苏蒋贾魏薛叶潘杜夏田任姜范石姚谭邹金郝白康秦史侯孟雷武乔贺"
+SURNAMES = ("王李张刘陈杨赵黄周吴徐孙马胡朱郭何罗高林梁宋郑谢韩唐冯董程曹袁邓许沈彭吕"
+            "苏蒋贾魏薛叶潘杜夏田任姜范石姚谭邹金郝白康秦史侯孟雷武乔贺")
 GIVEN_NAMES = ("建国", "志强", "秀兰", "海燕", "晓东", "国华", "卫平", "丽萍", "军", "红梅", "永福",
                "春生", "宏伟", "玉兰", "德明", "俊杰", "文静", "凤英", "振华", "小军", "美玲", "长安",
                "淑芬", "占武", "学文", "亚楠", "明", "利民", "新民", "雪梅")

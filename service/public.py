@@ -9,16 +9,23 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from models import (
-    CHANNEL_LABELS, ISSUE_TYPE_LABELS, STATUS_LABELS, Channel, Department, Issue, IssueEvent,
-    IssueType, Status,
+    CHANNEL_LABELS,
+    ISSUE_TYPE_LABELS,
+    STATUS_LABELS,
+    Channel,
+    Department,
+    Issue,
+    IssueEvent,
+    IssueType,
+    Status,
 )
 from models.workflow import PUBLIC_STATUSES, STEPS
 
 from .calendar import LOCAL_TZ
 from .errors import NotFound
 from .issues import co_department_ids, department_names
-from .paging import page
 from .masking import mask_name, scrub_text
+from .paging import page
 
 # What a reporter sees of the timeline when tracking their own issue.
 TRACKED_ACTIONS = ("create", "assign", "accept", "return", "request_extension", "decide_extension",

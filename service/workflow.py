@@ -9,8 +9,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from models import (
-    DEADLINE_KEYS, STATUS_LABELS, Department, ExtensionRequest, ExtensionStatus, Issue,
-    IssueCoDepartment, IssueEvent, Role, Satisfaction, Status, User,
+    DEADLINE_KEYS,
+    STATUS_LABELS,
+    Department,
+    ExtensionRequest,
+    ExtensionStatus,
+    Issue,
+    IssueCoDepartment,
+    IssueEvent,
+    Role,
+    Satisfaction,
+    Status,
+    User,
 )
 from models.workflow import ANY_DEPARTMENT, LEAD_DEPARTMENT, LEAD_LEADER, STEPS, Step
 

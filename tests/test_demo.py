@@ -5,8 +5,17 @@ import pytest
 from sqlalchemy import func, select
 
 from models import (
-    Channel, Department, Issue, IssueEvent, IssueType, Meeting, MeetingKind, Role, SmsMessage,
-    Status, User,
+    Channel,
+    Department,
+    Issue,
+    IssueEvent,
+    IssueType,
+    Meeting,
+    MeetingKind,
+    Role,
+    SmsMessage,
+    Status,
+    User,
 )
 from service import demo
 from service.auth import authenticate

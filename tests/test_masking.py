@@ -7,7 +7,6 @@ import pytest
 
 from service.masking import mask_name, mask_phone, scrub_text
 
-
 # --- mask_name -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, masked", [

@@ -4,10 +4,15 @@ from models import User
 from models.workflow import STEPS
 from service import intake, issues, workflow
 
-from ..context import current_user, db, now, today, workflow_options, calendar
+from ..context import calendar, current_user, db, now, today, workflow_options
 from ..schemas.actions import ACTION_SCHEMAS
 from ..schemas.issues import (
-    EventList, IssueCreate, IssueListArgs, IssueOut, IssuePage, IssuePatch,
+    EventList,
+    IssueCreate,
+    IssueListArgs,
+    IssueOut,
+    IssuePage,
+    IssuePatch,
 )
 from .present import issue_dict, issue_dicts
 

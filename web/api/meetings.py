@@ -4,7 +4,11 @@ from service import meetings
 
 from ..context import current_user, db, now, workflow_options
 from ..schemas.meetings import (
-    AssignmentsIn, AssignmentsOut, MeetingListArgs, MeetingPage, MeetingSchema,
+    AssignmentsIn,
+    AssignmentsOut,
+    MeetingListArgs,
+    MeetingPage,
+    MeetingSchema,
 )
 from .present import issue_dicts
 

@@ -6,7 +6,12 @@ from service import public
 from ..context import db
 from ..limits import limiter
 from ..schemas.public import (
-    PublicIssue, PublicListArgs, PublicPage, PublicStatsArgs, TrackIn, TrackOut,
+    PublicIssue,
+    PublicListArgs,
+    PublicPage,
+    PublicStatsArgs,
+    TrackIn,
+    TrackOut,
 )
 
 blp = Blueprint("public", __name__, url_prefix="/api/v1/public",

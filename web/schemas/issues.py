@@ -1,4 +1,4 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 from webargs.fields import DelimitedList
 
 from models import Channel, Flag, IssueType, ReporterKind, Satisfaction, Status
