@@ -63,7 +63,8 @@ def _empty(engine) -> None:
 
 def make_test_app(database_url: str, **config):
     settings = {"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
-                "PUBLIC_BASE_URL": "https://ys.example.gov.cn", "TRACK_RATE_LIMIT": "1000 per minute"}
+                "PUBLIC_BASE_URL": "https://ys.example.gov.cn", "TRACK_RATE_LIMIT": "1000 per minute",
+                "LOGIN_RATE_LIMIT": "1000 per minute"}
     app = create_app({**settings, **config})
     # No test may reach a real SMS provider: the app's sender records instead.
     app.extensions["ys"]["sms_sender"] = RecordingSender()

@@ -61,3 +61,15 @@ def test_meetings_are_listed_newest_first_with_their_issue_counts(api, county):
     naive = api.post("/api/v1/meetings", "coordinator", json={
         "kind": "forum", "title": "x", "held_at": "2026-11-15T19:00:00"})
     assert naive.status_code == 422 and "held_at" in naive.get_json()["error"]["fields"]
+
+
+def test_login_is_rate_limited_per_client(database_url, county):
+    from .conftest import make_test_app
+    app = make_test_app(database_url, LOGIN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    codes = [client.post("/api/v1/auth/token", json={"username": "fgj", "password": f"guess-{i}"}).status_code
+             for i in range(4)]
+    assert codes == [401, 401, 401, 429]
+    body = client.post("/api/v1/auth/token", json={"username": "fgj", "password": PASSWORD}).get_json()
+    assert body["error"]["code"] == "too_many_requests"
+    app.extensions["ys"]["engine"].dispose()

@@ -7,7 +7,7 @@ from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
 from ..errors import http_error
-from ..schemas.common import MAX_ID
+from ..schemas.common import MAX_ID, ErrorEnvelope
 
 SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 
@@ -20,7 +20,9 @@ class IdConverter(IntegerConverter):
 
 
 class EnvelopeApi(Api):
-    """flask-smorest, answering its own errors in the project's error envelope."""
+    """flask-smorest, answering and documenting its errors in the project's error envelope."""
+
+    ERROR_SCHEMA = ErrorEnvelope
 
     def handle_http_exception(self, error):
         return http_error(error)

@@ -1,14 +1,17 @@
+from flask import current_app
 from flask_smorest import Blueprint
 
 from service import auth
 
 from ..context import db, now
+from ..limits import limiter
 from ..schemas.directory import TokenIn, TokenOut
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="登录，取得访问令牌")
 
 
 @blp.post("/token")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 @blp.arguments(TokenIn)
 @blp.response(200, TokenOut)
 def token(body):
