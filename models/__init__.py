@@ -5,12 +5,14 @@ from .enums import *  # noqa: F401,F403
 from .issue import CodeCounter, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
 from .meeting import Meeting
 from .org import ApiToken, Department, User
-from .outbox import SmsMessage
+from .outbox import SmsInbound, SmsMessage
+from .settings import CalendarDay, DeadlinePolicy, SmsTemplate
 from .types import UTCDateTime, utcnow
 
 metadata = SQLModel.metadata
 
 __all__ = [
-    "ApiToken", "CodeCounter", "Department", "ExtensionRequest", "Issue", "IssueCoDepartment",
-    "IssueEvent", "Meeting", "SmsMessage", "User", "UTCDateTime", "metadata", "utcnow",
+    "ApiToken", "CalendarDay", "CodeCounter", "DeadlinePolicy", "Department", "ExtensionRequest",
+    "Issue", "IssueCoDepartment", "IssueEvent", "Meeting", "SmsInbound", "SmsMessage", "SmsTemplate",
+    "User", "UTCDateTime", "metadata", "utcnow",
 ]

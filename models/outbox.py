@@ -27,8 +27,27 @@ class SmsMessage(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16)
     attempts: int = Field(default=0)
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
-    provider_id: str | None = Field(default=None, max_length=64)
+    provider_id: str | None = Field(default=None, max_length=64, index=True)
+    provider_status: str | None = Field(default=None, max_length=32)
+    # When a dispatcher took the row for sending; a row left "sending" long after it is
+    # taken back (the dispatcher died).
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     last_error: str | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class SmsInbound(SQLModel, table=True):
+    """A text received from a reporter (their 1/2/3 rating), and what became of it."""
+
+    __tablename__ = "sms_inbound"
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: str | None = Field(default=None, max_length=64, unique=True)
+    from_phone: str = Field(max_length=20)
+    body: str = Field(max_length=1600)
+    received_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    issue_id: int | None = Field(default=None, foreign_key="issue.id")
+    outcome: str = Field(max_length=32)
