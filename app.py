@@ -24,10 +24,13 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "TRACK_RATE_LIMIT": "10 per minute",
     "LOGIN_RATE_LIMIT": "10 per minute",
+    "REMINDER_DAYS_BEFORE": 2,
+    "ESCALATE_AFTER_DAYS": 3,
     "JSON_AS_ASCII": False,
 }
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "SMS_BACKEND", "TIMEZONE", "PUBLIC_BASE_URL",
-            "REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER")
+            "REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER",
+            "TWILIO_FROM", "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_API_BASE")
 
 
 def _secret_key(instance: Path) -> str:
@@ -61,7 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
         "sms_sender": _sms_sender(app.config),
     }
 
-    from web import context, errors, health
+    from web import context, errors, health, webhooks
     from web.api import register as register_api
     from web.limits import limiter
 
@@ -69,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)
     register_api(app)
     app.register_blueprint(health.blp)
+    app.register_blueprint(webhooks.blp)
     app.teardown_appcontext(context.close_db)
     _register_cli(app)
     return app
@@ -79,7 +83,25 @@ def _sms_sender(config):
     if backend == "console":
         from notifications import ConsoleSender
         return ConsoleSender()
-    raise RuntimeError(f"未知的短信通道 SMS_BACKEND={backend}（可用：console）")
+    if backend == "twilio":
+        return _twilio_sender(config)
+    raise RuntimeError(f"未知的短信通道 SMS_BACKEND={backend}（可用：console、twilio）")
+
+
+def _twilio_sender(config):
+    from notifications.twilio_sender import TwilioSender
+    from_number = config.get("TWILIO_FROM") or config.get("TWILIO_FROM_NUMBER")
+    service_sid = config.get("TWILIO_MESSAGING_SERVICE_SID")
+    missing = [k for k in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if not config.get(k)]
+    if not (from_number or service_sid):
+        missing.append("TWILIO_FROM（或 TWILIO_MESSAGING_SERVICE_SID）")
+    if missing:
+        raise RuntimeError(f"短信通道 SMS_BACKEND=twilio 缺少设置：{'、'.join(missing)}")
+    base = config["PUBLIC_BASE_URL"].rstrip("/")
+    return TwilioSender(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+                        from_number=from_number, messaging_service_sid=service_sid,
+                        api_base=config.get("TWILIO_API_BASE") or None,
+                        status_callback=f"{base}/webhooks/sms/twilio/status")
 
 
 def _now() -> datetime:
@@ -159,13 +181,35 @@ def _register_cli(app: Flask) -> None:
                 _fail(exc)
             click.echo(f"已创建用户 {user.username}（{user.role}，id={user.id}）")
 
-    @app.cli.command("sms-dispatch")
-    def sms_dispatch():
-        """Send the SMS messages that are due, once."""
-        from service.outbox import dispatch_due
-        counts = dispatch_due(app.extensions["ys"]["engine"], app.extensions["ys"]["sms_sender"],
-                              _now())
-        click.echo(f"短信：已发送 {counts['sent']}，待重试 {counts['retry']}，失败 {counts['failed']}")
+    @app.cli.command("scheduler")
+    def run_scheduler():
+        """Run the reminder scheduler as its own process (until stopped)."""
+        import scheduler
+        click.echo("提醒调度已启动：" + "、".join(job.id for job in scheduler.JOBS))
+        scheduler.build(app).start()
+
+    @app.cli.group("reminders")
+    def reminders_group():
+        """Deadline reminders."""
+
+    @reminders_group.command("tick")
+    @click.option("--now", "now_text", default=None, help="ISO 8601 time to act as (default: now)")
+    def reminders_tick(now_text: str | None):
+        """Plan and send whatever is due, once: for cron, catching up, and tests."""
+        import scheduler
+        now = _now()
+        if now_text:
+            try:
+                now = datetime.fromisoformat(now_text)
+            except ValueError:
+                raise click.BadParameter("须为 ISO 8601 时间，如 2026-12-01T09:00:00+08:00") from None
+            if now.tzinfo is None:
+                raise click.BadParameter("须带时区，如 +08:00")
+        result = scheduler.tick(app, now)
+        r, d = result["plan_reminders"], result["dispatch_outbox"]
+        click.echo(f"晚茶会：新建 {result['evening_tea_meetings']['created']} 场；"
+                   f"提醒：应发 {r['planned']} 条，新排队 {r['queued']} 条；"
+                   f"短信：已发送 {d['sent']}，待重试 {d['retry']}，失败 {d['failed']}")
 
 
 def _welcome(app: Flask, url: str) -> str:
@@ -183,5 +227,7 @@ if __name__ == "__main__":
     host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000"))
     application = create_app()
     print(_welcome(application, f"http://{host}:{port}"), flush=True)
+    import scheduler
+    scheduler.build(application, background=True).start()  # the embedded default runs it in-process
     application.run(host=host, port=port)
     sys.exit(0)

@@ -161,3 +161,11 @@ class SmsStatus(StrEnum):
 
 
 DEADLINE_KEYS = ("accept_due", "reply_due", "complete_due", "report_due", "visit_due")
+DEADLINE_LABELS = {"accept_due": "签收", "reply_due": "回复", "complete_due": "办结",
+                   "report_due": "报告", "visit_due": "回访"}
+# The deadlines still to be met in each state whose clock runs.
+OPEN_DEADLINES = {
+    Status.ASSIGNED: ("accept_due", "reply_due", "complete_due"),
+    Status.IN_PROGRESS: ("reply_due", "complete_due", "report_due"),
+    Status.REPLIED: ("visit_due",),
+}

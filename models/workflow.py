@@ -14,6 +14,10 @@ LEAD_DEPARTMENT = "lead_department"  # department users: only where their depart
 ANY_DEPARTMENT = "any_department"    # department users: lead or co-handling department
 LEAD_LEADER = "lead_leader"          # leaders: only issues they lead
 
+# Not a login role: the reporter rating by SMS reply, acting through a pseudo-user that sees
+# only the issues reported from their phone (service.ratings).
+REPORTER = "reporter"
+
 
 @dataclass(frozen=True)
 class Step:
@@ -51,7 +55,7 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     Step("resume", "恢复办理", _s(S), _s(Role.COORDINATOR), (), (P,)),
     Step("instruct", "领导批示", _s(C, A, P, S, R), _s(Role.LEADER), ("note",), (), LEAD_LEADER),
     Step("reply", "办理答复", _s(P), _s(Role.DEPARTMENT), ("result",), (R,), LEAD_DEPARTMENT),
-    Step("visit", "回访", _s(R), _s(Role.COORDINATOR), ("satisfaction",), (Status.CLOSED, P, C)),
+    Step("visit", "回访", _s(R), _s(Role.COORDINATOR, REPORTER), ("satisfaction",), (Status.CLOSED, P, C)),
     Step("publish", "公开公示", _s(Status.CLOSED), _s(Role.COORDINATOR), ("public_summary",),
          (Status.PUBLISHED,)),
     Step("withhold", "不予公开", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), ()),

@@ -1,13 +1,21 @@
 """SMS texts. Each stays within one 70-character segment for typical values, and carries the
 issue code so two texts to one number are never identical."""
+import logging
+from string import Formatter
+
+log = logging.getLogger(__name__)
 
 TEMPLATES: dict[str, str] = {
     "assigned_department": "【营商办】{code}已交办贵单位：{title}，请于{complete_due}前办结，限{accept_due}前签收。",
     "assigned_co_department": "【营商办】{code}请贵单位协办：{title}，主办单位{lead}。",
-    "assigned_reporter": "【营商办】您反映的问题已交办，编号{code}，凭编号和手机后4位可在{track_url}查询进展。",
+    "assigned_reporter": "【营商办】问题已交办，编号{code}，凭编号及手机尾号查询：{track_url}",
     "urged": "【督查办】{code}催办：{title}。{note}请抓紧办理。",
     "replied_reporter": "【营商办】您反映的问题{code}已答复，请回复1满意、2基本满意、3不满意。",
     "extension_decided": "【营商办】{code}延期申请{decision}，办结时限{complete_due}。",
+    "due_soon": "【营商办】{code}{what}时限{due}，还有{days}个工作日：{title}。",
+    "due_today": "【营商办】{code}今日{what}到期：{title}，请按时办理。",
+    "overdue": "【营商办】{code}{what}已超期{days}个工作日（时限{due}）：{title}，请尽快办理。",
+    "escalation": "【督查办】{code}{dept}{what}已超期{days}个工作日：{title}。",
 }
 
 
@@ -16,10 +24,53 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def render(template: str, params: dict) -> str:
-    """The message text; long free-text parameters are shortened to keep one segment."""
+def render(template: str, params: dict, text: str | None = None) -> str:
+    """The message text (`text`: an administrator's wording of the template); long free-text
+    parameters are shortened to keep one segment."""
     values = dict(params)
-    for key, limit in (("title", 14), ("note", 16), ("lead", 12)):
+    for key, limit in (("title", 14), ("note", 16), ("lead", 12), ("dept", 10)):
         if key in values and values[key] is not None:
             values[key] = shorten(values[key], limit)
+    if text:
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError):
+            # An administrator's wording that no longer fits the template's values must not
+            # stop the step that sends it: the built-in wording goes out instead.
+            log.warning("SMS wording of %s does not fit its values; the built-in text is used", template)
     return TEMPLATES[template].format(**values)
+
+
+# Typical values, by placeholder, to judge how long a wording renders (a new placeholder
+# without one counts as six characters).
+SAMPLE_VALUES: dict[str, str] = {
+    "code": "YS2026-000123", "title": "园区道路破损影响货车通行", "complete_due": "2026-11-20",
+    "accept_due": "2026-11-06", "due": "2026-11-20", "lead": "县自然资源局",
+    "track_url": "https://ys.example.gov.cn/track", "note": "请本周内反馈进展。", "decision": "已批准",
+    "what": "办结", "days": "2", "dept": "县市场监管局",
+}
+
+
+def placeholders(text: str) -> list[str]:
+    """The names of the `{placeholders}` in `text`, in order, once each. Raises ValueError for
+    a malformed text (an unmatched brace, a format spec, an attribute or index)."""
+    names: list[str] = []
+    for _literal, name, spec, conversion in Formatter().parse(text):
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise ValueError(name or "{}")
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def template_placeholders() -> dict[str, list[str]]:
+    """Each template's placeholders: what an administrator's wording may use."""
+    return {key: placeholders(text) for key, text in TEMPLATES.items()}
+
+
+def sample_render(template: str, text: str | None = None) -> str:
+    """`text` (or the built-in wording) filled with typical values."""
+    names = placeholders(text or TEMPLATES[template])
+    return render(template, {n: SAMPLE_VALUES.get(n, "示例内容六字") for n in names}, text)

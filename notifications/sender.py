@@ -14,6 +14,18 @@ class SendError(Exception):
 
 
 class SmsSender(Protocol):
+    """One method per message. `to` is the number as stored (usually an 11-digit mobile); each
+    sender puts it into the form its provider wants (+86 for Twilio).
+
+    `body` is the rendered text, for providers that send free text (Twilio, the console).
+    `template` (a key of notifications.messages.TEMPLATES) and `params` are there for
+    providers that only send pre-approved templates, as Aliyun (dysmsapi SendSms:
+    TemplateCode + TemplateParam JSON) and Tencent Cloud (SendSms: TemplateId +
+    TemplateParamSet, a list in the template's order) do in mainland China: such a sender
+    maps the key to its approved template id and passes `params` in the form its provider
+    wants, ignoring `body`.
+    """
+
     name: str
 
     def send(self, to: str, template: str, params: dict, body: str) -> str:

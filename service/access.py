@@ -2,7 +2,7 @@
 from sqlalchemy import ColumnElement, exists, or_, select, true
 
 from models import Issue, IssueCoDepartment, Role, User
-from models.workflow import SEE_ALL_ROLES
+from models.workflow import REPORTER, SEE_ALL_ROLES
 
 
 def co_handles(department_id: int | None) -> ColumnElement[bool]:
@@ -20,4 +20,6 @@ def visible_to(user: User) -> ColumnElement[bool]:
         return or_(Issue.lead_department_id == user.department_id, co_handles(user.department_id))
     if user.role == Role.LEADER:
         return Issue.lead_leader_id == user.id
+    if user.role == REPORTER and user.phone:
+        return Issue.reporter_phone == user.phone
     return Issue.id.is_(None)  # nothing

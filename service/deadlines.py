@@ -1,7 +1,8 @@
 """Deadline policy, the nearest open deadline and the three colours (三色督办)."""
+from dataclasses import dataclass
 from datetime import date
 
-from models import Flag, Issue, IssueType, Status
+from models import Channel, Flag, Issue, IssueType, Status
 
 from .calendar import WorkCalendar
 
@@ -13,32 +14,64 @@ COMPLETE_DAYS = {
     IssueType.COMPLAINT: 15,
     IssueType.REPORT: 15,
 }
-# Per channel, working days from assignment for the other deadlines. `None`: same as
-# complete_due; a "+N" string: N working days after complete_due.
-CHANNEL_POLICY: dict[str, dict[str, int | str | None]] = {
-    "default": {"accept_due": 1, "reply_due": None, "report_due": "+2", "visit_due": "+5"},
-    # 晚茶会: four deadlines — 限期回复 comes early, the rest follow completion.
-    "evening_tea": {"accept_due": 1, "reply_due": 3, "report_due": "+2", "visit_due": "+5"},
-    # 早餐会: the county head calls back at month end, so the visit follows quickly.
-    "breakfast": {"accept_due": 1, "reply_due": None, "report_due": "+2", "visit_due": "+3"},
-}
+DEFAULT_COMPLETE_DAYS = 10
 YELLOW_WITHIN_DAYS = 2
 
 
-def default_deadlines(issue_type: str, channel: str, assigned_on: date,
-                      calendar: WorkCalendar) -> dict[str, date]:
-    complete = calendar.add_working_days(assigned_on, COMPLETE_DAYS.get(issue_type, 10))
-    policy = CHANNEL_POLICY.get(channel, CHANNEL_POLICY["default"])
-    result = {"complete_due": complete}
-    for key, rule in policy.items():
-        if rule is None:
-            result[key] = complete
-        elif isinstance(rule, str):
-            result[key] = calendar.add_working_days(complete, int(rule))
-        else:
-            result[key] = min(calendar.add_working_days(assigned_on, rule), complete) \
-                if key == "reply_due" else calendar.add_working_days(assigned_on, rule)
-    return result
+@dataclass(frozen=True)
+class Policy:
+    """The shape of a `DeadlinePolicy` row: working days from assignment (accept, reply,
+    complete) and after completion (report, visit). `reply_days` None: due with completion."""
+
+    issue_type: str
+    channel: str | None
+    complete_days: int
+    accept_days: int = 1
+    reply_days: int | None = None
+    report_after: int = 2
+    visit_after: int = 5
+
+    @classmethod
+    def of(cls, row) -> "Policy":
+        return cls(issue_type=row.issue_type, channel=row.channel, complete_days=row.complete_days,
+                   accept_days=row.accept_days, reply_days=row.reply_days,
+                   report_after=row.report_after, visit_after=row.visit_after)
+
+
+def _builtins() -> dict[tuple[str, str | None], Policy]:
+    table = {}
+    for issue_type, days in COMPLETE_DAYS.items():
+        table[issue_type, None] = Policy(issue_type, None, days)
+        # 晚茶会: 限期回复 comes early, the rest follow completion.
+        table[issue_type, Channel.EVENING_TEA] = Policy(issue_type, Channel.EVENING_TEA, days,
+                                                        reply_days=3)
+        # 早餐会: the county head calls back at month end, so the visit follows quickly.
+        table[issue_type, Channel.BREAKFAST] = Policy(issue_type, Channel.BREAKFAST, days,
+                                                      visit_after=3)
+    return table
+
+
+BUILTIN_POLICIES: dict[tuple[str, str | None], Policy] = _builtins()
+
+
+def builtin_policy(issue_type: str, channel: str | None) -> Policy:
+    """The built-in rule for (type, channel), else for the type, else 10 working days."""
+    return (BUILTIN_POLICIES.get((issue_type, channel)) or BUILTIN_POLICIES.get((issue_type, None))
+            or Policy(issue_type, None, DEFAULT_COMPLETE_DAYS))
+
+
+def default_deadlines(policy: Policy, assigned_on: date, calendar: WorkCalendar) -> dict[str, date]:
+    """The five deadlines of an assignment on `assigned_on` under `policy`."""
+    complete = calendar.add_working_days(assigned_on, policy.complete_days)
+    reply = complete if policy.reply_days is None else \
+        min(calendar.add_working_days(assigned_on, policy.reply_days), complete)
+    return {
+        "accept_due": calendar.add_working_days(assigned_on, policy.accept_days),
+        "reply_due": reply,
+        "complete_due": complete,
+        "report_due": calendar.add_working_days(complete, policy.report_after),
+        "visit_due": calendar.add_working_days(complete, policy.visit_after),
+    }
 
 
 def nearest_open_deadline(issue: Issue) -> date | None:

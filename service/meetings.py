@@ -1,12 +1,13 @@
 """会议交办: meetings, and assigning a meeting's issues all at once."""
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from models import Issue, Meeting, Role, User
+from models import Issue, Meeting, MeetingKind, Role, User
 from models.workflow import MEETING_ROLES
 
+from .calendar import LOCAL_TZ, local_date
 from .errors import DomainError, Forbidden, NotFound, require
 from .paging import page
 from .workflow import WorkflowOptions, transition
@@ -80,3 +81,36 @@ def assign_batch(session: Session, actor: User, meeting_id: int, assignments: li
         raise
     session.commit()
     return done
+
+
+EVENING_TEA_DAYS = (1, 15)
+EVENING_TEA_AT = time(19, 0)
+
+
+def ensure_evening_tea_meetings(session: Session, now: datetime, days_ahead: int = 20) -> list[Meeting]:
+    """Create the “听您说”晚茶会 of the 1st and 15th ahead that do not exist yet. Commits.
+
+    Safe to run from several schedulers: on PostgreSQL a transaction lock serialises the
+    check-and-create; on SQLite the write transaction does.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(7301001)"))
+    today = local_date(now)
+    created = []
+    for offset in range(days_ahead + 1):
+        day = today + timedelta(days=offset)
+        if day.day not in EVENING_TEA_DAYS:
+            continue
+        start = datetime.combine(day, time(0), tzinfo=LOCAL_TZ)
+        exists = session.execute(select(Meeting.id).where(
+            Meeting.kind == MeetingKind.EVENING_TEA, Meeting.held_at >= start,
+            Meeting.held_at < start + timedelta(days=1))).first()
+        if exists:
+            continue
+        meeting = Meeting(kind=MeetingKind.EVENING_TEA, title=f"{day.year}年{day.month}月{day.day}日“听您说”晚茶会",
+                          held_at=datetime.combine(day, EVENING_TEA_AT, tzinfo=LOCAL_TZ),
+                          location="县长专线", status="planned", created_at=now)
+        session.add(meeting)
+        created.append(meeting)
+    session.commit()
+    return created

@@ -11,9 +11,12 @@ from notifications import SendError, SmsSender, render
 from .calendar import LOCAL_TZ
 from .errors import Forbidden
 from .paging import page
+from .templates import template_text
 
 MAX_ATTEMPTS = 5
 BASE_BACKOFF = timedelta(minutes=1)
+# How long a row may stay "sending" before it is taken to belong to a dead dispatcher.
+LEASE = timedelta(minutes=5)
 # No SMS reaches anyone between 21:00 and 08:00 local time; it waits for the morning.
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(8, 0)
 
@@ -34,54 +37,82 @@ def queue_sms(session: Session, *, dedupe_key: str, phone: str | None, kind: str
         return None
     msg = SmsMessage(dedupe_key=dedupe_key, issue_id=issue_id, recipient_phone=phone,
                      recipient_kind=kind, template=template, params=params,
-                     body=render(template, params), status=SmsStatus.PENDING,
+                     body=render(template, params, template_text(session, template)),
+                     status=SmsStatus.PENDING,
                      next_attempt_at=first_allowed(now), created_at=now, updated_at=now)
     session.add(msg)
     return msg
 
 
-def _claim(engine: Engine, msg_id: int, now: datetime) -> bool:
-    """Take one pending row for sending; the conditional UPDATE lets only one process win."""
-    with engine.begin() as conn:
+def _write(engine: Engine):
+    """A connection whose transaction takes the write lock at BEGIN on SQLite."""
+    return engine.connect().execution_options(write=True)
+
+
+def _claim_batch(engine: Engine, now: datetime, limit: int) -> list[int]:
+    """Take up to `limit` due rows for sending, and take back rows a dead dispatcher left.
+
+    PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, so concurrent dispatchers share the work.
+    SQLite: writers are serialised, and the conditional UPDATE lets only one win each row.
+    """
+    due = (SmsMessage.status == SmsStatus.PENDING) & (SmsMessage.next_attempt_at <= now)
+    with _write(engine) as conn, conn.begin():
+        conn.execute(update(SmsMessage).where(
+            SmsMessage.status == SmsStatus.SENDING, SmsMessage.claimed_at < now - LEASE,
+        ).values(status=SmsStatus.PENDING, claimed_at=None, updated_at=now,
+                 last_error="发送进程中断，已重新排队"))
+        stmt = select(SmsMessage.id).where(due).order_by(SmsMessage.id).limit(limit)
+        if conn.dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        ids = list(conn.execute(stmt).scalars())
+        if not ids:
+            return []
         claimed = conn.execute(
-            update(SmsMessage).where(SmsMessage.id == msg_id, SmsMessage.status == SmsStatus.PENDING)
-            .values(status=SmsStatus.SENDING, updated_at=now)
-        ).rowcount
-    return claimed == 1
+            update(SmsMessage).where(SmsMessage.id.in_(ids), SmsMessage.status == SmsStatus.PENDING)
+            .values(status=SmsStatus.SENDING, claimed_at=now, updated_at=now)
+            .returning(SmsMessage.id)
+        ).scalars()
+        return sorted(claimed)
+
+
+def _send_one(engine: Engine, sender: SmsSender, msg_id: int, now: datetime) -> str:
+    """Call the provider outside any transaction, then record the result in a short one."""
+    with Session(engine) as session:
+        msg = session.get(SmsMessage, msg_id)
+        attempts = msg.attempts + 1
+        to, template, params, body = msg.recipient_phone, msg.template, msg.params, msg.body
+    values: dict = {"attempts": attempts, "claimed_at": None, "updated_at": now}
+    try:
+        provider_id = sender.send(to, template, params, body)
+    except SendError as exc:
+        values["last_error"] = str(exc)[:500]
+        if exc.retryable and attempts < MAX_ATTEMPTS:
+            outcome = "retry"
+            values.update(status=SmsStatus.PENDING,
+                          next_attempt_at=first_allowed(now + BASE_BACKOFF * 2 ** (attempts - 1)))
+        else:
+            outcome = "failed"
+            values["status"] = SmsStatus.FAILED
+    else:
+        outcome = "sent"
+        values.update(status=SmsStatus.SENT, sent_at=now, provider_id=provider_id, last_error=None)
+    with _write(engine) as conn, conn.begin():
+        conn.execute(update(SmsMessage).where(SmsMessage.id == msg_id,
+                                              SmsMessage.status == SmsStatus.SENDING).values(**values))
+    return outcome
 
 
 def dispatch_due(engine: Engine, sender: SmsSender, now: datetime, limit: int = 100) -> dict[str, int]:
-    """Send what is due, each message at most once; retry failures with back-off."""
+    """Send what is due, one batch, each message at most once; retry failures with back-off.
+
+    A message is marked "sending" and committed before the provider is called, and its
+    result is committed right after. A dispatcher that dies between the provider accepting a
+    message and that commit leaves the row "sending"; after LEASE it is queued again, so that
+    one message — and only it — may reach its recipient twice.
+    """
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    with Session(engine) as session:
-        due = session.execute(
-            select(SmsMessage.id).where(SmsMessage.status == SmsStatus.PENDING,
-                                        SmsMessage.next_attempt_at <= now)
-            .order_by(SmsMessage.id).limit(limit)
-        ).scalars().all()
-    for msg_id in due:
-        if not _claim(engine, msg_id, now):
-            continue
-        with Session(engine, expire_on_commit=False) as session:
-            msg = session.get(SmsMessage, msg_id)
-            msg.attempts += 1
-            try:
-                msg.provider_id = sender.send(msg.recipient_phone, msg.template, msg.params, msg.body)
-            except SendError as exc:
-                msg.last_error = str(exc)[:500]
-                if exc.retryable and msg.attempts < MAX_ATTEMPTS:
-                    msg.status = SmsStatus.PENDING
-                    msg.next_attempt_at = first_allowed(now + BASE_BACKOFF * 2 ** (msg.attempts - 1))
-                    counts["retry"] += 1
-                else:
-                    msg.status = SmsStatus.FAILED
-                    counts["failed"] += 1
-            else:
-                msg.status, msg.sent_at = SmsStatus.SENT, now
-                counts["sent"] += 1
-            msg.updated_at = now
-            session.add(msg)
-            session.commit()
+    for msg_id in _claim_batch(engine, now, limit):
+        counts[_send_one(engine, sender, msg_id, now)] += 1
     return counts
 
 

@@ -29,6 +29,7 @@ from .deadlines import default_deadlines, nearest_open_deadline
 from .errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion, WrongState, require
 from .issues import get_visible
 from .outbox import queue_sms
+from .policy import policy_for
 
 STALE_MESSAGE = "该问题刚被他人处理过，请刷新后再操作"
 
@@ -137,7 +138,8 @@ def _department(session: Session, dept_id: int, field_name: str) -> Department:
 
 def _deadlines(ctx: StepContext, given: dict | None, keys=DEADLINE_KEYS) -> dict[str, date]:
     """Deadlines from the request where given, from the policy otherwise; none in the past."""
-    result = default_deadlines(ctx.issue.type, ctx.issue.channel, ctx.today, ctx.calendar)
+    policy = policy_for(ctx.session, ctx.issue.type, ctx.issue.channel)
+    result = default_deadlines(policy, ctx.today, ctx.calendar)
     result = {k: v for k, v in result.items() if k in keys}
     result.update({k: v for k, v in (given or {}).items() if v is not None and k in keys})
     require({f"deadlines.{k}": "时限不能早于今天" for k, v in result.items() if v < ctx.today})

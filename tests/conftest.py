@@ -5,6 +5,7 @@ the PostgreSQL server (default postgresql://postgres@127.0.0.1:5432/postgres), o
 throw-away database is created for the run.
 """
 import os
+import socket
 import uuid
 from datetime import datetime, timezone
 
@@ -26,6 +27,24 @@ PG_ADMIN_URL = os.environ.get("YS_TEST_PG_URL", "postgresql://postgres@127.0.0.1
 BACKENDS = {"sqlite": ["sqlite"], "postgresql": ["postgresql"],
             "both": ["sqlite", "postgresql"]}[os.environ.get("YS_TEST_DB", "both")]
 PASSWORD = "Demo-pass-2026"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network_beyond_this_machine():
+    """No test may reach a real provider or any other host: name lookups of anything but the
+    loopback fail loudly."""
+    real = socket.getaddrinfo
+    allowed = {"127.0.0.1", "localhost", "::1"}
+
+    def guarded(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and name not in allowed:
+            raise RuntimeError(f"a test tried to reach {name}: tests stay on this machine")
+        return real(host, *args, **kwargs)
+
+    socket.getaddrinfo = guarded
+    yield
+    socket.getaddrinfo = real
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

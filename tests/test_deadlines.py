@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from service.calendar import WEEKDAYS, WorkCalendar
-from service.deadlines import default_deadlines, flag_for
+from service.deadlines import builtin_policy, default_deadlines, flag_for
 
 FRI, SAT, MON = date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 23)
 
@@ -29,7 +29,7 @@ def test_holidays_and_swapped_workdays_are_passed_in():
 @pytest.mark.parametrize("issue_type, days", [("consult", 2), ("help", 10), ("suggestion", 10),
                                               ("complaint", 15), ("report", 15)])
 def test_completion_deadline_follows_the_issue_type(issue_type, days):
-    d = default_deadlines(issue_type, "hotline", FRI, WEEKDAYS)
+    d = default_deadlines(builtin_policy(issue_type, "hotline"), FRI, WEEKDAYS)
     assert d["complete_due"] == WEEKDAYS.add_working_days(FRI, days)
     assert d["accept_due"] == MON
     assert d["reply_due"] == d["complete_due"]
@@ -38,9 +38,9 @@ def test_completion_deadline_follows_the_issue_type(issue_type, days):
 
 
 def test_evening_tea_has_an_early_reply_deadline():
-    d = default_deadlines("complaint", "evening_tea", FRI, WEEKDAYS)
+    d = default_deadlines(builtin_policy("complaint", "evening_tea"), FRI, WEEKDAYS)
     assert d["reply_due"] == WEEKDAYS.add_working_days(FRI, 3) < d["complete_due"]
-    consult = default_deadlines("consult", "evening_tea", FRI, WEEKDAYS)
+    consult = default_deadlines(builtin_policy("consult", "evening_tea"), FRI, WEEKDAYS)
     assert consult["reply_due"] <= consult["complete_due"]
 
 

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from models import User
 from service.auth import user_for_token
-from service.calendar import WorkCalendar, local_date
+from service.calendar import WorkCalendar, load_calendar, local_date
 from service.db import open_session
 from service.errors import Forbidden, NotAuthenticated
 from service.workflow import WorkflowOptions
@@ -36,11 +36,15 @@ def now() -> datetime:
 
 
 def calendar() -> WorkCalendar:
-    return state()["workflow"].calendar
+    """The national calendar with the administrator's overrides, read once per request so an
+    override applies from the next request on."""
+    if "calendar" not in g:
+        g.calendar = load_calendar(db())
+    return g.calendar
 
 
 def workflow_options() -> WorkflowOptions:
-    return state()["workflow"]
+    return WorkflowOptions(calendar=calendar(), track_url=state()["workflow"].track_url)
 
 
 def today():

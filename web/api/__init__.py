@@ -37,7 +37,7 @@ def register(app: Flask) -> Api:
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "/docs",
         "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
-        "OPENAPI_SWAGGER_UI_CONFIG": {"supportedSubmitMethods": ["get", "post", "patch"]},
+        "OPENAPI_SWAGGER_UI_CONFIG": {"supportedSubmitMethods": ["get", "post", "patch", "put", "delete"]},
     })
     app.url_map.converters["id"] = IdConverter
     api = EnvelopeApi(app, spec_kwargs={
@@ -54,7 +54,7 @@ def register(app: Flask) -> Api:
 
     app.register_blueprint(assets)
 
-    from . import auth, directory, issues, meetings, notifications, public
-    for module in (auth, directory, meetings, issues, notifications, public):
+    from . import admin, auth, directory, issues, meetings, notifications, public
+    for module in (auth, directory, meetings, issues, notifications, public, admin):
         api.register_blueprint(module.blp)
     return api

@@ -1,0 +1,95 @@
+"""The periodic jobs, declared in one table, and the scheduler that runs them.
+
+Each job is a short wrapper around a service function. Running a job twice, or from several
+scheduler processes at once, is harmless: reminders claim a unique key in the outbox, the
+dispatcher claims rows before sending, and meetings are created under a lock. Colours need no
+job: they are computed in SQL from `issue.next_due` whenever issues are listed.
+
+    flask --app app scheduler                  # its own process (production)
+    flask --app app reminders tick [--now ISO] # one round, for cron, catching up and tests
+"""
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+from sqlalchemy import select
+
+from models import SmsTemplate
+from service.calendar import LOCAL_TZ, load_calendar
+from service.db import open_session
+from service.meetings import ensure_evening_tea_meetings
+from service.outbox import dispatch_due
+from service.reminders import ReminderPolicy, plan_and_queue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    run: Callable[[Flask, datetime], dict]
+    trigger: dict
+
+
+def _engine(app: Flask):
+    return app.extensions["ys"]["engine"]
+
+
+def plan_reminders(app: Flask, now: datetime) -> dict:
+    policy = ReminderPolicy(days_before=app.config["REMINDER_DAYS_BEFORE"],
+                            escalate_after=app.config["ESCALATE_AFTER_DAYS"])
+    with open_session(_engine(app), write=True) as session:
+        texts = dict(session.execute(select(SmsTemplate.key, SmsTemplate.body)).all())
+        return plan_and_queue(session, now, load_calendar(session), policy, texts)
+
+
+def dispatch_outbox(app: Flask, now: datetime) -> dict:
+    """Send what is due, batch after batch, until nothing due is left."""
+    total = {"sent": 0, "retry": 0, "failed": 0}
+    while True:
+        counts = dispatch_due(_engine(app), app.extensions["ys"]["sms_sender"], now)
+        for key, value in counts.items():
+            total[key] += value
+        if not any(counts.values()):
+            return total
+
+
+def evening_tea_meetings(app: Flask, now: datetime) -> dict:
+    with open_session(_engine(app), write=True) as session:
+        return {"created": len(ensure_evening_tea_meetings(session, now))}
+
+
+JOBS = (
+    Job("evening_tea_meetings", evening_tea_meetings, {"trigger": "cron", "hour": 6, "minute": 5}),
+    Job("plan_reminders", plan_reminders, {"trigger": "cron", "minute": "*/10"}),
+    Job("dispatch_outbox", dispatch_outbox, {"trigger": "interval", "seconds": 30}),
+)
+
+
+def tick(app: Flask, now: datetime) -> dict[str, dict]:
+    """Every job once, in order, as of `now`."""
+    return {job.id: job.run(app, now) for job in JOBS}
+
+
+def _run(app: Flask, job: Job) -> None:
+    try:
+        result = job.run(app, datetime.now(timezone.utc))
+    except Exception:  # a failed round must not stop the scheduler; the next one retries
+        log.exception("job %s failed", job.id)
+        return
+    if any(result.values()):
+        log.info("job %s: %s", job.id, result)
+
+
+def build(app: Flask, background: bool = False) -> BaseScheduler:
+    kind = BackgroundScheduler if background else BlockingScheduler
+    scheduler = kind(timezone=LOCAL_TZ, job_defaults={
+        "coalesce": True, "max_instances": 1, "misfire_grace_time": 600})
+    for job in JOBS:
+        scheduler.add_job(_run, args=(app, job), id=job.id, **job.trigger)
+    return scheduler

@@ -1,0 +1,63 @@
+"""Delivery reports: what the provider says became of a message we sent."""
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models import SmsMessage, SmsStatus
+
+log = logging.getLogger(__name__)
+
+# Provider statuses that say the message is still on its way: ours stays "sent".
+IN_FLIGHT = frozenset({"accepted", "scheduled", "queued", "sending", "sent"})
+DELIVERED = frozenset({"delivered", "read"})
+FAILED = frozenset({"undelivered", "failed", "canceled"})
+
+# Twilio's delivery failures (status callback ErrorCode), as the office should read them.
+DELIVERY_ERRORS = {
+    "30003": "对方手机关机、欠费或不在服务区",
+    "30004": "短信被拦截（对方拒收或运营商屏蔽）",
+    "30005": "号码不存在或已停机",
+    "30006": "号码为固定电话或运营商无法送达",
+    "30007": "被运营商过滤（疑似垃圾短信，须使用报备模板）",
+    "30008": "未知错误，运营商未说明原因",
+}
+
+
+def failure_text(status: str, error_code: str | None) -> str:
+    if error_code:
+        reason = DELIVERY_ERRORS.get(error_code, "运营商退回")
+        return f"短信未送达（Twilio {error_code}）：{reason}"
+    return f"短信未送达（Twilio 状态 {status}）"
+
+
+def record_status(session: Session, provider_id: str, status: str, error_code: str | None,
+                  now: datetime) -> SmsMessage | None:
+    """Apply one status callback. Callbacks come late, twice or out of order: a message never
+    moves back from delivered, and in-flight reports never undo a final one. Commits."""
+    status = (status or "").strip().lower()
+    error_code = (str(error_code).strip() or None) if error_code is not None else None
+    msg = session.execute(select(SmsMessage).where(SmsMessage.provider_id == provider_id)).scalars().first()
+    if msg is None:
+        log.info("status %s for unknown provider message %s ignored", status, provider_id)
+        return None
+    if status not in IN_FLIGHT | DELIVERED | FAILED:
+        log.warning("unknown provider status %r for message %s ignored", status, msg.id)
+        return msg
+    final = msg.status in (SmsStatus.DELIVERED, SmsStatus.FAILED)
+    if status in DELIVERED:
+        if msg.status != SmsStatus.DELIVERED:
+            msg.status, msg.delivered_at, msg.last_error = SmsStatus.DELIVERED, now, None
+            msg.provider_status = status
+    elif status in FAILED:
+        if msg.status != SmsStatus.DELIVERED:
+            msg.status, msg.provider_status = SmsStatus.FAILED, status
+            msg.last_error = failure_text(status, error_code)
+    elif not final:
+        msg.provider_status = status
+    if session.is_modified(msg):
+        msg.updated_at = now
+        session.add(msg)
+        session.commit()
+    return msg

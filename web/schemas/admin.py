@@ -1,0 +1,96 @@
+"""What the administrator maintains: holiday calendar, deadline policies, SMS wordings."""
+from marshmallow import Schema, fields, validate
+
+from models import Channel, IssueType
+from service.calendar import MAX_YEAR, MIN_YEAR, OVERRIDE_KINDS
+from service.policy import MAX_DAYS
+from service.templates import MAX_LENGTH
+
+from .common import Choice, Text, check_printable
+
+
+def Days(**kw) -> fields.Integer:  # noqa: N802 - a field factory reads like a field class
+    return fields.Integer(strict=True, validate=validate.Range(
+        min=0, max=MAX_DAYS, error=f"须为 0-{MAX_DAYS} 个工作日"), **kw)
+
+
+class CalendarArgs(Schema):
+    year = fields.Integer(load_default=None, validate=validate.Range(
+        min=MIN_YEAR, max=MAX_YEAR, error=f"年份须在 {MIN_YEAR}-{MAX_YEAR} 之间"))
+
+
+class CalendarDayIn(Schema):
+    kind = Choice(OVERRIDE_KINDS, required=True)
+    note = Text(100, load_default=None, allow_none=True)
+
+
+class CalendarDayOut(Schema):
+    day = fields.Date()
+    kind = fields.String()
+    note = fields.String(allow_none=True)
+    updated_by_id = fields.Integer(allow_none=True)
+    updated_at = fields.AwareDateTime()
+
+
+class NationalDay(Schema):
+    day = fields.Date()
+    name = fields.String()
+
+
+class CalendarYear(Schema):
+    year = fields.Integer()
+    national_known = fields.Boolean(metadata={"description": "节假日数据包是否已有该年安排"})
+    national_holidays = fields.List(fields.Nested(NationalDay))
+    national_workdays = fields.List(fields.Nested(NationalDay), metadata={"description": "调休上班日"})
+    overrides = fields.List(fields.Nested(CalendarDayOut))
+    warnings = fields.List(fields.String())
+
+
+class PolicyIn(Schema):
+    issue_type = Choice(list(IssueType), required=True)
+    channel = Choice(list(Channel), load_default=None, allow_none=True)
+    accept_days = Days(load_default=1)
+    reply_days = Days(load_default=None, allow_none=True)
+    complete_days = fields.Integer(strict=True, required=True, validate=validate.Range(
+        min=1, max=MAX_DAYS, error=f"须为 1-{MAX_DAYS} 个工作日"))
+    report_after = Days(load_default=2)
+    visit_after = Days(load_default=5)
+
+
+class PolicyOut(Schema):
+    id = fields.Integer(allow_none=True)
+    source = fields.String(metadata={"description": "builtin：内置；override：管理员设置"})
+    in_effect = fields.Boolean()
+    issue_type = fields.String()
+    channel = fields.String(allow_none=True)
+    accept_days = fields.Integer()
+    reply_days = fields.Integer(allow_none=True)
+    complete_days = fields.Integer()
+    report_after = fields.Integer()
+    visit_after = fields.Integer()
+    updated_by_id = fields.Integer(allow_none=True)
+    updated_at = fields.AwareDateTime(allow_none=True)
+
+
+class PolicyList(Schema):
+    items = fields.List(fields.Nested(PolicyOut))
+
+
+class TemplateIn(Schema):
+    # Longer than MAX_LENGTH on purpose: the service says how long the text is and the limit.
+    body = fields.String(required=True, validate=[validate.Length(max=4 * MAX_LENGTH),
+                                                  check_printable])
+
+
+class TemplateOut(Schema):
+    key = fields.String()
+    builtin = fields.String()
+    override = fields.String(allow_none=True)
+    placeholders = fields.List(fields.String())
+    sample = fields.String(metadata={"description": "按常见内容填入后的短信"})
+    length = fields.Integer()
+    warning = fields.String(allow_none=True)
+
+
+class TemplateList(Schema):
+    items = fields.List(fields.Nested(TemplateOut))

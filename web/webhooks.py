@@ -1,0 +1,69 @@
+"""Twilio's callbacks: delivery status of our texts, and the texts reporters send back.
+
+No session cookie and no CSRF token here: each request is signed by Twilio (X-Twilio-Signature)
+over the public URL it called and its form fields, and anything unsigned is refused before it
+touches the database.
+"""
+import logging
+
+from flask import Blueprint, Response, current_app, request
+
+from models import Satisfaction
+from notifications.twilio_sender import messaging_twiml, signature_is_valid
+from service import ratings
+from service.delivery import record_status
+
+from .context import db, now, workflow_options
+from .errors import envelope
+
+log = logging.getLogger(__name__)
+
+blp = Blueprint("webhooks", __name__, url_prefix="/webhooks/sms/twilio")
+
+HOW_TO = "收到办理答复短信后，请回复1满意、2基本满意、3不满意。反映新问题请拨打12345热线。"
+HELP = "【营商办】" + HOW_TO
+REPLIES = {
+    ratings.NOT_A_RATING: HELP,
+    ratings.NO_ISSUE: "【营商办】您目前没有待评价的问题。" + HOW_TO,
+    ratings.REFUSED: "【营商办】该问题已完成回访，无需再次评价，感谢您的反馈。",
+}
+
+
+def _reply_text(result: ratings.ReplyOutcome) -> str:
+    if result.outcome != ratings.RATED:
+        return REPLIES.get(result.outcome, HELP)
+    label = ratings.RATING_LABELS.get(result.satisfaction, "")
+    if result.satisfaction == Satisfaction.UNSATISFIED:
+        return f"【营商办】已收到您对问题{result.issue_code}的评价：{label}。我们将督促重新办理，并再与您联系。"
+    return f"【营商办】感谢您的评价！问题{result.issue_code}已记为“{label}”，现已办结。"
+
+
+@blp.before_request
+def _check_signature():
+    """Only Twilio, signing with our auth token, may call these."""
+    url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + request.path
+    if request.query_string:
+        url += "?" + request.query_string.decode("latin-1")
+    token = current_app.config.get("TWILIO_AUTH_TOKEN") or ""
+    if not token:
+        log.warning("Twilio webhook refused: TWILIO_AUTH_TOKEN is not set")
+    if not signature_is_valid(token, url, request.form, request.headers.get("X-Twilio-Signature"),
+                              request.headers.get("X-Twilio-Webhooks-Signature-Settings")):
+        return envelope(403, "invalid_signature", "请求签名无效，已拒绝")
+    return None
+
+
+@blp.post("/status")
+def status():
+    form = request.form
+    record_status(db(), form.get("MessageSid", ""), form.get("MessageStatus") or form.get("SmsStatus", ""),
+                  form.get("ErrorCode"), now())
+    return Response(status=204)
+
+
+@blp.post("/inbound")
+def inbound():
+    form = request.form
+    result = ratings.record_reply(db(), form.get("From", ""), form.get("Body", ""),
+                                  form.get("MessageSid") or None, now(), options=workflow_options())
+    return Response(messaging_twiml(_reply_text(result)), mimetype="text/xml")
