@@ -71,6 +71,10 @@ def main() -> None:
     print(f"first round:  {t1:6.2f} s, {q1} SQL statements, planned {first['planned']:,}, queued {first['queued']:,}")
     print(f"second round: {t2:6.2f} s, {q2} SQL statements, planned {again['planned']:,}, queued {again['queued']:,}")
     print(f"outbox rows: {queued:,}")
+    engine.dispose()
+    if args.backend == "postgresql":
+        with psycopg.connect(PG, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{url.rsplit("/", 1)[1]}"')
 
 
 if __name__ == "__main__":
