@@ -27,6 +27,9 @@ DEFAULTS = {
     "REMINDER_DAYS_BEFORE": 2,
     "ESCALATE_AFTER_DAYS": 3,
     "JSON_AS_ASCII": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
 }
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "SMS_BACKEND", "TIMEZONE", "PUBLIC_BASE_URL",
             "REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER",
@@ -53,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.json.ensure_ascii = False
+    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["PUBLIC_BASE_URL"].startswith("https://"))
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
 
@@ -64,15 +68,20 @@ def create_app(config: dict | None = None) -> Flask:
         "sms_sender": _sms_sender(app.config),
     }
 
-    from web import context, errors, health, webhooks
+    from web import context, errors, health, i18n, security, webhooks
     from web.api import register as register_api
+    from web.console import register as register_console
     from web.limits import limiter
 
     limiter.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
     errors.register(app)
     register_api(app)
+    register_console(app)
     app.register_blueprint(health.blp)
     app.register_blueprint(webhooks.blp)
+    security.exempt_token_routes(app)
     app.teardown_appcontext(context.close_db)
     _register_cli(app)
     return app

@@ -1,6 +1,7 @@
 """SQLModel tables and the domain's vocabularies. Imports nothing else of ours."""
 from sqlmodel import SQLModel
 
+from .catalog import Attachment, Category
 from .enums import *  # noqa: F401,F403
 from .issue import CodeCounter, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
 from .meeting import Meeting
@@ -12,7 +13,8 @@ from .types import UTCDateTime, utcnow
 metadata = SQLModel.metadata
 
 __all__ = [
-    "ApiToken", "CalendarDay", "CodeCounter", "DeadlinePolicy", "Department", "ExtensionRequest",
-    "Issue", "IssueCoDepartment", "IssueEvent", "Meeting", "SmsInbound", "SmsMessage", "SmsTemplate",
+    "ApiToken", "Attachment", "CalendarDay", "Category", "CodeCounter", "DeadlinePolicy", "Department",
+    "ExtensionRequest", "Issue", "IssueCoDepartment", "IssueEvent", "Meeting", "SmsInbound", "SmsMessage",
+    "SmsTemplate",
     "User", "UTCDateTime", "metadata", "utcnow",
 ]

@@ -29,6 +29,11 @@ class User(SQLModel, table=True):
     department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     password_hash: str = Field(max_length=256)
     active: bool = Field(default=True)
+    # Lock-out after repeated failed logins, kept in the database so every worker sees it.
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    # Bumped on password change or disabling: sessions carrying an older value end.
+    session_epoch: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 

@@ -1,14 +1,15 @@
 """Passwords and bearer tokens."""
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import ApiToken, User
 
-from .errors import NotAuthenticated
+from .errors import Invalid, NotAuthenticated
 
 TOKEN_LIFETIME = timedelta(hours=12)
 # Compared against when the user does not exist, so both paths take the same time.
@@ -23,13 +24,50 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
+MAX_FAILED_LOGINS = 5
+LOCK_FOR = timedelta(minutes=15)
+
+
+def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> User:
+    """The user with these credentials. After MAX_FAILED_LOGINS wrong passwords in a row the
+    account is locked for LOCK_FOR; the count lives in the database so every worker sees it.
+    Commits the counter."""
+    now = now or datetime.now(timezone.utc)
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         raise NotAuthenticated("用户名或密码不正确")
+    if user.locked_until and user.locked_until > now:
+        check_password_hash(_DUMMY_HASH, password)
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise NotAuthenticated(f"密码错误次数过多，账号已锁定，请{minutes}分钟后再试", code="locked")
     if not check_password_hash(user.password_hash, password) or not user.active:
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.failed_logins, user.locked_until = 0, now + LOCK_FOR
+        session.add(user)
+        session.commit()
         raise NotAuthenticated("用户名或密码不正确")
+    if user.failed_logins or user.locked_until:
+        user.failed_logins, user.locked_until = 0, None
+        session.add(user)
+        session.commit()
+    return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> User:
+    """Change the user's own password; every other session and token of theirs ends. Commits."""
+    if not check_password_hash(user.password_hash, current):
+        raise Invalid("当前密码不正确", {"current_password": "当前密码不正确"})
+    if len(new) < 8:
+        raise Invalid("新密码至少 8 位", {"new_password": "至少 8 位"})
+    if new == current:
+        raise Invalid("新密码不能与当前密码相同", {"new_password": "不能与当前密码相同"})
+    user.password_hash = hash_password(new)
+    user.session_epoch += 1
+    session.add(user)
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id).values(revoked=True))
+    session.commit()
     return user
 
 
@@ -45,7 +83,7 @@ def issue_token(session: Session, user: User, now: datetime,
 
 
 def login(session: Session, username: str, password: str, now: datetime) -> tuple[str, datetime]:
-    return issue_token(session, authenticate(session, username, password), now)
+    return issue_token(session, authenticate(session, username, password, now), now)
 
 
 def user_for_token(session: Session, token: str, now: datetime) -> User:

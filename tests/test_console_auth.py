@@ -1,0 +1,66 @@
+"""Console login: CSRF on every form, lock-out, sessions that end with a password change."""
+import re
+
+from .conftest import PASSWORD
+
+
+def csrf_of(page: bytes) -> str:
+    return re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
+
+
+def login(client, username, password=PASSWORD):
+    token = csrf_of(client.get("/console/login").data)
+    return client.post("/console/login", data={"username": username, "password": password,
+                                               "csrf_token": token})
+
+
+def test_each_role_lands_on_its_own_page(app, county):
+    homes = {"operator": "/console/intake", "coordinator": "/console/meetings", "fgj": "/console/inbox",
+             "supervisor": "/console/board", "leader": "/console/issues", "admin": "/console/admin/users"}
+    for username, home in homes.items():
+        client = app.test_client()
+        assert login(client, username).status_code == 302
+        resp = client.get("/console/")
+        assert resp.status_code == 302 and resp.headers["Location"].endswith(home), username
+        page = client.get(home)
+        assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+
+
+def test_a_form_without_its_csrf_token_is_refused(app, county):
+    client = app.test_client()
+    resp = client.post("/console/login", data={"username": "operator", "password": PASSWORD},
+                       headers={"Accept": "text/html"})
+    assert resp.status_code == 400 and "页面已过期" in resp.get_data(as_text=True)
+    assert client.get("/console/").status_code == 302  # still not logged in
+
+
+def test_wrong_passwords_lock_the_account(app, county):
+    client = app.test_client()
+    for _ in range(5):
+        page = login(client, "operator", "wrong-password").get_data(as_text=True)
+        assert "用户名或密码不正确" in page
+    locked = login(client, "operator").get_data(as_text=True)
+    assert "账号已锁定" in locked
+    assert client.get("/console/").status_code == 302
+
+
+def test_changing_the_password_ends_other_sessions(app, county):
+    first, second = app.test_client(), app.test_client()
+    login(first, "fgj")
+    login(second, "fgj")
+    token = csrf_of(first.get("/console/password").data)
+    resp = first.post("/console/password", data={"current_password": PASSWORD, "new_password": "Xin-mima-2026",
+                                                  "confirm": "Xin-mima-2026", "csrf_token": token})
+    assert resp.status_code == 302
+    assert first.get("/console/inbox").status_code == 200        # this session goes on
+    assert second.get("/console/inbox").status_code == 302       # the other one has ended
+    assert login(app.test_client(), "fgj", "Xin-mima-2026").status_code == 302
+
+
+def test_logout_needs_a_post_with_token(app, county):
+    client = app.test_client()
+    login(client, "operator")
+    assert client.get("/console/logout").status_code == 405
+    token = csrf_of(client.get("/console/password").data)
+    assert client.post("/console/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/console/intake").status_code == 302
