@@ -129,9 +129,12 @@ def _register_cli(app: Flask) -> None:
     @app.cli.command("init-db")
     def init_db():
         """Create or migrate the database schema to the newest version."""
+        from service.categories import seed_defaults
         from service.schema import upgrade
         upgrade(app.extensions["ys"]["engine"])
-        click.echo("数据库已是最新结构。")
+        with session() as s:
+            added = seed_defaults(s)
+        click.echo("数据库已是最新结构。" + (f"已添加 {added} 个默认问题类别。" if added else ""))
 
     @app.cli.command("seed-demo")
     @click.option("--issues", "issue_count", default=240, show_default=True, help="how many issues")

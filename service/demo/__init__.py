@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from models import ROLE_LABELS, Department, Role, SmsMessage, SmsStatus, User
 
+from ..categories import seed_defaults as seed_categories
 from ..errors import Conflict
 from .county import DEMO_PASSWORD, Act, County
 from .scenarios import SCENARIOS
@@ -53,6 +54,7 @@ def seed(session: Session, now: datetime, issue_count: int = 240) -> str:
     """Load the demo county into an empty database; returns a one-line summary."""
     if has_data(session):
         raise Conflict("数据库中已有部门或用户，演示数据只能加载到空数据库", code="not_empty")
+    seed_categories(session)
     county = County(session, now, random.Random(2026))
     county.add_departments()
     county.add_users()

@@ -43,3 +43,13 @@ def screenshot(page, name: str) -> None:
     if SCREENSHOTS:
         os.makedirs(SCREENSHOTS, exist_ok=True)
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=False)
+
+
+def login(page, base_url: str, username: str, password: str | None = None) -> None:
+    """Log in through the console's login form, as a person would."""
+    from ..conftest import PASSWORD
+    page.goto(f"{base_url}/console/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password or PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_url(lambda url: "/console/login" not in url)
