@@ -39,3 +39,18 @@ test-pg: $(STAMP) postgres
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# make translations — re-extract the console's and public site's strings into
+# translations/messages.pot, merge them into the English catalogue and compile it (.mo).
+# Chinese is the source language: zh_CN needs no catalogue.
+.PHONY: translations
+translations: $(STAMP)
+	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+		--sort-output --project=ys-duban -o translations/messages.pot .
+	@if [ -f translations/en/LC_MESSAGES/messages.po ]; then \
+		$(BIN)/pybabel update -i translations/messages.pot -d translations -l en --no-fuzzy-matching \
+			--ignore-obsolete; \
+	else \
+		$(BIN)/pybabel init -i translations/messages.pot -d translations -l en; \
+	fi
+	$(BIN)/pybabel compile -d translations -l en --statistics

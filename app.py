@@ -68,10 +68,11 @@ def create_app(config: dict | None = None) -> Flask:
         "sms_sender": _sms_sender(app.config),
     }
 
-    from web import context, errors, health, i18n, security, webhooks
+    from web import context, errors, health, i18n, open311, security, webhooks
     from web.api import register as register_api
     from web.console import register as register_console
     from web.limits import limiter
+    from web.public import register as register_public_site
 
     limiter.init_app(app)
     security.init_app(app)
@@ -79,6 +80,8 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)
     register_api(app)
     register_console(app)
+    register_public_site(app)
+    app.register_blueprint(open311.bp)
     app.register_blueprint(health.blp)
     app.register_blueprint(webhooks.blp)
     security.exempt_token_routes(app)

@@ -26,6 +26,14 @@ TYPES = ["help"] * 35 + ["consult"] * 30 + ["complaint"] * 20 + ["suggestion"] *
 TITLES = ["园区道路破损影响物流", "用电报装进度慢", "不动产登记办理时间长", "企业招工难", "融资担保费率高",
           "工程款拖欠", "执法检查过于频繁", "天然气接入费用高", "食品经营许可证延续", "税费优惠政策咨询"]
 OPEN_STATES = ["assigned"] * 10 + ["in_progress"] * 70 + ["replied"] * 15 + ["suspended"] * 5
+# Public summaries of published issues: place × industry × action, so that search terms range
+# from common ("园区", "用电报装") to rare ("河西镇光伏").
+PLACES = ["城关镇", "北塬镇", "柳林镇", "东川街道", "河西镇", "南山镇", "工业园区", "物流园", "现代农业园区",
+          "高新区", "西关街道", "石门镇"]
+INDUSTRIES = ["光伏", "食品加工", "物流", "建材", "纺织", "中药材", "电商", "汽配", "果业", "文旅",
+              "装备制造", "新材料", "乳业", "酿造", "家具", "印刷", "冷链", "茶叶", "陶瓷", "化工"]
+ACTIONS = ["已协调完成整改", "已现场办结", "已出台专项措施", "已纳入年度计划并开工", "已完成审批",
+           "已落实补助资金", "已开通绿色通道", "已约谈相关单位并限期整改"]
 
 
 def ensure_directory(conn, departments: int = 20, leaders: int = 3) -> tuple[list[int], list[int]]:
@@ -63,10 +71,27 @@ def make_issue(rng: random.Random, seq: int, today: date, depts, leaders, open_s
                    reply_due=due, complete_due=due, report_due=WEEKDAYS.add_working_days(due, 2),
                    visit_due=WEEKDAYS.add_working_days(due, 5), assigned_at=created)
     else:
-        row.update(status=rng.choice(["closed", "published", "rejected"]),
-                   lead_department_id=rng.choice(depts), closed_at=created)
+        status = rng.choice(["closed", "published", "rejected"])
+        row.update(status=status, lead_department_id=rng.choice(depts), closed_at=created)
+        if status != "rejected":
+            _finished(rng, row, created)
     row["next_due"] = nearest_open_deadline(_Row(row))
     return row
+
+
+def _finished(rng: random.Random, row: dict, created: datetime) -> None:
+    """A replied, rated issue; a published one gets a public summary, a few closed are withheld."""
+    replied = created + timedelta(days=rng.randint(1, 20))
+    place, industry = rng.choice(PLACES), rng.choice(INDUSTRIES)
+    row.update(replied_at=replied, closed_at=replied + timedelta(days=rng.randint(0, 5)),
+               result=f"{rng.choice(ACTIONS)}，已向企业反馈。", completed_on_time=rng.random() < 0.85,
+               satisfaction=rng.choice(["satisfied"] * 8 + ["basically"] * 3 + ["unsatisfied"]))
+    if row["status"] == "published":
+        row.update(disclosure="public", published_at=row["closed_at"] + timedelta(days=rng.randint(1, 7)),
+                   public_summary=f"{place}{industry}企业反映{row['title']}。承办部门{rng.choice(ACTIONS)}，"
+                                  f"{place}{industry}项目已恢复正常。")
+    elif rng.random() < 0.1:
+        row.update(disclosure="withheld", withhold_reason="涉及企业商业秘密")
 
 
 class _Row:
@@ -95,6 +120,9 @@ def main(argv=None) -> None:
         n = min(args.batch, args.issues - offset)
         rows = [make_issue(rng, start + offset + i, today, depts, leaders, args.open_share)
                 for i in range(n)]
+        # one executemany needs the same keys in every row
+        keys = set().union(*rows)
+        rows = [{k: row.get(k) for k in keys} for row in rows]
         with engine.begin() as conn:
             conn.execute(insert(Issue), rows)
         done = offset + n

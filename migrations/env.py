@@ -25,9 +25,19 @@ def _render_item(type_, obj, autogen_context):
     return False
 
 
+# Search structures made by hand in migration 0004 (FTS5 table and its shadow tables on SQLite,
+# the pg_trgm expression index on PostgreSQL): autogenerate must not propose dropping them.
+HAND_MADE = ("issue_search", "ix_issue_public_search")
+
+
+def _include_object(obj, name, type_, reflected, compare_to):
+    return not (reflected and compare_to is None and name and name.startswith(HAND_MADE))
+
+
 def run_offline() -> None:
     context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True, render_item=_render_item)
+                      render_as_batch=True, render_item=_render_item,
+                      include_object=_include_object)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -35,7 +45,7 @@ def run_offline() -> None:
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=connection.dialect.name == "sqlite",
-                      render_item=_render_item)
+                      render_item=_render_item, include_object=_include_object)
     with context.begin_transaction():
         context.run_migrations()
 

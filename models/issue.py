@@ -25,6 +25,11 @@ class Issue(SQLModel, table=True):
         Index("ix_issue_reporter_phone", "reporter_phone"),
         Index("ix_issue_lead_leader_id", "lead_leader_id", "id"),
         Index("ix_issue_disclosure", "disclosure", "id"),
+        # The public figures page and the Atom feed (migration 0004, which also adds the
+        # search structures that are not expressed here: FTS5 on SQLite, pg_trgm on PostgreSQL).
+        Index("ix_issue_figures", "year", "status", "channel", "lead_department_id",
+              "completed_on_time", "satisfaction"),
+        Index("ix_issue_published_at", "published_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

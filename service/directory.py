@@ -1,13 +1,13 @@
 """Departments and staff users."""
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session
 
-from models import Department, Role, User
+from models import ApiToken, Department, Role, User
 
 from .auth import hash_password
-from .errors import Conflict, Forbidden, Invalid, require
+from .errors import Conflict, Forbidden, Invalid, NotFound, require
 
 
 def _admin_only(actor: User | None) -> None:
@@ -64,3 +64,95 @@ def create_user(session: Session, actor: User | None, *, username: str, password
 
 def list_users(session: Session) -> list[User]:
     return list(session.execute(select(User).order_by(User.id)).scalars())
+
+
+# --- what the administration pages and the meeting desk need ------------------------------------
+
+def active_departments(session: Session) -> list[Department]:
+    return list(session.execute(select(Department).where(Department.active.is_(True))
+                                .order_by(Department.id)).scalars())
+
+
+def list_leaders(session: Session) -> list[User]:
+    """The county leaders who may host a meeting or lead an issue."""
+    return list(session.execute(select(User).where(User.role == Role.LEADER, User.active.is_(True))
+                                .order_by(User.id)).scalars())
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("用户不存在", code="user_not_found")
+    return user
+
+
+def get_department(session: Session, dept_id: int) -> Department:
+    dept = session.get(Department, dept_id)
+    if dept is None:
+        raise NotFound("部门不存在", code="department_not_found")
+    return dept
+
+
+def _end_sessions(session: Session, user: User) -> None:
+    """Every console session (epoch) and API token of `user` ends."""
+    user.session_epoch += 1
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id).values(revoked=True))
+
+
+def set_user_active(session: Session, actor: User | None, user_id: int, active: bool) -> User:
+    """Disable (his sessions end at once) or enable a user. Commits."""
+    _admin_only(actor)
+    user = get_user(session, user_id)
+    if not active and actor is not None and user.id == actor.id:
+        raise Conflict("不能停用自己的账号", code="self_disable")
+    if user.active != active:
+        user.active = active
+        if not active:
+            _end_sessions(session, user)
+        session.add(user)
+        session.commit()
+    return user
+
+
+def reset_password(session: Session, actor: User | None, user_id: int, new_password: str) -> User:
+    """Set a new password for a user who forgot his; his sessions end and a lock-out is lifted.
+    Commits."""
+    _admin_only(actor)
+    user = get_user(session, user_id)
+    if len(new_password or "") < 8:
+        require({"password": "密码至少 8 位"})
+    user.password_hash = hash_password(new_password)
+    user.failed_logins, user.locked_until = 0, None
+    _end_sessions(session, user)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def update_department(session: Session, actor: User | None, dept_id: int, name: str,
+                      contact_phone: str | None) -> Department:
+    """Rename a department or change its contact phone (its code stays). Commits."""
+    _admin_only(actor)
+    dept = get_department(session, dept_id)
+    name = (name or "").strip()
+    if not name:
+        require({"name": "请填写部门名称"})
+    clash = session.execute(select(Department).where(Department.name == name,
+                                                     Department.id != dept.id)).first()
+    if clash:
+        raise Conflict(f"部门名称“{name}”已存在", {"name": "已存在"}, code="duplicate")
+    dept.name, dept.contact_phone = name, (contact_phone or "").strip() or None
+    session.add(dept)
+    session.commit()
+    return dept
+
+
+def set_department_active(session: Session, actor: User | None, dept_id: int, active: bool) -> Department:
+    """Deactivate a department (it can no longer be assigned new issues; what it holds stays
+    with it) or activate it again. Commits."""
+    _admin_only(actor)
+    dept = get_department(session, dept_id)
+    dept.active = active
+    session.add(dept)
+    session.commit()
+    return dept

@@ -1,16 +1,21 @@
 """问题收集: creating an issue, and editing its descriptive fields."""
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from models import Channel, Issue, IssueEvent, Meeting, MeetingKind, Status, User
+from models import CHANNEL_LABELS, Channel, Issue, IssueEvent, Meeting, MeetingKind, Status, User
 from models.workflow import CREATE_ROLES, EDIT_ROLES, EDIT_STATES
 
+from .access import visible_to
 from .calendar import LOCAL_TZ
+from .categories import list_categories
 from .codes import allocate
 from .errors import Forbidden, Invalid, StaleVersion, WrongState
 from .issues import get_visible
+from .workflow import WorkflowOptions, transition
 
 REPORTER_FIELDS = {"name": "reporter_name", "org": "reporter_org", "phone": "reporter_phone",
                    "kind": "reporter_kind", "consent_public": "reporter_consent_public"}
@@ -36,8 +41,9 @@ def _check_meeting(session: Session, meeting_id: int | None) -> Meeting | None:
 
 
 def create_issue(session: Session, actor: User | None, data: dict, now: datetime,
-                 *, channel_default: str | None = None) -> Issue:
-    """Log a new issue in `collected` and record it on its timeline. Commits.
+                 *, channel_default: str | None = None, commit: bool = True) -> Issue:
+    """Log a new issue in `collected` and record it on its timeline. Commits (unless
+    `commit=False`, for a caller that takes a further step in the same transaction).
 
     `actor` is None for the public's own submissions.
     """
@@ -47,7 +53,7 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
     meeting_channel = meeting and _MEETING_CHANNEL.get(meeting.kind)
     if meeting_channel and data.get("channel") and data["channel"] != meeting_channel:
         raise Invalid("问题来源渠道与所属会议不一致",
-                      {"channel": f"所选会议的问题渠道应为 {meeting_channel}"})
+                      {"channel": f"所选会议的问题渠道应为“{CHANNEL_LABELS[meeting_channel]}”"})
     channel = data.get("channel") or meeting_channel or channel_default
     if not channel:
         raise Invalid("请选择问题来源渠道", {"channel": "必填"})
@@ -64,7 +70,8 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
     session.flush()
     session.add(IssueEvent(issue_id=issue.id, at=now, actor_id=issue.created_by_id, action="create",
                            to_status=Status.COLLECTED, data={"channel": channel}))
-    session.commit()
+    if commit:
+        session.commit()
     return issue
 
 
@@ -102,4 +109,85 @@ def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: da
     except StaleDataError:
         session.rollback()
         raise StaleVersion("该问题已被他人修改，请刷新后再改") from None
+    return issue
+
+
+# --- 话务登记: the hotline desk ----------------------------------------------------------------
+
+EVENING_TEA_DAYS = (1, 15)
+EVENING_TEA_FROM, EVENING_TEA_UNTIL = time(19, 0), time(20, 30)
+
+
+def channel_for_call(moment: datetime) -> str:
+    """The channel of a call taken at `moment`: the county head's line (“听您说”晚茶会) on the
+    1st and 15th from 19:00 to 20:30 Asia/Shanghai, both minutes included; the hotline otherwise."""
+    local = moment.astimezone(LOCAL_TZ)
+    clock = local.time().replace(second=0, microsecond=0)
+    if local.day in EVENING_TEA_DAYS and EVENING_TEA_FROM <= clock <= EVENING_TEA_UNTIL:
+        return Channel.EVENING_TEA
+    return Channel.HOTLINE
+
+
+def earlier_by_phone(session: Session, phone: str | None, limit: int = 10, *,
+                     actor: User | None = None) -> list[Issue]:
+    """The caller's earlier issues, newest first, to spot repeat callers and duplicates.
+    With `actor`, only the issues that actor may see."""
+    phone = (phone or "").strip()
+    if not phone:
+        return []
+    stmt = select(Issue).where(Issue.reporter_phone == phone)
+    if actor is not None:
+        stmt = stmt.where(visible_to(actor))
+    return list(session.execute(stmt.order_by(Issue.id.desc()).limit(max(1, min(limit, 50)))).scalars())
+
+
+@dataclass
+class IntakeDefaults:
+    """What the intake form offers and preselects for a call taken now."""
+
+    channel: str
+    meetings: list[Meeting]
+    meeting_id: int | None
+    categories: list[str]
+
+
+MEETINGS_OFFERED = 30
+
+
+def intake_defaults(session: Session, actor: User, now: datetime) -> IntakeDefaults:
+    """The channel from the clock; recent and coming meetings, today's evening-tea meeting
+    preselected during its session; the active categories."""
+    if actor.role not in CREATE_ROLES:
+        raise Forbidden("您的角色不能登记问题")
+    channel = channel_for_call(now)
+    meetings = list(session.execute(
+        select(Meeting).where(Meeting.held_at >= now - timedelta(days=60),
+                              Meeting.held_at <= now + timedelta(days=60))
+        .order_by(Meeting.held_at.desc()).limit(MEETINGS_OFFERED)).scalars())
+    today = now.astimezone(LOCAL_TZ).date()
+    tonight = next((m for m in meetings if m.kind == MeetingKind.EVENING_TEA
+                    and m.held_at.astimezone(LOCAL_TZ).date() == today), None)
+    meeting_id = tonight.id if tonight is not None and channel == Channel.EVENING_TEA else None
+    return IntakeDefaults(channel, meetings, meeting_id, [c.name for c in list_categories(session)])
+
+
+def meeting_channel(meeting: Meeting) -> str | None:
+    """The channel a meeting's issues take (None: any)."""
+    return _MEETING_CHANNEL.get(meeting.kind)
+
+
+def record_call(session: Session, actor: User, data: dict, now: datetime,
+                options: WorkflowOptions = WorkflowOptions(), *, answer: str | None = None,
+                satisfaction: str | None = None) -> Issue:
+    """Log a call; with `answer`, also record that it was answered on the spot. One transaction:
+    both are saved, or neither. Commits."""
+    try:
+        issue = create_issue(session, actor, data, now, commit=False)
+        if answer is not None:
+            issue = transition(session, actor, issue.id, "answer_on_spot",
+                               {"answer": answer, "satisfaction": satisfaction}, now, options, commit=False)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
     return issue

@@ -2,15 +2,28 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
-from models import OPEN_STATUSES, Department, Issue, IssueCoDepartment, IssueEvent, User
+from models import (
+    DEADLINE_KEYS,
+    DEADLINE_LABELS,
+    OPEN_DEADLINES,
+    OPEN_STATUSES,
+    Department,
+    Flag,
+    Issue,
+    IssueCoDepartment,
+    IssueEvent,
+    Role,
+    Status,
+    User,
+)
 
 from .access import co_handles, visible_to
 from .calendar import WorkCalendar
-from .deadlines import yellow_threshold
-from .errors import NotFound
+from .deadlines import flag_for, yellow_threshold
+from .errors import Forbidden, NotFound
 from .paging import page
 
 
@@ -103,3 +116,105 @@ def user_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+# --- what the console lists show -------------------------------------------------------------
+
+@dataclass
+class IssueRow:
+    """One line of a staff list: the issue with its colour and lateness worked out."""
+
+    issue: Issue
+    flag: str | None
+    overdue_days: int          # working days past the nearest open deadline; 0 when not late
+    lead_department: str | None
+    co_handling: bool = False  # for a department user: it co-handles rather than leads
+
+
+def overdue_days(next_due: date | None, today: date, calendar: WorkCalendar) -> int:
+    """Working days by which the nearest open deadline has passed (0 when it has not)."""
+    if next_due is None or next_due >= today:
+        return 0
+    return max(1, calendar.working_days_between(next_due, today))
+
+
+def _rows(session: Session, issues: list[Issue], today: date, calendar: WorkCalendar,
+          department_id: int | None = None) -> list[IssueRow]:
+    names = department_names(session, {i.lead_department_id for i in issues if i.lead_department_id})
+    rows = []
+    for issue in issues:
+        flag = flag_for(issue.next_due, today, calendar) if issue.status in OPEN_STATUSES else None
+        rows.append(IssueRow(issue, flag, overdue_days(issue.next_due, today, calendar) if flag else 0,
+                             names.get(issue.lead_department_id),
+                             department_id is not None and issue.lead_department_id != department_id))
+    return rows
+
+
+@dataclass
+class IssueListPage:
+    rows: list[IssueRow]
+    next_cursor: str | None
+    departments: list[Department]   # to filter by
+
+
+def list_page(session: Session, user: User, filters: IssueFilters, *, today: date,
+              calendar: WorkCalendar, limit: int = 50, cursor: str | None = None) -> IssueListPage:
+    """One page of `list_issues`, each issue with its colour, lateness and lead department."""
+    issues, next_cursor = list_issues(session, user, filters, today=today, calendar=calendar,
+                                      limit=limit, cursor=cursor)
+    departments = list(session.execute(select(Department).order_by(Department.id)).scalars())
+    return IssueListPage(_rows(session, issues, today, calendar), next_cursor, departments)
+
+
+# The department's work in hand: what it must accept, handle or wait on (挂账).
+INBOX_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED)
+INBOX_LIMIT = 500
+
+
+@dataclass
+class Inbox:
+    rows: list[IssueRow]
+    counts: dict[str, int]     # red / yellow / green / none (suspended: no clock)
+    replied: int               # answered, waiting for the office's return visit
+
+
+def department_inbox(session: Session, user: User, *, today: date, calendar: WorkCalendar) -> Inbox:
+    """承办: the open issues the user's department leads or co-handles, the most urgent first —
+    red, then yellow, then green, each by nearest deadline; suspended ones (no clock) last."""
+    if user.role != Role.DEPARTMENT or user.department_id is None:
+        raise Forbidden("承办页面只对承办部门开放")
+    mine = or_(Issue.lead_department_id == user.department_id, co_handles(user.department_id))
+    issues = list(session.execute(
+        select(Issue).where(mine, Issue.status.in_(INBOX_STATUSES))
+        .order_by(Issue.next_due.is_(None), Issue.next_due, Issue.id).limit(INBOX_LIMIT)
+    ).scalars())
+    rows = _rows(session, issues, today, calendar, user.department_id)
+    rank = {Flag.RED: 0, Flag.YELLOW: 1, Flag.GREEN: 2, None: 3}
+    rows.sort(key=lambda r: (rank[r.flag], r.issue.next_due or date.max, r.issue.id))
+    counts = {"red": 0, "yellow": 0, "green": 0, "none": 0}
+    for row in rows:
+        counts[row.flag or "none"] += 1
+    replied = session.execute(select(func.count()).select_from(Issue).where(
+        mine, Issue.status == Status.REPLIED)).scalar_one()
+    return Inbox(rows, counts, replied)
+
+
+@dataclass
+class DeadlineRow:
+    key: str
+    label: str
+    due: date | None
+    flag: str | None   # colour while the deadline is still to be met; None once past that stage
+
+
+def deadline_rows(issue: Issue, today: date, calendar: WorkCalendar) -> list[DeadlineRow]:
+    """The five deadlines; those still to be met in the issue's state carry their colour."""
+    still_open = OPEN_DEADLINES.get(Status(issue.status), ()) if issue.status in set(Status) else ()
+    return [DeadlineRow(key, DEADLINE_LABELS[key], getattr(issue, key),
+                        flag_for(getattr(issue, key), today, calendar) if key in still_open else None)
+            for key in DEADLINE_KEYS]
+
+
+def id_for_code(session: Session, code: str) -> int | None:
+    """The id of the issue with tracking code `code` (any case), or None."""
+    return session.execute(select(Issue.id).where(Issue.code == code.strip().upper())).scalar()

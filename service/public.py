@@ -1,9 +1,15 @@
-"""公开公示: the one public query, the public view of an issue, figures and tracking.
+"""公开公示: the one public query, the public view of an issue, figures, the feed, tracking
+and the public's own submissions.
 
 Everything the public sees goes through `public_issues()` and `public_view()`; the reporter's
-own text and contact never leave this module unmasked.
+own text and contact never leave this module unmasked. Searching (service.search) narrows
+`public_issues()` and keeps only rows whose *masked* text matches.
 """
-from datetime import datetime
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 from sqlmodel import Session
@@ -21,8 +27,11 @@ from models import (
 )
 from models.workflow import PUBLIC_STATUSES, STEPS
 
+from . import search
 from .calendar import LOCAL_TZ
-from .errors import NotFound
+from .categories import get_by_code
+from .errors import NotFound, require
+from .intake import create_issue
 from .issues import co_department_ids, department_names
 from .masking import mask_name, scrub_text
 from .paging import page
@@ -30,6 +39,16 @@ from .paging import page
 # What a reporter sees of the timeline when tracking their own issue.
 TRACKED_ACTIONS = ("create", "assign", "accept", "return", "request_extension", "decide_extension",
                    "suspend", "resume", "reply", "answer_on_spot", "visit", "publish")
+# What anyone sees of the timeline on the public issue page: dates and steps, never notes.
+PUBLIC_MILESTONES = {"create": "登记受理", "assign": "会议/集中交办", "accept": "部门签收",
+                     "decide_extension": "延期审批", "suspend": "挂账", "resume": "恢复办理",
+                     "reply": "部门答复", "answer_on_spot": "现场答复", "visit": "回访评价",
+                     "publish": "公开公示"}
+# The public list's 办理状态 filter: a public status, or how the work ended.
+STATUS_FILTERS = {**{s.value: STATUS_LABELS[s] for s in Status if s in PUBLIC_STATUSES},
+                  "on_time": "按期办结", "late": "超期办结"}
+SATISFACTION_LABELS = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
+FEED_SIZE = 50
 
 
 def public_issues():
@@ -73,6 +92,7 @@ def public_view(issue: Issue, dept_names: dict[int, str], co_ids: list[int]) -> 
         "replied_at": _local(issue.replied_at),
         "closed_at": _local(issue.closed_at),
         "published_at": _local(issue.published_at),
+        "updated_at": _local(issue.updated_at),
         "complete_due": issue.complete_due.isoformat() if issue.complete_due else None,
         "on_time": issue.completed_on_time,
         "extension_count": issue.extension_count,
@@ -88,20 +108,92 @@ def _views(session: Session, issues: list[Issue]) -> list[dict]:
     return [public_view(i, names, co[i.id]) for i in issues]
 
 
-def list_public(session: Session, *, year: int | None = None, channel: str | None = None,
-                department_id: int | None = None, type_: str | None = None,
-                limit: int = 50, cursor: str | None = None) -> tuple[list[dict], str | None]:
+@dataclass
+class PublicFilters:
+    """The filters of the public list; every one optional."""
+    year: int | None = None
+    channel: str | None = None
+    department_id: int | None = None
+    type: str | None = None
+    status: str | None = None
+    q: str | None = None
+
+    def active(self) -> bool:
+        return any(v not in (None, "") for v in vars(self).values())
+
+
+def _filtered(filters: PublicFilters):
     stmt = public_issues()
-    if year:
-        stmt = stmt.where(Issue.year == year)
-    if channel:
-        stmt = stmt.where(Issue.channel == channel)
-    if department_id:
-        stmt = stmt.where(Issue.lead_department_id == department_id)
-    if type_:
-        stmt = stmt.where(Issue.type == type_)
-    rows, next_cursor = page(session, stmt, Issue.id, limit, cursor)
+    if filters.year:
+        stmt = stmt.where(Issue.year == filters.year)
+    if filters.channel:
+        stmt = stmt.where(Issue.channel == filters.channel)
+    if filters.department_id:
+        stmt = stmt.where(Issue.lead_department_id == filters.department_id)
+    if filters.type:
+        stmt = stmt.where(Issue.type == filters.type)
+    if filters.status == "on_time":
+        stmt = stmt.where(Issue.completed_on_time.is_(True))
+    elif filters.status == "late":
+        stmt = stmt.where(Issue.completed_on_time.is_(False))
+    elif filters.status:
+        stmt = stmt.where(Issue.status == filters.status)
+    return stmt
+
+
+def _search_page(session: Session, filters: PublicFilters, limit: int,
+                 cursor: str | None) -> tuple[list[Issue], str | None]:
+    words = search.terms(filters.q)
+    if not words:
+        return page(session, _filtered(filters), Issue.id, limit, cursor)
+    segments = search.plan(session, _filtered(filters), words)
+
+    def keep(issue: Issue) -> bool:
+        # The masked text decides: a reporter's name or phone in the stored text finds nothing.
+        return search.matches(words, _scrub(issue, issue.public_title or issue.title),
+                              _scrub(issue, issue.public_summary))
+
+    return search.filtered_page(session, segments, limit, cursor, keep)
+
+
+def list_public(session: Session, *, year: int | None = None, channel: str | None = None,
+                department_id: int | None = None, type_: str | None = None, status: str | None = None,
+                q: str | None = None, limit: int = 50, cursor: str | None = None
+                ) -> tuple[list[dict], str | None]:
+    """Published issues, newest first, filtered and searched, a keyset page at a time."""
+    filters = PublicFilters(year=year, channel=channel, department_id=department_id, type=type_,
+                            status=status, q=q)
+    rows, next_cursor = _search_page(session, filters, limit, cursor)
     return _views(session, rows), next_cursor
+
+
+def filter_options(session: Session, today: date) -> dict:
+    """What the public list's filters offer: years, channels, departments, types, statuses."""
+    first = session.execute(select(func.min(Issue.year))).scalar() or today.year
+    departments = session.execute(select(Department.id, Department.name)
+                                  .where(Department.active.is_(True)).order_by(Department.id)).all()
+    return {
+        "years": list(range(today.year, min(first, today.year) - 1, -1)),
+        "channels": [(c.value, CHANNEL_LABELS[c]) for c in Channel],
+        "departments": [(i, n) for i, n in departments],
+        "types": [(t.value, ISSUE_TYPE_LABELS[t]) for t in IssueType],
+        "statuses": list(STATUS_FILTERS.items()),
+    }
+
+
+def _newest(views: list[dict]) -> str | None:
+    stamps = [v["updated_at"] for v in views if v.get("updated_at")]
+    return max(stamps, key=datetime.fromisoformat) if stamps else None
+
+
+def public_listing(session: Session, filters: PublicFilters, today: date, *, limit: int = 20,
+                   cursor: str | None = None) -> dict:
+    """Everything the public list page shows: one page of issues, the next cursor, the filter
+    choices, and the newest change among the issues shown (for Last-Modified)."""
+    rows, next_cursor = _search_page(session, filters, limit, cursor)
+    items = _views(session, rows)
+    return {"items": items, "next_cursor": next_cursor, "options": filter_options(session, today),
+            "terms": search.terms(filters.q), "last_modified": _newest(items)}
 
 
 def get_public(session: Session, code: str) -> dict:
@@ -113,39 +205,121 @@ def get_public(session: Session, code: str) -> dict:
     return _views(session, [issue])[0]
 
 
-def public_stats(session: Session, year: int | None = None) -> dict:
-    """Figures over all issues (not only published ones), by SQL aggregates."""
-    where = [Issue.year == year] if year else []
-    by_status = dict(session.execute(select(Issue.status, func.count()).where(*where)
-                                     .group_by(Issue.status)).all())
-    by_channel = dict(session.execute(select(Issue.channel, func.count()).where(*where)
-                                      .group_by(Issue.channel)).all())
+
+
+def public_detail(session: Session, code: str) -> dict:
+    """The public issue page: the public view and the dates of its steps (no notes, no names)."""
+    view = get_public(session, code)
+    issue_id = session.execute(public_issues().with_only_columns(Issue.id)
+                               .where(Issue.code == view["code"])).scalar_one()
+    events = session.execute(select(IssueEvent.at, IssueEvent.action).where(
+        IssueEvent.issue_id == issue_id, IssueEvent.action.in_(tuple(PUBLIC_MILESTONES)))
+        .order_by(IssueEvent.id)).all()
+    view["milestones"] = [{"at": _local(at), "action": a, "label": PUBLIC_MILESTONES[a]} for at, a in events]
+    view["satisfaction_label"] = SATISFACTION_LABELS.get(view["satisfaction"] or "")
+    return view
+
+
+def feed(session: Session) -> dict:
+    """The newest published issues, newest publication first, for the Atom feed."""
+    rows = list(session.execute(
+        public_issues().where(Issue.published_at.is_not(None))
+        .order_by(Issue.published_at.desc(), Issue.id.desc()).limit(FEED_SIZE)).scalars())
+    items = _views(session, rows)
+    return {"items": items, "updated": items[0]["published_at"] if items else None}
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+def _grouped(session: Session, years: tuple[int, ...] | None):
+    """One aggregate over the issues of `years` (None: all), grouped finely enough for every
+    figure; the ix_issue_figures index answers it alone."""
     done = Issue.completed_on_time.is_not(None)
-    rated = Issue.satisfaction.is_not(None)
-    totals = session.execute(select(
-        func.count(),
+    stmt = select(
+        Issue.year, Issue.status, Issue.channel, Issue.lead_department_id, func.count(),
         func.sum(case((done, 1), else_=0)),
         func.sum(case((Issue.completed_on_time.is_(True), 1), else_=0)),
-        func.sum(case((rated, 1), else_=0)),
+        func.sum(case((Issue.satisfaction.is_not(None), 1), else_=0)),
         func.sum(case((Issue.satisfaction.in_(("satisfied", "basically")), 1), else_=0)),
-    ).where(*where)).one()
-    dept_rows = session.execute(
-        select(Department.name, func.count(Issue.id),
-               func.sum(case((Issue.status.in_((Status.CLOSED, Status.PUBLISHED)), 1), else_=0)))
-        .join(Issue, Issue.lead_department_id == Department.id).where(*where)
-        .group_by(Department.name).order_by(func.count(Issue.id).desc())
-    ).all()
-    total, completed, on_time, rated_n, satisfied = (int(v or 0) for v in totals)
+    ).group_by(Issue.year, Issue.status, Issue.channel, Issue.lead_department_id)
+    if years is not None:
+        stmt = stmt.where(Issue.year.in_(years))
+    return session.execute(stmt).all()
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _rollup(rows, year: int | None, names: dict[int, str]) -> dict:
+    by_status: dict[str, int] = defaultdict(int)
+    by_channel: dict[str, int] = defaultdict(int)
+    depts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    total = completed = on_time = rated = satisfied = 0
+    for _y, status, channel, dept, n, d, o, r, s in rows:
+        n, d, o, r, s = (int(v or 0) for v in (n, d, o, r, s))
+        by_status[status] += n
+        by_channel[channel] += n
+        total, completed, on_time, rated, satisfied = total + n, completed + d, on_time + o, rated + r, satisfied + s
+        if dept is not None:
+            row = depts[dept]
+            row[0] += n
+            row[1] += n if status in (Status.CLOSED, Status.PUBLISHED) else 0
+            row[2], row[3], row[4], row[5] = row[2] + d, row[3] + o, row[4] + r, row[5] + s
+    by_department = sorted(
+        ({"department": names.get(dept, str(dept)), "total": t, "closed": c, "completed": d,
+          "on_time_rate": _rate(o, d), "satisfaction_rate": _rate(s, r)}
+         for dept, (t, c, d, o, r, s) in depts.items()),
+        key=lambda row: (-row["total"], row["department"]))
     return {
         "year": year,
         "total": total,
         "by_status": {s.value: by_status.get(s.value, 0) for s in Status},
         "by_channel": {c.value: by_channel.get(c.value, 0) for c in Channel},
-        "by_department": [{"department": n, "total": t, "closed": int(c or 0)} for n, t, c in dept_rows],
+        "by_department": by_department,
         "completed": completed,
-        "on_time_rate": round(on_time / completed, 4) if completed else None,
-        "satisfaction_rate": round(satisfied / rated_n, 4) if rated_n else None,
+        "on_time": on_time,
+        "on_time_rate": _rate(on_time, completed),
+        "rated": rated,
+        "satisfied": satisfied,
+        "satisfaction_rate": _rate(satisfied, rated),
     }
+
+
+def public_stats(session: Session, year: int | None = None) -> dict:
+    """Figures over all issues (not only published ones), by SQL aggregates."""
+    rows = _grouped(session, (year,) if year else None)
+    names = department_names(session, {r[3] for r in rows if r[3] is not None})
+    return _rollup(rows, year, names)
+
+
+# The figures page's aggregate reads every issue of two years. It is kept per process and
+# reused while nothing has changed: every change to an issue either adds an issue or appends an
+# event, so the two largest ids tell (both read from primary keys, at no cost). FIGURES_MAX_AGE
+# bounds how long a change made behind the workflow's back (plain SQL) can go unseen.
+FIGURES_MAX_AGE = 300.0
+_figures_kept: dict[tuple, tuple[float, tuple, dict]] = {}
+
+
+def _fingerprint(session: Session) -> tuple:
+    return tuple(session.execute(select(select(func.max(Issue.id)).scalar_subquery(),
+                                        select(func.max(IssueEvent.id)).scalar_subquery())).one())
+
+
+def public_figures(session: Session, today: date, *, clock=time.monotonic) -> dict:
+    """The figures page: this year's and last year's figures from one aggregate query."""
+    years = (today.year, today.year - 1)
+    key, mark, now = (str(session.get_bind().url), years), _fingerprint(session), clock()
+    kept = _figures_kept.get(key)
+    if kept and kept[1] == mark and now - kept[0] < FIGURES_MAX_AGE:
+        return kept[2]
+    rows = _grouped(session, years)
+    names = department_names(session, {r[3] for r in rows if r[3] is not None})
+    out = {"years": [_rollup([r for r in rows if r[0] == y], y, names) for y in years]}
+    out["status_labels"] = {s.value: STATUS_LABELS[s] for s in Status}
+    out["channel_labels"] = {c.value: CHANNEL_LABELS[c] for c in Channel}
+    _figures_kept[key] = (now, mark, out)
+    return out
 
 
 def track(session: Session, code: str, phone_last4: str) -> dict:
@@ -171,3 +345,42 @@ def track(session: Session, code: str, phone_last4: str) -> dict:
         "satisfaction": issue.satisfaction,
         "timeline": [{"at": _local(at), "action": a, "label": labels.get(a, a)} for at, a in events],
     }
+
+
+# --- the public's own submissions (网上反映) ----------------------------------------------------
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SUBMIT_LIMITS = {"title": (4, 60), "content": (10, 2000), "name": (0, 32), "org": (0, 100),
+                 "township": (0, 32)}
+
+
+def submit_online(session: Session, data: dict, now: datetime) -> Issue:
+    """An issue raised by the public on the web form (channel `online`, no staff actor). The
+    phone is required: tracking asks for its last 4 digits and the SMS go to it. Commits."""
+    clean = {k: (data.get(k) or "").strip() for k in (*SUBMIT_LIMITS, "phone", "category", "type")}
+    errors = {}
+    for key, (low, high) in SUBMIT_LIMITS.items():
+        if not low <= len(clean[key]) <= high:
+            errors[key] = f"请填写 {low}-{high} 个字" if low else f"不超过 {high} 个字"
+        elif CONTROL.search(clean[key]):
+            errors[key] = "含有不可见的控制字符"
+    phone = re.sub(r"[\s-]", "", clean["phone"])
+    if not MOBILE.match(phone):
+        errors["phone"] = "请填写 11 位手机号（查询进度和接收短信都要用到）"
+    if clean["type"] and clean["type"] not in {t.value for t in IssueType}:
+        errors["type"] = "请选择诉求类型"
+    category = None
+    if clean["category"]:
+        try:
+            category = get_by_code(session, clean["category"])
+        except NotFound:
+            errors["category"] = "请选择问题类别"
+    require(errors)
+    return create_issue(session, None, {
+        "title": clean["title"], "content": clean["content"], "category": category and category.name,
+        "type": clean["type"] or "help", "township": clean["township"] or None,
+        "reporter": {"name": clean["name"] or None, "org": clean["org"] or None, "phone": phone,
+                     "kind": "enterprise" if clean["org"] else "person",
+                     "consent_public": bool(data.get("consent_public")) and bool(clean["org"])},
+    }, now, channel_default=Channel.ONLINE)

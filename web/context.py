@@ -32,6 +32,11 @@ def close_db(_exc=None) -> None:
 
 
 def now() -> datetime:
+    """The request's clock. Tests may fix it with the `CONSOLE_NOW` setting (an aware datetime
+    or an ISO 8601 string with offset), e.g. to fall in an evening-tea session."""
+    fixed = current_app.config.get("CONSOLE_NOW")
+    if fixed:
+        return fixed if isinstance(fixed, datetime) else datetime.fromisoformat(fixed)
     return datetime.now(timezone.utc)
 
 

@@ -22,10 +22,10 @@ blp = Blueprint("public", __name__, url_prefix="/api/v1/public",
 @blp.arguments(PublicListArgs, location="query")
 @blp.response(200, PublicPage)
 def issues(args):
-    """已公示的问题"""
+    """已公示的问题（q：在标题和公示摘要中搜索，空格分隔的词须全部出现）"""
     items, next_cursor = public.list_public(
         db(), year=args["year"], channel=args["channel"], department_id=args["department_id"],
-        type_=args["type"], limit=args["limit"], cursor=args["cursor"])
+        type_=args["type"], status=args["status"], q=args["q"], limit=args["limit"], cursor=args["cursor"])
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -44,7 +44,8 @@ def stats(args):
 
 
 @blp.post("/track")
-@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+# One budget per client, shared with the /track page.
+@limiter.shared_limit(lambda: current_app.config["TRACK_RATE_LIMIT"], scope="track")
 @blp.arguments(TrackIn)
 @blp.response(200, TrackOut)
 def track(body):

@@ -16,6 +16,7 @@ from . import (  # noqa: E402,F401
     admin,
     auth,
     board,
+    errors,
     home,
     inbox,
     intake,

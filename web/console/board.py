@@ -1,11 +1,210 @@
-"""督办: the supervision board and the office's queues."""
-from flask import render_template
+"""督办: the supervision board (colours, lateness, urging), failed SMS, and the office's queues —
+extension decisions, return visits (回访) and publication with a preview of the public page."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from models import CHANNEL_LABELS, Channel
+from service import queues, supervision
+from service.errors import DomainError
+from service.workflow import transition
+
+from ..context import calendar, db, now, today, workflow_options
+from ..schemas.actions import ExtensionDecisionBody, PublishBody, ReasonBody, VisitBody
 from . import bp
+from .formdata import FormErrors, back_to, errors_of, load, or_none, typed
+from .session import staff
+from .ui import SATISFACTION_LABELS
+
+TABS = (
+    ("board", "console.board", _l("督办台"), None),
+    ("sms", "console.board_sms", _l("短信发送失败"), "failed_sms"),
+    ("extensions", "console.board_extensions", _l("延期审批"), "extensions"),
+    ("visits", "console.board_visits", _l("回访"), "visits"),
+    ("publication", "console.board_publication", _l("公开公示"), "publication"),
+)
+COLOUR_LABELS = {"red": _l("红色 已超期"), "yellow": _l("黄色 临近时限"), "green": _l("绿色 正常"),
+                 "suspended": _l("挂账")}
+RECIPIENT_KIND_LABELS = {"department": _l("承办单位责任人"), "co_department": _l("协办单位"),
+                         "reporter": _l("反映人"), "office": _l("县营商办"), "leader": _l("主抓领导"),
+                         "supervisor": _l("县委督查办")}
+
+
+def _render(template: str, **context):
+    return render_template(f"console/board/{template}.html", tabs=TABS, my_tabs=supervision.tabs_for(staff()),
+                           satisfactions=SATISFACTION_LABELS, recipient_kinds=RECIPIENT_KIND_LABELS,
+                           today_date=today(), **context)
+
+
+# --- the board ----------------------------------------------------------------------------------
+
+def _int(name: str) -> int | None:
+    text = request.args.get(name, "")
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def _filters() -> supervision.BoardFilters:
+    flag = request.args.get("flag")
+    channel = request.args.get("channel")
+    return supervision.BoardFilters(
+        flag=flag if flag in supervision.COLOURS else None,
+        department_id=_int("department_id"), leader_id=_int("leader_id"),
+        channel=channel if channel in set(Channel) else None,
+        overdue=request.args.get("overdue") == "1")
 
 
 @bp.get("/board")
 @login_required
 def board():
-    return render_template("console/placeholder.html", title="督办")
+    filters = _filters()
+    result = supervision.board(db(), staff(), filters, today(), calendar(), page=_int("page") or 1)
+    return _render("board", board=result, f=filters, colours=COLOUR_LABELS, channels=CHANNEL_LABELS,
+                   here=request.full_path.rstrip("?"))
+
+
+@bp.post("/board/urge/<int:issue_id>")
+@login_required
+def board_urge(issue_id: int):
+    values = typed("note", "version")
+    body, errors = load(ReasonBody(only=("note", "version")), or_none(values))
+    target = back_to(url_for("console.board"), "/console/board")
+    if not errors:
+        try:
+            issue = transition(db(), staff(), issue_id, "urge", body, now(), workflow_options())
+        except DomainError as exc:
+            errors = errors_of(exc)
+        else:
+            flash(gettext("已催办 %(code)s，短信已排队发给责任人", code=issue.code), "success")
+            return redirect(target)
+    # The board has one urge form per row: the answer comes back as a message above it.
+    why = gettext("请写明催办要求") if "note" in errors else errors.get("_form") or "；".join(errors.values())
+    flash(gettext("催办未发出：%(why)s", why=why), "danger")
+    return redirect(target)
+
+
+@bp.get("/board/sms")
+@login_required
+def board_sms():
+    return _render("sms", sms=supervision.failed_sms(db(), staff(), cursor=request.args.get("cursor")),
+                   tab="sms")
+
+
+# --- the office's queues ------------------------------------------------------------------------
+
+@bp.get("/board/extensions")
+@login_required
+def board_extensions():
+    return _render("extensions", queue=queues.extension_queue(db(), staff()), tab="extensions")
+
+
+@bp.post("/board/extensions/<int:issue_id>")
+@login_required
+def board_extension_decide(issue_id: int):
+    values = typed("note", "complete_due", "version")
+    values["approve"] = request.form.get("approve", "")
+    body, errors = load(ExtensionDecisionBody(), or_none(values))
+    if not errors:
+        try:
+            issue = transition(db(), staff(), issue_id, "decide_extension", body, now(), workflow_options())
+        except DomainError as exc:
+            errors = errors_of(exc)
+        else:
+            flash(gettext("%(code)s 的延期申请已批准", code=issue.code) if body["approve"]
+                  else gettext("%(code)s 的延期申请未批准", code=issue.code), "success")
+            return redirect(url_for("console.board_extensions"))
+    return _render("extensions", queue=queues.extension_queue(db(), staff()), tab="extensions",
+                   failed=issue_id, values=values, errors=errors), errors.status
+
+
+@bp.get("/board/visits")
+@login_required
+def board_visits():
+    return _render("visits", queue=queues.visit_queue(db(), staff(), cursor=request.args.get("cursor")),
+                   tab="visits")
+
+
+@bp.post("/board/visits/<int:issue_id>")
+@login_required
+def board_visit(issue_id: int):
+    values = typed("satisfaction", "note", "version")
+    body, errors = load(VisitBody(), or_none(values))
+    if not errors:
+        try:
+            issue = transition(db(), staff(), issue_id, "visit", body, now(), workflow_options())
+        except DomainError as exc:
+            errors = errors_of(exc)
+        else:
+            flash(gettext("已记录 %(code)s 的回访：问题已办结，可在“公开公示”中发布", code=issue.code)
+                  if issue.status == "closed" else
+                  gettext("已记录 %(code)s 的回访：反映人不满意，问题已退回重办", code=issue.code), "success")
+            return redirect(url_for("console.board_visits"))
+    return _render("visits", queue=queues.visit_queue(db(), staff()), tab="visits", failed=issue_id,
+                   values=values, errors=errors), errors.status
+
+
+@bp.get("/board/publication")
+@login_required
+def board_publication():
+    return _render("publication", queue=queues.publication_queue(db(), staff(), cursor=request.args.get("cursor")),
+                   tab="publication")
+
+
+def _editor(issue_id: int, values: dict | None = None, errors: dict | None = None, status: int = 200):
+    values = values or {}
+    draft = queues.publication_draft(db(), staff(), issue_id, now(), values.get("public_title"),
+                                     values.get("public_summary"))
+    return _render("publish", draft=draft, values=values, errors=errors or {}, tab="publication"), status
+
+
+@bp.get("/board/publication/<int:issue_id>")
+@login_required
+def board_publication_edit(issue_id: int):
+    return _editor(issue_id)
+
+
+@bp.post("/board/publication/<int:issue_id>/preview")
+@login_required
+def board_publication_preview(issue_id: int):
+    """The public page as it would be, for the text as typed (htmx swaps it in)."""
+    values = typed("public_title", "public_summary")
+    try:
+        draft = queues.publication_draft(db(), staff(), issue_id, now(), values["public_title"],
+                                         values["public_summary"])
+    except DomainError as exc:
+        return render_template("console/board/_preview_error.html", message=exc.message), exc.status
+    return render_template("console/board/_preview.html", preview=draft.preview, masked=draft.masked)
+
+
+@bp.post("/board/publication/<int:issue_id>/publish")
+@login_required
+def board_publish(issue_id: int):
+    values = typed("public_title", "public_summary", "version")
+    body, errors = load(PublishBody(), or_none(values))
+    if not errors:
+        try:
+            issue = transition(db(), staff(), issue_id, "publish", body, now(), workflow_options())
+        except DomainError as exc:
+            errors = errors_of(exc)
+        else:
+            flash(gettext("%(code)s 已公开公示", code=issue.code), "success")
+            return redirect(url_for("console.board_publication"))
+    return _editor(issue_id, values, errors, errors.status)
+
+
+@bp.post("/board/publication/<int:issue_id>/withhold")
+@login_required
+def board_withhold(issue_id: int):
+    values = typed("reason", "version")
+    body, errors = load(ReasonBody(), or_none(values))
+    if not errors:
+        try:
+            issue = transition(db(), staff(), issue_id, "withhold", body, now(), workflow_options())
+        except DomainError as exc:
+            errors = errors_of(exc)
+        else:
+            flash(gettext("%(code)s 不予公开，理由已记录", code=issue.code), "success")
+            return redirect(url_for("console.board_publication"))
+    # The page has two forms: the withhold form's fields are named apart.
+    named = FormErrors({("withhold_" + k if k != "_form" else k): v for k, v in errors.items()}, errors.status)
+    return _editor(issue_id, {"withhold_reason": values["reason"]}, named, named.status)

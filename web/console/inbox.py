@@ -1,11 +1,16 @@
-"""承办: the department's inbox."""
+"""承办: the department's inbox, the most urgent first."""
 from flask import render_template
 from flask_login import login_required
 
+from service import issues
+
+from ..context import calendar, db, today
 from . import bp
+from .session import staff
 
 
 @bp.get("/inbox")
 @login_required
 def inbox():
-    return render_template("console/placeholder.html", title="承办")
+    box = issues.department_inbox(db(), staff(), today=today(), calendar=calendar())
+    return render_template("console/inbox/index.html", box=box)

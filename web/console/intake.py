@@ -1,11 +1,84 @@
-"""话务登记: hotline intake."""
-from flask import render_template
+"""话务登记: the hotline desk. One form in the order a call goes; the caller's earlier issues
+beside it; the tracking code, large, once saved."""
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
+from service import intake as intake_service
+from service import issues
+from service.errors import DomainError
+
+from ..context import db, now, workflow_options
 from . import bp
+from .issue_forms import IntakeForm, options
+from .session import staff
+from .ui import localtime
+
+# Where a field error of the service lands on the form.
+FIELD_OF = {"channel": "channel", "meeting_id": "meeting_id", "answer": "answer", "satisfaction": "satisfaction",
+            "title": "title", "content": "content", "category": "category", "type": "type",
+            "township": "township", "reporter.phone": "reporter_phone", "reporter.name": "reporter_name",
+            "reporter.org": "reporter_org", "reporter.kind": "reporter_kind"}
+
+
+def _meeting_label(meeting) -> str:
+    """The meeting's title, with its date in front unless the title already says it."""
+    day = localtime(meeting.held_at, "%m-%d")
+    month, date_ = (int(part) for part in day.split("-"))
+    return meeting.title if f"{month}月{date_}日" in meeting.title else f"{day} {meeting.title}"
+
+
+def _choices(form: IntakeForm, defaults: intake_service.IntakeDefaults) -> None:
+    form.meeting_id.choices = options([("", _("不属于会议"))] + [
+        (m.id, _meeting_label(m), {"data-channel": intake_service.meeting_channel(m) or ""})
+        for m in defaults.meetings])
+    form.category.choices = options([("", _("请选择"))] + [(name, name) for name in defaults.categories])
+
+
+def _render(form: IntakeForm, error: str | None = None, status: int = 200):
+    defaults = intake_service.intake_defaults(db(), staff(), now())
+    _choices(form, defaults)
+    if request.method == "GET":
+        form.channel.data = defaults.channel
+        form.meeting_id.data = defaults.meeting_id
+    return render_template("console/intake/form.html", form=form, error=error, defaults=defaults), status
 
 
 @bp.get("/intake")
 @login_required
 def intake():
-    return render_template("console/placeholder.html", title="话务登记")
+    return _render(IntakeForm())
+
+
+@bp.post("/intake")
+@login_required
+def intake_save():
+    form = IntakeForm()
+    if not form.validate_on_submit():
+        return _render(form, _("请检查标红的内容"), 422)
+    answer, satisfaction = form.answer_for_service()
+    try:
+        issue = intake_service.record_call(db(), staff(), form.data_for_service(), now(), workflow_options(),
+                                           answer=answer, satisfaction=satisfaction)
+    except DomainError as exc:
+        for key, message in exc.fields.items():
+            field = getattr(form, FIELD_OF.get(key, ""), None)
+            if field is not None:
+                field.errors = [*field.errors, message]
+        return _render(form, exc.message, exc.status)
+    return redirect(url_for("console.intake_saved", issue_id=issue.id))
+
+
+@bp.get("/intake/saved/<int:issue_id>")
+@login_required
+def intake_saved(issue_id: int):
+    return render_template("console/intake/saved.html", issue=issues.get_visible(db(), staff(), issue_id))
+
+
+@bp.get("/intake/caller")
+@login_required
+def intake_caller():
+    """The caller's earlier issues (htmx fragment beside the form)."""
+    phone = request.args.get("phone") or request.args.get("reporter_phone") or ""
+    earlier = intake_service.earlier_by_phone(db(), phone[:20], limit=10, actor=staff())
+    return render_template("console/intake/_caller.html", phone=phone.strip(), earlier=earlier)

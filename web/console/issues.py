@@ -1,11 +1,164 @@
-"""Issue list and the issue page: timeline, deadlines and the actions one may take now."""
-from flask import render_template
+"""Issue list and the issue page: timeline, deadlines, files and the actions one may take now."""
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
+from models import Channel, Flag, Status
+from service import attachments, issue_view, issues, workflow
+from service.errors import DomainError, Invalid
+
+from ..context import calendar, db, now, today, workflow_options
+from ..security import csrf
 from . import bp
+from .issue_forms import ACTION_FORMS, DANGER_ACTIONS, DONE_MESSAGES, HINTS, ActionForm
+from .issue_forms import options as choices
+from .session import staff
+
+PAGE_SIZE = 50
+UPLOAD_LIMIT = attachments.MAX_SIZE + 64 * 1024  # the file and the form around it
+
+
+def _filters() -> tuple[issues.IssueFilters, dict]:
+    """The list's filters from the query string; values we do not know are ignored."""
+    args = request.args
+    status = args.get("status") if args.get("status") in set(Status) else None
+    department = args.get("department", type=int)
+    chosen = {
+        "status": status,
+        "channel": args.get("channel") if args.get("channel") in set(Channel) else None,
+        "flag": args.get("flag") if args.get("flag") in set(Flag) else None,
+        "department": department if department and department > 0 else None,
+        "q": (args.get("q") or "").strip()[:100] or None,
+    }
+    filters = issues.IssueFilters(status=[status] if status else None, channel=chosen["channel"],
+                                  flag=chosen["flag"], department_id=chosen["department"], q=chosen["q"])
+    return filters, chosen
 
 
 @bp.get("/issues")
 @login_required
 def issue_list():
-    return render_template("console/placeholder.html", title="问题")
+    filters, chosen = _filters()
+    cursor = request.args.get("cursor") or None
+    page = issues.list_page(db(), staff(), filters, today=today(), calendar=calendar(),
+                            limit=PAGE_SIZE, cursor=cursor)
+    return render_template("console/issues/list.html", page=page, chosen=chosen, cursor=cursor,
+                           query={k: v for k, v in chosen.items() if v},
+                           statuses=list(Status), channels=list(Channel))
+
+
+def _render_issue(issue_id: int, *, failed: tuple[str, ActionForm] | None = None,
+                  error: DomainError | None = None, upload_error: str | None = None, status: int = 200):
+    """The issue page; a form that failed keeps what the user typed and shows its errors."""
+    view = issue_view.issue_view(db(), staff(), issue_id, now=now(), calendar=calendar())
+    forms = {}
+    for action in view.actions:
+        form = failed[1] if failed and failed[0] == action else ACTION_FORMS[action](formdata=None)
+        forms[action] = form
+    if view.assign is not None:
+        _assign_choices(forms["assign"], view.assign, fresh=not (failed and failed[0] == "assign"))
+    problems = [(f.label.text, message) for f in (failed[1] if failed else ()) for message in f.errors
+                if f.name != "csrf_token"]
+    return render_template("console/issues/detail.html", view=view, issue=view.issue, forms=forms, problems=problems,
+                           failed_action=failed[0] if failed else None, failed_form=failed[1] if failed else (),
+                           error=error,
+                           upload_error=upload_error, hints=HINTS, danger=DANGER_ACTIONS,
+                           allowed_files=attachments.ALLOWED_TEXT,
+                           accept=",".join(f".{ext}" for ext in attachments.TYPES)), status
+
+
+def _assign_choices(form, options, fresh: bool) -> None:
+    departments = [(d.id, d.name) for d in options.departments]
+    form.lead_department_id.choices = choices([("", _("请选择")), *departments])
+    form.co_department_ids.choices = choices(departments)
+    form.lead_leader_id.choices = choices([("", _("请选择"))] + [(u.id, u.display_name) for u in options.leaders])
+    if fresh:
+        for key, value in options.deadlines.items():
+            getattr(form, key).data = value
+
+
+@bp.get("/issues/<int:issue_id>")
+@login_required
+def issue_page(issue_id: int):
+    return _render_issue(issue_id)
+
+
+def _resolve_merged_into(body: dict) -> dict:
+    """The reject form names the issue it merges into by its code; the workflow takes its id."""
+    code = body.get("merged_into")
+    if isinstance(code, str):
+        found = issues.id_for_code(db(), code)
+        if found is None:
+            raise Invalid(_("没有编号为 %(code)s 的问题", code=code), {"merged_into": _("没有这个编号的问题")})
+        body["merged_into"] = found
+    return body
+
+
+@bp.post("/issues/<int:issue_id>/actions/<action>")
+@login_required
+def issue_action(issue_id: int, action: str):
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        abort(404)
+    form = form_class()
+    error = None
+    if form.validate_on_submit():
+        try:
+            body = _resolve_merged_into(form.body())
+            workflow.transition(db(), staff(), issue_id, action, body, now(), workflow_options())
+        except DomainError as exc:
+            db().rollback()
+            error = exc
+            for key, message in exc.fields.items():
+                field = getattr(form, key.rsplit(".", 1)[-1], None)
+                if field is not None and key != "version":
+                    field.errors = [*field.errors, message]
+        else:
+            flash(str(DONE_MESSAGES[action]), "success")
+            return redirect(url_for("console.issue_page", issue_id=issue_id))
+    else:
+        error = Invalid(_("请检查标红的内容"))
+    return _render_issue(issue_id, failed=(action, form), error=error, status=error.status)
+
+
+# --- attachments --------------------------------------------------------------------------------
+
+def _storage() -> Path:
+    return Path(current_app.config.get("ATTACHMENTS_DIR") or Path(current_app.instance_path) / "attachments")
+
+
+@bp.post("/issues/<int:issue_id>/attachments")
+@csrf.exempt  # checked below, once the upload limit is raised (the app-wide limit is 1 MB)
+@login_required
+def upload_attachment(issue_id: int):
+    request.max_content_length = UPLOAD_LIMIT
+    csrf.protect()
+    upload = request.files.get("file")
+    try:
+        attachments.add_attachment(db(), staff(), issue_id, upload.stream if upload else _Empty(),
+                                   upload.filename if upload else None, now(), _storage())
+    except DomainError as exc:
+        db().rollback()
+        if exc.status != 422:
+            raise
+        name = attachments.clean_filename(upload.filename if upload else None)
+        reason = exc.fields.get("file", exc.message)
+        return _render_issue(issue_id, upload_error=_("“%(name)s”未能上传：%(reason)s", name=name, reason=reason)
+                             if name else reason, status=422)
+    flash(_("附件“%(name)s”已上传", name=attachments.clean_filename(upload.filename)), "success")
+    return redirect(url_for("console.issue_page", issue_id=issue_id) + "#attachments")
+
+
+class _Empty:
+    def read(self, _size: int = -1) -> bytes:
+        return b""
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def download_attachment(attachment_id: int):
+    attachment, path = attachments.open_attachment(db(), staff(), attachment_id, _storage())
+    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.filename, max_age=0)

@@ -2,8 +2,11 @@
 from datetime import date, datetime
 
 from flask import Flask
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
-from models import CHANNEL_LABELS, ISSUE_TYPE_LABELS, ROLE_LABELS, STATUS_LABELS, Role
+from models import CHANNEL_LABELS, DEADLINE_LABELS, ISSUE_TYPE_LABELS, ROLE_LABELS, STATUS_LABELS, Role
+from models.workflow import STEPS
 from service.calendar import LOCAL_TZ
 
 # (endpoint, label, roles that see it), in menu order
@@ -16,6 +19,16 @@ NAV = (
     ("console.admin_users", "系统管理", {Role.ADMIN}),
 )
 FLAG_LABELS = {"red": "红色（已超期）", "yellow": "黄色（临近时限）", "green": "绿色（正常）", None: "—"}
+SATISFACTION_LABELS = {"satisfied": _l("满意"), "basically": _l("基本满意"), "unsatisfied": _l("不满意")}
+REJECT_REASON_LABELS = {"duplicate": _l("重复反映"), "merged": _l("合并办理"),
+                        "out_of_scope": _l("不属于本县职权范围"), "other": _l("其他")}
+REPORTER_KIND_LABELS = {"enterprise": _l("企业"), "person": _l("群众"), "deputy": _l("人大代表、政协委员"),
+                        "supervisor": _l("营商环境义务监督员")}
+DISCLOSURE_LABELS = {"pending": _l("待定"), "public": _l("已公开"), "withheld": _l("不予公开")}
+EXTENSION_STATUS_LABELS = {"pending": _l("待审批"), "approved": _l("已批准"), "refused": _l("未批准")}
+# The timeline's name for each kind of event: the workflow's steps and the other records.
+EVENT_LABELS = {**{action: step.label for action, step in STEPS.items()},
+                "create": _l("登记"), "edit": _l("修改内容"), "attach": _l("上传附件")}
 
 
 def localtime(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -30,13 +43,25 @@ def localdate(day: date | datetime | None) -> str:
     return day.isoformat()
 
 
+def _t(label):
+    """A label in the request's language (the tables hold the Chinese, which is the msgid)."""
+    return gettext(label) if isinstance(label, str) and label else label
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(localtime=localtime, localdate=localdate)
     app.jinja_env.globals.update(
         console_nav=NAV,
-        role_label=lambda role: ROLE_LABELS.get(role, role),
-        status_label=lambda status: STATUS_LABELS.get(status, status),
-        channel_label=lambda channel: CHANNEL_LABELS.get(channel, channel),
-        type_label=lambda type_: ISSUE_TYPE_LABELS.get(type_, type_),
-        flag_label=lambda flag: FLAG_LABELS.get(flag, flag),
+        role_label=lambda role: _t(ROLE_LABELS.get(role, role)),
+        status_label=lambda status: _t(STATUS_LABELS.get(status, status)),
+        channel_label=lambda channel: _t(CHANNEL_LABELS.get(channel, channel)),
+        type_label=lambda type_: _t(ISSUE_TYPE_LABELS.get(type_, type_)),
+        flag_label=lambda flag: _t(FLAG_LABELS.get(flag, flag)),
+        satisfaction_label=lambda value: SATISFACTION_LABELS.get(value, value),
+        reject_reason_label=lambda value: REJECT_REASON_LABELS.get(value, value),
+        reporter_kind_label=lambda value: REPORTER_KIND_LABELS.get(value, value),
+        disclosure_label=lambda value: DISCLOSURE_LABELS.get(value, value),
+        extension_status_label=lambda value: EXTENSION_STATUS_LABELS.get(value, value),
+        event_label=lambda action: _t(EVENT_LABELS.get(action, action)),
+        deadline_label=lambda key: _t(DEADLINE_LABELS.get(key, key)),
     )

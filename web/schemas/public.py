@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from models import Channel, IssueType
+from service.public import STATUS_FILTERS
 
 from .common import Choice, Id, PageArgs
 
@@ -32,6 +33,7 @@ class PublicIssue(Schema):
     replied_at = fields.String(allow_none=True)
     closed_at = fields.String(allow_none=True)
     published_at = fields.String(allow_none=True)
+    updated_at = fields.String(allow_none=True)
     complete_due = fields.String(allow_none=True)
     on_time = fields.Boolean(allow_none=True)
     extension_count = fields.Integer()
@@ -48,6 +50,8 @@ class PublicListArgs(PageArgs):
     channel = Choice(list(Channel), load_default=None)
     department_id = Id(load_default=None)
     type = Choice(list(IssueType), load_default=None)
+    status = Choice(list(STATUS_FILTERS), load_default=None)
+    q = fields.String(load_default=None, validate=validate.Length(max=100))
 
 
 class PublicStatsArgs(Schema):

@@ -1,0 +1,63 @@
+"""The read pages: the list (filters, search, cursor pages), one issue, the figures, the feed."""
+from flask import current_app, render_template, request
+
+from models import Channel, IssueType
+from service import public
+
+from ..context import db, today
+from . import bp, cached
+
+MAX_QUERY = 100
+PAGE_SIZE = 20
+
+
+def _choice(name: str, allowed) -> str | None:
+    value = request.args.get(name, "").strip()
+    return value if value in allowed else None
+
+
+def _number(name: str, low: int, high: int) -> int | None:
+    value = request.args.get(name, "").strip()
+    return int(value) if value.isdigit() and low <= int(value) <= high else None
+
+
+def _filters() -> public.PublicFilters:
+    """The list's filters from the query string; a value that is not one of the choices is
+    ignored rather than refused (links get mangled when shared in chat apps)."""
+    return public.PublicFilters(
+        year=_number("year", 2000, 2100),
+        channel=_choice("channel", {c.value for c in Channel}),
+        department_id=_number("department", 1, 2**31 - 1),
+        type=_choice("type", {t.value for t in IssueType}),
+        status=_choice("status", public.STATUS_FILTERS),
+        q=request.args.get("q", "").strip()[:MAX_QUERY] or None,
+    )
+
+
+@bp.get("/")
+def index():
+    filters = _filters()
+    cursor = request.args.get("cursor", "").strip()[:100] or None
+    data = public.public_listing(db(), filters, today(), limit=PAGE_SIZE, cursor=cursor)
+    return cached(render_template("public/list.html", data=data, filters=filters, cursor=cursor),
+                  last_modified=data["last_modified"])
+
+
+@bp.get("/issues/<code>")
+def issue(code: str):
+    view = public.public_detail(db(), code)
+    return cached(render_template("public/issue.html", issue=view), last_modified=view["updated_at"])
+
+
+@bp.get("/figures")
+def figures():
+    data = public.public_figures(db(), today())
+    return cached(render_template("public/figures.html", data=data), max_age=300)
+
+
+@bp.get("/feed.atom")
+def feed():
+    data = public.feed(db())
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return cached(render_template("public/feed.atom.xml", data=data, base=base),
+                  last_modified=data["updated"], mimetype="application/atom+xml")

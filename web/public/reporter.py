@@ -1,0 +1,82 @@
+"""The reporter's pages: tracking one's own issue (code + last 4 digits of the phone) and
+raising a new one (网上反映). Both are forms with CSRF tokens and per-client rate limits."""
+from flask import current_app, redirect, render_template, request, session, url_for
+from wtforms.fields.choices import SelectChoice
+
+from service import categories, public
+from service.errors import Invalid, NotFound
+
+from ..context import db, now
+from ..limits import limiter
+from . import bp, challenge, private
+from .forms import SubmitForm, TrackForm
+
+
+def _track_limit() -> str:
+    return current_app.config["TRACK_RATE_LIMIT"]
+
+
+def _submit_limit() -> str:
+    return current_app.config["SUBMIT_RATE_LIMIT"]
+
+
+@bp.route("/track", methods=["GET", "POST"])
+# One budget per client with POST /api/v1/public/track: two doors, one lock.
+@limiter.shared_limit(_track_limit, scope="track", methods=["POST"])
+def track():
+    form = TrackForm()
+    if request.method == "GET":
+        form.code.data = request.args.get("code", "").strip()[:20]
+        return private(render_template("public/track.html", form=form))
+    if not form.validate_on_submit():
+        return private((render_template("public/track.html", form=form), 422))
+    try:
+        tracked = public.track(db(), form.code.data, form.phone_last4.data)
+    except NotFound as exc:
+        # The same words for an unknown code and for wrong digits.
+        return private((render_template("public/track.html", form=form, not_found=exc.message), 404))
+    return private(render_template("public/track.html", form=form, tracked=tracked))
+
+
+def _submit_page(form: SubmitForm, status: int = 200, problem: str | None = None):
+    form.category.choices = [SelectChoice("", "请选择")] + [SelectChoice(c.code, c.name)
+                                                          for c in categories.list_categories(db())]
+    question, form.challenge.data = challenge.ask()
+    form.answer.data = ""
+    return private((render_template("public/submit.html", form=form, question=question, problem=problem),
+                    status))
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+@limiter.limit(_submit_limit, methods=["POST"])
+def submit():
+    form = SubmitForm()
+    if request.method == "GET":
+        return _submit_page(form)
+    if not form.validate_on_submit():
+        return _submit_page(form, 422)
+    problem = challenge.check(form.challenge.data, form.answer.data)
+    if problem:
+        form.answer.errors = [problem]
+        return _submit_page(form, 422, problem)
+    try:
+        issue = public.submit_online(db(), {
+            "title": form.title.data, "content": form.content.data, "category": form.category.data,
+            "type": form.type.data, "township": form.township.data, "name": form.name.data,
+            "org": form.org.data, "consent_public": form.consent_public.data, "phone": form.phone.data,
+        }, now())
+    except Invalid as exc:
+        for key, message in exc.fields.items():
+            if key in form:
+                form[key].errors = [message]
+        return _submit_page(form, 422, exc.message)
+    session["submitted_code"] = issue.code
+    return redirect(url_for("site.submitted"), 303)
+
+
+@bp.get("/submit/done")
+def submitted():
+    code = session.pop("submitted_code", None)
+    if not code:
+        return redirect(url_for("site.submit"))
+    return private(render_template("public/submitted.html", code=code))
