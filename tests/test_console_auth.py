@@ -64,3 +64,15 @@ def test_logout_needs_a_post_with_token(app, county):
     token = csrf_of(client.get("/console/password").data)
     assert client.post("/console/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/console/intake").status_code == 302
+
+
+def test_a_mistyped_address_gets_a_page_not_json(app, county):
+    client = app.test_client()
+    login(client, "operator")
+    page = client.get("/console/issues/abc", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "页面不存在" in page.get_data(as_text=True)
+    assert "<html" in page.get_data(as_text=True)
+    public = client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert public.status_code == 404 and "返回公示列表" in public.get_data(as_text=True)
+    api = client.get("/api/v1/no-such", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"

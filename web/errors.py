@@ -1,7 +1,7 @@
 """Every error leaves as the envelope {"error": {"code", "message", "fields"}}."""
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -106,8 +106,24 @@ def register(app: Flask) -> None:
         return envelope(500, "internal", "服务器内部错误，已记录，请稍后再试")
 
 
+MACHINE_PREFIXES = ("/api/", "/open311/", "/webhooks/", "/healthz", "/readyz", "/metrics")
+PAGE_MESSAGES = {404: "您要找的页面不存在，请检查网址。", 405: "这个页面不支持这种操作。"}
+
+
+def _page_error(status: int):
+    """A person's browser asking for a page that is not there gets a page, not JSON."""
+    message = PAGE_MESSAGES.get(status, HTTP_CODES.get(status, ("", "出错了"))[1])
+    if request.path.startswith("/console"):
+        return render_template("console/error.html", title=HTTP_CODES.get(status, ("", "出错了"))[1],
+                               message=message), status
+    return render_template("public/error.html", status=status, message=message), status
+
+
 def http_error(exc: HTTPException):
     status = exc.code or 500
+    if status in PAGE_MESSAGES and not request.path.startswith(MACHINE_PREFIXES) \
+            and request.accept_mimetypes.accept_html:
+        return _page_error(status)
     code, message = HTTP_CODES.get(status, ("error", exc.name))
     fields = {}
     data = getattr(exc, "data", None) or {}
