@@ -33,20 +33,21 @@ def envelope(status: int, code: str, message: str, fields: dict | None = None, h
     return response
 
 
-def _flatten(messages, prefix: str = "") -> dict[str, str]:
-    """webargs/marshmallow messages → {"field.sub": "first message"}."""
+def flatten_messages(messages, prefix: str = "", root: str = "_body") -> dict[str, str]:
+    """webargs/marshmallow messages → {"field.sub": "first message, in Chinese"}; messages about
+    the whole input go under `root`."""
     flat: dict[str, str] = {}
     if isinstance(messages, dict):
         for key, value in messages.items():
             name = "" if key == "_schema" else str(key)
-            flat.update(_flatten(value, f"{prefix}.{name}" if prefix and name else prefix or name))
+            flat.update(flatten_messages(value, f"{prefix}.{name}" if prefix and name else prefix or name, root))
     elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
-        flat[prefix or "_body"] = _translate(messages[0])
+        flat[prefix or root] = _translate(messages[0])
     elif isinstance(messages, list):
         for item in messages:
-            flat.update(_flatten(item, prefix))
+            flat.update(flatten_messages(item, prefix, root))
     else:
-        flat[prefix or "_body"] = _translate(str(messages))
+        flat[prefix or root] = _translate(str(messages))
     return flat
 
 
@@ -131,7 +132,7 @@ def http_error(exc: HTTPException):
         by_location = data["messages"]
         merged = {}
         for location_messages in by_location.values():
-            merged.update(_flatten(location_messages))
+            merged.update(flatten_messages(location_messages))
         fields = merged
         if status == 400 or "_body" in fields and "JSON" in fields.get("_body", ""):
             status, code, message = 400, "malformed", "请求体不是有效的 JSON"

@@ -9,24 +9,12 @@ from marshmallow import Schema, ValidationError
 from service.calendar import LOCAL_TZ
 from service.errors import DomainError
 
-from ..errors import _translate as in_chinese
+from ..errors import flatten_messages
 
 
-def flatten(messages, prefix: str = "") -> dict[str, str]:
-    """marshmallow's nested messages → {"field.sub": "first message"}."""
-    flat: dict[str, str] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            name = "" if key == "_schema" else str(key)
-            flat.update(flatten(value, f"{prefix}.{name}" if prefix and name else prefix or name))
-    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
-        flat[prefix or "_form"] = in_chinese(messages[0])
-    elif isinstance(messages, list):
-        for item in messages:
-            flat.update(flatten(item, prefix))
-    else:
-        flat[prefix or "_form"] = in_chinese(str(messages))
-    return flat
+def flatten(messages) -> dict[str, str]:
+    """marshmallow's nested messages → {"field.sub": "first message"}; whole-form ones under _form."""
+    return flatten_messages(messages, root="_form")
 
 
 class FormErrors(dict):
