@@ -12,10 +12,8 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from service.calendar import WEEKDAYS
 from service.db import make_engine, open_session
 from service.errors import DomainError
-from service.workflow import WorkflowOptions
 
 DEFAULTS = {
     "SMS_BACKEND": "console",
@@ -64,7 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     base = app.config["PUBLIC_BASE_URL"].rstrip("/")
     app.extensions["ys"] = {
         "engine": engine,
-        "workflow": WorkflowOptions(calendar=WEEKDAYS, track_url=f"{base}/track"),
+        "track_url": f"{base}/track",  # the link reporters get by SMS
         "sms_sender": _sms_sender(app.config),
     }
 

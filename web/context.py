@@ -49,7 +49,7 @@ def calendar() -> WorkCalendar:
 
 
 def workflow_options() -> WorkflowOptions:
-    return WorkflowOptions(calendar=calendar(), track_url=state()["workflow"].track_url)
+    return WorkflowOptions(calendar=calendar(), track_url=state()["track_url"])
 
 
 def today():
