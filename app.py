@@ -227,8 +227,8 @@ def _register_cli(app: Flask) -> None:
 
 def _welcome(app: Flask, url: str) -> str:
     from service import demo
-    lines = [f"营商环境问题督办系统：{url}", f"  API 文档：{url}/api/docs",
-             f"  公开数据：{url}/api/v1/public/issues"]
+    lines = [f"营商环境问题督办系统：{url}", f"  工作人员登录：{url}/console/login",
+             f"  公开公示：{url}/", f"  API 文档：{url}/api/docs"]
     with open_session(app.extensions["ys"]["engine"]) as s:
         if demo.has_demo_users(s):
             lines.append(f"  演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
