@@ -1,0 +1,254 @@
+"""The ledger of a period as an Excel workbook, streamed a batch of issues at a time.
+
+The office (coordinator) and the administrator get the reporters' names, organisations and
+phones whole; the inspection office (supervisor) and county leaders get them masked, with
+phone numbers and names scrubbed from the free text too. A leader's ledger holds only the
+issues they lead, as everywhere else (service/access.py).
+"""
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models import (
+    CHANNEL_LABELS,
+    ISSUE_TYPE_LABELS,
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    Department,
+    Issue,
+    Meeting,
+    Role,
+    User,
+)
+
+from ..access import visible_to
+from ..calendar import LOCAL_TZ, WorkCalendar, load_calendar, local_date
+from ..deadlines import flag_for
+from ..errors import Forbidden, require
+from ..issues import co_department_ids, user_names
+from ..masking import mask_name, mask_phone, scrub_text
+from ..spreadsheet import workbook_bytes, write_table
+from .columns import (
+    COLUMNS,
+    DISCLOSURE_LABELS,
+    FLAG_LABELS,
+    LEDGER_MARK,
+    MASKED_MARK,
+    MASKED_NOTE,
+    NO,
+    REJECT_REASON_LABELS,
+    REPORTER_KIND_LABELS,
+    SATISFACTION_LABELS,
+    YES,
+)
+
+BATCH = 500
+EXPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.SUPERVISOR, Role.LEADER})
+# Those who see reporters' data whole; everyone else who may export gets it masked.
+UNMASKED_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
+MAX_DAYS = 366 * 5
+HIDDEN_ORG = "（已隐去）"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.isoformat()} 至 {self.end.isoformat()}"
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """[start, end) as aware datetimes: local midnights in Asia/Shanghai."""
+        lower = datetime.combine(self.start, time(0), LOCAL_TZ)
+        upper = datetime.combine(self.end + timedelta(days=1), time(0), LOCAL_TZ)
+        return lower, upper
+
+
+def check_period(start: date | None, end: date | None) -> Period:
+    fields = {}
+    if start is None:
+        fields["from"] = "请填写开始日期"
+    if end is None:
+        fields["to"] = "请填写结束日期"
+    if start and end and end < start:
+        fields["to"] = "结束日期不能早于开始日期"
+    if start and end and (end - start).days > MAX_DAYS:
+        fields["to"] = "一次最多导出五年"
+    require(fields)
+    return Period(start, end)
+
+
+def may_export(actor: User | None) -> bool:
+    return actor is None or actor.role in EXPORT_ROLES
+
+
+def masked_for(actor: User | None, asked: bool = False) -> bool:
+    """Whether `actor`'s ledger hides reporters' data; anyone may ask for a masked one."""
+    return asked or (actor is not None and actor.role not in UNMASKED_ROLES)
+
+
+@dataclass
+class _Names:
+    departments: dict[int, str]
+    leaders: dict[int, str]
+    meetings: dict[int, tuple[str, date]]
+    co: dict[int, list[int]]
+
+
+def _batches(session: Session, actor: User | None, period: Period) -> Iterator[list[Issue]]:
+    """The period's issues by id, BATCH at a time (keyset: each batch costs the same)."""
+    lower, upper = period.bounds()
+    stmt = select(Issue).where(Issue.created_at >= lower, Issue.created_at < upper)
+    if actor is not None:
+        stmt = stmt.where(visible_to(actor))
+    last_id = 0
+    while True:
+        batch = list(session.execute(stmt.where(Issue.id > last_id).order_by(Issue.id).limit(BATCH))
+                     .scalars())
+        if not batch:
+            return
+        yield batch
+        last_id = batch[-1].id
+        if len(batch) < BATCH:
+            return
+        # The rows are written out; let the session forget them so memory stays flat.
+        for issue in batch:
+            session.expunge(issue)
+
+
+def _names(session: Session, batch: list[Issue], departments: dict[int, str]) -> _Names:
+    ids = [i.id for i in batch]
+    meeting_ids = {i.meeting_id for i in batch if i.meeting_id}
+    meetings = {}
+    if meeting_ids:
+        meetings = {m.id: (m.title, local_date(m.held_at)) for m in session.execute(
+            select(Meeting).where(Meeting.id.in_(meeting_ids))).scalars()}
+    leaders = user_names(session, {i.lead_leader_id for i in batch if i.lead_leader_id})
+    return _Names(departments, leaders, meetings, co_department_ids(session, ids))
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else (YES if value else NO)
+
+
+def _values(issue: Issue, names: _Names, masked: bool, today: date, calendar: WorkCalendar) -> dict[str, Any]:
+    meeting = names.meetings.get(issue.meeting_id) if issue.meeting_id else None
+    flag = flag_for(issue.next_due, today, calendar) if issue.status in OPEN_STATUSES else None
+
+    def text(value: str | None) -> str | None:
+        if not masked:
+            return value
+        return scrub_text(value, names=(issue.reporter_name,), orgs=(issue.reporter_org,))
+
+    org = issue.reporter_org
+    if masked and org and not issue.reporter_consent_public:
+        org = HIDDEN_ORG
+    return {
+        "code": issue.code,
+        "created_at": issue.created_at,
+        "channel": CHANNEL_LABELS.get(issue.channel, issue.channel),
+        "meeting_title": meeting[0] if meeting else None,
+        "meeting_date": meeting[1] if meeting else None,
+        "reporter_name": mask_name(issue.reporter_name) if masked else issue.reporter_name,
+        "reporter_kind": REPORTER_KIND_LABELS.get(issue.reporter_kind, issue.reporter_kind),
+        "reporter_org": org,
+        "reporter_phone": mask_phone(issue.reporter_phone) if masked else issue.reporter_phone,
+        "reporter_consent_public": YES if issue.reporter_consent_public else NO,
+        "type": ISSUE_TYPE_LABELS.get(issue.type, issue.type),
+        "category": issue.category,
+        "township": issue.township,
+        "title": text(issue.title),
+        "content": text(issue.content),
+        "lead_leader": names.leaders.get(issue.lead_leader_id),
+        "lead_department": names.departments.get(issue.lead_department_id),
+        "co_departments": "、".join(names.departments[d] for d in names.co.get(issue.id, [])
+                                   if d in names.departments) or None,
+        "responsible_person": issue.responsible_person,
+        "responsible_phone": issue.responsible_phone,
+        "plan": text(issue.plan),
+        "accept_due": issue.accept_due,
+        "reply_due": issue.reply_due,
+        "complete_due": issue.complete_due,
+        "report_due": issue.report_due,
+        "visit_due": issue.visit_due,
+        "assigned_at": issue.assigned_at,
+        "accepted_at": issue.accepted_at,
+        "replied_at": issue.replied_at,
+        "closed_at": issue.closed_at,
+        "published_at": issue.published_at,
+        "suspended_at": issue.suspended_at,
+        "review_on": issue.review_on,
+        "status": STATUS_LABELS.get(issue.status, issue.status),
+        "reject_reason": REJECT_REASON_LABELS.get(issue.reject_reason, issue.reject_reason)
+        if issue.reject_reason else None,
+        "flag": FLAG_LABELS.get(flag) if flag else None,
+        "accepted_on_time": _yes_no(issue.accepted_on_time),
+        "completed_on_time": _yes_no(issue.completed_on_time),
+        "answered_on_spot": YES if issue.answered_on_spot else NO,
+        "result": text(issue.result),
+        "satisfaction": SATISFACTION_LABELS.get(issue.satisfaction, issue.satisfaction)
+        if issue.satisfaction else None,
+        "extension_count": issue.extension_count,
+        "reopen_count": issue.reopen_count,
+        "disclosure": DISCLOSURE_LABELS.get(issue.disclosure, issue.disclosure),
+        "withhold_reason": text(issue.withhold_reason),
+        "public_title": text(issue.public_title),
+        "public_summary": text(issue.public_summary),
+    }
+
+
+def ledger_rows(session: Session, actor: User | None, period: Period, now: datetime, *,
+                masked: bool) -> Iterator[list[Any]]:
+    """The ledger's rows in column order, oldest issue first; a handful of queries per batch."""
+    today = local_date(now)
+    calendar = load_calendar(session)
+    departments = dict(session.execute(select(Department.id, Department.name)).all())
+    for batch in _batches(session, actor, period):
+        names = _names(session, batch, departments)
+        for issue in batch:
+            values = _values(issue, names, masked, today, calendar)
+            yield [values[c.key] for c in COLUMNS]
+
+
+def ledger_title(period: Period) -> str:
+    return f"营商环境问题台账（{period.label}）"
+
+
+def write_ledger(session: Session, actor: User | None, period: Period, now: datetime, *,
+                 masked: bool = False) -> tuple[Workbook, int]:
+    """The workbook (write-only, not yet saved) and the number of issues in it."""
+    if not may_export(actor):
+        raise Forbidden("您的角色不能导出问题台账")
+    masked = masked_for(actor, masked)
+    wb = Workbook(write_only=True)
+    wb.properties.title = ledger_title(period)
+    wb.properties.keywords = f"{LEDGER_MARK} {MASKED_MARK}" if masked else LEDGER_MARK
+    ws = wb.create_sheet("问题台账")
+    stamp = now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    who = actor.display_name if actor is not None else "命令行"
+    note = f"登记时间 {period.label}；{who} 于 {stamp} 导出。"
+    if masked:
+        note += MASKED_NOTE
+    count = write_table(ws, [c.column for c in COLUMNS],
+                        ledger_rows(session, actor, period, now, masked=masked),
+                        title=ledger_title(period), note=note)
+    return wb, count
+
+
+def export_ledger(session: Session, actor: User | None, period: Period, now: datetime, *,
+                  masked: bool = False) -> tuple[bytes, int]:
+    """The .xlsx file of the period's ledger and its number of issues. `actor` None: the
+    command line, which sees every issue."""
+    wb, count = write_ledger(session, actor, period, now, masked=masked)
+    return workbook_bytes(wb), count
+
+
+def filename(period: Period, masked: bool) -> str:
+    return f"问题台账_{period.start:%Y%m%d}-{period.end:%Y%m%d}{'_脱敏' if masked else ''}.xlsx"
