@@ -4,7 +4,10 @@
 
 The schema is created (Alembic) if missing. Issues get realistic spreads of channel, type,
 department, state and dates over the past `--years`, with deadlines around today so that
-some are overdue, some due soon and most on track. Timeline events are not generated.
+some are overdue, some due soon and most on track. Each issue gets the timeline events of the
+steps that brought it to its state (登记, 交办, 签收, a few 报送进展, 答复, 回访, 公开: about 5 per
+issue on average) and a sixth of the assigned ones a co-handling department. `--no-events` leaves
+the timelines out, for a quicker load when only the issue table matters.
 """
 import argparse
 import random
@@ -14,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, insert, select
 
-from models import Department, Issue, User
+from models import Department, Issue, IssueCoDepartment, IssueEvent, Meeting, User
 from service.calendar import WEEKDAYS
 from service.db import make_engine
 from service.deadlines import nearest_open_deadline
@@ -57,7 +60,9 @@ def make_issue(rng: random.Random, seq: int, today: date, depts, leaders, open_s
                                tzinfo=timezone.utc) + timedelta(minutes=rng.randint(0, 24 * 60))
     year = created.year
     row = {"code": f"BN{year}-{seq:08d}", "year": year, "seq": seq, "title": rng.choice(TITLES),
-           "content": "企业反映：" + rng.choice(TITLES) + "，请相关部门协调解决。", "type": rng.choice(TYPES),
+           "content": f"企业反映：{rng.choice(PLACES)}{rng.choice(INDUSTRIES)}企业{rng.choice(TITLES)}，"
+                      "请相关部门协调解决。",
+           "type": rng.choice(TYPES),
            "channel": rng.choice(CHANNELS), "reporter_name": "测试", "reporter_phone": f"138{seq % 10**8:08d}",
            "reporter_kind": "enterprise", "reporter_consent_public": False, "answered_on_spot": False,
            "reopen_count": 0, "extension_count": 0, "disclosure": "pending", "version": 1,
@@ -94,6 +99,103 @@ def _finished(rng: random.Random, row: dict, created: datetime) -> None:
         row.update(disclosure="withheld", withhold_reason="涉及企业商业秘密")
 
 
+# The steps that bring an issue to each state, after 登记 (create); `progress` repeats 0-3 times.
+CHAINS = {
+    "assigned": ["assign"],
+    "in_progress": ["assign", "accept", "progress"],
+    "suspended": ["assign", "accept", "suspend"],
+    "replied": ["assign", "accept", "progress", "reply"],
+    "closed": ["assign", "accept", "progress", "reply", "visit"],
+    "published": ["assign", "accept", "progress", "reply", "visit", "publish"],
+    "rejected": ["reject"],
+}
+TO_STATUS = {"assign": "assigned", "accept": "in_progress", "suspend": "suspended", "reply": "replied",
+             "visit": "closed", "publish": "published", "reject": "rejected"}
+NOTES = ["已联系企业了解情况", "已现场踏勘", "已召开协调会", "方案已报县政府审定", "正在办理相关手续"]
+
+
+def make_events(rng: random.Random, issue_id: int, row: dict, actors: list[int]) -> list[dict]:
+    """The timeline of one generated issue: 登记, then the steps of its state's chain."""
+    at = row["created_at"]
+    events = [{"issue_id": issue_id, "at": at, "actor_id": rng.choice(actors), "action": "create",
+               "from_status": None, "to_status": "collected", "note": None, "data": {"channel": row["channel"]}}]
+    status = "collected"
+    for action in CHAINS[row["status"]]:
+        for _ in range(rng.randint(0, 3) if action == "progress" else 1):
+            at += timedelta(hours=rng.randint(2, 72))
+            new = TO_STATUS.get(action, status)
+            events.append({"issue_id": issue_id, "at": at, "actor_id": rng.choice(actors), "action": action,
+                           "from_status": status, "to_status": new,
+                           "note": rng.choice(NOTES) if action in ("progress", "suspend") else None, "data": {}})
+            status = new
+    return events
+
+
+def co_departments(rng: random.Random, issue_id: int, row: dict, depts: list[int]) -> list[dict]:
+    """A sixth of the assigned issues have one co-handling department besides the lead."""
+    if row["status"] == "rejected" or rng.random() >= 1 / 6:
+        return []
+    other = rng.choice([d for d in depts if d != row["lead_department_id"]] or depts)
+    return [{"issue_id": issue_id, "department_id": other}]
+
+
+def progress_bar(done: int, total: int, started: float) -> str:
+    elapsed = time.monotonic() - started
+    rate = done / elapsed if elapsed else 0
+    left = (total - done) / rate if rate else 0
+    filled = int(30 * done / total) if total else 30
+    return (f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:>10,} / {total:,} issues  {rate:,.0f}/s  "
+            f"{elapsed:,.0f} s, about {left:,.0f} s left")
+
+
+# What the department assessment reads (bench.assessment). Derived from the sequence number by
+# a multiplicative hash, not drawn from `rng`, so every other field stays as it was.
+CATEGORIES = ["基础设施", "用地保障", "融资服务", "行政审批", "水电气保障", "政策兑现", "执法检查", "交通物流"]
+MEETING_KINDS = {"breakfast": "breakfast", "forum": "forum", "evening_tea": "evening_tea"}
+
+
+def ensure_meetings(conn, today: date, years: int = 6) -> dict[tuple[str, int, int], int]:
+    """Monthly breakfasts (8th), quarterly forums (20th of the quarter's first month) and the
+    evening tea of the 1st and 15th over the past `years`: {(kind, year, month): meeting id}."""
+    if not conn.execute(select(Meeting.id).where(Meeting.title.like("基准%")).limit(1)).first():
+        rows = []
+        for year in range(today.year - years + 1, today.year + 1):
+            for month in range(1, 13):
+                for kind, day in (("breakfast", 8), ("forum", 20), ("evening_tea", 1), ("evening_tea", 15)):
+                    if kind == "forum" and month % 3 != 1:
+                        continue
+                    held = datetime(year, month, day, 1, 0, tzinfo=timezone.utc)
+                    rows.append({"kind": kind, "title": f"基准{kind}{year}-{month:02d}-{day:02d}", "held_at": held,
+                                 "attendees": [], "status": "held", "created_at": held})
+        conn.execute(insert(Meeting), rows)
+    found = conn.execute(select(Meeting.id, Meeting.kind, Meeting.held_at).where(Meeting.title.like("基准%")))
+    return {(kind, held.year, held.month): mid for mid, kind, held in found}
+
+
+def assessment_fields(row: dict, meetings: dict[tuple[str, int, int], int]) -> None:
+    """A category, a township and a meeting (for the meeting channels), and for every assigned
+    issue its assignment and acceptance and, once replied, the deadline its reply met or missed."""
+    h = (row["seq"] * 2654435761) % 2**32
+    created = row["created_at"]
+    row["category"] = CATEGORIES[h % len(CATEGORIES)]
+    row["township"] = PLACES[(h >> 4) % len(PLACES)]
+    kind = MEETING_KINDS.get(row["channel"])
+    if kind:
+        row["meeting_id"] = meetings.get((kind, created.year, created.month))
+    if row["status"] == "rejected":
+        return
+    row["assigned_at"] = row.get("assigned_at") or created
+    if row["status"] != "assigned":
+        row["accepted_at"] = created + timedelta(hours=2 + h % 40)
+        row["accepted_on_time"] = (h >> 8) % 10 != 0   # nine in ten
+    if row.get("replied_at") is not None:
+        slack = timedelta(days=(h >> 12) % 6)
+        due = row["replied_at"].date() + (slack if row["completed_on_time"] else -slack - timedelta(days=1))
+        row.update(reply_due=due, complete_due=due)
+    row["extension_count"] = 1 if (h >> 16) % 12 == 0 else 0
+    row["reopen_count"] = 1 if (h >> 20) % 25 == 0 else 0
+
+
 class _Row:
     def __init__(self, data: dict):
         self.__dict__.update({k: None for k in ("accept_due", "reply_due", "complete_due", "report_due",
@@ -107,12 +209,16 @@ def main(argv=None) -> None:
     parser.add_argument("--open-share", type=float, default=0.1)
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-events", dest="events", action="store_false",
+                        help="leave out timelines and co-handling departments")
     args = parser.parse_args(argv)
     engine = make_engine(args.url)
     upgrade(engine)
     rng, today = random.Random(args.seed), date.today()
     with engine.begin() as conn:
         depts, leaders = ensure_directory(conn)
+        meetings = ensure_meetings(conn, today)
+        actors = list(conn.execute(select(User.id)).scalars())
         # bench issues number after everything already there, so a second run adds to the first
         start = (conn.execute(select(func.max(Issue.seq))).scalar() or 0) + 10_000_000
     t0 = time.monotonic()
@@ -120,14 +226,24 @@ def main(argv=None) -> None:
         n = min(args.batch, args.issues - offset)
         rows = [make_issue(rng, start + offset + i, today, depts, leaders, args.open_share)
                 for i in range(n)]
+        for row in rows:
+            assessment_fields(row, meetings)
         # one executemany needs the same keys in every row
         keys = set().union(*rows)
         rows = [{k: row.get(k) for k in keys} for row in rows]
         with engine.begin() as conn:
-            conn.execute(insert(Issue), rows)
-        done = offset + n
-        rate = done / (time.monotonic() - t0)
-        print(f"\r{done:>10,} / {args.issues:,} issues  {rate:,.0f}/s", end="", file=sys.stderr, flush=True)
+            if args.events:
+                ids = conn.execute(insert(Issue).returning(Issue.id, sort_by_parameter_order=True), rows).scalars()
+                events, co = [], []
+                for issue_id, row in zip(ids, rows, strict=True):
+                    events += make_events(rng, issue_id, row, actors)
+                    co += co_departments(rng, issue_id, row, depts)
+                conn.execute(insert(IssueEvent), events)
+                if co:
+                    conn.execute(insert(IssueCoDepartment), co)
+            else:
+                conn.execute(insert(Issue), rows)
+        print(progress_bar(offset + n, args.issues, t0), end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
 
 

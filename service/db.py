@@ -1,4 +1,7 @@
 """Engine and session construction for SQLite (embedded default) and PostgreSQL."""
+import fcntl
+import time
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -27,9 +30,10 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 def _sqlite_engine(url: str, **kwargs) -> Engine:
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+    queue = _writer_queue_path(url)
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn, record):
         # Take over BEGIN from the driver so a writing unit of work can start with
         # BEGIN IMMEDIATE: it then waits for the write lock instead of failing halfway.
         dbapi_conn.isolation_level = None
@@ -39,13 +43,55 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        if queue:
+            record.info["writer_queue"] = open(queue, "a")  # closed with the connection
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        mode = "IMMEDIATE" if conn.get_execution_options().get("write") else "DEFERRED"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        write = conn.get_execution_options().get("write")
+        if write and "writer_queue" in conn.connection.info:
+            _wait_turn(conn.connection.info)
+        conn.exec_driver_sql(f"BEGIN {'IMMEDIATE' if write else 'DEFERRED'}")
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn, record):
+        # the connection is back in the pool: its transaction has ended
+        if record.info.pop("writer_turn", False):
+            fcntl.flock(record.info["writer_queue"], fcntl.LOCK_UN)
+
+    @event.listens_for(engine, "close")
+    def _on_close(_dbapi_conn, record):
+        handle = record.info.pop("writer_queue", None)
+        if handle is not None:
+            handle.close()
 
     return engine
+
+
+def _writer_queue_path(url: str) -> str | None:
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return database + "-writers"
+
+
+def _wait_turn(info: dict) -> None:
+    """Wait for the writers' queue lock (a file lock next to the database, shared by every
+    process). SQLite's own wait for its write lock polls with sleeps growing to 100 ms, so
+    under a few concurrent writers most of the time went to sleeping past a free lock (create
+    an issue, 8 clients: p50 270 ms). Here a waiter looks every 0.2-2 ms and so comes in
+    right after the writer before it. After 30 s it goes on to SQLite's own wait."""
+    handle, delay, deadline = info["writer_queue"], 0.0002, time.monotonic() + 30
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            info["writer_turn"] = True
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(delay)
+            delay = min(delay * 2, 0.002)
 
 
 def open_session(engine: Engine, write: bool = False) -> Session:

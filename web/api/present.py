@@ -1,4 +1,8 @@
 """Turning issues into the API's output shape (staff view)."""
+from collections.abc import Callable
+
+from flask import Response, jsonify
+from marshmallow import Schema, fields
 from sqlmodel import Session
 
 from models import DEADLINE_KEYS, Issue, User
@@ -7,6 +11,10 @@ from service.issues import co_department_ids
 from service.workflow import allowed_actions
 
 from ..context import calendar, today
+from ..schemas.issues import IssueOut
+
+# The columns the output shows (IssueOut's fields that are columns): no other is read.
+OUT_COLUMNS = tuple(k for k in IssueOut._declared_fields if k in Issue.model_fields)
 
 
 def issue_dicts(session: Session, issues: list[Issue], user: User | None = None) -> list[dict]:
@@ -15,7 +23,7 @@ def issue_dicts(session: Session, issues: list[Issue], user: User | None = None)
     day, cal = today(), calendar()
     out = []
     for issue in issues:
-        data = {k: getattr(issue, k) for k in issue.__class__.model_fields}
+        data = {k: getattr(issue, k) for k in OUT_COLUMNS}
         data["reporter"] = {"name": issue.reporter_name, "org": issue.reporter_org,
                             "phone": issue.reporter_phone, "kind": issue.reporter_kind,
                             "consent_public": issue.reporter_consent_public}
@@ -30,3 +38,34 @@ def issue_dicts(session: Session, issues: list[Issue], user: User | None = None)
 
 def issue_dict(session: Session, issue: Issue, user: User) -> dict:
     return issue_dicts(session, [issue], user)[0]
+
+
+def dumper(schema: Schema) -> Callable[[dict], dict]:
+    """What `schema.dump(data)` gives for a dict `data`, without marshmallow's per-field look-up
+    machinery: each field's own `_serialize` is applied to the value under its name, a key left
+    out of `data` is left out of the result, nested schemas likewise. For a page of 50 issues
+    the dump took a third of the request's time; this takes a tenth of that. The result is
+    checked against `schema.dump` in tests/test_query_counts.py."""
+    plan = []
+    for name, field in schema.dump_fields.items():
+        if field.attribute or (field.data_key and field.data_key != name):
+            raise TypeError(f"{name}: renamed fields are not supported here")
+        if isinstance(field, fields.Nested):
+            inner, many = dumper(field.schema), field.many or field.schema.many
+            plan.append((name, lambda v, inner=inner, many=many:
+                         None if v is None else [inner(x) for x in v] if many else inner(v)))
+        else:
+            plan.append((name, lambda v, field=field, name=name: field._serialize(v, name, None)))
+
+    def dump(data: dict) -> dict:
+        return {name: convert(data[name]) for name, convert in plan if name in data}
+
+    return dump
+
+
+def issue_page_response(session: Session, issues: list[Issue], next_cursor: str | None) -> Response:
+    """The JSON of a page of issues (the `IssuePage` schema, dumped by `dumper`)."""
+    return jsonify({"items": [_dump_issue(d) for d in issue_dicts(session, issues)], "next_cursor": next_cursor})
+
+
+_dump_issue = dumper(IssueOut())
