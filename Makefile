@@ -14,6 +14,8 @@ $(STAMP): requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
+# Readable log lines on a developer's terminal; production keeps the default JSON lines.
+run: export LOG_FORMAT ?= text
 run: $(STAMP)
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app seed-demo --if-empty

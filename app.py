@@ -31,7 +31,9 @@ DEFAULTS = {
 }
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "SMS_BACKEND", "TIMEZONE", "PUBLIC_BASE_URL",
             "REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER",
-            "TWILIO_FROM", "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_API_BASE")
+            "TWILIO_FROM", "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_API_BASE",
+            "LOG_LEVEL", "LOG_FORMAT", "METRICS_TOKEN", "SCHEDULER_LEADER_RETRY", "PROXY_COUNT",
+            "ATTACHMENTS_DIR")
 
 
 def _secret_key(instance: Path) -> str:
@@ -66,12 +68,20 @@ def create_app(config: dict | None = None) -> Flask:
         "sms_sender": _sms_sender(app.config),
     }
 
-    from web import context, errors, health, i18n, open311, security, webhooks
+    from web import context, errors, health, i18n, logs, metrics, open311, security, webhooks
     from web.api import register as register_api
     from web.console import register as register_console
     from web.limits import limiter
     from web.public import register as register_public_site
 
+    if int(app.config.get("PROXY_COUNT") or 0):
+        # Behind N reverse proxies: the client's address and scheme come from X-Forwarded-*
+        # (rate limits per client, https links); trusted only for the N nearest hops.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    logs.init_app(app)
+    metrics.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
@@ -85,6 +95,8 @@ def create_app(config: dict | None = None) -> Flask:
     security.exempt_token_routes(app)
     app.teardown_appcontext(context.close_db)
     _register_cli(app)
+    from commands.backup import backup_command
+    app.cli.add_command(backup_command)
     return app
 
 
@@ -126,6 +138,9 @@ def _fail(exc: DomainError):
 def _register_cli(app: Flask) -> None:
     def session(write: bool = True):
         return open_session(app.extensions["ys"]["engine"], write=write)
+
+    from commands.ledger import ledger_group
+    app.cli.add_command(ledger_group)
 
     @app.cli.command("init-db")
     def init_db():
@@ -172,7 +187,8 @@ def _register_cli(app: Flask) -> None:
     @click.option("--role", required=True,
                   type=click.Choice(["admin", "coordinator", "operator", "supervisor",
                                      "department", "leader"]))
-    @click.option("--password", required=True, help="at least 8 characters")
+    @click.option("--password", required=True,
+                  help="at least 8 characters, not a common or breached password, not containing the username")
     @click.option("--department", "department_code", default=None, help="department CODE")
     @click.option("--phone", default=None)
     @click.option("--display-name", default=None)
@@ -193,6 +209,19 @@ def _register_cli(app: Flask) -> None:
             except DomainError as exc:
                 _fail(exc)
             click.echo(f"已创建用户 {user.username}（{user.role}，id={user.id}）")
+
+    @app.cli.command("reset-2fa")
+    @click.argument("username")
+    def reset_two_factor(username: str):
+        """Clear a user's two-factor login (lost phone); he sets it up again at his next login."""
+        from service import two_factor
+        from service.directory import user_by_username
+        with session() as s:
+            user = user_by_username(s, username)
+            if user is None:
+                raise click.ClickException(f"用户 {username} 不存在")
+            two_factor.reset(s, None, user.id)
+        click.echo(f"已重置 {username} 的两步验证：其登录已失效，下次登录时重新设置")
 
     @app.cli.command("scheduler")
     def run_scheduler():

@@ -5,6 +5,11 @@ scheduler processes at once, is harmless: reminders claim a unique key in the ou
 dispatcher claims rows before sending, and meetings are created under a lock. Colours need no
 job: they are computed in SQL from `issue.next_due` whenever issues are listed.
 
+On PostgreSQL several scheduler processes may run (one per host); only the holder of the
+leader lock (`service/leader.py`) runs the jobs, the others ask for it again every
+`SCHEDULER_LEADER_RETRY` seconds and take over when the leader dies. That saves work, it is
+not what keeps messages single. On SQLite run one scheduler process.
+
     flask --app app scheduler                  # its own process (production)
     flask --app app reminders tick [--now ISO] # one round, for cron, catching up and tests
 """
@@ -22,6 +27,7 @@ from sqlalchemy import select
 from models import SmsTemplate
 from service.calendar import LOCAL_TZ, load_calendar
 from service.db import open_session
+from service.leader import Leadership
 from service.meetings import ensure_evening_tea_meetings
 from service.outbox import dispatch_due
 from service.reminders import ReminderPolicy, plan_and_queue
@@ -76,7 +82,9 @@ def tick(app: Flask, now: datetime) -> dict[str, dict]:
     return {job.id: job.run(app, now) for job in JOBS}
 
 
-def _run(app: Flask, job: Job) -> None:
+def _run(app: Flask, job: Job, leadership: Leadership) -> None:
+    if not leadership.held(acquire=False):
+        return  # another process leads; the election job asks for the lock
     try:
         result = job.run(app, datetime.now(timezone.utc))
     except Exception:  # a failed round must not stop the scheduler; the next one retries
@@ -86,10 +94,30 @@ def _run(app: Flask, job: Job) -> None:
         log.info("job %s: %s", job.id, result)
 
 
+def _campaign(app: Flask, leadership: Leadership, standby_said: list) -> None:
+    """Ask for the leader lock; a process that has just taken it runs every job once at once,
+    so nothing waits for its next trigger (a dead leader may have missed some)."""
+    was_leading = leadership.leading
+    if leadership.held():
+        if not was_leading:
+            standby_said.clear()
+            for job in JOBS:
+                _run(app, job, leadership)
+    elif not standby_said:
+        standby_said.append(True)
+        log.info("另一调度进程正在执行任务，本进程待命，每 %s 秒重试",
+                 app.config.get("SCHEDULER_LEADER_RETRY", 15))
+
+
 def build(app: Flask, background: bool = False) -> BaseScheduler:
     kind = BackgroundScheduler if background else BlockingScheduler
     scheduler = kind(timezone=LOCAL_TZ, job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": 600})
+    leadership = Leadership(_engine(app))
     for job in JOBS:
-        scheduler.add_job(_run, args=(app, job), id=job.id, **job.trigger)
+        scheduler.add_job(_run, args=(app, job, leadership), id=job.id, **job.trigger)
+    # Runs at once: the process that leads (on SQLite, the only one) starts with a full round.
+    scheduler.add_job(_campaign, args=(app, leadership, []), id="leader_election",
+                      trigger="interval", seconds=int(app.config.get("SCHEDULER_LEADER_RETRY", 15)),
+                      next_run_time=datetime.now(LOCAL_TZ))
     return scheduler

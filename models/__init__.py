@@ -1,6 +1,7 @@
 """SQLModel tables and the domain's vocabularies. Imports nothing else of ours."""
 from sqlmodel import SQLModel
 
+from .audit import AuditTrailImmutable
 from .catalog import Attachment, Category
 from .enums import *  # noqa: F401,F403
 from .issue import CodeCounter, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
@@ -13,7 +14,8 @@ from .types import UTCDateTime, utcnow
 metadata = SQLModel.metadata
 
 __all__ = [
-    "ApiToken", "Attachment", "CalendarDay", "Category", "CodeCounter", "DeadlinePolicy", "Department",
+    "ApiToken", "Attachment", "AuditTrailImmutable",
+    "CalendarDay", "Category", "CodeCounter", "DeadlinePolicy", "Department",
     "ExtensionRequest", "Issue", "IssueCoDepartment", "IssueEvent", "Meeting", "SmsInbound", "SmsMessage",
     "SmsTemplate",
     "User", "UTCDateTime", "metadata", "utcnow",

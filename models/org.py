@@ -1,7 +1,7 @@
 """Departments, staff users and their API tokens."""
 from datetime import datetime
 
-from sqlalchemy import Column, Index
+from sqlalchemy import BigInteger, Column, Index
 from sqlmodel import Field, SQLModel
 
 from .types import UTCDateTime, utcnow
@@ -34,6 +34,11 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     # Bumped on password change or disabling: sessions carrying an older value end.
     session_epoch: int = Field(default=0)
+    # Two-factor login (service/two_factor.py): the base32 TOTP secret, set at enrolment and
+    # in force once `totp_enabled_at` is set; the last accepted time step refuses a replayed code.
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_enabled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    totp_last_step: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 

@@ -92,8 +92,13 @@ class TwilioSender:
             message = self.client.messages.create(**fields)
         except (TwilioRestException, TwilioServiceException) as exc:
             raise _send_error(exc.status, exc.code) from None
+        except requests.ConnectTimeout:
+            raise SendError("连接 Twilio 超时", retryable=True) from None
         except requests.Timeout:
-            raise SendError("Twilio 请求超时", retryable=True) from None
+            # The request reached Twilio but no answer came back: it may have been sent, and a
+            # retry could send it twice. Give up visibly; staff check and resend by hand.
+            raise SendError("Twilio 答复超时：短信可能已发出，为免重复未自动重试，请核对后手动重发",
+                            retryable=False) from None
         except requests.RequestException as exc:
             raise SendError(f"无法连接 Twilio（{exc.__class__.__name__}）", retryable=True) from None
         except TwilioException as exc:

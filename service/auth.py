@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from models import ApiToken, User
 
 from .errors import Invalid, NotAuthenticated
+from .passwords import check_new_password
 
 TOKEN_LIFETIME = timedelta(hours=12)
 # Compared against when the user does not exist, so both paths take the same time.
@@ -39,28 +40,44 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
         raise NotAuthenticated("用户名或密码不正确")
     if user.locked_until and user.locked_until > now:
         check_password_hash(_DUMMY_HASH, password)
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise NotAuthenticated(f"密码错误次数过多，账号已锁定，请{minutes}分钟后再试", code="locked")
+        check_not_locked(user, now)
     if not check_password_hash(user.password_hash, password) or not user.active:
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.failed_logins, user.locked_until = 0, now + LOCK_FOR
-        session.add(user)
-        session.commit()
+        record_failure(session, user, now)
         raise NotAuthenticated("用户名或密码不正确")
-    if user.failed_logins or user.locked_until:
-        user.failed_logins, user.locked_until = 0, None
-        session.add(user)
-        session.commit()
+    # With two-factor login the count is cleared only by the second step, so that knowing the
+    # password does not buy fresh guesses at the code.
+    if (user.failed_logins or user.locked_until) and user.totp_enabled_at is None:
+        clear_failures(session, user)
     return user
+
+
+def check_not_locked(user: User, now: datetime) -> None:
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise NotAuthenticated(f"错误次数过多，账号已锁定，请{minutes}分钟后再试", code="locked")
+
+
+def record_failure(session: Session, user: User, now: datetime) -> None:
+    """One more wrong password or code; the MAX_FAILED_LOGINS-th locks the account. Commits."""
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.failed_logins, user.locked_until = 0, now + LOCK_FOR
+    session.add(user)
+    session.commit()
+
+
+def clear_failures(session: Session, user: User) -> None:
+    """A complete login clears the count. Commits."""
+    user.failed_logins, user.locked_until = 0, None
+    session.add(user)
+    session.commit()
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> User:
     """Change the user's own password; every other session and token of theirs ends. Commits."""
     if not check_password_hash(user.password_hash, current):
         raise Invalid("当前密码不正确", {"current_password": "当前密码不正确"})
-    if len(new) < 8:
-        raise Invalid("新密码至少 8 位", {"new_password": "至少 8 位"})
+    check_new_password(new, user.username, field="new_password")
     if new == current:
         raise Invalid("新密码不能与当前密码相同", {"new_password": "不能与当前密码相同"})
     user.password_hash = hash_password(new)
@@ -82,8 +99,13 @@ def issue_token(session: Session, user: User, now: datetime,
     return token, expires_at
 
 
-def login(session: Session, username: str, password: str, now: datetime) -> tuple[str, datetime]:
-    return issue_token(session, authenticate(session, username, password, now), now)
+def login(session: Session, username: str, password: str, now: datetime,
+          otp: str | None = None) -> tuple[str, datetime]:
+    """A token for these credentials; users with two-factor login also give the current code."""
+    from . import two_factor  # it builds on this module's lock-out
+    user = authenticate(session, username, password, now)
+    two_factor.check_for_token(session, user, otp, now)
+    return issue_token(session, user, now)
 
 
 def user_for_token(session: Session, token: str, now: datetime) -> User:

@@ -8,6 +8,7 @@ from models import ApiToken, Department, Role, User
 
 from .auth import hash_password
 from .errors import Conflict, Forbidden, Invalid, NotFound, require
+from .passwords import check_new_password
 
 
 def _admin_only(actor: User | None) -> None:
@@ -51,8 +52,7 @@ def create_user(session: Session, actor: User | None, *, username: str, password
         require({"department_id": "承办部门用户必须属于一个部门"})
     if department_id is not None and session.get(Department, department_id) is None:
         require({"department_id": "部门不存在"})
-    if len(password) < 8:
-        require({"password": "密码至少 8 位"})
+    check_new_password(password, username)
     if session.execute(select(User).where(User.username == username)).first():
         raise Conflict(f"用户名 {username} 已被使用", {"username": "已存在"}, code="duplicate")
     user = User(username=username, display_name=display_name or username, phone=phone, role=role,
@@ -77,6 +77,10 @@ def list_leaders(session: Session) -> list[User]:
     """The county leaders who may host a meeting or lead an issue."""
     return list(session.execute(select(User).where(User.role == Role.LEADER, User.active.is_(True))
                                 .order_by(User.id)).scalars())
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    return session.execute(select(User).where(User.username == username)).scalars().first()
 
 
 def get_user(session: Session, user_id: int) -> User:
@@ -119,8 +123,7 @@ def reset_password(session: Session, actor: User | None, user_id: int, new_passw
     Commits."""
     _admin_only(actor)
     user = get_user(session, user_id)
-    if len(new_password or "") < 8:
-        require({"password": "密码至少 8 位"})
+    check_new_password(new_password, user.username)
     user.password_hash = hash_password(new_password)
     user.failed_logins, user.locked_until = 0, None
     _end_sessions(session, user)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from models import Issue, IssueEvent, Satisfaction, SmsInbound, Status, User
+from models import Issue, Satisfaction, SmsInbound, Status, User
 from models.workflow import REPORTER
 
 from .errors import DomainError
@@ -103,8 +103,7 @@ def record_reply(session: Session, from_phone: str, body: str, provider_id: str 
         label = RATING_LABELS[satisfaction]
         issue = transition(session, _reporter(issue.reporter_phone), issue_id, "visit",
                            {"satisfaction": satisfaction, "note": f"反映人短信回复：{label}"},
-                           now, options or WorkflowOptions(), commit=False)
-        _mark_via_sms(session, issue_id)
+                           now, options or WorkflowOptions(), commit=False, event_data={"via": "sms"})
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -116,14 +115,6 @@ def record_reply(session: Session, from_phone: str, body: str, provider_id: str 
         return _keep(session, SmsInbound(**received, issue_id=issue_id, outcome=REFUSED),
                      ReplyOutcome(REFUSED))
     return ReplyOutcome(RATED, issue.code, satisfaction, issue.status)
-
-
-def _mark_via_sms(session: Session, issue_id: int) -> None:
-    """The visit event just written says it came by SMS."""
-    event = session.execute(select(IssueEvent).where(IssueEvent.issue_id == issue_id)
-                            .order_by(IssueEvent.id.desc()).limit(1)).scalars().one()
-    event.data = {**(event.data or {}), "via": "sms"}
-    session.add(event)
 
 
 def _keep(session: Session, inbound: SmsInbound, outcome: ReplyOutcome) -> ReplyOutcome:

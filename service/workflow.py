@@ -83,9 +83,12 @@ def _co_handles(session: Session, issue_id: int, department_id: int | None) -> b
 
 def transition(session: Session, actor: User, issue_id: int, action: str, body: dict,
                now: datetime, options: WorkflowOptions = WorkflowOptions(), *,
-               commit: bool = True) -> Issue:
+               commit: bool = True, event_data: dict | None = None) -> Issue:
     """Take one workflow step. Commits (unless `commit=False`, for a caller that groups several
-    steps into one transaction), or raises a DomainError having changed nothing."""
+    steps into one transaction), or raises a DomainError having changed nothing.
+
+    `event_data` is added to the step's event as it is written (events are never changed later).
+    """
     step = STEPS.get(action)
     if step is None:
         raise NotFound(f"没有名为 {action} 的办理操作", code="unknown_action")
@@ -112,7 +115,7 @@ def transition(session: Session, actor: User, issue_id: int, action: str, body: 
     session.add(issue)
     event = IssueEvent(issue_id=issue.id, at=now, actor_id=actor.id, action=action,
                        from_status=from_status, to_status=issue.status, note=ctx.note,
-                       data=ctx.data)
+                       data={**ctx.data, **(event_data or {})})
     session.add(event)
     try:
         session.flush()

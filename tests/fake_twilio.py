@@ -7,11 +7,17 @@
 Answers like Twilio: 201 with the message resource, 400 with Twilio's error JSON for a number
 configured as invalid, 500 for the first N calls to a flaky number, 429 (code 20429) for the
 first N calls to a rate-limited one, 401 for wrong credentials. Every request is recorded.
+
+An unreliable provider: `failure_rate=0.5` makes half the calls fail, chosen by a seeded
+random draw: half of those answer 500 (not sent), the other half are accepted and sent but
+answered only after `slow_seconds` (beyond the client's timeout, the client cannot know).
 """
 import base64
 import json
+import random
 import re
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -30,6 +36,7 @@ class Seen:
     form: dict[str, str]
     status: int
     sid: str | None = None
+    delay: float = 0.0   # seconds the answer was held back
 
 
 @dataclass
@@ -40,8 +47,12 @@ class FakeTwilio:
     account_sid: str = "AC" + "0" * 31 + "1"
     auth_token: str = "fake-auth-token-0123456789abcdef"
     requests: list[Seen] = field(default_factory=list)
+    failure_rate: float = 0.0    # share of calls that fail: half 500, half accepted but slow
+    slow_seconds: float = 2.0
+    seed: int = 2026
 
     def __post_init__(self):
+        self._random = random.Random(self.seed)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._base_url = ""
@@ -90,6 +101,12 @@ class FakeTwilio:
         with self._lock:
             self.requests.append(seen)
             status, payload = self._decide(method, match, sid, authorized, form)
+            if self.failure_rate and status == 201:
+                draw = self._random.random()
+                if draw < self.failure_rate / 2:
+                    status, payload = 500, _error(20500, "Internal Server Error", 500)
+                elif draw < self.failure_rate:
+                    seen.delay = self.slow_seconds  # sent, but the answer comes too late
             seen.status = status
             seen.sid = payload.get("sid")
         return status, payload, seen
@@ -140,14 +157,19 @@ def _handler(fake: FakeTwilio):
             raw = self.rfile.read(length).decode() if length else ""
             form = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
             url = f"http://{self.headers.get('Host', '')}{self.path}"
-            status, payload, _ = fake.answer(self.command, self.path.split("?", 1)[0], url,
-                                             self.headers.get("Authorization"), form)
+            status, payload, seen = fake.answer(self.command, self.path.split("?", 1)[0], url,
+                                                self.headers.get("Authorization"), form)
+            if seen.delay:
+                time.sleep(seen.delay)
             data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up waiting (a slow answer)
 
         do_GET = do_POST = do_DELETE = _serve  # noqa: N815 - http.server's naming
 

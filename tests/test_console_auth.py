@@ -2,6 +2,7 @@
 import re
 
 from .conftest import PASSWORD
+from .totp import second_step
 
 
 def csrf_of(page: bytes) -> str:
@@ -10,8 +11,9 @@ def csrf_of(page: bytes) -> str:
 
 def login(client, username, password=PASSWORD):
     token = csrf_of(client.get("/console/login").data)
-    return client.post("/console/login", data={"username": username, "password": password,
+    resp = client.post("/console/login", data={"username": username, "password": password,
                                                "csrf_token": token})
+    return second_step(client, username, resp)  # the administrator's two-factor code
 
 
 def test_each_role_lands_on_its_own_page(app, county):

@@ -10,6 +10,7 @@ from service import search
 from service.public import list_public, public_issues
 from service.schema import alembic_config
 
+from .conftest import audit_guard_lifted
 from .helpers import REPORTER, issue_in
 from .public_helpers import published, walk
 
@@ -114,9 +115,10 @@ def test_the_index_follows_publication(api, db):
     # the public title replaces the working one, on the page and in search
     assert found(api, "燃气接入收费") == [issue["code"]]
     assert found(api, "天然气接入") == []
-    for table in ("issue_event", "issue_co_department", "sms_outbox"):
-        db.execute(text(f"DELETE FROM {table} WHERE issue_id = :id"), {"id": issue["id"]})
-    db.execute(text("DELETE FROM issue WHERE id = :id"), {"id": issue["id"]})
+    with audit_guard_lifted(db.connection()):  # the audit trail refuses deletes to the app
+        for table in ("issue_event", "issue_co_department", "sms_outbox"):
+            db.execute(text(f"DELETE FROM {table} WHERE issue_id = :id"), {"id": issue["id"]})
+        db.execute(text("DELETE FROM issue WHERE id = :id"), {"id": issue["id"]})
     db.commit()
     assert found(api, "燃气接入收费") == []
     if db.get_bind().dialect.name == "sqlite":
@@ -166,6 +168,7 @@ def test_migration_0004_downgrades_and_upgrades(database_url, tmp_path):
 
     import psycopg
     from alembic import command
+    from alembic.script import ScriptDirectory
 
     from service.db import make_engine
 
@@ -185,7 +188,8 @@ def test_migration_0004_downgrades_and_upgrades(database_url, tmp_path):
                 cfg.attributes["connection"] = conn
                 (command.upgrade if step == "head" else command.downgrade)(cfg, step)
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+            head = ScriptDirectory.from_config(cfg).get_current_head()  # later migrations follow 0004
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
     finally:
         engine.dispose()
         if name:

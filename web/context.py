@@ -1,7 +1,9 @@
 """Per-request plumbing: the database session, the clock, the caller."""
+import logging
 from datetime import datetime, timezone
 
 from flask import current_app, g, request
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from models import User
@@ -11,6 +13,7 @@ from service.db import open_session
 from service.errors import Forbidden, NotAuthenticated
 from service.workflow import WorkflowOptions
 
+log = logging.getLogger(__name__)
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -28,7 +31,12 @@ def db() -> Session:
 def close_db(_exc=None) -> None:
     session = g.pop("db", None)
     if session is not None:
-        session.close()
+        try:
+            session.close()
+        except DBAPIError:
+            # The database went away after the answer was made: the pool discards the dead
+            # connection; the answer stands.
+            log.warning("closing the request's session failed: the database connection was lost")
 
 
 def now() -> datetime:

@@ -1,6 +1,7 @@
 """Browser fixtures: the app served on 127.0.0.1 and Debian's Chromium driven by Playwright."""
 import os
 import threading
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -8,6 +9,7 @@ from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = os.environ.get("YS_SCREENSHOTS", "")
+SERVED = {}  # base URL -> the app it serves
 
 
 @pytest.fixture
@@ -15,7 +17,10 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    SERVED[url] = app  # for login(): the administrator's two-factor code
+    yield url
+    SERVED.pop(url, None)
     server.shutdown()
     thread.join(timeout=5)
 
@@ -52,4 +57,11 @@ def login(page, base_url: str, username: str, password: str | None = None) -> No
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password or PASSWORD)
     page.click("button:has-text('登录')")
-    page.wait_for_url(lambda url: "/console/login" not in url)
+    page.wait_for_url(lambda url: urlparse(url).path != "/console/login")
+    if "/console/login/verify" in page.url:  # two-factor login: the code the user's app shows
+        from ..totp import code, forget_used_code
+        app = SERVED[base_url]
+        forget_used_code(app, username)
+        page.fill("input[name=code]", code(app))
+        page.click("button:has-text('验证并登录')")
+        page.wait_for_url(lambda url: "/console/login" not in url)

@@ -54,7 +54,7 @@ def register(app: Flask) -> Api:
 
     app.register_blueprint(assets)
 
-    from . import admin, auth, directory, issues, meetings, notifications, public
-    for module in (auth, directory, meetings, issues, notifications, public, admin):
+    from . import admin, auth, directory, issues, ledger, meetings, notifications, public, stats
+    for module in (auth, directory, meetings, issues, notifications, public, admin, stats, ledger):
         api.register_blueprint(module.blp)
     return api

@@ -10,6 +10,7 @@ from ..schemas.public import (
     PublicListArgs,
     PublicPage,
     PublicStatsArgs,
+    PublicStatsOut,
     TrackIn,
     TrackOut,
 )
@@ -38,6 +39,7 @@ def issue(code: str):
 
 @blp.get("/stats")
 @blp.arguments(PublicStatsArgs, location="query")
+@blp.response(200, PublicStatsOut)
 def stats(args):
     """全部问题的汇总数字：按状态、渠道、部门，按期办结率、满意率"""
     return public.public_stats(db(), args["year"])

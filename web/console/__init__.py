@@ -16,12 +16,15 @@ from . import (  # noqa: E402,F401
     admin,
     auth,
     board,
+    dashboard,
     errors,
     home,
     inbox,
     intake,
     issues,
+    ledger,
     meetings,
+    reports,
 )
 
 

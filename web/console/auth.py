@@ -1,21 +1,36 @@
-"""Login, logout and changing one's password."""
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+"""Login (password, then the two-factor code for users who have it), logout, changing one's
+password, and setting up or resetting two-factor login."""
+from datetime import timedelta
 
-from service import auth
+import segno
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from models import User
+from service import auth, two_factor
 from service.errors import DomainError
 
 from ..context import db, now
+from ..limits import limiter
 from . import bp
-from .forms import LoginForm, PasswordForm
-from .session import ConsoleUser, go_home, staff
+from .forms import CodeForm, LoginForm, PasswordForm
+from .session import end, go_home, staff, start
+
+PENDING = "ys_2fa_pending"  # who passed the password step and when; the code step must follow
+PENDING_FOR = timedelta(minutes=5)
 
 
 def _safe_next(target: str | None) -> str | None:
     return target if target and target.startswith("/console") and "//" not in target else None
 
 
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -24,16 +39,57 @@ def login():
         except DomainError as exc:
             form.password.errors.append(exc.message)
         else:
-            login_user(ConsoleUser(user))
-            return redirect(_safe_next(request.args.get("next")) or url_for("console.home"))
+            target = _safe_next(request.args.get("next"))
+            if two_factor.enabled(user):
+                session[PENDING] = {"id": user.id, "epoch": user.session_epoch,
+                                    "at": now().timestamp(), "next": target}
+                return redirect(url_for("console.login_verify"))
+            start(user)
+            if two_factor.must_enrol(user):
+                return redirect(url_for("console.two_factor"))
+            return redirect(target or url_for("console.home"))
     return render_template("console/login.html", form=form)
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING)
+    if not pending or now().timestamp() - pending["at"] > PENDING_FOR.total_seconds():
+        return None
+    user = db().get(User, pending["id"])
+    if user is None or not user.active or user.session_epoch != pending["epoch"]:
+        return None
+    return user
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login_verify():
+    """The second step: the code of the authenticator app."""
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash(gettext("请重新输入用户名和密码"), "warning")
+        return redirect(url_for("console.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            two_factor.verify(db(), user, form.code.data, now())
+        except DomainError as exc:
+            form.code.errors.append(exc.message)
+            if exc.code == "locked":
+                session.pop(PENDING, None)
+        else:
+            target = session.pop(PENDING)["next"]
+            start(user)
+            return redirect(target or url_for("console.home"))
+    return render_template("console/login_verify.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
-    flash("已退出登录", "info")
+    end()
+    flash(gettext("已退出登录"), "info")
     return redirect(url_for("console.login"))
 
 
@@ -47,7 +103,77 @@ def password():
         except DomainError as exc:
             getattr(form, next(iter(exc.fields), "current_password")).errors.append(exc.message)
         else:
-            login_user(ConsoleUser(user))  # this session continues; all others have ended
-            flash("密码已修改，其他设备上的登录已失效", "success")
+            start(user)  # this session continues; all others have ended
+            flash(gettext("密码已修改，其他设备上的登录已失效"), "success")
             return go_home()
     return render_template("console/password.html", form=form)
+
+
+def _qr_data_uri(text: str) -> str:
+    """The QR code as an inline SVG data address: drawn here, no outside service sees the secret."""
+    return segno.make(text, error="m").svg_data_uri(scale=5, border=2)
+
+
+@bp.get("/two-factor", endpoint="two_factor")
+@login_required
+def two_factor_page():
+    user = staff()
+    pending = None
+    if user.totp_secret and not two_factor.enabled(user):
+        uri = two_factor.provisioning_uri(user)
+        pending = {"secret": user.totp_secret, "qr": _qr_data_uri(uri), "uri": uri}
+    return render_template("console/two_factor.html", user=user, pending=pending, form=CodeForm(),
+                           required=two_factor.required(user), enabled=two_factor.enabled(user))
+
+
+
+@bp.post("/two-factor/start")
+@login_required
+def two_factor_start():
+    try:
+        two_factor.begin_enrolment(db(), staff())
+    except DomainError as exc:
+        flash(exc.message, "warning")
+    return redirect(url_for("console.two_factor"))
+
+
+@bp.post("/two-factor/confirm")
+@login_required
+def two_factor_confirm():
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            two_factor.confirm_enrolment(db(), staff(), form.code.data, now())
+        except DomainError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(gettext("两步验证已开启：以后登录时，输入密码后还要输入验证器 App 上的验证码"), "success")
+            return go_home()
+    else:
+        flash(str(next(iter(form.code.errors), gettext("请填写验证码"))), "danger")
+    return redirect(url_for("console.two_factor"))
+
+
+@bp.post("/two-factor/disable")
+@login_required
+def two_factor_disable():
+    form = CodeForm()
+    try:
+        two_factor.disable_own(db(), staff(), form.code.data or "", now())
+    except DomainError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("console.two_factor"))
+    flash(gettext("两步验证已关闭"), "info")
+    return go_home()
+
+
+@bp.post("/admin/users/<int:user_id>/two-factor/reset")
+@login_required
+def admin_user_two_factor_reset(user_id: int):
+    """An administrator clears a user's two-factor login (lost phone); the user enrols again."""
+    user = two_factor.reset(db(), staff(), user_id)
+    flash(gettext("已重置 %(name)s 的两步验证，其登录已失效；下次登录时重新设置", name=user.username), "success")
+    if user.id == current_user.user.id:
+        end()
+        return redirect(url_for("console.login"))
+    return redirect(url_for("console.admin_users"))

@@ -16,6 +16,9 @@ NAV = (
     ("console.inbox", "承办", {Role.DEPARTMENT}),
     ("console.board", "督办", {Role.SUPERVISOR, Role.COORDINATOR}),
     ("console.issue_list", "问题", set(Role)),
+    # A department opens its own report card (成绩单) from here.
+    ("console.dashboard", "统计分析", {Role.COORDINATOR, Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.DEPARTMENT}),
+    ("console.ledger_page", "问题台账", {Role.COORDINATOR, Role.SUPERVISOR, Role.ADMIN}),
     ("console.admin_users", "系统管理", {Role.ADMIN}),
 )
 FLAG_LABELS = {"red": "红色（已超期）", "yellow": "黄色（临近时限）", "green": "绿色（正常）", None: "—"}
@@ -28,7 +31,8 @@ DISCLOSURE_LABELS = {"pending": _l("待定"), "public": _l("已公开"), "withhe
 EXTENSION_STATUS_LABELS = {"pending": _l("待审批"), "approved": _l("已批准"), "refused": _l("未批准")}
 # The timeline's name for each kind of event: the workflow's steps and the other records.
 EVENT_LABELS = {**{action: step.label for action, step in STEPS.items()},
-                "create": _l("登记"), "edit": _l("修改内容"), "attach": _l("上传附件")}
+                "create": _l("登记"), "edit": _l("修改内容"), "attach": _l("上传附件"),
+                "import": _l("台账导入")}
 
 
 def localtime(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

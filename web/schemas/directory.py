@@ -8,6 +8,8 @@ from .common import Choice, Id, Phone, Text
 class TokenIn(Schema):
     username = Text(64, required=True)
     password = Text(256, required=True)
+    otp = Text(16, load_default=None, allow_none=True, metadata={
+        "description": "两步验证码（验证器 App 上的 6 位数字）：开启了两步验证的账号必填"})
 
 
 class TokenOut(Schema):

@@ -58,6 +58,29 @@ class PublicStatsArgs(Schema):
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
 
 
+class PublicDepartmentFigures(Schema):
+    department = fields.String()
+    total = fields.Integer()
+    closed = fields.Integer()
+    completed = fields.Integer()
+    on_time_rate = fields.Float(allow_none=True)
+    satisfaction_rate = fields.Float(allow_none=True)
+
+
+class PublicStatsOut(Schema):
+    year = fields.Integer(allow_none=True)
+    total = fields.Integer()
+    by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_channel = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_department = fields.List(fields.Nested(PublicDepartmentFigures))
+    completed = fields.Integer()
+    on_time = fields.Integer()
+    on_time_rate = fields.Float(allow_none=True)
+    rated = fields.Integer()
+    satisfied = fields.Integer()
+    satisfaction_rate = fields.Float(allow_none=True)
+
+
 class TrackIn(Schema):
     code = fields.String(required=True, validate=validate.Regexp(
         r"^\s*[A-Za-z0-9-]{4,20}\s*$", error="编号格式不对，应形如 YS2026-000123"))

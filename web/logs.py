@@ -1,0 +1,157 @@
+"""Structured logs: one JSON object per line, a request id on every line of a request, and
+personal data and credentials masked in anything logged, exceptions included.
+
+    {"time": "...", "level": "INFO", "logger": "ys.access", "message": "GET /api/v1/issues 200",
+     "request_id": "...", "method": "GET", "path": "/api/v1/issues", "status": 200,
+     "duration_ms": 12.3, "user_id": 7}
+
+The request id is the caller's `X-Request-ID` when it looks like one (a proxy's or another
+service's, so one id follows a request across systems), otherwise a new one; it is echoed in
+the response's `X-Request-ID`.
+"""
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import datetime, timezone
+
+from flask import Flask, g, has_request_context, request
+
+access_log = logging.getLogger("ys.access")
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
+REQUEST_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user_id")
+
+# What must never reach a log line, and what stands in for it.
+_MASKS = (
+    # Chinese mobile numbers: 13812345678 → 138****5678 (as on the public pages)
+    (re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)"), r"\1****\2"),
+    # bearer tokens, in headers or quoted anywhere
+    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1***"),
+    # phone/token/password/api_key values in query strings and form bodies
+    (re.compile(r"(?i)([?&;](?:phone|mobile|token|api_key|access_token|password|code_last4)=)[^&\s\"']*"),
+     r"\1***"),
+    # password=..., "password": "...", auth_token: ... in messages and reprs
+    (re.compile(r"(?i)([\"']?(?:password|passwd|pwd|secret|secret_key|auth_token|api_key|token)[\"']?"
+                r"\s*[:=]\s*[\"']?)[^\s\"',&;}]+"), r"\1***"),
+)
+
+
+def mask(text: str) -> str:
+    """`text` with phone numbers, bearer tokens, passwords and secret query values masked."""
+    for pattern, replacement in _MASKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class MaskingFilter(logging.Filter):
+    """Masks a record's message and its exception text before any handler formats it.
+
+    The traceback is rendered here and dropped from the record, so no handler (ours or one
+    added later, such as gunicorn's) can print the unmasked values it may hold.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = mask(record.getMessage())
+        record.args = None
+        if record.exc_info:
+            record.exc_text = mask(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask(record.stack_info)
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line; the current request's fields are added when there is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if has_request_context():
+            data["request_id"] = g.get("request_id")
+            data["method"] = request.method
+            data["path"] = request.path
+            user_id = _user_id()
+            if user_id is not None:
+                data["user_id"] = user_id
+        for key in REQUEST_FIELDS:
+            value = getattr(record, key, None)
+            if value is not None:
+                data[key] = value
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            data["exception"] = record.exc_text
+        # Every text masked once more: values passed as `extra` never went through the filter.
+        return json.dumps({k: mask(v) if isinstance(v, str) else v for k, v in data.items()},
+                          ensure_ascii=False, default=str)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (pytest and gunicorn both replace it)."""
+
+    def __init__(self):
+        super().__init__()
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
+def configure(level: str = "INFO", fmt: str = "json") -> None:
+    """Send every logger's records through one masking handler on the root logger; once per
+    process however many apps are created."""
+    root = logging.getLogger()
+    handler = next((h for h in root.handlers if getattr(h, "_ys", False)), None)
+    if handler is None:
+        handler = _StderrHandler()
+        handler._ys = True
+        handler.addFilter(MaskingFilter())
+        root.addHandler(handler)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(
+        "%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root.setLevel(level.upper())
+    # Werkzeug's development server prints its own access line; ours carries more.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def _user_id() -> int | None:
+    """The caller, if this request already knows it (never loaded here just for the log)."""
+    user = g.get("user") or g.get("_login_user")
+    user_id = getattr(user, "id", None)
+    return user_id if isinstance(user_id, int) else None
+
+
+def init_app(app: Flask) -> None:
+    configure(app.config.get("LOG_LEVEL", "INFO"), app.config.get("LOG_FORMAT", "json"))
+
+    @app.before_request
+    def _start():
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response):
+        request_id = g.get("request_id")
+        if request_id:
+            response.headers["X-Request-ID"] = request_id
+        started = g.get("request_started")
+        if started is not None:
+            duration = round((time.perf_counter() - started) * 1000, 1)
+            access_log.info("%s %s %s", request.method, request.path, response.status_code,
+                            extra={"status": response.status_code, "duration_ms": duration})
+        return response
