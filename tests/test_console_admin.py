@@ -103,7 +103,10 @@ def test_forms_without_the_csrf_token_are_refused(app, county):
                        ("/console/admin/policies", {"issue_type": "help", "complete_days": "5"})):
         resp = admin.post(path, data, csrf=False)
         assert resp.status_code == 400 and "页面已过期" in resp.get_data(as_text=True), path
-    assert admin.text("/console/admin/users").count("x1") == 0
+    with Session(app.extensions["ys"]["engine"]) as s:
+        assert s.exec(select(User).where(User.username == "x1")).first() is None
+        assert directory.department_by_code(s, "jtj") is None
+        assert s.get(User, county.user_id("fgj")).active
 
 
 # --- users ----------------------------------------------------------------------------------------
