@@ -122,6 +122,15 @@ def _parse_day(raw: str | None, field_name: str, problems: dict[str, str]) -> da
     return day
 
 
+def parse_day(raw: str | None, field_name: str) -> date | None:
+    """One date (YYYY-MM-DD) of a form or query, None when left empty; raises Invalid naming
+    `field_name` when it is not a real date of 2000-2100."""
+    problems: dict[str, str] = {}
+    day = _parse_day(raw, field_name, problems)
+    require(problems)
+    return day
+
+
 def parse_period(start: str | None, end: str | None, today: date) -> Period:
     """The period of `from` and `to` (YYYY-MM-DD, inclusive).
 

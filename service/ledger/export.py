@@ -7,7 +7,7 @@ issues they lead, as everywhere else (service/access.py).
 """
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -32,6 +32,7 @@ from ..deadlines import flag_for
 from ..errors import Forbidden, require
 from ..issues import co_department_ids, user_names
 from ..masking import mask_name, mask_phone, scrub_text
+from ..periods import Period
 from ..spreadsheet import workbook_bytes, write_table
 from .columns import (
     COLUMNS,
@@ -55,22 +56,6 @@ MAX_DAYS = 366 * 5
 HIDDEN_ORG = "（已隐去）"
 
 
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # inclusive
-
-    @property
-    def label(self) -> str:
-        return f"{self.start.isoformat()} 至 {self.end.isoformat()}"
-
-    def bounds(self) -> tuple[datetime, datetime]:
-        """[start, end) as aware datetimes: local midnights in Asia/Shanghai."""
-        lower = datetime.combine(self.start, time(0), LOCAL_TZ)
-        upper = datetime.combine(self.end + timedelta(days=1), time(0), LOCAL_TZ)
-        return lower, upper
-
-
 def check_period(start: date | None, end: date | None) -> Period:
     fields = {}
     if start is None:
@@ -82,7 +67,7 @@ def check_period(start: date | None, end: date | None) -> Period:
     if start and end and (end - start).days > MAX_DAYS:
         fields["to"] = "一次最多导出五年"
     require(fields)
-    return Period(start, end)
+    return Period(start, end)  # the assessment's period: same bounds, and a label such as “2026年第一季度”
 
 
 def may_export(actor: User | None) -> bool:
@@ -104,7 +89,7 @@ class _Names:
 
 def _batches(session: Session, actor: User | None, period: Period) -> Iterator[list[Issue]]:
     """The period's issues by id, BATCH at a time (keyset: each batch costs the same)."""
-    lower, upper = period.bounds()
+    lower, upper = period.bounds
     stmt = select(Issue).where(Issue.created_at >= lower, Issue.created_at < upper)
     if actor is not None:
         stmt = stmt.where(visible_to(actor))

@@ -1,7 +1,6 @@
 """Printable reports: the half-monthly 督查通报 of overdue issues and a department's 成绩单, each
 as a print-ready page and as an Excel workbook."""
-import re
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import quote
 
 from flask import Response, render_template, request
@@ -11,8 +10,8 @@ from flask_login import login_required
 from models import STATUS_LABELS
 from service import bulletin as bulletin_service
 from service import report_card as card_service
-from service.errors import Invalid, require
-from service.periods import Period
+from service.errors import Invalid
+from service.periods import Period, parse_day
 from service.spreadsheet import XLSX_MIMETYPE
 
 from ..context import calendar, db, now, today
@@ -21,7 +20,6 @@ from .dashboard import PRESET_LABELS, chosen_period, period_args
 from .session import staff
 from .ui import SATISFACTION_LABELS
 
-DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RECENT_HALF_MONTHS = 24
 
 
@@ -35,18 +33,7 @@ def _xlsx(content: bytes, filename: str, ascii_name: str) -> Response:
 
 def _half_month() -> Period:
     """The half-month containing ?day= (YYYY-MM-DD), the current one without it."""
-    raw = request.args.get("day", "").strip()
-    if not raw:
-        return Period.half_month(today())
-    try:
-        if not DAY_RE.match(raw):
-            raise ValueError
-        day = date.fromisoformat(raw)
-    except ValueError:
-        require({"day": gettext("日期格式须为 YYYY-MM-DD，且须是存在的日期")})
-    if not 2000 <= day.year <= 2100:
-        require({"day": gettext("年份须在 2000-2100 之间")})
-    return Period.half_month(day)
+    return Period.half_month(parse_day(request.args.get("day"), "day") or today())
 
 
 def _recent_half_months(current: Period) -> list[Period]:
