@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from service.calendar import CalendarCache
 from service.db import make_engine, open_session
 from service.errors import DomainError
 
@@ -28,6 +29,8 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    # seconds a worker keeps the holiday overrides for colours and overdue days (deadlines read them fresh)
+    "CALENDAR_MAX_AGE": 30,
 }
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "SMS_BACKEND", "TIMEZONE", "PUBLIC_BASE_URL",
             "REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER",
@@ -66,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
         "engine": engine,
         "track_url": f"{base}/track",  # the link reporters get by SMS
         "sms_sender": _sms_sender(app.config),
+        "calendar_cache": CalendarCache(max_age=float(app.config["CALENDAR_MAX_AGE"])),
     }
 
     from web import context, errors, health, i18n, logs, metrics, open311, security, webhooks

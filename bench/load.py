@@ -16,6 +16,7 @@ the one-INSERT endpoint, reads against the one-SELECT-by-key endpoint.
 """
 import argparse
 import http.client
+import itertools
 import json
 import os
 import random
@@ -207,7 +208,7 @@ def scenarios(s: Setup, requests: int) -> dict[str, tuple[str, Callable[[int], C
     coord, oper = s.tokens["coordinator"], s.tokens["operator"]
     rng = random.Random(11)
     ids = s.issue_ids
-    actions = iter(s.in_progress)
+    actions = itertools.cycle(s.in_progress)  # distinct issues while there are enough of them
 
     def create(i: int) -> Call:
         title = rng.choice(TITLES)

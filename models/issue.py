@@ -84,7 +84,7 @@ class Issue(SQLModel, table=True):
     review_on: date | None = None
 
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     assigned_at: datetime | None = _ts()
     accepted_at: datetime | None = _ts()

@@ -109,10 +109,13 @@ def login(session: Session, username: str, password: str, now: datetime,
 
 
 def user_for_token(session: Session, token: str, now: datetime) -> User:
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
-    if row is None or row.revoked or row.expires_at <= now:
+    """The active user a live token names (token and user read in one statement)."""
+    row = session.exec(select(User, ApiToken.revoked, ApiToken.expires_at)
+                       .join(ApiToken, ApiToken.user_id == User.id)
+                       .where(ApiToken.token_hash == _digest(token))).first()
+    if row is None:
         raise NotAuthenticated("登录已失效，请重新登录")
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    user, revoked, expires_at = row
+    if revoked or expires_at <= now or not user.active:
         raise NotAuthenticated("登录已失效，请重新登录")
     return user

@@ -4,6 +4,8 @@ The days come from the `chinese_calendar` package (the State Council's arrangeme
 year ahead at most) plus the administrator's overrides in `calendar_day`, which win.
 """
 import functools
+import itertools
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -114,6 +116,46 @@ def load_calendar(session: Session) -> WorkCalendar:
     return with_overrides(national_calendar(), ((r.day, r.kind) for r in rows))
 
 
+# Bumped whenever this process changes an override: every CalendarCache reloads at once.
+_overrides_changed = itertools.count()
+_generation = next(_overrides_changed)
+
+
+def _note_change() -> None:
+    global _generation
+    _generation = next(_overrides_changed)
+
+
+class CalendarCache:
+    """`load_calendar` kept by one process for at most `max_age` seconds, for what only shows
+    the calendar's effect (colours, days overdue) and so need not read the overrides on every
+    request. An override changed in this process applies here at once, in another process
+    within `max_age`. Deadlines are computed from `load_calendar` itself (see workflow)."""
+
+    def __init__(self, max_age: float = 30.0, clock=time.monotonic):
+        self.max_age, self.clock = max_age, clock
+        self._value: WorkCalendar | None = None
+        self._loaded_at = 0.0
+        self._generation = -1
+
+    def get(self, session: Session) -> WorkCalendar:
+        """The kept calendar, or the database's if it is older than `max_age` or changed here."""
+        if (self._value is None or self._generation != _generation
+                or self.clock() - self._loaded_at > self.max_age):
+            return self.load(session)
+        return self._value
+
+    def load(self, session: Session) -> WorkCalendar:
+        """The calendar as the database has it now, kept from now on."""
+        generation, loaded_at = _generation, self.clock()
+        self._value = load_calendar(session)
+        self._generation, self._loaded_at = generation, loaded_at
+        return self._value
+
+    def clear(self) -> None:
+        self._value = None
+
+
 def known_years(session: Session) -> set[int]:
     """Years with an arrangement: packaged, or entered by an administrator (one day suffices)."""
     days = session.execute(select(CalendarDay.day)).scalars()
@@ -187,6 +229,7 @@ def set_day(session: Session, actor: User | None, day: date, kind: str, note: st
     row.updated_by_id, row.updated_at = actor.id if actor else None, now
     session.add(row)
     session.commit()
+    _note_change()
     return row
 
 
@@ -198,3 +241,4 @@ def delete_day(session: Session, actor: User | None, day: date) -> None:
         raise NotFound(f"{day.isoformat()} 没有手工设置的安排")
     session.delete(row)
     session.commit()
+    _note_change()

@@ -94,11 +94,18 @@ def _wait_turn(info: dict) -> None:
             delay = min(delay * 2, 0.002)
 
 
-def open_session(engine: Engine, write: bool = False) -> Session:
-    """A session; `write=True` for a unit of work that will change data."""
+def open_session(engine: Engine, write: bool = False, *, snapshot: bool = True) -> Session:
+    """A session; `write=True` for a unit of work that will change data.
+
+    `snapshot=False` is for a reading session whose few SELECTs need not see one snapshot (a
+    web request that only reads): on PostgreSQL it then runs without a transaction, saving the
+    BEGIN and ROLLBACK round trips; each SELECT sees what was committed when it ran. Such a
+    session must not write. SQLite keeps its snapshot whatever is asked."""
     session = Session(engine, expire_on_commit=False)
     if write:
         session.connection(execution_options=WRITE)
+    elif not snapshot and engine.dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     return session
 
 

@@ -36,8 +36,12 @@ STALE_MESSAGE = "该问题刚被他人处理过，请刷新后再操作"
 
 @dataclass(frozen=True)
 class WorkflowOptions:
+    """`calendar` computes deadlines; with `load_calendar` set, the calendar is read through it
+    instead, and only by a step that computes a deadline."""
+
     calendar: WorkCalendar = WEEKDAYS
     track_url: str = "/track"
+    load_calendar: Callable[[], WorkCalendar] | None = None
 
 
 @dataclass
@@ -53,10 +57,14 @@ class StepContext:
     data: dict = field(default_factory=dict)
     # (kind, phone, template, params) queued once the event has its id
     messages: list[tuple[str, str | None, str, dict]] = field(default_factory=list)
+    _calendar: WorkCalendar | None = field(default=None, repr=False)
 
     @property
     def calendar(self) -> WorkCalendar:
-        return self.options.calendar
+        if self._calendar is None:
+            load = self.options.load_calendar
+            self._calendar = load() if load else self.options.calendar
+        return self._calendar
 
 
 def allowed_actions(session: Session, actor: User, issue: Issue) -> list[str]:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import Session
 
 from app import create_app
@@ -102,6 +102,8 @@ def _empty(engine) -> None:
         # DELETE beats TRUNCATE on tables this small; ids need not restart.
         for table in tables:
             conn.execute(text(f"DELETE FROM {table}"))
+    if engine.dialect.name == "sqlite":
+        engine.dispose()
 
 
 def make_test_app(database_url: str, **config):
@@ -114,10 +116,19 @@ def make_test_app(database_url: str, **config):
     return app
 
 
+def _refuse_writes_outside_a_transaction(conn, cursor, statement, *args):
+    """A reading request's session on PostgreSQL runs in autocommit (service.db.open_session):
+    a write there would not be atomic. Every test run on PostgreSQL checks that none happens."""
+    if (conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+            and statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")):
+        raise AssertionError(f"a reading request wrote: {statement[:80]}")
+
+
 @pytest.fixture(scope="session")
 def shared_app(database_url):
     """One app per backend for the whole run: building one costs more than most tests."""
     app = make_test_app(database_url)
+    event.listen(app.extensions["ys"]["engine"], "before_cursor_execute", _refuse_writes_outside_a_transaction)
     yield app
     app.extensions["ys"]["engine"].dispose()
 
@@ -127,6 +138,7 @@ def app(shared_app):
     """The shared app on an empty database, with a fresh recording SMS sender."""
     shared_app.extensions["ys"]["sms_sender"] = RecordingSender()
     _empty(shared_app.extensions["ys"]["engine"])
+    shared_app.extensions["ys"]["calendar_cache"].clear()  # the overrides went with the tables
     return shared_app
 
 

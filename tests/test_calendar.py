@@ -5,7 +5,9 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlmodel import Session
 
+from models import CalendarDay
 from service.calendar import (
+    CalendarCache,
     calendar_warnings,
     known_years,
     load_calendar,
@@ -80,6 +82,46 @@ def test_holidays_entered_today_move_the_next_assignment(api, engine):
     accept_due = date.fromisoformat(assigned.get_json()["deadlines"]["accept_due"])
     assert accept_due == before.add_working_days(today, 6)
     assert accept_due > coming[-1]
+
+
+def _holiday_elsewhere(engine, day: date) -> None:
+    """A day off entered through another worker: the database changes, this process is not told."""
+    with Session(engine) as session:
+        session.add(CalendarDay(day=day, kind="holiday", note="临时放假",
+                                updated_at=datetime.now(timezone.utc)))
+        session.commit()
+
+
+def test_a_worker_keeps_the_overrides_for_colours_for_at_most_max_age(api, engine):
+    clock = [1000.0]
+    cache = CalendarCache(max_age=30, clock=lambda: clock[0])
+    day = date(2026, 12, 30)  # a Wednesday
+    assert fresh(engine, cache.get).is_working_day(day)
+    _holiday_elsewhere(engine, day)
+    clock[0] += 29
+    assert fresh(engine, cache.get).is_working_day(day)  # kept: no statement sent
+    clock[0] += 2
+    assert not fresh(engine, cache.get).is_working_day(day)  # older than 30 s: read again
+    # a change made through this process applies at once
+    put_day(api, "2026-12-31")
+    assert not fresh(engine, cache.get).is_working_day(date(2026, 12, 31))
+    assert api.call("DELETE", f"{CAL}/2026-12-31", "admin").status_code == 204
+    assert fresh(engine, cache.get).is_working_day(date(2026, 12, 31))
+
+
+def test_deadlines_read_the_overrides_fresh_whatever_a_worker_keeps(api, engine):
+    """The worker has just read the calendar for a list; another worker then enters five days
+    off. An assignment made at once already counts its deadline after them."""
+    api.ok("GET", "/api/v1/issues", "coordinator")
+    today = local_date(datetime.now(timezone.utc))
+    before = fresh(engine, load_calendar)
+    coming = [before.add_working_days(today, n) for n in range(1, 6)]
+    for day in coming:
+        _holiday_elsewhere(engine, day)
+    issue = api.create_issue()
+    assigned = api.act(issue["id"], "assign", "coordinator", api.assign_body())
+    assert assigned.status_code == 200, assigned.get_json()
+    assert date.fromisoformat(assigned.get_json()["deadlines"]["accept_due"]) == before.add_working_days(today, 6)
 
 
 def test_warning_when_next_year_is_missing(api, engine):

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from models import User
 from service.auth import user_for_token
-from service.calendar import WorkCalendar, load_calendar, local_date
+from service.calendar import WorkCalendar, local_date
 from service.db import open_session
 from service.errors import Forbidden, NotAuthenticated
 from service.workflow import WorkflowOptions
@@ -22,9 +22,11 @@ def state() -> dict:
 
 
 def db() -> Session:
-    """The request's session: one per request, closed at teardown."""
+    """The request's session: one per request, closed at teardown. A reading request (GET,
+    HEAD, OPTIONS) never writes, so on PostgreSQL it reads outside a transaction."""
     if "db" not in g:
-        g.db = open_session(state()["engine"], write=request.method not in READ_METHODS)
+        write = request.method not in READ_METHODS
+        g.db = open_session(state()["engine"], write=write, snapshot=write)
     return g.db
 
 
@@ -49,15 +51,24 @@ def now() -> datetime:
 
 
 def calendar() -> WorkCalendar:
-    """The national calendar with the administrator's overrides, read once per request so an
-    override applies from the next request on."""
+    """The calendar for what shows its effect (colours, days overdue): the national calendar with
+    the administrator's overrides as this worker read them at most CALENDAR_MAX_AGE seconds ago
+    (an override made through this worker applies from the next request on)."""
     if "calendar" not in g:
-        g.calendar = load_calendar(db())
+        g.calendar = state()["calendar_cache"].get(db())
     return g.calendar
 
 
+def fresh_calendar() -> WorkCalendar:
+    """The calendar as it stands in the database now: for computing deadlines."""
+    if "fresh_calendar" not in g:
+        g.fresh_calendar = g.calendar = state()["calendar_cache"].load(db())
+    return g.fresh_calendar
+
+
 def workflow_options() -> WorkflowOptions:
-    return WorkflowOptions(calendar=calendar(), track_url=state()["track_url"])
+    """Steps that compute a deadline read the calendar when they need it, fresh; others never do."""
+    return WorkflowOptions(load_calendar=fresh_calendar, track_url=state()["track_url"])
 
 
 def today():

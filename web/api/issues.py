@@ -14,7 +14,7 @@ from ..schemas.issues import (
     IssuePage,
     IssuePatch,
 )
-from .present import issue_dict, issue_page_response
+from .present import issue_dict, issue_page_response, new_issue_dict
 
 blp = Blueprint("issues", __name__, url_prefix="/api/v1/issues",
                 description="问题：登记、查询、修改与办理流程")
@@ -41,7 +41,7 @@ def create_issue(body):
     """登记问题（问题收集）"""
     user = current_user()
     issue = intake.create_issue(db(), user, body, now())
-    return issue_dict(db(), issue, user)
+    return new_issue_dict(db(), issue, user)
 
 
 @blp.get("/<id:issue_id>")

@@ -17,10 +17,15 @@ from ..schemas.issues import IssueOut
 OUT_COLUMNS = tuple(k for k in IssueOut._declared_fields if k in Issue.model_fields)
 
 
-def issue_dicts(session: Session, issues: list[Issue], user: User | None = None) -> list[dict]:
-    """Staff view of issues; with `user`, each carries the actions that user may take now."""
-    co = co_department_ids(session, [i.id for i in issues])
-    day, cal = today(), calendar()
+def issue_dicts(session: Session, issues: list[Issue], user: User | None = None, *,
+                co: dict[int, list[int]] | None = None) -> list[dict]:
+    """Staff view of issues; with `user`, each carries the actions that user may take now.
+    `co`: the co-handling departments by issue id, when the caller knows them already."""
+    if co is None:
+        co = co_department_ids(session, [i.id for i in issues])
+    day = today()
+    # an issue without an open deadline has no colour: the calendar is not needed for it
+    cal = calendar() if any(i.next_due for i in issues) else None
     out = []
     for issue in issues:
         data = {k: getattr(issue, k) for k in OUT_COLUMNS}
@@ -29,7 +34,7 @@ def issue_dicts(session: Session, issues: list[Issue], user: User | None = None)
                             "consent_public": issue.reporter_consent_public}
         data["deadlines"] = {k: getattr(issue, k) for k in DEADLINE_KEYS}
         data["co_department_ids"] = co[issue.id]
-        data["flag"] = flag_for(issue.next_due, day, cal)
+        data["flag"] = flag_for(issue.next_due, day, cal) if cal else None
         if user is not None:
             data["allowed_actions"] = allowed_actions(session, user, issue)
         out.append(data)
@@ -38,6 +43,11 @@ def issue_dicts(session: Session, issues: list[Issue], user: User | None = None)
 
 def issue_dict(session: Session, issue: Issue, user: User) -> dict:
     return issue_dicts(session, [issue], user)[0]
+
+
+def new_issue_dict(session: Session, issue: Issue, user: User) -> dict:
+    """`issue_dict` of an issue just logged: it has no co-handling department yet."""
+    return issue_dicts(session, [issue], user, co={issue.id: []})[0]
 
 
 def dumper(schema: Schema) -> Callable[[dict], dict]:
