@@ -1,4 +1,5 @@
 """Reading issues: one visible issue, the filtered list with keyset pagination, the timeline."""
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -115,6 +116,11 @@ STAFF_TEXT = literal_column("(issue.title || ' ' || issue.content)")
 ISSUE_TEXT = table("issue_text", column("rowid", Integer))
 
 
+# What a tracking code looks like (YS2026-000123; the bench's BN codes too): only such a term is
+# looked up as a code before the text search.
+CODE_SHAPE = re.compile(r"[A-Za-z]{2}\d{4}-\d+")
+
+
 def text_match(session: Session, stmt: Select, q: str) -> tuple[Select, Any]:
     """`stmt` narrowed to issues whose title or content contains `q`, or to the one issue whose
     code `q` is; and the column to page the result by.
@@ -124,7 +130,8 @@ def text_match(session: Session, stmt: Select, q: str) -> tuple[Select, Any]:
     whose planner walks the newest rows for a common term and asks the index for a rare one).
     A shorter term has no trigram: the newest issues are read until the page is full."""
     term = q.strip()
-    code_id = session.execute(select(Issue.id).where(Issue.code == term)).scalar() if term else None
+    code_id = (session.execute(select(Issue.id).where(Issue.code == term)).scalar()
+               if CODE_SHAPE.fullmatch(term) else None)
     if code_id is not None:
         # a tracking code typed into the search box is a look-up of that issue
         return stmt.where(Issue.id == code_id), Issue.id
@@ -136,16 +143,21 @@ def text_match(session: Session, stmt: Select, q: str) -> tuple[Select, Any]:
         return (stmt.join(ISSUE_TEXT, ISSUE_TEXT.c.rowid == Issue.id)
                 .where(literal_column("issue_text").op("MATCH")(phrase)), ISSUE_TEXT.c.rowid)
     if len(q) >= 3 and dialect == "postgresql":
-        # the concatenation is what the index holds; `either` keeps a match within one field
-        return stmt.where(STAFF_TEXT.like(pattern, escape="\\"), either), Issue.id
+        # The concatenation is what the index holds. Title and content are joined by a space,
+        # so a term without one that matches the concatenation matches within one field; a
+        # term with a space also needs `either`, or it could match across the join.
+        stmt = stmt.where(STAFF_TEXT.like(pattern, escape="\\"))
+        return (stmt.where(either) if " " in q else stmt), Issue.id
     return stmt.where(either), Issue.id
 
 
-def events(session: Session, user: User, issue_id: int) -> list[IssueEvent]:
+def timeline(session: Session, user: User, issue_id: int) -> list[tuple[IssueEvent, str | None]]:
+    """The timeline, each event with its actor's display name (one statement after the check)."""
     get_visible(session, user, issue_id)
     return list(session.execute(
-        select(IssueEvent).where(IssueEvent.issue_id == issue_id).order_by(IssueEvent.id)
-    ).scalars())
+        select(IssueEvent, User.display_name).outerjoin(User, User.id == IssueEvent.actor_id)
+        .where(IssueEvent.issue_id == issue_id).order_by(IssueEvent.id)
+    ).all())
 
 
 def department_names(session: Session, ids: set[int]) -> dict[int, str]:

@@ -66,11 +66,10 @@ def patch_issue(body, issue_id: int):
 def issue_events(issue_id: int):
     """问题的办理时间线（只增不改）"""
     user = current_user()
-    rows = issues.events(db(), user, issue_id)
-    names = issues.user_names(db(), {e.actor_id for e in rows if e.actor_id})
+    rows = issues.timeline(db(), user, issue_id)
     labels = {k: s.label for k, s in STEPS.items()} | {"create": "登记", "edit": "修改"}
-    return {"items": [{**e.model_dump(), "actor_name": names.get(e.actor_id),
-                       "label": labels.get(e.action, e.action)} for e in rows]}
+    return {"items": [{**e.model_dump(), "actor_name": name, "label": labels.get(e.action, e.action)}
+                      for e, name in rows]}
 
 
 def _action_view(action: str, schema):
@@ -78,8 +77,11 @@ def _action_view(action: str, schema):
     @blp.response(200, IssueOut)
     def view(body, issue_id: int):
         user: User = current_user()
-        issue = workflow.transition(db(), user, issue_id, action, body, now(), workflow_options())
-        return issue_dict(db(), issue, user)
+        issue = workflow.transition(db(), user, issue_id, action, body, now(), workflow_options(),
+                                    commit=False)
+        answer = issue_dict(db(), issue, user)  # read in the step's own transaction
+        db().commit()
+        return answer
 
     step = STEPS[action]
     view.__name__ = f"action_{action}"
