@@ -143,11 +143,8 @@ def text_match(session: Session, stmt: Select, q: str) -> tuple[Select, Any]:
         return (stmt.join(ISSUE_TEXT, ISSUE_TEXT.c.rowid == Issue.id)
                 .where(literal_column("issue_text").op("MATCH")(phrase)), ISSUE_TEXT.c.rowid)
     if len(q) >= 3 and dialect == "postgresql":
-        # The concatenation is what the index holds. Title and content are joined by a space,
-        # so a term without one that matches the concatenation matches within one field; a
-        # term with a space also needs `either`, or it could match across the join.
-        stmt = stmt.where(STAFF_TEXT.like(pattern, escape="\\"))
-        return (stmt.where(either) if " " in q else stmt), Issue.id
+        # the concatenation is what the index holds; `either` keeps a match within one field
+        return stmt.where(STAFF_TEXT.like(pattern, escape="\\"), either), Issue.id
     return stmt.where(either), Issue.id
 
 
