@@ -165,3 +165,23 @@ def test_the_lean_dump_of_a_page_is_what_the_schema_gives(app, api, county):
     assert len(body["items"]) == 6
     assert set(body) == set(IssuePage().fields)
     assert {"published_at", "reporter", "deadlines", "co_department_ids", "flag"} <= set(body["items"][0])
+
+
+def test_every_postgresql_statement_is_planned_for_its_own_values(database_url):
+    """One search statement serves common and rare terms, whose best plans differ; a generic
+    plan settled on after psycopg prepares the statement would make one of them slow. A URL's
+    own server options are kept beside."""
+    from sqlalchemy import text
+
+    from service.db import make_engine
+    if not database_url.startswith("postgresql"):
+        return
+    for url, timeout in ((database_url, "0"),
+                         (database_url + "?options=-c%20statement_timeout%3D4321", "4321ms")):
+        engine = make_engine(url)
+        try:
+            with engine.connect() as conn:
+                assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+                assert conn.execute(text("SHOW statement_timeout")).scalar() == timeout
+        finally:
+            engine.dispose()
