@@ -25,14 +25,6 @@ def make_engine(url: str, **kwargs) -> Engine:
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 5)
         kwargs.setdefault("max_overflow", 10)
-    # psycopg prepares a statement on the server once a connection has run it 5 times, and the
-    # server may then settle on one generic plan for every parameter value. The staff search
-    # is one statement whose best plan depends on its term (walk the newest issues for a
-    # common term, ask the trigram index for a rare one): a generic plan makes one of the two
-    # slow. Each execution is planned for its own values, as an unprepared statement would be.
-    given = make_url(url).query.get("options")  # e.g. ?options=-c%20statement_timeout%3D5000
-    kwargs.setdefault("connect_args", {}).setdefault(
-        "options", " ".join(filter(None, (given, "-c plan_cache_mode=force_custom_plan"))))
     return create_engine(url, **kwargs)
 
 

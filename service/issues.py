@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Select, column, func, literal_column, or_, select, table
+from sqlalchemy import Integer, Select, bindparam, column, func, literal_column, or_, select, table
 from sqlmodel import Session
 
 from models import (
@@ -143,8 +143,14 @@ def text_match(session: Session, stmt: Select, q: str) -> tuple[Select, Any]:
         return (stmt.join(ISSUE_TEXT, ISSUE_TEXT.c.rowid == Issue.id)
                 .where(literal_column("issue_text").op("MATCH")(phrase)), ISSUE_TEXT.c.rowid)
     if len(q) >= 3 and dialect == "postgresql":
-        # the concatenation is what the index holds; `either` keeps a match within one field
-        return stmt.where(STAFF_TEXT.like(pattern, escape="\\"), either), Issue.id
+        # The concatenation is what the index holds; `either` keeps a match within one field.
+        # The pattern is written into the statement (escaped by SQLAlchemy), so each term is a
+        # statement of its own: once psycopg has prepared a statement, the server may keep one
+        # generic plan for every value, and the best plan here depends on the term (walk the
+        # newest issues for a common one, ask the trigram index for a rare one).
+        inline = bindparam("q_pattern", pattern, literal_execute=True)
+        either = or_(Issue.title.like(inline, escape="\\"), Issue.content.like(inline, escape="\\"))
+        return stmt.where(STAFF_TEXT.like(inline, escape="\\"), either), Issue.id
     return stmt.where(either), Issue.id
 
 
