@@ -106,7 +106,9 @@ def list_issues(session: Session, user: User, filters: IssueFilters, *, today: d
     order_column = Issue.id
     if filters.q:
         stmt, order_column = text_match(session, stmt, filters.q)
-    return page(session, stmt, order_column, limit, cursor)
+    # PostgreSQL sorts every match of a rare term found through the trigram index: ids only
+    ids_first = bool(filters.q) and session.get_bind().dialect.name == "postgresql"
+    return page(session, stmt, order_column, limit, cursor, ids_first=ids_first)
 
 
 # The expression of the trigram index of migration 0007 (PostgreSQL), written out as text so

@@ -3,7 +3,7 @@ import base64
 import binascii
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from .errors import Invalid
@@ -28,11 +28,20 @@ def decode_cursor(cursor: str) -> int:
 
 
 def page(session: Session, stmt: Select, id_column: Any, limit: int,
-         cursor: str | None) -> tuple[list, str | None]:
-    """One page of `stmt` (a select of one entity) and the cursor of the next, if any."""
+         cursor: str | None, *, ids_first: bool = False) -> tuple[list, str | None]:
+    """One page of `stmt` (a select of one entity) and the cursor of the next, if any.
+
+    `ids_first`: the page's ids are chosen by a subquery that carries nothing else, and only
+    those rows are read whole. For a plan that gathers many matching rows and sorts them (a
+    rare search term through the trigram index: thousands of rows for one page) the sort
+    then moves ids instead of whole rows."""
     limit = max(1, min(limit, MAX_LIMIT))
     if cursor:
         stmt = stmt.where(id_column < decode_cursor(cursor))
-    rows = list(session.execute(stmt.order_by(id_column.desc()).limit(limit + 1)).scalars())
+    stmt = stmt.order_by(id_column.desc()).limit(limit + 1)
+    if ids_first:
+        entity = stmt.column_descriptions[0]["entity"]
+        stmt = select(entity).where(entity.id.in_(stmt.with_only_columns(id_column))).order_by(entity.id.desc())
+    rows = list(session.execute(stmt).scalars())
     next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
     return rows[:limit], next_cursor
