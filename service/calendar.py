@@ -4,7 +4,6 @@ The days come from the `chinese_calendar` package (the State Council's arrangeme
 year ahead at most) plus the administrator's overrides in `calendar_day`, which win.
 """
 import functools
-import itertools
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -116,14 +115,13 @@ def load_calendar(session: Session) -> WorkCalendar:
     return with_overrides(national_calendar(), ((r.day, r.kind) for r in rows))
 
 
-# Bumped whenever this process changes an override: every CalendarCache reloads at once.
-_overrides_changed = itertools.count()
-_generation = next(_overrides_changed)
+# Changed whenever this process changes an override: every CalendarCache reloads at once.
+_generation = 0
 
 
 def _note_change() -> None:
     global _generation
-    _generation = next(_overrides_changed)
+    _generation += 1
 
 
 class CalendarCache:
