@@ -172,7 +172,9 @@ def _create(api, **over):
 @pytest.mark.parametrize("over, field", [
     ({"title": ...}, "title"),
     ({"title": "长" * 201}, "title"),
+    ({"title": " \u3000 "}, "title"),
     ({"content": ...}, "content"),
+    ({"content": "   "}, "content"),
     ({"channel": "carrier_pigeon"}, "channel"),
     ({"type": "praise"}, "type"),
     ({"reporter": {"name": "王建国", "phone": "12345"}}, "reporter.phone"),
@@ -182,14 +184,26 @@ def _create(api, **over):
     ({"meeting_id": 999999}, "meeting_id"),
     ({"secret_flag": True}, "secret_flag"),
     ({"reporter": {"name": "王建国", "ssn": "x"}}, "reporter.ssn"),
-], ids=["missing-title", "title-201", "missing-content", "unknown-channel", "unknown-type",
-        "short-phone", "long-phone", "unknown-reporter-kind", "meeting-id-type",
+], ids=["missing-title", "title-201", "blank-title", "missing-content", "blank-content", "unknown-channel",
+        "unknown-type", "short-phone", "long-phone", "unknown-reporter-kind", "meeting-id-type",
         "unknown-meeting", "unknown-field", "unknown-reporter-field"])
 def test_422_on_create_names_the_field(api, over, field):
     err = error_of(_create(api, **over), 422)
     assert field in err["fields"], err
     assert isinstance(err["fields"][field], str) and err["fields"][field]
     assert issue_count(api) == 0
+
+
+def test_a_blank_title_is_refused_when_editing_and_when_planning_a_meeting(api):
+    issue = api.create_issue()
+    err = error_of(api.patch(f"/api/v1/issues/{issue['id']}", "operator",
+                             json={"version": issue["version"], "title": "  "}), 422)
+    assert "title" in err["fields"], err
+    assert api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")["title"] == issue["title"]
+    err = error_of(api.post("/api/v1/meetings", "coordinator", json={
+        "kind": "forum", "title": " ", "held_at": "2026-12-01T09:00:00+08:00"}), 422)
+    assert "title" in err["fields"], err
+    assert api.ok("GET", "/api/v1/meetings", "coordinator")["items"] == []
 
 
 def test_422_names_every_field_at_fault(api):

@@ -31,10 +31,18 @@ def check_printable(value: str) -> None:
         raise ValidationError("含有不可见的控制字符，请删除后重新提交")
 
 
-def Text(max_len: int, required: bool = False, **kw) -> fields.String:  # noqa: N802
-    """Free text: bounded length and no control characters (PostgreSQL refuses NUL)."""
-    return fields.String(required=required, validate=[
-        validate.Length(min=1 if required else 0, max=max_len), check_printable], **kw)
+def check_not_blank(value: str | None) -> None:
+    if value is not None and not value.strip():
+        raise ValidationError("不能只有空格，请填写内容")
+
+
+def Text(max_len: int, required: bool = False, not_blank: bool | None = None, **kw) -> fields.String:  # noqa: N802
+    """Free text: bounded length and no control characters (PostgreSQL refuses NUL). A required
+    text (or one marked `not_blank`) must hold more than spaces: what is saved is stripped."""
+    checks = [validate.Length(min=1 if required else 0, max=max_len), check_printable]
+    if required if not_blank is None else not_blank:
+        checks.append(check_not_blank)
+    return fields.String(required=required, validate=checks, **kw)
 
 
 def Choice(values, **kw) -> fields.String:  # noqa: N802

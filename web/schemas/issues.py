@@ -37,8 +37,8 @@ class IssueCreate(Schema):
 
 class IssuePatch(Schema):
     version = Id(required=True)
-    title = Text(200)
-    content = Text(5000)
+    title = Text(200, not_blank=True)
+    content = Text(5000, not_blank=True)
     category = Text(64, allow_none=True)
     type = Choice(list(IssueType))
     meeting_id = Id(allow_none=True)
