@@ -4,6 +4,7 @@ import time
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session
 
 WRITE = {"write": True}
@@ -17,15 +18,63 @@ def normalise_url(url: str) -> str:
     return url
 
 
+# A pooled PostgreSQL connection left unused for longer than this (seconds) is pinged before it
+# is handed out again; one used more recently is handed out as it is.
+PING_AFTER_IDLE = 1.0
+# psycopg keeps the conversion of a statement's placeholders for its next call only for
+# statements of at most this many parameters (its own limit is 50).
+CACHED_STATEMENT_PARAMS = 128
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)
-    kwargs.setdefault("pool_pre_ping", True)
+    _cache_wide_statements()
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 5)
         kwargs.setdefault("max_overflow", 10)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection with a round trip only when it has been idle for more than
+    PING_AFTER_IDLE seconds: a database restart leaves the idle connections dead, and the
+    first request after it must not fail on one. Pinging at every checkout
+    (`pool_pre_ping`) cost every request one more round trip, though under load each
+    connection comes back within milliseconds. A connection found dead is replaced by a new
+    one (the pool reconnects when the check raises DisconnectionError); a restart during the
+    very second a connection was last used is met as without pinging: that statement fails,
+    the pool is emptied, the request answers 503."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_conn, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn, record, _proxy):
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since <= PING_AFTER_IDLE:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"the pooled connection is gone: {exc}") from exc
+        if not alive:
+            raise DisconnectionError("the pooled connection is gone")
+
+
+def _cache_wide_statements() -> None:
+    """psycopg turns a statement's `%(name)s` placeholders into `$1, $2, …` and keeps the
+    result for the statement's next call, but only up to 50 parameters. An issue's INSERT
+    has one per column (51), so every creation parsed its SQL again: a tenth of a creation's
+    time in bench.profile. The limit is a module constant of psycopg's; raised here, once."""
+    from psycopg import _queries
+    if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", CACHED_STATEMENT_PARAMS) < CACHED_STATEMENT_PARAMS:
+        _queries.MAX_CACHED_STATEMENT_PARAMS = CACHED_STATEMENT_PARAMS
 
 
 def _sqlite_engine(url: str, **kwargs) -> Engine:

@@ -37,14 +37,16 @@ def get_visible(session: Session, user: User, issue_id: int, *, for_update: bool
     return issue
 
 
+# Built once (every issue shown runs it); the ids are bound as an expanding parameter.
+_CO_DEPARTMENTS = (select(IssueCoDepartment.issue_id, IssueCoDepartment.department_id)
+                   .where(IssueCoDepartment.issue_id.in_(bindparam("ids", expanding=True)))
+                   .order_by(IssueCoDepartment.department_id))
+
+
 def co_department_ids(session: Session, issue_ids: list[int]) -> dict[int, list[int]]:
     result: dict[int, list[int]] = {i: [] for i in issue_ids}
     if issue_ids:
-        rows = session.execute(
-            select(IssueCoDepartment.issue_id, IssueCoDepartment.department_id)
-            .where(IssueCoDepartment.issue_id.in_(issue_ids))
-            .order_by(IssueCoDepartment.department_id)
-        ).all()
+        rows = session.execute(_CO_DEPARTMENTS, {"ids": issue_ids}).all()
         for issue_id, dept_id in rows:
             result[issue_id].append(dept_id)
     return result

@@ -5,9 +5,11 @@ from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 from sqlalchemy import insert, select
 
+import service.db
 from faults import db_outage
 from faults.pg import PrivatePostgres
 from models import SmsMessage
@@ -50,6 +52,35 @@ def test_the_database_going_away_mid_traffic_gives_503s_and_the_service_recovers
     assert report["by_phase"]["down"][503] > 0 and report["readyz_while_down"] == 503
     assert report["readyz_after_restart"] == 200 and report["by_phase"]["after"].get(201, 0) > 0
     assert report["issues_in_db"] >= report["created_201"] > 0 and report["issues_without_events"] == 0
+
+
+def test_a_pooled_connection_that_died_while_idle_is_replaced_before_use(private_pg, monkeypatch):
+    """A database restart (here: the server ending every session) leaves the idle pooled
+    connections dead. One idle for longer than PING_AFTER_IDLE is checked before use and
+    replaced, so the caller never sees the restart; without the check the same request fails."""
+    url = private_pg.create_database("ys_idle")
+    token = db_outage.prepare(url)
+    app = make_test_app(url)
+
+    def status():
+        return app.test_client().get("/api/v1/issues", headers={"Authorization": f"Bearer {token}"}).status_code
+
+    def end_every_session():
+        with psycopg.connect(private_pg.url("postgres"), autocommit=True) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE datname = 'ys_idle' AND pid <> pg_backend_pid()")
+
+    try:
+        assert status() == 200
+        monkeypatch.setattr(service.db, "PING_AFTER_IDLE", 0.0)  # every connection counts as idle
+        end_every_session()
+        assert status() == 200
+        monkeypatch.setattr(service.db, "PING_AFTER_IDLE", 3600.0)  # none does: no check
+        end_every_session()
+        assert status() == 503
+        assert status() == 200  # the pool was emptied by the failure and refilled
+    finally:
+        app.extensions["ys"]["engine"].dispose()
 
 
 def _queue(engine, n: int, now: datetime) -> dict[str, str]:
