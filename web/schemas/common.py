@@ -38,9 +38,12 @@ def check_not_blank(value: str | None) -> None:
 
 def Text(max_len: int, required: bool = False, not_blank: bool | None = None, **kw) -> fields.String:  # noqa: N802
     """Free text: bounded length and no control characters (PostgreSQL refuses NUL). A required
-    text (or one marked `not_blank`) must hold more than spaces: what is saved is stripped."""
+    text, and one marked `not_blank` (an optional field that, when given, must say something),
+    must hold more than spaces."""
     checks = [validate.Length(min=1 if required else 0, max=max_len), check_printable]
-    if required if not_blank is None else not_blank:
+    if not_blank is None:
+        not_blank = required
+    if not_blank:
         checks.append(check_not_blank)
     return fields.String(required=required, validate=checks, **kw)
 
