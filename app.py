@@ -19,7 +19,6 @@ from service.errors import DomainError
 DEFAULTS = {
     "SMS_BACKEND": "console",
     "TIMEZONE": "Asia/Shanghai",
-    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "TRACK_RATE_LIMIT": "10 per minute",
     "LOGIN_RATE_LIMIT": "10 per minute",
@@ -39,6 +38,16 @@ ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "SMS_BACKEND", "TIMEZONE", "PUBLIC_BAS
             "ATTACHMENTS_DIR")
 
 
+def listening_address() -> str:
+    """Where this service listens (HOST and PORT, as `python app.py`, `make run` and gunicorn.conf.py
+    read them): the default of PUBLIC_BASE_URL, so the tracking link sent by SMS reaches this
+    service unless PUBLIC_BASE_URL says where the public reaches it."""
+    host = os.environ.get("HOST") or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://{host}:{os.environ.get('PORT') or '5000'}"
+
+
 def _secret_key(instance: Path) -> str:
     """A key kept in the instance folder, so sessions survive restarts without configuration."""
     path = instance / "secret_key"
@@ -56,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update({k: os.environ[k] for k in ENV_KEYS if os.environ.get(k)})
     app.config.update(config or {})
     app.config.setdefault("DATABASE_URL", f"sqlite:///{instance / 'ys.db'}")
+    app.config.setdefault("PUBLIC_BASE_URL", listening_address())
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.json.ensure_ascii = False

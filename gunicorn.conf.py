@@ -21,7 +21,9 @@ import multiprocessing
 import os
 
 wsgi_app = "app:create_app()"
-bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# The application reads the same PORT for its default PUBLIC_BASE_URL (app.listening_address).
+os.environ.setdefault("PORT", "8000")
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ['PORT']}"
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", 2))
 worker_class = "gthread"

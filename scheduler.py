@@ -57,8 +57,10 @@ def plan_reminders(app: Flask, now: datetime) -> dict:
 def dispatch_outbox(app: Flask, now: datetime) -> dict:
     """Send what is due, batch after batch, until nothing due is left."""
     total = {"sent": 0, "retry": 0, "failed": 0}
+    with open_session(_engine(app)) as session:
+        calendar = load_calendar(session)
     while True:
-        counts = dispatch_due(_engine(app), app.extensions["ys"]["sms_sender"], now)
+        counts = dispatch_due(_engine(app), app.extensions["ys"]["sms_sender"], now, calendar=calendar)
         for key, value in counts.items():
             total[key] += value
         if not any(counts.values()):

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.assessment --url postgresql://postgres@127.0.0.1/ys_bench_assess
 
 Against a database filled by `bench.generate`: times `department_assessment` for a year and
-for a month, `channel_figures`, `hot_spots`, `monthly_trend` and `flags_now` (median of
+for a month, `channel_figures` (with the monthly trend), `hot_spots` and `flags_now` (median of
 `--runs` runs, after one warm-up run), then prints the plan of every statement they issue:
 `EXPLAIN (ANALYZE, BUFFERS)` on PostgreSQL, `EXPLAIN QUERY PLAN` on SQLite.
 """
@@ -23,7 +23,6 @@ from service.assessment import (
     department_assessment,
     flags_now,
     hot_spots,
-    monthly_trend,
 )
 from service.calendar import load_calendar
 from service.db import make_engine
@@ -109,7 +108,6 @@ def main(argv=None) -> None:
         f"department_assessment ({a_month.label})": lambda s: department_assessment(s, a_month, now),
         f"channel_figures ({the_year.label})": lambda s: channel_figures(s, the_year, now),
         f"hot_spots ({the_year.label})": lambda s: hot_spots(s, the_year),
-        f"monthly_trend ({the_year.label})": lambda s: monthly_trend(s, the_year),
         "flags_now (all)": lambda s: flags_now(s, now, calendar),
     }
     print(f"\n{'figure':<44} {'median':>10} {'max':>10}   (of {args.runs} runs after a warm-up)")

@@ -4,8 +4,8 @@ from sqlmodel import SQLModel
 from .audit import AuditTrailImmutable
 from .catalog import Attachment, Category
 from .enums import *  # noqa: F401,F403
-from .issue import CodeCounter, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
-from .meeting import Meeting
+from .issue import CodeCounter, DeadlineJudgement, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
+from .meeting import Meeting, MeetingChange
 from .org import ApiToken, Department, User
 from .outbox import SmsInbound, SmsMessage
 from .settings import CalendarDay, DeadlinePolicy, SmsTemplate
@@ -15,8 +15,9 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "ApiToken", "Attachment", "AuditTrailImmutable",
-    "CalendarDay", "Category", "CodeCounter", "DeadlinePolicy", "Department",
-    "ExtensionRequest", "Issue", "IssueCoDepartment", "IssueEvent", "Meeting", "SmsInbound", "SmsMessage",
+    "CalendarDay", "Category", "CodeCounter", "DeadlineJudgement", "DeadlinePolicy", "Department",
+    "ExtensionRequest", "Issue", "IssueCoDepartment", "IssueEvent", "Meeting", "MeetingChange", "SmsInbound",
+    "SmsMessage",
     "SmsTemplate",
     "User", "UTCDateTime", "metadata", "utcnow",
 ]

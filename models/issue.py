@@ -68,9 +68,19 @@ class Issue(SQLModel, table=True):
     # The nearest deadline still to be met; NULL while the clock is stopped.
     next_due: date | None = None
 
-    # Judged when the step happens, against the deadline in force then (extensions included).
+    # 办理轮次: 1 at the first assignment, one more at each reassignment and each 重办. Each
+    # round's deadlines are judged on their own (DeadlineJudgement); a new round never clears
+    # an earlier round's lateness.
+    round_no: int = Field(default=0)
+    # The current round's judgements, as first recorded (None: not judged yet). The history of
+    # every round is in `deadline_judgement`.
     accepted_on_time: bool | None = None
+    replied_on_time: bool | None = None
     completed_on_time: bool | None = None
+    # 办结 judged late in any round of this issue: the public "on time" never forgets one.
+    late_completions: int = Field(default=0)
+    # 原定办结时限: the round's complete_due as set at assignment or reopening, before extensions.
+    original_complete_due: date | None = None
 
     satisfaction: str | None = Field(default=None, max_length=16)
     reopen_count: int = Field(default=0)
@@ -138,6 +148,37 @@ class ExtensionRequest(SQLModel, table=True):
     decided_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     decided_at: datetime | None = _ts()
     decision_note: str | None = None
+
+
+class DeadlineJudgement(SQLModel, table=True):
+    """按时与否: the first judgement of one deadline in one round of an issue, recorded when it
+    happened and never changed (append-only, like the timeline).
+
+    `met` says whether the step that meets the deadline made it (签收, 答复, 办结, 回访; a 退单
+    answers the 签收 deadline), or the deadline had already passed unmet when the clock was
+    stopped or the deadline moved (挂账, 退单, 重新确定时限): then it is recorded late at once.
+    `assigned_at` is the time of the assignment the round belongs to, which places it in a
+    reporting period; `department_id` the lead department then.
+    """
+
+    __tablename__ = "deadline_judgement"
+    __table_args__ = (
+        UniqueConstraint("issue_id", "round_no", "deadline", name="uq_deadline_judgement_round"),
+        Index("ix_deadline_judgement_department", "department_id", "assigned_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(foreign_key="issue.id", index=True)
+    event_id: int | None = Field(default=None, foreign_key="issue_event.id")  # None: migrated
+    round_no: int
+    deadline: str = Field(max_length=16)
+    department_id: int | None = Field(default=None, foreign_key="department.id")
+    assigned_at: datetime | None = _ts()
+    due: date | None = None
+    original_due: date | None = None
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    on_time: bool
+    met: bool = Field(default=True)
 
 
 class CodeCounter(SQLModel, table=True):

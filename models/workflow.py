@@ -49,7 +49,12 @@ STEPS: dict[str, Step] = {s.action: s for s in (
          ANY_DEPARTMENT),
     Step("request_extension", "申请延期", _s(P), _s(Role.DEPARTMENT), ("complete_due", "reason"), (),
          LEAD_DEPARTMENT),
-    Step("decide_extension", "审批延期", _s(P), _s(Role.COORDINATOR), ("approve",), ()),
+    # The first extension of an issue is decided by the office, a further one by its lead
+    # leader (service.workflow.extension_decider).
+    Step("decide_extension", "审批延期", _s(P), _s(Role.COORDINATOR, Role.LEADER), ("approve",), (), LEAD_LEADER),
+    # 重新确定办理时限: the office sets new working dates, e.g. once a deadline has passed (a
+    # deadline already missed stays missed in every figure).
+    Step("set_deadline", "重新确定时限", _s(A, P), _s(Role.COORDINATOR), ("deadlines", "reason"), ()),
     Step("urge", "催办", _s(A, P), _s(Role.SUPERVISOR, Role.COORDINATOR), ("note",), ()),
     Step("suspend", "挂账", _s(P), _s(Role.COORDINATOR), ("reason", "review_on"), (S,)),
     Step("resume", "恢复办理", _s(S), _s(Role.COORDINATOR), (), (P,)),

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Department, Issue, Meeting, Role, Status, User
+from models import Department, Issue, Meeting, MeetingChange, Role, Status, User
 from models.workflow import MEETING_ROLES, STEPS
 
 from .calendar import WorkCalendar, calendar_warnings
@@ -15,7 +15,7 @@ from .directory import active_departments, list_leaders
 from .errors import Forbidden, Invalid
 from .issues import co_department_ids, department_names, user_names
 from .masking import mask_name
-from .meetings import assign_batch, get_meeting, issue_counts, list_meetings
+from .meetings import assign_batch, get_meeting, issue_counts, list_meetings, meeting_assigned, meeting_changes
 from .policy import policy_for
 from .workflow import WorkflowOptions
 
@@ -70,6 +70,8 @@ class MeetingDesk:
     co_ids: dict[int, list[int]]
     default_leader_id: int | None        # the host, proposed as every issue's lead leader
     warnings: list[str] = field(default_factory=list)
+    editable: bool = False               # its details may still be corrected (nothing assigned yet)
+    changes: list[MeetingChange] = field(default_factory=list)
 
 
 def meeting_desk(session: Session, actor: User, meeting_id: int, today: date,
@@ -92,14 +94,24 @@ def meeting_desk(session: Session, actor: User, meeting_id: int, today: date,
             others.append(issue)
     co = co_department_ids(session, [i.id for i in others])
     dept_ids = {i.lead_department_id for i in others if i.lead_department_id} | {d for v in co.values() for d in v}
+    changes = meeting_changes(session, meeting_id)
     people = user_names(session, {i.lead_leader_id for i in others if i.lead_leader_id}
-                        | ({meeting.host_leader_id} if meeting.host_leader_id else set()))
+                        | ({meeting.host_leader_id} if meeting.host_leader_id else set())
+                        | {c.actor_id for c in changes if c.actor_id})
     return MeetingDesk(
         meeting=meeting, host=people.get(meeting.host_leader_id), to_assign=to_assign, others=others,
         flags={i.id: flag_for(i.next_due, today, calendar) for i in others},
         departments=active_departments(session), leaders=list_leaders(session),
         names=department_names(session, dept_ids), people=people, co_ids=co,
-        default_leader_id=meeting.host_leader_id, warnings=calendar_warnings(session, today))
+        default_leader_id=meeting.host_leader_id, warnings=calendar_warnings(session, today),
+        editable=not meeting_assigned(session, meeting_id),
+        changes=changes)
+
+
+def editable_meeting(session: Session, actor: User, meeting_id: int) -> Meeting:
+    """The meeting whose details the office is about to correct."""
+    _office_only(actor)
+    return get_meeting(session, meeting_id)
 
 
 def assign_meeting(session: Session, actor: User, meeting_id: int, assignments: list[dict],

@@ -9,18 +9,26 @@ and are re-exported here, so the console and the API import one module.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import DateTime, and_, case, func, or_, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
-from models import OPEN_STATUSES, Department, Issue, IssueEvent, Satisfaction, Status
+from models import (
+    JUDGEMENT_FLAGS,
+    OPEN_STATUSES,
+    DeadlineJudgement,
+    Department,
+    Issue,
+    IssueEvent,
+    Satisfaction,
+    Status,
+)
 
-from .calendar import LOCAL_TZ, WorkCalendar, local_date
+from .calendar import WorkCalendar, local_date
 from .channel_figures import (
     ChannelFigures,
     ChannelRow,
     MeetingRow,
+    MonthRow,
     channel_figures,
     hot_spots,
     summary_sentence,
@@ -29,59 +37,19 @@ from .deadlines import yellow_threshold
 from .periods import Period, parse_period
 
 __all__ = [
-    "RUNNING", "WEIGHTS", "ChannelFigures", "ChannelRow", "DepartmentRow", "MeetingRow", "MonthRow", "Period",
-    "channel_figures", "department_assessment", "department_row", "flags_now", "hot_spots",
-    "monthly_trend", "parse_period", "summary_sentence",
+    "PENALTIES", "RUNNING", "WEIGHTS", "ChannelFigures", "ChannelRow", "DepartmentRow", "MeetingRow",
+    "MonthRow", "Period", "channel_figures", "department_assessment", "department_row", "flags_now",
+    "hot_spots", "parse_period", "summary_sentence",
 ]
 
-# The score: a weighted mean of the four rates (docs/assessment.md, “得分与排名”).
+# The score: a weighted mean of the four rates, less points for each reopening, return and
+# issue overdue now (docs/assessment.md, “得分与排名”).
 WEIGHTS = {"accept_rate": 0.10, "reply_rate": 0.10, "complete_rate": 0.40, "satisfaction_rate": 0.40}
+PENALTIES = {"reopens": 2.0, "returned": 1.0, "overdue_now": 2.0}
 
 # The department's own work is outstanding in these states; `replied` waits on the office's
 # return visit, `suspended` has its clock stopped.
 RUNNING = (Status.ASSIGNED, Status.IN_PROGRESS)
-
-
-# --- "replied on time" judged in SQL --------------------------------------------------------
-
-def _hours_to_local_day_end() -> int:
-    """Hours from 00:00 UTC of a date to the end of that date in the county. Asia/Shanghai has
-    kept UTC+8 all year since 1991, so this is a constant (16)."""
-    winter = LOCAL_TZ.utcoffset(datetime(2026, 1, 15))
-    summer = LOCAL_TZ.utcoffset(datetime(2026, 7, 15))
-    assert winter == summer, "a time zone with daylight saving needs a per-row conversion"
-    return 24 - int(winter.total_seconds() // 3600)
-
-
-class local_day_end(FunctionElement):  # noqa: N801 - reads as the SQL function it renders
-    """The stored (naive UTC) moment at which the local date in the column ends: a reply stored
-    before it was made on or before that date in the county."""
-
-    type = DateTime()
-    inherit_cache = True
-    name = "local_day_end"
-
-
-@compiles(local_day_end, "postgresql")
-def _local_day_end_pg(element, compiler, **kw):
-    return f"({compiler.process(element.clauses, **kw)} + INTERVAL '{_hours_to_local_day_end()} hours')"
-
-
-@compiles(local_day_end, "sqlite")
-def _local_day_end_sqlite(element, compiler, **kw):
-    # SQLite keeps a DateTime as 'YYYY-MM-DD HH:MM:SS.ffffff' and a Date as 'YYYY-MM-DD';
-    # datetime() answers 'YYYY-MM-DD HH:MM:SS', which compares correctly as text against it.
-    return f"datetime({compiler.process(element.clauses, **kw)}, '+{_hours_to_local_day_end()} hours')"
-
-
-def replied_on_time_clause():
-    """The department's current reply was made on or before its 限期回复 (local date).
-
-    `completed_on_time` is set by the reply and cleared when the issue is reopened, so it tells
-    whether `replied_at` belongs to the reply now in force; `reply_due` cannot change after a
-    reply (extensions and resumption happen only while in progress)."""
-    return and_(Issue.completed_on_time.is_not(None),
-                or_(Issue.reply_due.is_(None), Issue.replied_at < local_day_end(Issue.reply_due)))
 
 
 # --- the department rows --------------------------------------------------------------------
@@ -92,18 +60,18 @@ class DepartmentRow:
     department_name: str
     received: int            # 交办件: assigned to it as lead in the period (by assigned_at)
     accepted_on_time: int    # 按时签收
-    accept_judged: int       # 应签收: accepted, or still unaccepted past 限期签收
+    accept_judged: int       # 应签收: 签收 (or 退单) judged, plus those still unaccepted past 限期签收
     replied_on_time: int     # 按时回复
-    reply_judged: int        # 应回复: replied, or still unreplied past 限期回复
-    completed_on_time: int   # 按期办结
-    completed_late: int      # 超期办结
-    completed: int           # 已办结 (the department has replied: 办理答复)
+    reply_judged: int        # 应回复: replies judged (every round), plus those unreplied past 限期回复
+    completed_on_time: int   # 按期办结 (rounds)
+    completed_late: int      # 超期办结 (rounds judged late, whether finished late or missed)
+    completed: int           # 已办结 (issues whose latest round the department has replied)
     open: int                # 在办: assigned or in progress now (suspended apart)
     satisfied: int
     basically: int
     unsatisfied: int
     rated: int
-    reopened: int            # 重办: reopened at least once after an unsatisfied visit
+    reopened: int            # 重办: issues reopened at least once after an unsatisfied visit
     extended: int            # 延期: with at least one approved extension
     extensions: int          # the approved extensions in all
     suspended: int           # 挂账 now
@@ -113,51 +81,68 @@ class DepartmentRow:
     reply_rate: float | None
     complete_rate: float | None
     satisfaction_rate: float | None
-    score: float
-    rank: int | None         # None: nothing received, listed after the ranked departments
-    complete_judged: int = 0  # 应办结: completed, or unfinished past 限期办结
+    score: float | None      # None: nothing to judge in the period (本期无可评)
+    rank: int | None         # None: not ranked, listed after the ranked departments
+    complete_judged: int = 0  # 应办结: rounds judged, plus those unfinished past 限期办结
+    reopens: int = 0          # 重办次数 (an issue reopened twice counts twice)
+    penalty: float = 0.0      # points taken off the score (PENALTIES)
 
 
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def score_of(rates: dict[str, float | None]) -> float:
+def penalty_of(reopens: int, returned: int, overdue_now: int) -> float:
+    return float(PENALTIES["reopens"] * reopens + PENALTIES["returned"] * returned
+                 + PENALTIES["overdue_now"] * overdue_now)
+
+
+def score_of(rates: dict[str, float | None], penalty: float = 0.0) -> float | None:
     """100 × the weighted mean of the rates that have something to judge (the weights of the
-    others are shared out in proportion); 100 when nothing has been judged yet."""
+    others are shared out in proportion), less the penalty, never below 0; None when no rate
+    has anything to judge (本期无可评: ranked apart, never at 100)."""
     judged = {k: w for k, w in WEIGHTS.items() if rates.get(k) is not None}
     if not judged:
-        return 100.0
-    return round(100 * sum(w * rates[k] for k, w in judged.items()) / sum(judged.values()), 2)
+        return None
+    mean = sum(w * rates[k] for k, w in judged.items()) / sum(judged.values())
+    return round(max(0.0, 100 * mean - penalty), 2)
 
 
 def _count(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _received_figures(session: Session, period: Period, now: datetime) -> dict[int, list[int]]:
+def _missed_while_open(key: str, today):
+    """Still on the department's desk past deadline `key` and not judged in this round: late in
+    every on-time rate, though nothing has been recorded yet."""
+    flag = getattr(Issue, JUDGEMENT_FLAGS[key])
+    states = (Status.ASSIGNED,) if key == "accept_due" else RUNNING
+    return and_(Issue.status.in_(states), getattr(Issue, key) < today, flag.is_(None))
+
+
+_ISSUE_COLUMNS = ("received", "accept_missing", "reply_missing", "complete_missing", "completed", "open",
+                  "satisfied", "basically", "unsatisfied", "reopened", "reopens", "extended", "extensions",
+                  "suspended", "overdue_now")
+
+
+def _received_figures(session: Session, period: Period, now: datetime) -> dict[int, dict[str, int]]:
     """One GROUP BY over the issues assigned in the period, per lead department."""
     today = local_date(now)
     lo, hi = period.bounds
     running = Issue.status.in_(RUNNING)
-    done = Issue.completed_on_time.is_not(None)
     stmt = select(
         Issue.lead_department_id,
         func.count(),
-        _count(Issue.accepted_on_time.is_(True)),
-        _count(or_(Issue.accepted_on_time.is_not(None),
-                   and_(Issue.status == Status.ASSIGNED, Issue.accept_due < today))),
-        _count(replied_on_time_clause()),
-        _count(or_(done, and_(running, Issue.reply_due < today))),
-        _count(Issue.completed_on_time.is_(True)),
-        _count(Issue.completed_on_time.is_(False)),
-        _count(done),
-        _count(or_(done, and_(running, Issue.complete_due < today))),
+        _count(_missed_while_open("accept_due", today)),
+        _count(_missed_while_open("reply_due", today)),
+        _count(_missed_while_open("complete_due", today)),
+        _count(Issue.completed_on_time.is_not(None)),
         _count(running),
         _count(Issue.satisfaction == Satisfaction.SATISFIED),
         _count(Issue.satisfaction == Satisfaction.BASICALLY),
         _count(Issue.satisfaction == Satisfaction.UNSATISFIED),
         _count(Issue.reopen_count > 0),
+        func.coalesce(func.sum(Issue.reopen_count), 0),
         _count(Issue.extension_count > 0),
         func.coalesce(func.sum(Issue.extension_count), 0),
         _count(Issue.status == Status.SUSPENDED),
@@ -165,7 +150,26 @@ def _received_figures(session: Session, period: Period, now: datetime) -> dict[i
     ).where(Issue.assigned_at >= lo, Issue.assigned_at < hi).group_by(Issue.lead_department_id)
     # The NULL group (returned, not yet reassigned) is dropped here rather than in the WHERE,
     # where SQLite would walk the whole lead-department index to skip it.
-    return {row[0]: [int(v) for v in row[1:]] for row in session.execute(stmt) if row[0] is not None}
+    return {row[0]: dict(zip(_ISSUE_COLUMNS, (int(v) for v in row[1:]), strict=True))
+            for row in session.execute(stmt) if row[0] is not None}
+
+
+def _judgements(session: Session, period: Period) -> dict[int, dict[str, int]]:
+    """The judgements recorded for each department's rounds assigned in the period: per deadline,
+    how many were judged and how many on time."""
+    lo, hi = period.bounds
+    stmt = select(
+        DeadlineJudgement.department_id, DeadlineJudgement.deadline, func.count(),
+        _count(DeadlineJudgement.on_time.is_(True)),
+    ).where(DeadlineJudgement.assigned_at >= lo, DeadlineJudgement.assigned_at < hi,
+            DeadlineJudgement.deadline.in_(tuple(JUDGEMENT_FLAGS)),
+            DeadlineJudgement.department_id.is_not(None),
+            ).group_by(DeadlineJudgement.department_id, DeadlineJudgement.deadline)
+    out: dict[int, dict[str, int]] = {}
+    for dept, deadline, judged, on_time in session.execute(stmt):
+        row = out.setdefault(dept, {})
+        row[f"{deadline}:judged"], row[f"{deadline}:on_time"] = int(judged), int(on_time)
+    return out
 
 
 def _returns(session: Session, period: Period) -> dict[int, int]:
@@ -178,26 +182,39 @@ def _returns(session: Session, period: Period) -> dict[int, int]:
     return {d: int(n) for d, n in session.execute(stmt) if d is not None}
 
 
-def _row(dept: Department, figures: list[int] | None, returned: int) -> DepartmentRow:
-    (received, acc_ok, acc_judged, rep_ok, rep_judged, done_ok, done_late, done, done_judged,
-     open_, sat, basic, unsat, reopened, extended, extensions, suspended, overdue) = figures or [0] * 18
-    rated = sat + basic + unsat
+def _row(dept: Department, figures: dict[str, int] | None, judged: dict[str, int] | None,
+         returned: int) -> DepartmentRow:
+    f = figures or dict.fromkeys(_ISSUE_COLUMNS, 0)
+    j = judged or {}
+
+    def tally(key: str) -> tuple[int, int]:
+        """(on time, judged) of deadline `key`: the recorded judgements and the missed ones."""
+        missing = f[f"{key.removesuffix('_due')}_missing"]
+        return j.get(f"{key}:on_time", 0), j.get(f"{key}:judged", 0) + missing
+
+    acc_ok, acc_judged = tally("accept_due")
+    rep_ok, rep_judged = tally("reply_due")
+    done_ok, done_judged = tally("complete_due")
+    rated = f["satisfied"] + f["basically"] + f["unsatisfied"]
     rates = {"accept_rate": _rate(acc_ok, acc_judged), "reply_rate": _rate(rep_ok, rep_judged),
-             "complete_rate": _rate(done_ok, done_judged), "satisfaction_rate": _rate(sat + basic, rated)}
+             "complete_rate": _rate(done_ok, done_judged),
+             "satisfaction_rate": _rate(f["satisfied"] + f["basically"], rated)}
+    penalty = penalty_of(f["reopens"], returned, f["overdue_now"])
     return DepartmentRow(
-        department_id=dept.id, department_name=dept.name, received=received,
+        department_id=dept.id, department_name=dept.name, received=f["received"],
         accepted_on_time=acc_ok, accept_judged=acc_judged, replied_on_time=rep_ok, reply_judged=rep_judged,
-        completed_on_time=done_ok, completed_late=done_late, completed=done, open=open_,
-        satisfied=sat, basically=basic, unsatisfied=unsat, rated=rated, reopened=reopened,
-        extended=extended, extensions=extensions, suspended=suspended, returned=returned,
-        overdue_now=overdue, **rates, score=score_of(rates) if received else 0.0, rank=None,
-        complete_judged=done_judged)
+        completed_on_time=done_ok, completed_late=j.get("complete_due:judged", 0) - done_ok,
+        completed=f["completed"], open=f["open"],
+        satisfied=f["satisfied"], basically=f["basically"], unsatisfied=f["unsatisfied"], rated=rated,
+        reopened=f["reopened"], extended=f["extended"], extensions=f["extensions"], suspended=f["suspended"],
+        returned=returned, overdue_now=f["overdue_now"], **rates, score=score_of(rates, penalty), rank=None,
+        complete_judged=done_judged, reopens=f["reopens"], penalty=penalty)
 
 
 def _rank(rows: list[DepartmentRow]) -> list[DepartmentRow]:
     """Score (high first), then fewer overdue now, then more received; rows equal on all three
-    share a rank (1, 1, 3). Departments that received nothing follow, unranked."""
-    ranked = sorted((r for r in rows if r.received),
+    share a rank (1, 1, 3). Departments with nothing to judge follow, unranked."""
+    ranked = sorted((r for r in rows if r.score is not None),
                     key=lambda r: (-r.score, r.overdue_now, -r.received, r.department_id))
     previous, rank = None, 0
     for position, row in enumerate(ranked, start=1):
@@ -205,17 +222,18 @@ def _rank(rows: list[DepartmentRow]) -> list[DepartmentRow]:
         if key != previous:
             rank, previous = position, key
         row.rank = rank
-    return ranked + [r for r in rows if not r.received]
+    return ranked + [r for r in rows if r.score is None]
 
 
 def department_assessment(session: Session, period: Period, now: datetime) -> list[DepartmentRow]:
     """Every active department (and any inactive one with figures), ranked."""
     figures = _received_figures(session, period, now)
+    judged = _judgements(session, period)
     returns = _returns(session, period)
     depts = session.execute(select(Department).where(or_(
-        Department.active.is_(True), Department.id.in_(set(figures) | set(returns)),
+        Department.active.is_(True), Department.id.in_(set(figures) | set(judged) | set(returns)),
     )).order_by(Department.id)).scalars().all()
-    return _rank([_row(d, figures.get(d.id), returns.get(d.id, 0)) for d in depts])
+    return _rank([_row(d, figures.get(d.id), judged.get(d.id), returns.get(d.id, 0)) for d in depts])
 
 
 def department_row(session: Session, period: Period, now: datetime,
@@ -226,40 +244,7 @@ def department_row(session: Session, period: Period, now: datetime,
                  if r.department_id == department_id), None)
 
 
-# --- the trend and the colours now ----------------------------------------------------------
-
-@dataclass
-class MonthRow:
-    month: str              # "2026-11"
-    received: int           # assigned to a department in the month (as in `received`)
-    completed: int          # of those, completed by the department
-    completed_on_time: int  # of those, on time
-
-
-def monthly_trend(session: Session, period: Period) -> list[MonthRow]:
-    """Per calendar month of the period (clipped to it): the month's received issues and how
-    many of them are completed, and on time. One GROUP BY on a CASE over the month bounds."""
-    months = period.months()
-    lo, hi = period.bounds
-    # Returned and not yet reassigned (no lead) is nobody's received issue.
-    columns = (_count(Issue.lead_department_id.is_not(None)), _count(Issue.completed_on_time.is_not(None)),
-               _count(Issue.completed_on_time.is_(True)))
-    stmt = select(*columns).where(Issue.assigned_at >= lo, Issue.assigned_at < hi)
-    if len(months) == 1:
-        found = {0: session.execute(stmt).one()}
-    else:
-        # The month by the UTC bounds of each local month, so 23:30 local on a month's last
-        # day stays in that month on both databases.
-        bucket = case(*[(Issue.assigned_at < m.bounds[1], i) for i, m in enumerate(months[:-1])],
-                      else_=len(months) - 1).label("bucket")
-        stmt = stmt.add_columns(bucket).group_by(bucket)
-        found = {int(r[-1]): r[:-1] for r in session.execute(stmt)}
-    out = []
-    for i, m in enumerate(months):
-        n, done, on_time = (int(v or 0) for v in found.get(i, (0, 0, 0)))
-        out.append(MonthRow(f"{m.start.year}-{m.start.month:02d}", n, done, on_time))
-    return out
-
+# --- the colours now ----------------------------------------------------------
 
 def flags_now(session: Session, now: datetime, calendar: WorkCalendar,
               department_id: int | None = None) -> dict[str, int]:

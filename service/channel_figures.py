@@ -1,10 +1,10 @@
 """Per channel and per meeting: meetings held, issues collected and resolved, and the summary
 sentence for the work report. Rules in docs/assessment.md (“渠道与会议”); SQL aggregates only."""
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 from sqlmodel import Session
 
 from models import MEETING_KIND_LABELS, Channel, Issue, Meeting, MeetingKind, Satisfaction, Status
@@ -39,6 +39,17 @@ class MeetingRow:
 
 
 @dataclass
+class MonthRow:
+    """月度走势: one calendar month of the period (clipped to it), counted exactly as the cards:
+    the months add up to the period's totals."""
+
+    month: str       # "2026-11"
+    collected: int   # 收集
+    resolved: int    # 已办结 (closed after the return visit, or published)
+    open: int        # 未办结
+
+
+@dataclass
 class ChannelFigures:
     meetings_by_kind: dict[str, int]
     channels: list[ChannelRow]
@@ -49,6 +60,7 @@ class ChannelFigures:
     satisfaction_rate: float | None
     rated: int = 0
     satisfied: int = 0     # 满意 + 基本满意
+    months: list[MonthRow] = field(default_factory=list)
 
 
 def _count(condition):
@@ -66,13 +78,35 @@ def _collected_in(period: Period):
     return (Issue.created_at >= lo, Issue.created_at < hi, Issue.status != Status.REJECTED)
 
 
+def _month_bucket(period: Period):
+    """The index of the period's calendar month an issue was collected in, by the UTC bounds of
+    each local month (23:30 local on a month's last day stays in that month)."""
+    months = period.months()
+    if len(months) == 1:
+        return literal(0)
+    return case(*[(Issue.created_at < m.bounds[1], i) for i, m in enumerate(months[:-1])],
+                else_=len(months) - 1)
+
+
 def channel_figures(session: Session, period: Period, now: datetime) -> ChannelFigures:
+    """The cards, the channel table and the monthly trend of a period, from one aggregate, so
+    that every figure on a page agrees; and the meetings held."""
     lo, hi = period.bounds
-    by_channel = {row[0]: [int(v) for v in row[1:]] for row in session.execute(select(
-        Issue.channel, func.count(), _count(Issue.status.in_(RESOLVED)),
+    bucket = _month_bucket(period).label("bucket")
+    rows = session.execute(select(
+        Issue.channel, bucket, func.count(), _count(Issue.status.in_(RESOLVED)),
         _count(Issue.answered_on_spot.is_(True)), _count(Issue.satisfaction.is_not(None)),
         _count(Issue.satisfaction.in_(SATISFIED)),
-    ).where(*_collected_in(period)).group_by(Issue.channel))}
+    ).where(*_collected_in(period)).group_by(Issue.channel, bucket)).all()
+    by_channel: dict[str, list[int]] = {}
+    by_month: dict[int, list[int]] = {}
+    for channel, month, *figures in rows:
+        for target, key in ((by_channel, channel), (by_month, int(month))):
+            sums = target.setdefault(key, [0] * len(figures))
+            for i, value in enumerate(figures):
+                sums[i] += int(value)
+    months = [MonthRow(f"{m.start.year}-{m.start.month:02d}", n, r, n - r)
+              for i, m in enumerate(period.months()) for n, r in [by_month.get(i, [0, 0])[:2]]]
     known = [c.value for c in Channel]
     channels = [ChannelRow(c, n, r, s, n - r) for c in known + sorted(set(by_channel) - set(known))
                 for n, r, s, _rated, _sat in [by_channel.get(c, [0, 0, 0, 0, 0])]]
@@ -101,7 +135,7 @@ def channel_figures(session: Session, period: Period, now: datetime) -> ChannelF
         meetings=[MeetingRow(m.id, m.kind, m.title, m.held_at, *per_meeting.get(m.id, [0, 0, 0]))
                   for m in meetings],
         total=total, resolved=resolved, resolution_rate=_rate(resolved, total),
-        satisfaction_rate=_rate(satisfied, rated), rated=rated, satisfied=satisfied,
+        satisfaction_rate=_rate(satisfied, rated), rated=rated, satisfied=satisfied, months=months,
     )
 
 

@@ -18,7 +18,6 @@ from .assessment import (
     department_assessment,
     flags_now,
     hot_spots,
-    monthly_trend,
     parse_period,
     summary_sentence,
 )
@@ -83,6 +82,6 @@ def dashboard(session: Session, actor: User, period: Period, now: datetime,
     figures = channel_figures(session, period, now)
     categories, townships = hot_spots(session, period, HOT_SPOTS)
     return Dashboard(period=period, departments=department_assessment(session, period, now),
-                     figures=figures, trend=months_begun(monthly_trend(session, period), now),
+                     figures=figures, trend=months_begun(figures.months, now),
                      flags=flags_now(session, now, calendar), categories=list(categories),
                      townships=list(townships), sentence=summary_sentence(period, figures))

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from models import Channel, Flag, Issue, IssueType, Status
+from models import OPEN_DEADLINES, Channel, Flag, Issue, IssueType
 
 from .calendar import WorkCalendar
 
@@ -60,31 +60,30 @@ def builtin_policy(issue_type: str, channel: str | None) -> Policy:
             or Policy(issue_type, None, DEFAULT_COMPLETE_DAYS))
 
 
-def default_deadlines(policy: Policy, assigned_on: date, calendar: WorkCalendar) -> dict[str, date]:
-    """The five deadlines of an assignment on `assigned_on` under `policy`."""
-    complete = calendar.add_working_days(assigned_on, policy.complete_days)
-    reply = complete if policy.reply_days is None else \
-        min(calendar.add_working_days(assigned_on, policy.reply_days), complete)
+def default_deadlines(policy: Policy, assigned_on: date, calendar: WorkCalendar,
+                      given: dict[str, date | None] | None = None) -> dict[str, date]:
+    """The five deadlines of an assignment on `assigned_on` under `policy`. Deadlines `given`
+    by hand are kept, and the others follow from them as the policy says (a given 办结 moves
+    the 报告 and 回访 after it; 回复 and 签收 come no later than it), so that only what was
+    typed can be out of order."""
+    given = {k: v for k, v in (given or {}).items() if v is not None}
+    accept_g, reply_g = given.get("accept_due"), given.get("reply_due")
+    complete = given.get("complete_due") or max(
+        d for d in (calendar.add_working_days(assigned_on, policy.complete_days), reply_g, accept_g) if d)
+    reply = reply_g or (complete if policy.reply_days is None else max(
+        d for d in (min(calendar.add_working_days(assigned_on, policy.reply_days), complete), accept_g) if d))
     return {
-        "accept_due": calendar.add_working_days(assigned_on, policy.accept_days),
+        "accept_due": accept_g or min(calendar.add_working_days(assigned_on, policy.accept_days), reply),
         "reply_due": reply,
         "complete_due": complete,
-        "report_due": calendar.add_working_days(complete, policy.report_after),
-        "visit_due": calendar.add_working_days(complete, policy.visit_after),
+        "report_due": given.get("report_due") or calendar.add_working_days(complete, policy.report_after),
+        "visit_due": given.get("visit_due") or calendar.add_working_days(complete, policy.visit_after),
     }
 
 
 def nearest_open_deadline(issue: Issue) -> date | None:
     """The deadline the issue must meet next, or None while its clock is stopped."""
-    if issue.status == Status.ASSIGNED:
-        candidates = [issue.accept_due, issue.reply_due, issue.complete_due]
-    elif issue.status == Status.IN_PROGRESS:
-        candidates = [issue.reply_due, issue.complete_due, issue.report_due]
-    elif issue.status == Status.REPLIED:
-        candidates = [issue.visit_due]
-    else:
-        return None
-    present = [d for d in candidates if d is not None]
+    present = [d for d in (getattr(issue, key) for key in OPEN_DEADLINES.get(issue.status, ())) if d is not None]
     return min(present) if present else None
 
 

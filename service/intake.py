@@ -154,9 +154,10 @@ class IntakeDefaults:
 MEETINGS_OFFERED = 30
 
 
-def intake_defaults(session: Session, actor: User, now: datetime) -> IntakeDefaults:
+def intake_defaults(session: Session, actor: User, now: datetime, meeting_id: int | None = None) -> IntakeDefaults:
     """The channel from the clock; recent and coming meetings, today's evening-tea meeting
-    preselected during its session; the active categories."""
+    preselected during its session; the active categories. `meeting_id`: the form was opened
+    from that meeting's page (登记本会议的问题), so it is offered and preselected, with its channel."""
     if actor.role not in CREATE_ROLES:
         raise Forbidden("您的角色不能登记问题")
     channel = channel_for_call(now)
@@ -164,6 +165,12 @@ def intake_defaults(session: Session, actor: User, now: datetime) -> IntakeDefau
         select(Meeting).where(Meeting.held_at >= now - timedelta(days=60),
                               Meeting.held_at <= now + timedelta(days=60))
         .order_by(Meeting.held_at.desc()).limit(MEETINGS_OFFERED)).scalars())
+    chosen = session.get(Meeting, meeting_id) if meeting_id else None
+    if chosen is not None:
+        if chosen not in meetings:
+            meetings.insert(0, chosen)
+        return IntakeDefaults(meeting_channel(chosen) or channel, meetings, chosen.id,
+                              [c.name for c in list_categories(session)])
     today = now.astimezone(LOCAL_TZ).date()
     tonight = next((m for m in meetings if m.kind == MeetingKind.EVENING_TEA
                     and m.held_at.astimezone(LOCAL_TZ).date() == today), None)

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from models import (
     OPEN_STATUSES,
     Attachment,
+    DeadlineJudgement,
     Department,
     ExtensionRequest,
     ExtensionStatus,
@@ -66,6 +67,8 @@ class IssueView:
     pending_extension: ExtensionRequest | None = None
     assign: AssignOptions | None = None
     extensions: list[ExtensionRequest] = field(default_factory=list)
+    # 按时与否: every deadline judged so far, round by round
+    judgements: list[DeadlineJudgement] = field(default_factory=list)
 
 
 def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
@@ -105,6 +108,8 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
         pending_extension=pending,
         assign=_assign_options(session, issue, today, calendar) if "assign" in actions else None,
         extensions=extensions,
+        judgements=list(session.execute(select(DeadlineJudgement).where(DeadlineJudgement.issue_id == issue.id)
+                                         .order_by(DeadlineJudgement.round_no, DeadlineJudgement.id)).scalars()),
     )
 
 

@@ -4,23 +4,40 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from models import Issue, Meeting, MeetingKind, Role, User
+from models import Issue, Meeting, MeetingChange, MeetingKind, Role, User
 from models.workflow import MEETING_ROLES
 
 from .calendar import LOCAL_TZ, local_date
-from .errors import DomainError, Forbidden, NotFound, require
+from .errors import DomainError, Forbidden, NotFound, WrongState, require
 from .paging import page
 from .workflow import WorkflowOptions, transition
+
+# A meeting is recorded within a year of when it is held, before or after: a date outside
+# that window is a typing mistake (1999-01-01), not a meeting.
+MEETING_WINDOW = timedelta(days=366)
+# What may be corrected on a meeting until its issues are assigned.
+EDITABLE = ("title", "held_at", "host_leader_id", "attendees", "location")
+
+
+def _check_held_at(held_at: datetime, now: datetime) -> None:
+    low, high = local_date(now - MEETING_WINDOW), local_date(now + MEETING_WINDOW)
+    if not low <= local_date(held_at) <= high:
+        require({"held_at": f"会议时间须在 {low.isoformat()} 至 {high.isoformat()} 之间，请核对年份"})
+
+
+def _check_host(session: Session, host: int | None) -> None:
+    if host is not None:
+        leader = session.get(User, host)
+        if leader is None or leader.role != Role.LEADER:
+            require({"host_leader_id": "主持领导须是一位县级领导"})
 
 
 def create_meeting(session: Session, actor: User, data: dict, now: datetime) -> Meeting:
     if actor.role not in MEETING_ROLES:
         raise Forbidden("只有县营商办可以安排会议")
     host = data.get("host_leader_id")
-    if host is not None:
-        leader = session.get(User, host)
-        if leader is None or leader.role != Role.LEADER:
-            require({"host_leader_id": "主持领导须是一位县级领导"})
+    _check_host(session, host)
+    _check_held_at(data["held_at"], now)
     meeting = Meeting(kind=data["kind"], title=data["title"].strip(), held_at=data["held_at"],
                       host_leader_id=host, attendees=data.get("attendees") or [],
                       location=data.get("location"), status=data.get("status") or "planned",
@@ -28,6 +45,58 @@ def create_meeting(session: Session, actor: User, data: dict, now: datetime) -> 
     session.add(meeting)
     session.commit()
     return meeting
+
+
+def meeting_assigned(session: Session, meeting_id: int) -> bool:
+    """Whether any issue of the meeting has been assigned (交办): from then on the meeting is a
+    record of what was decided there and is no longer corrected."""
+    return session.execute(select(Issue.id).where(Issue.meeting_id == meeting_id,
+                                                  Issue.assigned_at.is_not(None)).limit(1)).first() is not None
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def update_meeting(session: Session, actor: User, meeting_id: int, data: dict, now: datetime) -> Meeting:
+    """Correct a meeting's title, time, host, attendees or place, until its issues are assigned;
+    each correction is kept (MeetingChange: who, when, before and after). Commits."""
+    if actor.role not in MEETING_ROLES:
+        raise Forbidden("只有县营商办可以修改会议")
+    meeting = get_meeting(session, meeting_id)
+    if meeting_assigned(session, meeting_id):
+        raise WrongState("本次会议已有问题交办，会议信息作为交办依据不能再修改", code="meeting_assigned")
+    if "host_leader_id" in data:
+        _check_host(session, data["host_leader_id"])
+    if data.get("held_at") is not None:
+        _check_held_at(data["held_at"], now)
+    if "title" in data and not (data["title"] or "").strip():
+        require({"title": "请填写会议名称"})
+    changes = {}
+    for key in EDITABLE:
+        if key not in data:
+            continue
+        value = data[key].strip() if key == "title" else data[key]
+        if key == "attendees":
+            value = value or []
+        if key == "held_at" and value is None:
+            continue
+        before = getattr(meeting, key)
+        if before != value:
+            changes[key] = [_plain(before), _plain(value)]
+            setattr(meeting, key, value)
+    if not changes:
+        return meeting
+    session.add(meeting)
+    session.add(MeetingChange(meeting_id=meeting.id, at=now, actor_id=actor.id, changes=changes,
+                              note=(data.get("note") or "").strip() or None))
+    session.commit()
+    return meeting
+
+
+def meeting_changes(session: Session, meeting_id: int) -> list[MeetingChange]:
+    return list(session.execute(select(MeetingChange).where(MeetingChange.meeting_id == meeting_id)
+                                .order_by(MeetingChange.id)).scalars())
 
 
 def get_meeting(session: Session, meeting_id: int) -> Meeting:

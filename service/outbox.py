@@ -8,7 +8,7 @@ from models import SmsMessage, SmsStatus, User
 from models.workflow import OUTBOX_ROLES
 from notifications import SendError, SmsSender, render
 
-from .calendar import LOCAL_TZ
+from .calendar import LOCAL_TZ, WorkCalendar, local_date
 from .errors import Forbidden
 from .paging import page
 from .templates import template_text
@@ -17,8 +17,12 @@ MAX_ATTEMPTS = 5
 BASE_BACKOFF = timedelta(minutes=1)
 # How long a row may stay "sending" before it is taken to belong to a dead dispatcher.
 LEASE = timedelta(minutes=5)
-# No SMS reaches anyone between 21:00 and 08:00 local time; it waits for the morning.
+# No SMS reaches anyone between 21:00 and 08:00 local time; it waits for the morning. The rule
+# is checked when a message is sent, not only when it is queued: a dispatcher that runs late
+# (stopped for a while, catching up) sends nothing into the night.
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(8, 0)
+# Deadline reminders and escalations (service.reminders) go out on working days only.
+REMINDER_TEMPLATES = ("due_soon", "due_today", "overdue", "escalation")
 
 
 def first_allowed(moment: datetime, tz=LOCAL_TZ) -> datetime:
@@ -49,13 +53,20 @@ def _write(engine: Engine):
     return engine.connect().execution_options(write=True)
 
 
-def _claim_batch(engine: Engine, now: datetime, limit: int) -> list[int]:
-    """Take up to `limit` due rows for sending, and take back rows a dead dispatcher left.
+def in_quiet_hours(moment: datetime, tz=LOCAL_TZ) -> bool:
+    return first_allowed(moment, tz) != moment
+
+
+def _claim_batch(engine: Engine, now: datetime, limit: int, reminders: bool = True) -> list[int]:
+    """Take up to `limit` due rows for sending (without reminders: those wait), and take back
+    rows a dead dispatcher left.
 
     PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, so concurrent dispatchers share the work.
     SQLite: writers are serialised, and the conditional UPDATE lets only one win each row.
     """
     due = (SmsMessage.status == SmsStatus.PENDING) & (SmsMessage.next_attempt_at <= now)
+    if not reminders:
+        due = due & SmsMessage.template.not_in(REMINDER_TEMPLATES)
     with _write(engine) as conn, conn.begin():
         conn.execute(update(SmsMessage).where(
             SmsMessage.status == SmsStatus.SENDING, SmsMessage.claimed_at < now - LEASE,
@@ -102,8 +113,12 @@ def _send_one(engine: Engine, sender: SmsSender, msg_id: int, now: datetime) -> 
     return outcome
 
 
-def dispatch_due(engine: Engine, sender: SmsSender, now: datetime, limit: int = 100) -> dict[str, int]:
+def dispatch_due(engine: Engine, sender: SmsSender, now: datetime, limit: int = 100,
+                 calendar: WorkCalendar | None = None) -> dict[str, int]:
     """Send what is due, one batch, each message at most once; retry failures with back-off.
+
+    Nothing is sent in the quiet hours: what falls due in them waits for 08:00. On a day off
+    (by `calendar`) the deadline reminders wait for the next working day; other messages go.
 
     A message is marked "sending" and committed before the provider is called, and its
     result is committed right after. A dispatcher that dies between the provider accepting a
@@ -111,7 +126,10 @@ def dispatch_due(engine: Engine, sender: SmsSender, now: datetime, limit: int = 
     one message — and only it — may reach its recipient twice.
     """
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    for msg_id in _claim_batch(engine, now, limit):
+    if in_quiet_hours(now):
+        return counts
+    reminders = calendar is None or calendar.is_working_day(local_date(now))
+    for msg_id in _claim_batch(engine, now, limit, reminders):
         counts[_send_one(engine, sender, msg_id, now)] += 1
     return counts
 

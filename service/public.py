@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 from sqlmodel import Session
 
 from models import (
@@ -19,6 +19,7 @@ from models import (
     ISSUE_TYPE_LABELS,
     STATUS_LABELS,
     Channel,
+    DeadlineJudgement,
     Department,
     Issue,
     IssueEvent,
@@ -34,7 +35,7 @@ from .errors import NotFound, require
 from .intake import create_issue
 from .issues import co_department_ids, department_names
 from .masking import mask_name, scrub_text
-from .paging import page
+from .paging import page_by_time
 
 # What a reporter sees of the timeline when tracking their own issue.
 TRACKED_ACTIONS = ("create", "assign", "accept", "return", "request_extension", "decide_extension",
@@ -63,6 +64,14 @@ def _local(moment: datetime | None) -> str | None:
 def _scrub(issue: Issue, text: str | None) -> str | None:
     orgs = () if issue.reporter_consent_public else (issue.reporter_org,)
     return scrub_text(text, names=(issue.reporter_name, issue.responsible_person), orgs=orgs)
+
+
+def on_time(issue: Issue) -> bool | None:
+    """办结按期 as the public reads it: late if any round was completed late (a reopening does not
+    make it on time); None while not completed."""
+    if issue.late_completions:
+        return False
+    return issue.completed_on_time
 
 
 def public_view(issue: Issue, dept_names: dict[int, str], co_ids: list[int]) -> dict:
@@ -94,7 +103,8 @@ def public_view(issue: Issue, dept_names: dict[int, str], co_ids: list[int]) -> 
         "published_at": _local(issue.published_at),
         "updated_at": _local(issue.updated_at),
         "complete_due": issue.complete_due.isoformat() if issue.complete_due else None,
-        "on_time": issue.completed_on_time,
+        "original_complete_due": issue.original_complete_due.isoformat() if issue.original_complete_due else None,
+        "on_time": on_time(issue),
         "extension_count": issue.extension_count,
         "satisfaction": issue.satisfaction,
     }
@@ -133,9 +143,9 @@ def _filtered(filters: PublicFilters):
     if filters.type:
         stmt = stmt.where(Issue.type == filters.type)
     if filters.status == "on_time":
-        stmt = stmt.where(Issue.completed_on_time.is_(True))
+        stmt = stmt.where(Issue.completed_on_time.is_(True), Issue.late_completions == 0)
     elif filters.status == "late":
-        stmt = stmt.where(Issue.completed_on_time.is_(False))
+        stmt = stmt.where(Issue.late_completions > 0)
     elif filters.status:
         stmt = stmt.where(Issue.status == filters.status)
     return stmt
@@ -145,7 +155,8 @@ def _search_page(session: Session, filters: PublicFilters, limit: int,
                  cursor: str | None) -> tuple[list[Issue], str | None]:
     words = search.terms(filters.q)
     if not words:
-        return page(session, _filtered(filters), Issue.id, limit, cursor)
+        # The list: newest publication first. Search results come newest registered first.
+        return page_by_time(session, _filtered(filters), Issue.published_at, Issue.id, limit, cursor)
     segments = search.plan(session, _filtered(filters), words)
 
     def keep(issue: Issue) -> bool:
@@ -234,11 +245,9 @@ def feed(session: Session) -> dict:
 def _grouped(session: Session, years: tuple[int, ...] | None):
     """One aggregate over the issues of `years` (None: all), grouped finely enough for every
     figure; the ix_issue_figures index answers it alone."""
-    done = Issue.completed_on_time.is_not(None)
     stmt = select(
         Issue.year, Issue.status, Issue.channel, Issue.lead_department_id, func.count(),
-        func.sum(case((done, 1), else_=0)),
-        func.sum(case((Issue.completed_on_time.is_(True), 1), else_=0)),
+        func.sum(case((Issue.completed_on_time.is_not(None), 1), else_=0)),
         func.sum(case((Issue.satisfaction.is_not(None), 1), else_=0)),
         func.sum(case((Issue.satisfaction.in_(("satisfied", "basically")), 1), else_=0)),
     ).group_by(Issue.year, Issue.status, Issue.channel, Issue.lead_department_id)
@@ -247,29 +256,60 @@ def _grouped(session: Session, years: tuple[int, ...] | None):
     return session.execute(stmt).all()
 
 
+def _completion_judgements(session: Session, years: tuple[int, ...] | None,
+                           today: date) -> dict[tuple[int, int], list[int]]:
+    """按期办结 as the assessment counts it (docs/assessment.md), per (year, department):
+    [judged, on time] — every round's recorded 办结 judgement, plus each issue still on a
+    department's desk past its 限期办结 (late, though nothing is recorded yet)."""
+    out: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    recorded = select(Issue.year, DeadlineJudgement.department_id, func.count(),
+                      func.sum(case((DeadlineJudgement.on_time.is_(True), 1), else_=0))
+                      ).join(Issue, Issue.id == DeadlineJudgement.issue_id).where(
+        DeadlineJudgement.deadline == "complete_due", DeadlineJudgement.department_id.is_not(None),
+    ).group_by(Issue.year, DeadlineJudgement.department_id)
+    missed = select(Issue.year, Issue.lead_department_id, func.count(), literal(0)).where(
+        Issue.status.in_((Status.ASSIGNED, Status.IN_PROGRESS)), Issue.complete_due < today,
+        Issue.completed_on_time.is_(None), Issue.lead_department_id.is_not(None),
+    ).group_by(Issue.year, Issue.lead_department_id)
+    if years is not None:
+        recorded, missed = recorded.where(Issue.year.in_(years)), missed.where(Issue.year.in_(years))
+    for stmt in (recorded, missed):
+        for year, dept, judged, on_time in session.execute(stmt):
+            row = out[(year, dept)]
+            row[0], row[1] = row[0] + int(judged), row[1] + int(on_time or 0)
+    return out
+
+
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _rollup(rows, year: int | None, names: dict[int, str]) -> dict:
+def _rollup(rows, judgements: dict[tuple[int, int], list[int]], year: int | None, names: dict[int, str]) -> dict:
     by_status: dict[str, int] = defaultdict(int)
     by_channel: dict[str, int] = defaultdict(int)
-    depts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
-    total = completed = on_time = rated = satisfied = 0
-    for _y, status, channel, dept, n, d, o, r, s in rows:
-        n, d, o, r, s = (int(v or 0) for v in (n, d, o, r, s))
+    depts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    total = completed = rated = satisfied = 0
+    for _y, status, channel, dept, n, d, r, s in rows:
+        n, d, r, s = (int(v or 0) for v in (n, d, r, s))
         by_status[status] += n
         by_channel[channel] += n
-        total, completed, on_time, rated, satisfied = total + n, completed + d, on_time + o, rated + r, satisfied + s
+        total, completed, rated, satisfied = total + n, completed + d, rated + r, satisfied + s
         if dept is not None:
             row = depts[dept]
             row[0] += n
             row[1] += n if status in (Status.CLOSED, Status.PUBLISHED) else 0
-            row[2], row[3], row[4], row[5] = row[2] + d, row[3] + o, row[4] + r, row[5] + s
+            row[2], row[3], row[4] = row[2] + d, row[3] + r, row[4] + s
+    timely: dict[int, list[int]] = {}
+    for (y, dept), (judged, on_time) in judgements.items():
+        if year is None or y == year:
+            row = timely.setdefault(dept, [0, 0])
+            row[0], row[1] = row[0] + judged, row[1] + on_time
+    judged = sum(v[0] for v in timely.values())
+    on_time = sum(v[1] for v in timely.values())
     by_department = sorted(
         ({"department": names.get(dept, str(dept)), "total": t, "closed": c, "completed": d,
-          "on_time_rate": _rate(o, d), "satisfaction_rate": _rate(s, r)}
-         for dept, (t, c, d, o, r, s) in depts.items()),
+          "on_time_rate": _rate(*reversed(timely.get(dept, [0, 0]))), "satisfaction_rate": _rate(s, r)}
+         for dept, (t, c, d, r, s) in depts.items()),
         key=lambda row: (-row["total"], row["department"]))
     return {
         "year": year,
@@ -278,19 +318,22 @@ def _rollup(rows, year: int | None, names: dict[int, str]) -> dict:
         "by_channel": {c.value: by_channel.get(c.value, 0) for c in Channel},
         "by_department": by_department,
         "completed": completed,
+        "judged": judged,
         "on_time": on_time,
-        "on_time_rate": _rate(on_time, completed),
+        "on_time_rate": _rate(on_time, judged),
         "rated": rated,
         "satisfied": satisfied,
         "satisfaction_rate": _rate(satisfied, rated),
     }
 
 
-def public_stats(session: Session, year: int | None = None) -> dict:
+def public_stats(session: Session, today: date, year: int | None = None) -> dict:
     """Figures over all issues (not only published ones), by SQL aggregates."""
-    rows = _grouped(session, (year,) if year else None)
-    names = department_names(session, {r[3] for r in rows if r[3] is not None})
-    return _rollup(rows, year, names)
+    years = (year,) if year else None
+    rows = _grouped(session, years)
+    judgements = _completion_judgements(session, years, today)
+    names = department_names(session, {r[3] for r in rows if r[3] is not None} | {d for _, d in judgements})
+    return _rollup(rows, judgements, year, names)
 
 
 # The figures page's aggregate reads every issue of two years. It is kept per process and
@@ -309,13 +352,15 @@ def _fingerprint(session: Session) -> tuple:
 def public_figures(session: Session, today: date, *, clock=time.monotonic) -> dict:
     """The figures page: this year's and last year's figures from one aggregate query."""
     years = (today.year, today.year - 1)
-    key, mark, now = (str(session.get_bind().url), years), _fingerprint(session), clock()
+    # today is in the key: an issue left unfinished becomes late when its deadline passes.
+    key, mark, now = (str(session.get_bind().url), today), _fingerprint(session), clock()
     kept = _figures_kept.get(key)
     if kept and kept[1] == mark and now - kept[0] < FIGURES_MAX_AGE:
         return kept[2]
     rows = _grouped(session, years)
-    names = department_names(session, {r[3] for r in rows if r[3] is not None})
-    out = {"years": [_rollup([r for r in rows if r[0] == y], y, names) for y in years]}
+    judgements = _completion_judgements(session, years, today)
+    names = department_names(session, {r[3] for r in rows if r[3] is not None} | {d for _, d in judgements})
+    out = {"years": [_rollup([r for r in rows if r[0] == y], judgements, y, names) for y in years]}
     out["status_labels"] = {s.value: STATUS_LABELS[s] for s in Status}
     out["channel_labels"] = {c.value: CHANNEL_LABELS[c] for c in Channel}
     _figures_kept[key] = (now, mark, out)

@@ -59,7 +59,7 @@ class Contacts:
 class Planned:
     issue_id: int
     deadline: str
-    kind: str            # due_soon | due_today | overdue | escalation
+    kind: str            # due_soon | due_today | overdue | escalation (outbox.REMINDER_TEMPLATES)
     day: date            # the day it is owed (an escalation: the day it became owed)
     recipient_kind: str  # department | office | leader | supervisor
     phone: str

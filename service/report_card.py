@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from models import DEADLINE_KEYS, Department, Issue, IssueEvent, Role, Satisfaction, Status, User
 
-from .assessment import RUNNING, DepartmentRow, department_assessment, department_row
+from .assessment import PENALTIES, RUNNING, DepartmentRow, department_assessment, department_row
 from .calendar import WorkCalendar, local_date
 from .dashboard import DASHBOARD_ROLES
 from .errors import Forbidden, NotFound
@@ -146,18 +146,23 @@ SATISFACTION_NAMES = {Satisfaction.SATISFIED: "满意", Satisfaction.BASICALLY: 
 def card_figures(card: ReportCard) -> list[tuple[str, object, str]]:
     """The card's figures as (name, value, how it is counted), in the order the page shows them."""
     r = card.row
-    rank = f"{r.rank}/{card.ranked}" if r.rank is not None else "未参与排名（本期无交办）"
+    rank = f"{r.rank}/{card.ranked}" if r.rank is not None else "未参与排名（本期无可评）"
+    penalties = (f"重办{r.reopens}次×{PENALTIES['reopens']:g}、退单{r.returned}件×{PENALTIES['returned']:g}、"
+                 f"当前超期{r.overdue_now}件×{PENALTIES['overdue_now']:g}")
     return [
         ("排名", rank, "按得分，从高到低"),
-        ("得分", r.score, "签收10%、回复10%、按期办结40%、满意40%"),
+        ("得分", "—" if r.score is None else r.score,
+         f"签收10%、回复10%、按期办结40%、满意40%，减扣分{r.penalty:g}（{penalties}）"),
         ("交办件", r.received, "本期交办给本单位主办的问题"),
         ("签收及时率", _pct(r.accept_rate), f"按时签收{r.accepted_on_time}件/应签收{r.accept_judged}件"),
         ("回复及时率", _pct(r.reply_rate), f"按时回复{r.replied_on_time}件/应回复{r.reply_judged}件"),
-        ("按期办结率", _pct(r.complete_rate), f"按期办结{r.completed_on_time}件，超期办结{r.completed_late}件"),
+        ("按期办结率", _pct(r.complete_rate),
+         f"按期办结{r.completed_on_time}件次/应办结{r.complete_judged}件次（超期{r.completed_late}件次，"
+         "已过时限仍未办结的计超期，重办每轮各计一次）"),
         ("满意率", _pct(r.satisfaction_rate), f"满意{r.satisfied}件、基本满意{r.basically}件、不满意{r.unsatisfied}件"),
         ("在办", r.open, "已交办或办理中"),
         ("当前超期", r.overdue_now, "在办且已过最近时限"),
-        ("重办", r.reopened, "回访不满意后重新办理"),
+        ("重办", r.reopened, f"回访不满意后重新办理，共{r.reopens}次"),
         ("延期", r.extended, f"获批延期共{r.extensions}次"),
         ("挂账", r.suspended, "暂停计时"),
         ("退单", r.returned, "本期退回县营商办"),

@@ -1,8 +1,8 @@
 """The closed loop's one enforcer: `transition()` checks the table, applies the step, writes the
 event and queues the messages in one transaction."""
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,7 +10,12 @@ from sqlmodel import Session
 
 from models import (
     DEADLINE_KEYS,
+    DEADLINE_LABELS,
+    JUDGED_DEADLINES,
+    JUDGEMENT_FLAGS,
+    OPEN_DEADLINES,
     STATUS_LABELS,
+    DeadlineJudgement,
     Department,
     ExtensionRequest,
     ExtensionStatus,
@@ -57,6 +62,8 @@ class StepContext:
     data: dict = field(default_factory=dict)
     # (kind, phone, template, params) queued once the event has its id
     messages: list[tuple[str, str | None, str, dict]] = field(default_factory=list)
+    # deadlines judged by this step, written once the event has its id
+    judgements: list[DeadlineJudgement] = field(default_factory=list)
     _calendar: WorkCalendar | None = field(default=None, repr=False)
 
     @property
@@ -70,7 +77,14 @@ class StepContext:
 def allowed_actions(session: Session, actor: User, issue: Issue) -> list[str]:
     """The actions `actor` may take on `issue` now, in table order."""
     return [s.action for s in STEPS.values()
-            if issue.status in s.from_states and _permitted(session, s, actor, issue)]
+            if issue.status in s.from_states and _permitted(session, s, actor, issue)
+            and (s.action != "decide_extension" or extension_decider(issue) == actor.role)]
+
+
+def extension_decider(issue: Issue) -> str:
+    """Who decides the issue's next extension: the office the first, the lead leader (主抓县级
+    领导) any further one."""
+    return Role.LEADER if issue.extension_count >= 1 else Role.COORDINATOR
 
 
 def _permitted(session: Session, step: Step, actor: User, issue: Issue) -> bool:
@@ -104,7 +118,10 @@ def transition(session: Session, actor: User, issue_id: int, action: str, body: 
     if not _permitted(session, step, actor, issue):
         if actor.role in step.roles and actor.role == Role.DEPARTMENT and step.scope == LEAD_DEPARTMENT:
             raise Forbidden(f"只有主办单位可以{step.label}，协办单位请报送进展")
+        if action == "decide_extension" and actor.role == Role.LEADER:
+            raise Forbidden("只有该问题的主抓县级领导可以审批其再次延期")
         raise Forbidden(f"您的角色无权{step.label}")
+
     if body.get("version") is not None and body["version"] != issue.version:
         raise StaleVersion(STALE_MESSAGE)
     if issue.status not in step.from_states:
@@ -121,12 +138,19 @@ def transition(session: Session, actor: User, issue_id: int, action: str, body: 
     issue.updated_at = now
     issue.next_due = nearest_open_deadline(issue)
     session.add(issue)
+    data = {**ctx.data, **(event_data or {})}
+    if ctx.judgements:
+        data["judged"] = {j.deadline: {"due": j.due and j.due.isoformat(), "on_time": j.on_time, "met": j.met}
+                          for j in ctx.judgements}
+        data["round"] = ctx.judgements[0].round_no
     event = IssueEvent(issue_id=issue.id, at=now, actor_id=actor.id, action=action,
-                       from_status=from_status, to_status=issue.status, note=ctx.note,
-                       data={**ctx.data, **(event_data or {})})
+                       from_status=from_status, to_status=issue.status, note=ctx.note, data=data)
     session.add(event)
     try:
         session.flush()
+        for judgement in ctx.judgements:
+            judgement.event_id = event.id
+        session.add_all(ctx.judgements)
         for kind, phone, template, params in ctx.messages:
             queue_sms(session, dedupe_key=f"event:{event.id}:{kind}:{phone}", phone=phone,
                       kind=kind, template=template, params=params, issue_id=issue.id, now=now)
@@ -138,6 +162,45 @@ def transition(session: Session, actor: User, issue_id: int, action: str, body: 
     return issue
 
 
+# --- lateness: judged once per round, never rewritten ---------------------------------------
+
+def _judge(ctx: StepContext, key: str, *, met: bool = True) -> None:
+    """Record the first judgement of deadline `key` in the issue's current round: on time when
+    the step is taken by the due date (local), late after it; `met=False` records a deadline
+    that passed unmet (always late). A deadline judged once in a round is never judged again."""
+    issue = ctx.issue
+    flag = JUDGEMENT_FLAGS.get(key)
+    if flag and getattr(issue, flag) is not None:
+        return
+    if any(j.deadline == key for j in ctx.judgements):
+        return
+    due = getattr(issue, key)
+    on_time = met and (due is None or ctx.today <= due)
+    if flag:
+        setattr(issue, flag, on_time)
+    if key == "complete_due" and not on_time:
+        issue.late_completions += 1
+    ctx.judgements.append(DeadlineJudgement(
+        issue_id=issue.id, round_no=issue.round_no, deadline=key, department_id=issue.lead_department_id,
+        assigned_at=issue.assigned_at, due=due,
+        original_due=issue.original_complete_due if key == "complete_due" else due,
+        at=ctx.now, on_time=on_time, met=met))
+
+
+def _record_missed(ctx: StepContext) -> None:
+    """Before the clock stops or a deadline moves (挂账, 退单, 重新确定时限): every deadline of
+    the issue's stage that has already passed unmet is recorded late, so no later step can
+    make it look kept."""
+    for key in OPEN_DEADLINES.get(ctx.issue.status, ()):
+        due = getattr(ctx.issue, key)
+        if key in JUDGED_DEADLINES and due is not None and due < ctx.today:
+            _judge(ctx, key, met=False)
+
+
+def _deadline_data(issue: Issue) -> dict[str, str | None]:
+    return {k: getattr(issue, k) and getattr(issue, k).isoformat() for k in DEADLINE_KEYS}
+
+
 # --- step handlers: each changes the issue and returns the new state (None: unchanged) -------
 
 def _department(session: Session, dept_id: int, field_name: str) -> Department:
@@ -147,15 +210,43 @@ def _department(session: Session, dept_id: int, field_name: str) -> Department:
     return dept
 
 
+# No deadline is set further ahead than this (a mistyped year would otherwise be accepted).
+LATEST_DEADLINE = timedelta(days=731)
+
+
+def check_deadline_order(deadlines: dict[str, date | None], first_day: date, prefix: str = "deadlines.",
+                         new: Iterable[str] = DEADLINE_KEYS) -> None:
+    """Deadlines run in order 签收 ≤ 回复 ≤ 办结 ≤ 报告 ≤ 回访; those being set (`new`) fall
+    neither before `first_day` (the day of the assignment or of the change) nor two years after
+    it. Raises Invalid naming each field out of order."""
+    errors = {}
+    previous: tuple[str, date] | None = None
+    for key in DEADLINE_KEYS:
+        due = deadlines.get(key)
+        if due is None:
+            continue
+        if key not in new:
+            pass
+        elif due < first_day:
+            errors[prefix + key] = f"{DEADLINE_LABELS[key]}时限不能早于{first_day.isoformat()}"
+        elif due > first_day + LATEST_DEADLINE:
+            errors[prefix + key] = f"{DEADLINE_LABELS[key]}时限不能晚于{(first_day + LATEST_DEADLINE).isoformat()}"
+        elif previous is not None and due < previous[1]:
+            errors[prefix + key] = (f"{DEADLINE_LABELS[key]}时限不能早于{DEADLINE_LABELS[previous[0]]}时限"
+                                    f"（{previous[1].isoformat()}）")
+        previous = (key, due) if previous is None or due >= previous[1] else previous
+    require(errors)
+
+
 def _deadlines(ctx: StepContext, given: dict | None, keys=DEADLINE_KEYS) -> dict[str, date]:
-    """Deadlines from the request where given, from the policy otherwise; none in the past."""
+    """Deadlines from the request where given, from the policy otherwise; in order, none before
+    today (together with the issue's other deadlines, which stay)."""
     policy = policy_for(ctx.session, ctx.issue.type, ctx.issue.channel)
-    result = default_deadlines(policy, ctx.today, ctx.calendar)
-    result = {k: v for k, v in result.items() if k in keys}
-    result.update({k: v for k, v in (given or {}).items() if v is not None and k in keys})
-    require({f"deadlines.{k}": "时限不能早于今天" for k, v in result.items() if v < ctx.today})
-    if "accept_due" in result and result["accept_due"] > result["complete_due"]:
-        require({"deadlines.accept_due": "签收时限不能晚于办结时限"})
+    given = {k: v for k, v in (given or {}).items() if v is not None and k in keys}
+    check_deadline_order(given, ctx.today)  # what was typed, before anything is worked out from it
+    result = {k: v for k, v in default_deadlines(policy, ctx.today, ctx.calendar, given).items() if k in keys}
+    kept = {k: getattr(ctx.issue, k) for k in DEADLINE_KEYS if k not in keys}
+    check_deadline_order({**kept, **result}, ctx.today, new=result)
     return result
 
 
@@ -176,6 +267,10 @@ def _assign(ctx: StepContext) -> str:
     for key, value in deadlines.items():
         setattr(issue, key, value)
     issue.assigned_at = ctx.now
+    # A new round: judged on its own; earlier rounds keep their judgements.
+    issue.round_no += 1
+    issue.accepted_on_time = issue.replied_on_time = issue.completed_on_time = None
+    issue.original_complete_due = issue.complete_due
     s.execute(delete(IssueCoDepartment).where(IssueCoDepartment.issue_id == issue.id))
     s.add_all(IssueCoDepartment(issue_id=issue.id, department_id=d.id) for d in co_depts)
     ctx.data = {"lead_department_id": lead.id, "co_department_ids": [d.id for d in co_depts],
@@ -227,7 +322,7 @@ def _reject(ctx: StepContext) -> str:
 
 def _accept(ctx: StepContext) -> str:
     ctx.issue.accepted_at = ctx.now
-    ctx.issue.accepted_on_time = ctx.issue.accept_due is None or ctx.today <= ctx.issue.accept_due
+    _judge(ctx, "accept_due")
     return Status.IN_PROGRESS
 
 
@@ -235,6 +330,10 @@ def _return(ctx: StepContext) -> str:
     issue = ctx.issue
     ctx.note = ctx.body["reason"]
     ctx.data = {"department_id": issue.lead_department_id}
+    # A return is the department's answer to the assignment: it is judged against 限期签收 as an
+    # acceptance would be, and whatever else had already passed stays missed.
+    _judge(ctx, "accept_due")
+    _record_missed(ctx)
     # Back to the office for reassignment: the department's part and the clock are cleared.
     issue.lead_department_id = issue.responsible_person = issue.responsible_phone = None
     for key in DEADLINE_KEYS:
@@ -262,14 +361,23 @@ def _request_extension(ctx: StepContext) -> None:
     issue, wanted = ctx.issue, ctx.body["complete_due"]
     if _pending_extension(ctx) is not None:
         raise Conflict("已有一份延期申请待审批", code="extension_pending")
+    if issue.complete_due and ctx.today > issue.complete_due:
+        raise Conflict(f"办结时限 {issue.complete_due.isoformat()} 已过，不能再申请延期。如需新的办理时限，"
+                       "请联系县营商办重新确定；该问题仍按超期计", code="deadline_passed")
     if issue.complete_due and wanted <= issue.complete_due:
         require({"complete_due": f"申请的办结时限须晚于现时限 {issue.complete_due.isoformat()}"})
+    if wanted > ctx.today + LATEST_DEADLINE:
+        require({"complete_due": f"申请的办结时限不能晚于 {(ctx.today + LATEST_DEADLINE).isoformat()}"})
     ctx.session.add(ExtensionRequest(issue_id=issue.id, requested_by_id=ctx.actor.id,
                                      requested_at=ctx.now, current_due=issue.complete_due,
                                      requested_due=wanted, reason=ctx.body["reason"]))
     ctx.note = ctx.body["reason"]
     ctx.data = {"from": issue.complete_due and issue.complete_due.isoformat(),
                 "to": wanted.isoformat()}
+    if extension_decider(issue) == Role.LEADER and issue.lead_leader_id:
+        leader = ctx.session.get(User, issue.lead_leader_id)
+        ctx.messages.append(("leader", leader.phone if leader else None, "extension_to_leader",
+                             {"code": issue.code, "title": issue.title, "due": wanted.isoformat()}))
 
 
 def _decide_extension(ctx: StepContext) -> None:
@@ -277,15 +385,24 @@ def _decide_extension(ctx: StepContext) -> None:
     request = _pending_extension(ctx)
     if request is None:
         raise Conflict("没有待审批的延期申请", code="no_pending_extension")
+    if extension_decider(issue) != ctx.actor.role:
+        raise Forbidden("该问题已延期过一次，再次延期须由主抓县级领导审批" if issue.extension_count
+                        else "首次延期由县营商办审批")
     approve = bool(body["approve"])
+    if not approve and not (ctx.note or "").strip():
+        require({"note": "不批准延期须写明理由，将告知承办单位"})
     new_due = body.get("complete_due") or request.requested_due
     if approve and new_due < ctx.today:
         require({"complete_due": "延期后的时限不能早于今天"})
+    if approve and issue.reply_due and issue.reply_due != issue.complete_due and new_due < issue.reply_due:
+        require({"complete_due": f"办结时限不能早于回复时限（{issue.reply_due.isoformat()}）"})
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     request.decided_by_id, request.decided_at, request.decision_note = ctx.actor.id, ctx.now, ctx.note
     ctx.session.add(request)
     ctx.data = {"approve": approve, "request_id": request.id}
     if approve:
+        # Asked before the deadline (request_extension refuses it after): the approved date is
+        # the one on-time is judged by, the original stays beside it.
         old = issue.complete_due
         shift = ctx.calendar.working_days_between(old, new_due) if old else 0
         issue.complete_due = new_due
@@ -295,9 +412,26 @@ def _decide_extension(ctx: StepContext) -> None:
         if issue.reply_due and issue.reply_due == old:
             issue.reply_due = new_due
         issue.extension_count += 1
-        ctx.data.update({"from": old and old.isoformat(), "to": new_due.isoformat()})
+        ctx.data.update({"from": old and old.isoformat(), "to": new_due.isoformat(),
+                         "deadlines": _deadline_data(issue)})
     ctx.messages.append(("department", issue.responsible_phone, "extension_decided",
                          {"code": issue.code, "decision": "已批准" if approve else "未获批准",
+                          "complete_due": issue.complete_due.isoformat() if issue.complete_due else ""}))
+
+
+def _set_deadline(ctx: StepContext) -> None:
+    issue, given = ctx.issue, {k: v for k, v in (ctx.body.get("deadlines") or {}).items() if v is not None}
+    if not given:
+        require({"deadlines": "请填写要重新确定的时限"})
+    _record_missed(ctx)
+    # A new 办结 brings 报告 and 回访 after it as the policy says, unless they are given too.
+    keys = tuple(dict.fromkeys((*given, *(("report_due", "visit_due") if "complete_due" in given else ()))))
+    for key, value in _deadlines(ctx, given, keys=keys).items():
+        setattr(issue, key, value)
+    ctx.note = ctx.body["reason"]
+    ctx.data = {"deadlines": _deadline_data(issue)}
+    ctx.messages.append(("department", issue.responsible_phone, "deadline_set",
+                         {"code": issue.code, "title": issue.title,
                           "complete_due": issue.complete_due.isoformat() if issue.complete_due else ""}))
 
 
@@ -311,6 +445,8 @@ def _suspend(ctx: StepContext) -> str:
     review_on = ctx.body["review_on"]
     if review_on < ctx.today:
         require({"review_on": "复核日期不能早于今天"})
+    # The clock stops here: what had already passed stays missed.
+    _record_missed(ctx)
     ctx.issue.suspended_at, ctx.issue.review_on = ctx.now, review_on
     ctx.note = ctx.body["reason"]
     ctx.data = {"review_on": review_on.isoformat()}
@@ -321,7 +457,7 @@ def _resume(ctx: StepContext) -> str:
     issue = ctx.issue
     given = ctx.body.get("deadlines")
     if given:
-        for key, value in _deadlines(ctx, given, keys=tuple(given)).items():
+        for key, value in _deadlines(ctx, given, keys=tuple(k for k, v in given.items() if v)).items():
             setattr(issue, key, value)
     elif issue.suspended_at is not None:
         # The clock stood still while suspended: move every deadline by the days lost.
@@ -330,6 +466,7 @@ def _resume(ctx: StepContext) -> str:
             if getattr(issue, key) and lost > 0:
                 setattr(issue, key, ctx.calendar.add_working_days(getattr(issue, key), lost))
         ctx.data = {"working_days_suspended": lost}
+    ctx.data["deadlines"] = _deadline_data(issue)
     issue.suspended_at = issue.review_on = None
     return Status.IN_PROGRESS
 
@@ -341,28 +478,45 @@ def _instruct(ctx: StepContext) -> None:
 def _reply(ctx: StepContext) -> str:
     issue = ctx.issue
     issue.result, issue.replied_at = ctx.body["result"], ctx.now
-    issue.completed_on_time = issue.complete_due is None or ctx.today <= issue.complete_due
+    _judge(ctx, "reply_due")
+    _judge(ctx, "complete_due")
     ctx.note = ctx.note or ctx.body["result"]
     ctx.messages.append(("reporter", issue.reporter_phone, "replied_reporter", {"code": issue.code}))
     return Status.REPLIED
 
 
+# 不满意 goes back to the department with the reporter's reason: long enough to say something.
+UNSATISFIED_NOTE_MIN = 4
+
+
 def _visit(ctx: StepContext) -> str:
     issue, sat = ctx.issue, ctx.body["satisfaction"]
+    if sat == Satisfaction.UNSATISFIED and len((ctx.note or "").strip()) < UNSATISFIED_NOTE_MIN:
+        require({"note": f"不满意时请写明反映人不满意的原因（至少{UNSATISFIED_NOTE_MIN}个字），将转告承办单位重办"})
+    if issue.lead_department_id is not None:
+        _judge(ctx, "visit_due")
     issue.satisfaction = sat
     ctx.data = {"satisfaction": sat}
     if sat != Satisfaction.UNSATISFIED:
         issue.closed_at = ctx.now
         return Status.CLOSED
-    issue.reopen_count += 1
-    issue.completed_on_time = None  # 重办: judged again at the next reply
     if issue.lead_department_id is None:
         # Answered on the spot but not settled: the office now assigns it like any other.
         issue.answered_on_spot = False
         return Status.COLLECTED
+    # 重办: a new round with new deadlines; the last round's judgements stay as they are.
     keys = ("reply_due", "complete_due", "report_due", "visit_due")
-    for key, value in _deadlines(ctx, ctx.body.get("deadlines"), keys=keys).items():
+    deadlines = _deadlines(ctx, ctx.body.get("deadlines"), keys=keys)
+    issue.reopen_count += 1
+    issue.round_no += 1
+    issue.replied_on_time = issue.completed_on_time = None
+    for key, value in deadlines.items():
         setattr(issue, key, value)
+    issue.original_complete_due = issue.complete_due
+    ctx.data.update({"department_id": issue.lead_department_id, "deadlines": _deadline_data(issue)})
+    ctx.messages.append(("department", issue.responsible_phone, "reopened",
+                         {"code": issue.code, "title": issue.title, "note": ctx.note.strip(),
+                          "complete_due": issue.complete_due.isoformat()}))
     return Status.IN_PROGRESS
 
 
@@ -383,7 +537,7 @@ _HANDLERS: dict[str, Callable[[StepContext], str | None]] = {
     "assign": _assign, "answer_on_spot": _answer_on_spot, "reject": _reject, "accept": _accept,
     "return": _return, "plan": _plan, "progress": _progress,
     "request_extension": _request_extension, "decide_extension": _decide_extension,
-    "urge": _urge, "suspend": _suspend, "resume": _resume, "instruct": _instruct,
-    "reply": _reply, "visit": _visit, "publish": _publish, "withhold": _withhold,
+    "set_deadline": _set_deadline, "urge": _urge, "suspend": _suspend, "resume": _resume,
+    "instruct": _instruct, "reply": _reply, "visit": _visit, "publish": _publish, "withhold": _withhold,
 }
 assert set(_HANDLERS) == set(STEPS), "every step of the table has exactly one handler"

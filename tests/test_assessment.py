@@ -18,7 +18,6 @@ from service.assessment import (
     department_row,
     flags_now,
     hot_spots,
-    monthly_trend,
     parse_period,
     summary_sentence,
 )
@@ -79,9 +78,9 @@ def walk(db, county) -> Walk:
     """Twelve issues of the fourth quarter, collected at two forums and a breakfast among others:
 
     | issue | channel  | lead        | story                                                           |
-    | A     | forum    | fgj         | accepted on time; extended twice (10→13→20 Nov); replied 18th: on time; 满意 |
+    | A     | forum    | fgj         | accepted on time; extended twice (10→13→20 Nov, the second by its lead leader); replied 18th: on time; 满意 |
     | B     | breakfast| fgj         | accepted a day late; replied 9th against the 6th: late; 基本满意 |
-    | C     | hotline  | fgj         | replied on time, 不满意 → 重办 due 12th; replied again 16th: late; 满意 |
+    | C     | hotline  | fgj         | replied on time, 不满意 → 重办 (round 2) due 12th; replied again 16th: late; 满意 |
     | D     | mailbox  | zrj         | accepted on time, 挂账 on the 5th (deadlines 11th pass while suspended) |
     | E     | hotline  | scj → zrj   | scj returns it on the 6th; zrj gets it on the 9th; replied 19th, on time; 满意 |
     | F     | forum    | —           | answered on the spot at the forum, 满意                           |
@@ -114,7 +113,7 @@ def walk(db, county) -> Walk:
     w.step("A", "request_extension", "fgj", at(11, 4), complete_due=nov(13), reason="需要协调")
     w.step("A", "decide_extension", "coordinator", at(11, 4, 15), approve=True)
     w.step("A", "request_extension", "fgj", at(11, 11), complete_due=nov(20), reason="仍需协调")
-    w.step("A", "decide_extension", "coordinator", at(11, 11, 15), approve=True)
+    w.step("A", "decide_extension", "leader", at(11, 11, 15), approve=True)  # a second extension
     w.step("A", "reply", "fgj", at(11, 18), result="已修复")
     w.step("A", "visit", "coordinator", at(11, 19), satisfaction="satisfied")
 
@@ -128,7 +127,7 @@ def walk(db, county) -> Walk:
     w.assign("C", "fgj", at(11, 3), accept=nov(4), reply=nov(10), complete=nov(10))
     w.step("C", "accept", "fgj", at(11, 3, 16))
     w.step("C", "reply", "fgj", at(11, 5), result="已答复")
-    w.step("C", "visit", "coordinator", at(11, 6), satisfaction="unsatisfied",
+    w.step("C", "visit", "coordinator", at(11, 6), satisfaction="unsatisfied", note="路面仍有坑洼未修",
            deadlines={"reply_due": nov(12), "complete_due": nov(12)})
     w.step("C", "reply", "fgj", at(11, 16), result="重新办理")
     w.step("C", "visit", "coordinator", at(11, 17), satisfaction="satisfied")
@@ -153,7 +152,7 @@ def walk(db, county) -> Walk:
     w.assign("G", "zrj", at(11, 9), accept=nov(10), reply=nov(16), complete=nov(16))
     w.step("G", "accept", "zrj", at(11, 9, 15))
     w.step("G", "reply", "zrj", at(11, 12), result="已答复")
-    w.step("G", "visit", "coordinator", at(11, 13), satisfaction="unsatisfied",
+    w.step("G", "visit", "coordinator", at(11, 13), satisfaction="unsatisfied", note="贷款仍未放款",
            deadlines={"reply_due": nov(20), "complete_due": nov(20)})
 
     w.create("H", at(11, 23, 9), channel="online", category="基础设施")
@@ -193,48 +192,52 @@ def test_department_rows_of_november(db, walk):
     assert fgj.received == 4
     # Accepted on time A, C; B a day late; I not yet (due today, 1 Dec): 2 of 3.
     assert (fgj.accepted_on_time, fgj.accept_judged, fgj.accept_rate) == (2, 3, 0.6667)
-    # Replies: A on the 18th against 20th (moved with the extensions): on time; B on the 9th
-    # against the 6th; C's final reply on the 16th against the 12th of its reopening: 1 of 3.
-    assert (fgj.replied_on_time, fgj.reply_judged, fgj.reply_rate) == (1, 3, 0.3333)
-    # Completion is the same reply against complete_due: A on time, B and C late.
-    assert (fgj.completed, fgj.completed_on_time, fgj.completed_late) == (3, 1, 2)
-    assert (fgj.complete_judged, fgj.complete_rate) == (3, 0.3333)
+    # Replies, round by round: A on the 18th against the 20th (moved by extensions asked in
+    # time): on time; B on the 9th against the 6th: late; C's first reply on the 5th against the
+    # 10th: on time; its reply after the reopening on the 16th against the 12th: late. 2 of 4.
+    assert (fgj.replied_on_time, fgj.reply_judged, fgj.reply_rate) == (2, 4, 0.5)
+    # Completion is the same reply against complete_due: A and C's first round on time, B and
+    # C's second round late. The reopening does not wash out either round.
+    assert (fgj.completed, fgj.completed_on_time, fgj.completed_late) == (3, 2, 2)
+    assert (fgj.complete_judged, fgj.complete_rate) == (4, 0.5)
     assert (fgj.open, fgj.suspended, fgj.overdue_now) == (1, 0, 0)   # I, not yet late
     # A 满意, B 基本满意, C 满意 at last: (2 + 1) / 3.
     assert (fgj.satisfied, fgj.basically, fgj.unsatisfied, fgj.rated) == (2, 1, 0, 3)
     assert fgj.satisfaction_rate == 1.0
-    assert (fgj.reopened, fgj.extended, fgj.extensions, fgj.returned) == (1, 1, 2, 0)
-    # 100 × (0.1 × 2/3 + 0.1 × 1/3 + 0.4 × 1/3 + 0.4 × 1) = 100 × 0.63333 = 63.33
-    assert fgj.score == 63.33
+    assert (fgj.reopened, fgj.reopens, fgj.extended, fgj.extensions, fgj.returned) == (1, 1, 1, 2, 0)
+    # 100 × (0.1 × 0.6667 + 0.1 × 0.5 + 0.4 × 0.5 + 0.4 × 1) − 2 (one reopening) = 71.667 − 2
+    assert (fgj.penalty, fgj.score) == (2.0, 69.67)
 
     zrj = rows["zrj"]
     # D, E (reassigned to it on the 9th) and G.
     assert zrj.received == 3
     # D on the 4th (due 5th), E on the 10th (due 10th), G on the 9th (due 10th).
     assert (zrj.accepted_on_time, zrj.accept_judged, zrj.accept_rate) == (3, 3, 1.0)
-    # E replied on the 19th (due 20th); G, reopened, owes a reply due the 20th; D is suspended
-    # and judged on nothing while suspended: 1 of 2.
-    assert (zrj.replied_on_time, zrj.reply_judged, zrj.reply_rate) == (1, 2, 0.5)
-    assert (zrj.completed, zrj.completed_on_time, zrj.completed_late) == (1, 1, 0)
-    assert (zrj.complete_judged, zrj.complete_rate) == (2, 0.5)       # E done, G late
+    # E replied on the 19th (due 20th); G's first reply on the 12th (due 16th); G, reopened,
+    # still owes the reply due the 20th: late though nothing is recorded yet. D is suspended
+    # (suspended before its deadlines passed): judged on nothing. 2 of 3.
+    assert (zrj.replied_on_time, zrj.reply_judged, zrj.reply_rate) == (2, 3, 0.6667)
+    assert (zrj.completed, zrj.completed_on_time, zrj.completed_late) == (1, 2, 0)
+    assert (zrj.complete_judged, zrj.complete_rate) == (3, 0.6667)    # E, G's first round; G now late
     assert (zrj.open, zrj.suspended, zrj.overdue_now) == (1, 1, 1)   # G open and red; D apart
     # E 满意, G 不满意 (its latest rating): 1 / 2.
     assert (zrj.satisfied, zrj.basically, zrj.unsatisfied, zrj.rated) == (1, 0, 1, 2)
     assert zrj.satisfaction_rate == 0.5
     assert (zrj.reopened, zrj.extended, zrj.extensions, zrj.returned) == (1, 0, 0, 0)
-    # 100 × (0.1 × 1 + 0.1 × 0.5 + 0.4 × 0.5 + 0.4 × 0.5) = 55
-    assert zrj.score == 55.0
+    # 100 × (0.1 × 1 + 0.1 × 0.6667 + 0.4 × 0.6667 + 0.4 × 0.5) − 2 (reopening) − 2 (G overdue)
+    assert (zrj.penalty, zrj.score) == (4.0, 59.33)
 
     scj = rows["scj"]
     # H only (E moved to zrj; L waits for the office; J is December's); the returns of E and L
     # count against scj.
     assert (scj.received, scj.returned) == (1, 2)
-    # H: accept due 24th, reply and completion due 27th, all passed unanswered: 0 of 1 each.
-    assert (scj.accept_judged, scj.reply_judged, scj.complete_judged) == (1, 1, 1)
-    assert (scj.accept_rate, scj.reply_rate, scj.complete_rate) == (0.0, 0.0, 0.0)
+    # 签收: E and L were returned by their 限期签收 (on time); H never answered, due the 24th:
+    # late. Reply and completion of H, due the 27th, passed unanswered: 0 of 1 each.
+    assert (scj.accepted_on_time, scj.accept_judged, scj.reply_judged, scj.complete_judged) == (2, 3, 1, 1)
+    assert (scj.accept_rate, scj.reply_rate, scj.complete_rate) == (0.6667, 0.0, 0.0)
     assert (scj.open, scj.overdue_now, scj.rated, scj.satisfaction_rate) == (1, 1, 0, None)
-    # Nothing rated: 100 × (0.1 × 0 + 0.1 × 0 + 0.4 × 0) / 0.6 = 0
-    assert scj.score == 0.0
+    # Nothing rated: 100 × (0.1 × 0.6667 + 0.1 × 0 + 0.4 × 0) / 0.6 − 2 (returns) − 2 (H overdue)
+    assert (scj.penalty, scj.score) == (4.0, 7.11)
 
     assert [(r.department_name, r.rank) for r in department_assessment(db, NOVEMBER, NOW)] == [
         ("县发改局", 1), ("县自然资源局", 2), ("县市场监管局", 3)]
@@ -247,7 +250,7 @@ def test_suspension_and_reopening_as_the_columns_say(db, walk):
     # Three weeks on (22 December) D is still suspended: never overdue, never late.
     later = datetime(2026, 12, 22, 10, tzinfo=LOCAL_TZ)
     zrj = _rows(db, now=later)["zrj"]
-    assert (zrj.suspended, zrj.overdue_now, zrj.complete_judged) == (1, 1, 2)   # G only
+    assert (zrj.suspended, zrj.overdue_now, zrj.complete_judged) == (1, 1, 3)   # E, G twice
     # The coordinator resumes D on 23 December: its deadlines move by the 34 working days lost
     # (Thu 5 Nov to Wed 23 Dec; D's reply and completion were due Wed 11 Nov → Tue 29 Dec).
     w = walk
@@ -259,11 +262,13 @@ def test_suspension_and_reopening_as_the_columns_say(db, walk):
     w.step("G", "reply", "zrj", datetime(2026, 12, 24, 11, tzinfo=LOCAL_TZ), result="再次办理")
     w.step("G", "visit", "coordinator", datetime(2026, 12, 24, 15, tzinfo=LOCAL_TZ), satisfaction="satisfied")
     zrj = _rows(db, now=datetime(2026, 12, 28, 9, tzinfo=LOCAL_TZ))["zrj"]
-    # Received unchanged (3); G counted once, completed late, in 重办; satisfaction E, G: 2 / 2.
-    assert (zrj.received, zrj.completed, zrj.completed_late, zrj.reopened) == (3, 2, 1, 1)
+    # Received unchanged (3); G counted once as an issue, its two rounds judged apart (on
+    # time, then late), in 重办; satisfaction E, G: 2 / 2.
+    assert (zrj.received, zrj.completed, zrj.completed_on_time, zrj.completed_late, zrj.reopened) == \
+        (3, 2, 2, 1, 1)
     assert (zrj.satisfied, zrj.unsatisfied, zrj.satisfaction_rate) == (2, 0, 1.0)
     # D due 29 Dec: not yet late on the 28th.
-    assert (zrj.open, zrj.overdue_now, zrj.complete_judged) == (1, 0, 2)
+    assert (zrj.open, zrj.overdue_now, zrj.complete_judged) == (1, 0, 3)
 
 
 def test_department_row_and_unknown_department(db, county, walk):
@@ -276,8 +281,10 @@ def test_december_keeps_what_was_assigned_after_midnight(db, walk):
     december = _rows(db, period=Period.month(2026, 12), now=datetime(2026, 12, 2, 10, tzinfo=LOCAL_TZ))
     # J, assigned 00:10 local on 1 December (16:10 UTC on 30 November), is December's.
     assert (december["scj"].received, december["fgj"].received, december["zrj"].received) == (1, 0, 0)
-    assert december["scj"].rank == 1
-    assert december["fgj"].rank is None and december["fgj"].score == 0.0
+    # On 2 December none of J's deadlines has come: nothing to judge, so no score and no rank
+    # (本期无可评), never 100; the same for the departments that received nothing.
+    assert (december["scj"].score, december["scj"].rank, december["scj"].accept_rate) == (None, None, None)
+    assert december["fgj"].rank is None and december["fgj"].score is None
     # The return of E was in November: nothing returned in December.
     assert december["scj"].returned == 0
 
@@ -291,7 +298,7 @@ def test_ranking_ties_overdue_and_received(db, county, password_hash):
     | zrj  | 1      | never accepted, all due by 4 Dec          | 0     | 1       | 3    |
     | scj  | 1      | the same                                  | 0     | 1       | 3 (tied with zrj) |
     | fgj  | 2      | the same                                  | 0     | 2       | 5 (more overdue) |
-    | lyj  | 0      |                                          | 0     | 0       | —    |
+    | lyj  | 0      | nothing to judge                          | —     | 0       | —    |
     """
     for code, name in (("jsj", "县住建局"), ("jtj", "县交通局"), ("lyj", "县林业局")):
         dept = Department(code=code, name=name)
@@ -321,7 +328,7 @@ def test_ranking_ties_overdue_and_received(db, county, password_hash):
     assert [(r.department_name, r.score, r.overdue_now, r.received, r.rank) for r in rows] == [
         ("县住建局", 100.0, 0, 2, 1), ("县交通局", 100.0, 0, 1, 2),
         ("县自然资源局", 0.0, 1, 1, 3), ("县市场监管局", 0.0, 1, 1, 3),
-        ("县发改局", 0.0, 2, 2, 5), ("县林业局", 0.0, 0, 0, None)]
+        ("县发改局", 0.0, 2, 2, 5), ("县林业局", None, 0, 0, None)]
 
 
 def test_channel_and_meeting_figures_of_the_quarter(db, walk):
@@ -352,12 +359,16 @@ def test_hot_spots_trend_and_flags(db, county, walk):
     assert categories == [("基础设施", 4), ("用地保障", 2), ("融资服务", 1)]
     assert townships == [("城关镇", 9), ("柳林镇", 2)]
     assert hot_spots(db, q4, limit=1) == ([("基础设施", 4)], [("城关镇", 9)])
-    # Received by month: November A, B, C, D, E, G, H, I (8 = 4 + 3 + 1 of the department
-    # rows; L, returned, is nobody's); completed A, B, C, E; on time A and E. December: J.
-    trend = [(m.month, m.received, m.completed, m.completed_on_time) for m in monthly_trend(db, q4)]
-    assert trend == [("2026-10", 0, 0, 0), ("2026-11", 8, 4, 2), ("2026-12", 1, 0, 0)]
-    # The second half of November: H (23rd) and I (30th, 23:30 local); L was returned.
-    assert [(m.month, m.received) for m in monthly_trend(db, Period(nov(16), nov(30)))] == [("2026-11", 2)]
+    # The trend counts as the cards do, month by month, and adds up to them: collected in
+    # October none; November A-I and L (K rejected) = 10, resolved A, B, C, E, F; December J.
+    figures = channel_figures(db, q4, NOW)
+    trend = [(m.month, m.collected, m.resolved, m.open) for m in figures.months]
+    assert trend == [("2026-10", 0, 0, 0), ("2026-11", 10, 5, 5), ("2026-12", 1, 0, 1)]
+    assert (sum(m.collected for m in figures.months), sum(m.resolved for m in figures.months)) == \
+        (figures.total, figures.resolved)
+    # The second half of November: H (23rd), L (24th) and I (30th, 23:00 local).
+    half = channel_figures(db, Period(nov(16), nov(30)), NOW)
+    assert [(m.month, m.collected) for m in half.months] == [("2026-11", 3)] and half.total == 3
     # On 1 Dec: G (due 20 Nov) and H (24 Nov) red; I due today yellow; J due 10 Dec green;
     # D suspended apart.
     assert flags_now(db, NOW, WEEKDAYS) == {"red": 2, "yellow": 1, "green": 1, "suspended": 1}

@@ -24,15 +24,17 @@ def test_tick_plans_and_sends_once_and_is_quiet_at_night(app, api, engine, count
     runner = app.test_cli_runner()
     night = runner.invoke(args=["reminders", "tick", "--now", "2026-07-15T22:00:00+08:00"])
     assert night.exit_code == 0 and "应发 0 条" in night.output
-    sms.sent.clear()  # the assignment's own messages went out with that round
+    assert sms.sent == []  # the assignment's own messages wait for the morning too
 
     first = runner.invoke(args=["reminders", "tick", "--now", "2026-07-15T10:00:00+08:00"])
     assert first.exit_code == 0, first.output
     assert "新排队 3 条" in first.output  # overdue to the department, escalation to leader and 督查办
-    assert sorted(m["template"] for m in sms.sent) == ["escalation", "escalation", "overdue"]
+    reminders = [m for m in sms.sent if m["template"] in ("escalation", "overdue")]
+    assert sorted(m["template"] for m in reminders) == ["escalation", "escalation", "overdue"]
+    sent = len(sms.sent)
     again = runner.invoke(args=["reminders", "tick", "--now", "2026-07-15T10:10:00+08:00"])
     assert "新排队 0 条" in again.output and "已发送 0" in again.output
-    assert len(sms.sent) == 3
+    assert len(sms.sent) == sent
     overdue = next(m for m in sms.sent if m["template"] == "overdue")
     assert overdue["to"] == "13700001111" and issue.code in overdue["body"]
 

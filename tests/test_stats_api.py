@@ -56,9 +56,10 @@ def test_department_ranking_of_this_month(api, county, issues):
     assert (fgj["accept_rate"], fgj["reply_rate"], fgj["complete_rate"], fgj["satisfaction_rate"]) == \
         (1.0, 1.0, 1.0, 1.0)
     assert (fgj["score"], fgj["rank"]) == (100.0, 1)
-    # Nothing received: listed, unranked, rates null.
+    assert body["penalties"] == {"reopens": 2.0, "returned": 1.0, "overdue_now": 2.0}
+    # Nothing to judge: listed after the ranked ones, no score (never 100), no rank, rates null.
     zrj = rows["县自然资源局"]
-    assert (zrj["received"], zrj["rank"], zrj["score"], zrj["complete_rate"]) == (0, None, 0.0, None)
+    assert (zrj["received"], zrj["rank"], zrj["score"], zrj["complete_rate"]) == (0, None, None, None)
 
 
 def test_summary_of_this_month(api, issues):
@@ -75,8 +76,8 @@ def test_summary_of_this_month(api, issues):
     assert body["meetings"] == [] and set(body["meetings_by_kind"].values()) == {0}
     assert body["hot_categories"] == [{"name": "基础设施", "count": 4}]
     assert body["hot_townships"] == [{"name": "城关镇", "count": 4}]
-    assert body["monthly_trend"] == [{"month": start[:7], "received": 3, "completed": 1,
-                                      "completed_on_time": 1}]
+    # The trend counts as the totals do: its months add up to them.
+    assert body["monthly_trend"] == [{"month": start[:7], "collected": 4, "resolved": 1, "open": 3}]
     # In progress, deadlines ten working days ahead: green; the suspended one apart.
     assert body["flags_now"] == {"red": 0, "yellow": 0, "green": 1, "suspended": 1}
     assert body["sentence"] == "本月共收集问题4件，已办结1件，办结率25%，满意率100%"

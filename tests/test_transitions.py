@@ -25,7 +25,9 @@ CONTRACT = {
     "plan": ({"in_progress"}, {"department"}, "in_progress"),
     "progress": ({"in_progress"}, {"department", "coordinator"}, "in_progress"),
     "request_extension": ({"in_progress"}, {"department"}, "in_progress"),
-    "decide_extension": ({"in_progress"}, {"coordinator"}, "in_progress"),
+    # the first extension is the office's to decide, a further one the lead leader's
+    "decide_extension": ({"in_progress"}, {"coordinator", "leader"}, "in_progress"),
+    "set_deadline": ({"assigned", "in_progress"}, {"coordinator"}, None),
     "urge": ({"assigned", "in_progress"}, {"supervisor", "coordinator"}, None),
     "suspend": ({"in_progress"}, {"coordinator"}, "suspended"),
     "resume": ({"suspended"}, {"coordinator"}, "in_progress"),
@@ -48,6 +50,7 @@ def valid_body(action: str, api) -> dict:
         "progress": {"note": "已完成现场勘察"},
         "request_extension": {"complete_due": future(90), "reason": "等待设备到货"},
         "decide_extension": {"approve": True, "note": "同意延期"},
+        "set_deadline": {"deadlines": {"complete_due": future(40)}, "reason": "按会议要求重新确定办理时限"},
         "urge": {"note": "请加快办理"},
         "suspend": {"reason": "需省级审批", "review_on": future(30)},
         "resume": {"note": "省级已批复"},
@@ -68,6 +71,8 @@ def expected_status(state: str, action: str, role: str) -> int:
         return 403
     if state not in from_states:
         return 409
+    if action == "decide_extension" and role == "leader":
+        return 403  # the cell's request is the first: the office decides it
     return 200
 
 

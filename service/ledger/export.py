@@ -161,6 +161,7 @@ def _values(issue: Issue, names: _Names, masked: bool, today: date, calendar: Wo
         "accept_due": issue.accept_due,
         "reply_due": issue.reply_due,
         "complete_due": issue.complete_due,
+        "original_complete_due": issue.original_complete_due,
         "report_due": issue.report_due,
         "visit_due": issue.visit_due,
         "assigned_at": issue.assigned_at,
@@ -175,7 +176,10 @@ def _values(issue: Issue, names: _Names, masked: bool, today: date, calendar: Wo
         if issue.reject_reason else None,
         "flag": FLAG_LABELS.get(flag) if flag else None,
         "accepted_on_time": _yes_no(issue.accepted_on_time),
+        "replied_on_time": _yes_no(issue.replied_on_time),
         "completed_on_time": _yes_no(issue.completed_on_time),
+        "late_completions": issue.late_completions,
+        "round_no": issue.round_no,
         "answered_on_spot": YES if issue.answered_on_spot else NO,
         "result": text(issue.result),
         "satisfaction": SATISFACTION_LABELS.get(issue.satisfaction, issue.satisfaction)

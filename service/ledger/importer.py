@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models import (
+    DeadlineJudgement,
     Department,
     Issue,
     IssueCoDepartment,
@@ -340,15 +341,16 @@ def _parse_row(values: tuple, columns: dict[int, str], directory: _Directory) ->
         take(key, _text)
     for key in ("channel", "status", "type", "reporter_kind", "satisfaction", "disclosure", "reject_reason"):
         take(key, lambda v, k=key: _choice(k, v))
-    for key in ("meeting_date", "accept_due", "reply_due", "complete_due", "report_due", "visit_due",
-                "review_on"):
+    for key in ("meeting_date", "accept_due", "reply_due", "complete_due", "original_complete_due", "report_due",
+                "visit_due", "review_on"):
         take(key, _date)
     for key in ("created_at", "assigned_at", "accepted_at", "replied_at", "closed_at", "published_at",
                 "suspended_at"):
         take(key, _datetime)
-    for key in ("reporter_consent_public", "accepted_on_time", "completed_on_time", "answered_on_spot"):
+    for key in ("reporter_consent_public", "accepted_on_time", "replied_on_time", "completed_on_time",
+                "answered_on_spot"):
         take(key, _yes_no)
-    for key in ("extension_count", "reopen_count"):
+    for key in ("extension_count", "reopen_count", "late_completions", "round_no"):
         take(key, _int)
 
     def resolve(key: str, find: Callable[[Any], Any], target: str) -> None:
@@ -428,7 +430,11 @@ def _issue(data: dict, code: str, year: int, seq: int, actor: User | None, now: 
         accept_due=data.get("accept_due"), reply_due=data.get("reply_due"),
         complete_due=data.get("complete_due"), report_due=data.get("report_due"),
         visit_due=data.get("visit_due"),
-        accepted_on_time=data.get("accepted_on_time"), completed_on_time=data.get("completed_on_time"),
+        accepted_on_time=data.get("accepted_on_time"), replied_on_time=data.get("replied_on_time"),
+        completed_on_time=data.get("completed_on_time"),
+        late_completions=data.get("late_completions") or (1 if data.get("completed_on_time") is False else 0),
+        original_complete_due=data.get("original_complete_due") or data.get("complete_due"),
+        round_no=data.get("round_no") or (1 if data.get("assigned_at") or data.get("lead_department_id") else 0),
         satisfaction=data.get("satisfaction"), reopen_count=data.get("reopen_count") or 0,
         extension_count=data.get("extension_count") or 0,
         disclosure=data.get("disclosure") or "pending", public_summary=data.get("public_summary"),
@@ -438,11 +444,30 @@ def _issue(data: dict, code: str, year: int, seq: int, actor: User | None, now: 
         created_by_id=actor.id if actor else None, created_at=data["created_at"], updated_at=now,
         assigned_at=data.get("assigned_at"), accepted_at=data.get("accepted_at"),
         replied_at=data.get("replied_at"), closed_at=data.get("closed_at"),
-        published_at=data.get("published_at"),
+        published_at=data.get("published_at") or (
+            data.get("closed_at") or data["created_at"] if data["status"] == Status.PUBLISHED else None),
     )
     issue.next_due = nearest_open_deadline(issue)
     issue.version = 1
     return issue
+
+
+def _judgements(issue: Issue, issue_id: int, now: datetime) -> list[dict]:
+    """The judgements the ledger states (按期签收, 按期回复, 按期办结: the current round's) as the
+    rows of that round, so the assessment counts an imported issue as it counts any other.
+    Earlier rounds are summed up in 超期办结次数 (late_completions)."""
+    if issue.lead_department_id is None:
+        return []
+    rows = []
+    for key, flag, at in (("accept_due", issue.accepted_on_time, issue.accepted_at),
+                          ("reply_due", issue.replied_on_time, issue.replied_at),
+                          ("complete_due", issue.completed_on_time, issue.replied_at)):
+        if flag is not None:
+            rows.append({"issue_id": issue_id, "event_id": None, "round_no": max(issue.round_no, 1), "deadline": key,
+                         "department_id": issue.lead_department_id, "assigned_at": issue.assigned_at,
+                         "due": getattr(issue, key), "original_due": getattr(issue, key), "at": at or now,
+                         "on_time": flag, "met": True})
+    return rows
 
 
 def may_import(actor: User | None) -> bool:
@@ -538,6 +563,9 @@ def import_ledger(session: Session, file: bytes | IO[bytes], actor: User | None,
         if links:
             session.execute(insert(IssueCoDepartment), links)
         session.execute(insert(IssueEvent), events)
+        judgements = [row for issue in issues for row in _judgements(issue, ids[issue.code], now)]
+        if judgements:
+            session.execute(insert(DeadlineJudgement), judgements)
         session.commit()
     except IntegrityError:
         session.rollback()

@@ -6,8 +6,10 @@ from ..context import current_user, db, now, workflow_options
 from ..schemas.meetings import (
     AssignmentsIn,
     AssignmentsOut,
+    MeetingChanges,
     MeetingListArgs,
     MeetingPage,
+    MeetingPatch,
     MeetingSchema,
 )
 from .present import issue_dicts
@@ -44,6 +46,23 @@ def get_meeting(meeting_id: int):
     """一次会议"""
     current_user()
     return _with_counts([meetings.get_meeting(db(), meeting_id)])[0]
+
+
+@blp.patch("/<id:meeting_id>")
+@blp.arguments(MeetingPatch)
+@blp.response(200, MeetingSchema)
+def update_meeting(body, meeting_id: int):
+    """修改会议信息（县营商办；会议的问题交办之前；修改留痕）"""
+    return _with_counts([meetings.update_meeting(db(), current_user(), meeting_id, body, now())])[0]
+
+
+@blp.get("/<id:meeting_id>/changes")
+@blp.response(200, MeetingChanges)
+def meeting_changes(meeting_id: int):
+    """会议信息的修改记录"""
+    current_user()
+    meetings.get_meeting(db(), meeting_id)
+    return {"items": meetings.meeting_changes(db(), meeting_id)}
 
 
 @blp.post("/<id:meeting_id>/assignments")

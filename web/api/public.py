@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from service import public
 
-from ..context import db
+from ..context import db, today
 from ..limits import limiter
 from ..schemas.public import (
     PublicIssue,
@@ -42,7 +42,7 @@ def issue(code: str):
 @blp.response(200, PublicStatsOut)
 def stats(args):
     """全部问题的汇总数字：按状态、渠道、部门，按期办结率、满意率"""
-    return public.public_stats(db(), args["year"])
+    return public.public_stats(db(), today(), args["year"])
 
 
 @blp.post("/track")

@@ -33,7 +33,7 @@ def departments(args):
     """各部门签收及时率、回复及时率、按期办结率、满意率，得分与排名（区间省略时为本月至今）"""
     period = _period(args)
     rows = assessment.department_assessment(db(), period, now())
-    return {"period": _period_out(period), "weights": assessment.WEIGHTS,
+    return {"period": _period_out(period), "weights": assessment.WEIGHTS, "penalties": assessment.PENALTIES,
             "items": [asdict(r) for r in rows]}
 
 
@@ -47,13 +47,13 @@ def summary(args):
     figures = assessment.channel_figures(session, period, moment)
     categories, townships = assessment.hot_spots(session, period)
     out = asdict(figures)
+    out["monthly_trend"] = out.pop("months")
     for row in out["channels"]:
         row["label"] = CHANNEL_LABELS.get(row["channel"], row["channel"])
     out.update(
         period=_period_out(period),
         hot_categories=[{"name": n, "count": c} for n, c in categories],
         hot_townships=[{"name": n, "count": c} for n, c in townships],
-        monthly_trend=[asdict(m) for m in assessment.monthly_trend(session, period)],
         flags_now=assessment.flags_now(session, moment, calendar()),
         sentence=assessment.summary_sentence(period, figures),
     )

@@ -8,6 +8,7 @@ from flask_login import login_required
 
 from models import CHANNEL_LABELS, Role
 from service import dashboard as dashboard_service
+from service.assessment import PENALTIES
 from service.errors import Invalid
 from service.periods import Period
 
@@ -53,9 +54,8 @@ def charts(board: dashboard_service.Dashboard) -> dict:
              ("green", _l("绿色（正常）"), "green"), ("suspended", _l("挂账"), "grey"))
     return {
         "trend": {"type": "line", "labels": [m.month for m in board.trend], "series": [
-            _series(gettext("交办"), [m.received for m in board.trend], "blue"),
-            _series(gettext("已办结"), [m.completed for m in board.trend], "teal"),
-            _series(gettext("按期办结"), [m.completed_on_time for m in board.trend], "green")]},
+            _series(gettext("收集"), [m.collected for m in board.trend], "blue"),
+            _series(gettext("已办结"), [m.resolved for m in board.trend], "green")]},
         "channels": {"type": "hbar", "labels": [gettext(CHANNEL_LABELS.get(c.channel, c.channel))
                                                for c in board.figures.channels],
                      "series": [_series(gettext("收集"), [c.collected for c in board.figures.channels], "blue"),
@@ -89,5 +89,5 @@ def dashboard():
                                presets=PRESET_LABELS), error.status
     board = dashboard_service.dashboard(db(), me, period, now(), calendar())
     return render_template("console/dashboard/index.html", asked=asked, error=None, board=board,
-                           charts=charts(board), presets=PRESET_LABELS,
+                           charts=charts(board), presets=PRESET_LABELS, penalties=PENALTIES,
                            period_args=period_args(asked, period))

@@ -35,8 +35,14 @@ def _choices(form: IntakeForm, defaults: intake_service.IntakeDefaults) -> None:
     form.category.choices = options([("", _("请选择"))] + [(name, name) for name in defaults.categories])
 
 
+def _asked_meeting() -> int | None:
+    """The meeting whose page the form was opened from (?meeting_id=)."""
+    value = request.args.get("meeting_id", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 def _render(form: IntakeForm, error: str | None = None, status: int = 200):
-    defaults = intake_service.intake_defaults(db(), staff(), now())
+    defaults = intake_service.intake_defaults(db(), staff(), now(), _asked_meeting())
     _choices(form, defaults)
     if request.method == "GET":
         form.channel.data = defaults.channel

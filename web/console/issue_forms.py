@@ -106,11 +106,25 @@ class DecideExtensionForm(ActionForm):
     approve = RadioField(_l("审批结果"), choices=options([("yes", _l("同意延期")), ("no", _l("不同意"))]),
                          validators=[Optional()], validate_choice=False)
     complete_due = _date(_l("批准延至（不填则按申请的日期）"))
-    note = _text(_l("审批意见"), 2000)
+    note = _text(_l("审批意见"), 2000, description=_l("不同意时须写明理由"))
 
     def body(self) -> dict:
         body = super().body()
         body["approve"] = {"yes": True, "no": False}.get(body["approve"])
+        return body
+
+
+class SetDeadlineForm(ActionForm):
+    reply_due = _date(_l("限期回复"))
+    complete_due = _date(_l("限期办结"))
+    report_due = _date(_l("限期报告"))
+    visit_due = _date(_l("限期回访"))
+    reason = _text(_l("调整理由"), 2000, description=_l("将记入办理时间线；已超过的时限仍按超期计"))
+
+    def body(self) -> dict:
+        body = super().body()
+        body["deadlines"] = {key: body.pop(key) for key in ("reply_due", "complete_due", "report_due", "visit_due")
+                             if body.get(key)}
         return body
 
 
@@ -138,7 +152,8 @@ class ReplyForm(ActionForm):
 class VisitForm(ActionForm):
     satisfaction = RadioField(_l("反映人评价"), choices=options(SATISFACTION_LABELS.items()),
                               validators=[Optional()], validate_choice=False)
-    note = _text(_l("回访记录"), 2000, description=_l("“不满意”将退回承办单位重办"))
+    note = _text(_l("回访记录"), 2000,
+                 description=_l("“不满意”须写明原因（至少4个字），将退回承办单位重办并转告其意见"))
 
 
 class PublishForm(ActionForm):
@@ -189,7 +204,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "assign": AssignForm, "answer_on_spot": AnswerOnSpotForm, "reject": RejectForm,
     "accept": AcceptForm, "return": ReturnForm, "plan": PlanForm, "progress": ProgressForm,
     "request_extension": RequestExtensionForm, "decide_extension": DecideExtensionForm,
-    "urge": UrgeForm, "suspend": SuspendForm, "resume": ResumeForm, "instruct": InstructForm,
+    "set_deadline": SetDeadlineForm, "urge": UrgeForm, "suspend": SuspendForm, "resume": ResumeForm,
+    "instruct": InstructForm,
     "reply": ReplyForm, "visit": VisitForm, "publish": PublishForm, "withhold": WithholdForm,
 }
 
@@ -204,6 +220,7 @@ DONE_MESSAGES = {
     "progress": _l("办理进展已报送"),
     "request_extension": _l("延期申请已提交，等待县营商办审批"),
     "decide_extension": _l("延期申请已审批"),
+    "set_deadline": _l("办理时限已重新确定，责任人将收到短信"),
     "urge": _l("已催办，责任人将收到短信"),
     "suspend": _l("已挂账，时限和提醒暂停"),
     "resume": _l("已恢复办理"),
@@ -222,8 +239,9 @@ HINTS = {
     "return": _l("不属于本单位职责时退回县营商办重新交办。"),
     "plan": _l("方案将征求反映人和相关单位意见。"),
     "progress": _l("主办、协办单位均可报送进展。"),
-    "request_extension": _l("确需延期时申请，由县营商办审批。"),
-    "decide_extension": _l("审批承办单位的延期申请。"),
+    "request_extension": _l("确需延期时须在办结时限前申请；首次由县营商办审批，再次由主抓县级领导审批。"),
+    "decide_extension": _l("审批承办单位的延期申请；不同意须写明理由。"),
+    "set_deadline": _l("为问题重新确定办理时限（如时限已过）；已超过的时限在统计中仍计超期。"),
     "urge": _l("向责任人发送催办短信。"),
     "suspend": _l("本县权限内暂时无法解决的问题挂账，时限和提醒暂停。"),
     "resume": _l("恢复办理，时限按挂账天数顺延。"),

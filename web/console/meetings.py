@@ -12,10 +12,11 @@ from service.errors import DomainError
 
 from ..context import calendar, db, now, today, workflow_options
 from ..schemas.actions import MeetingAssignment
-from ..schemas.meetings import MeetingSchema
+from ..schemas.meetings import MeetingPatch, MeetingSchema
 from . import bp
 from .formdata import errors_of, load, local_datetime, or_none, typed
 from .session import staff
+from .ui import localtime
 
 MEETING_FIELDS = ("kind", "title", "held_at", "host_leader_id", "attendees", "location")
 ROW_FIELDS = ("issue_id", "version", "lead_leader_id", "lead_department_id", "responsible_person",
@@ -54,10 +55,10 @@ def _split_attendees(text: str) -> list[str]:
     return [a.strip() for a in re.split(r"[\n\r、，,；;]+", text or "") if a.strip()]
 
 
-def _new_form(values: dict, errors: dict):
+def _new_form(values: dict, errors: dict, meeting=None):
     leaders = [(u.id, u.display_name) for u in agenda.meeting_form(db(), staff())]
     return render_template("console/meetings/new.html", values=values, errors=errors, leaders=leaders,
-                           kinds=MEETING_KIND_LABELS)
+                           kinds=MEETING_KIND_LABELS, meeting=meeting)
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -78,6 +79,35 @@ def meeting_new():
             flash(gettext("会议已创建，请登记本次会议的问题，再统一交办。"), "success")
             return redirect(url_for("console.meeting_page", meeting_id=meeting.id))
     return _new_form(values, errors), errors.status
+
+
+EDIT_FIELDS = ("title", "held_at", "host_leader_id", "attendees", "location", "note")
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def meeting_edit(meeting_id: int):
+    """修改会议信息, until the meeting's issues are assigned."""
+    meeting = agenda.editable_meeting(db(), staff(), meeting_id)
+    if request.method == "GET":
+        values = {"kind": meeting.kind, "title": meeting.title, "held_at": localtime(meeting.held_at, "%Y-%m-%dT%H:%M"),
+                  "host_leader_id": str(meeting.host_leader_id or ""), "attendees": "\n".join(meeting.attendees),
+                  "location": meeting.location or ""}
+        return _new_form(values, {}, meeting)
+    values = typed(*EDIT_FIELDS)
+    data = or_none({**values, "held_at": local_datetime(values["held_at"])})
+    data["attendees"] = _split_attendees(values["attendees"])
+    data["location"] = data.get("location")
+    body, errors = load(MeetingPatch(), data)
+    if not errors:
+        try:
+            meetings.update_meeting(db(), staff(), meeting_id, body, now())
+        except DomainError as exc:
+            errors = errors_of(exc)
+        else:
+            flash(gettext("会议信息已修改，修改记录已保存。"), "success")
+            return redirect(url_for("console.meeting_page", meeting_id=meeting_id))
+    return _new_form({**values, "kind": meeting.kind}, errors, meeting), errors.status
 
 
 def _desk(meeting_id: int, rows: dict | None = None, errors: dict | None = None, message: str | None = None):

@@ -33,6 +33,8 @@ EXTENSION_STATUS_LABELS = {"pending": _l("待审批"), "approved": _l("已批准
 EVENT_LABELS = {**{action: step.label for action, step in STEPS.items()},
                 "create": _l("登记"), "edit": _l("修改内容"), "attach": _l("上传附件"),
                 "import": _l("台账导入")}
+MEETING_FIELD_LABELS = {"title": _l("会议名称"), "held_at": _l("会议时间"), "host_leader_id": _l("主持领导"),
+                        "attendees": _l("参会人员"), "location": _l("地点")}
 
 
 def localtime(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -68,4 +70,5 @@ def init_app(app: Flask) -> None:
         extension_status_label=lambda value: EXTENSION_STATUS_LABELS.get(value, value),
         event_label=lambda action: _t(EVENT_LABELS.get(action, action)),
         deadline_label=lambda key: _t(DEADLINE_LABELS.get(key, key)),
+        meeting_field_label=lambda key: MEETING_FIELD_LABELS.get(key, key),
     )

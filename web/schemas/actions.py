@@ -54,6 +54,11 @@ class ExtensionDecisionBody(ActionBody):
     complete_due = fields.Date(load_default=None, allow_none=True)
 
 
+class SetDeadlineBody(ActionBody):
+    deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
+    reason = Text(2000, load_default=None)
+
+
 class SuspendBody(ActionBody):
     reason = Text(2000, load_default=None)
     review_on = fields.Date(load_default=None)
@@ -81,6 +86,7 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
     "assign": AssignBody, "answer_on_spot": AnswerOnSpotBody, "reject": RejectBody,
     "accept": ActionBody, "return": ReasonBody, "plan": PlanBody, "progress": ActionBody,
     "request_extension": ExtensionRequestBody, "decide_extension": ExtensionDecisionBody,
-    "urge": ActionBody, "suspend": SuspendBody, "resume": ResumeBody, "instruct": ActionBody,
+    "set_deadline": SetDeadlineBody, "urge": ActionBody, "suspend": SuspendBody, "resume": ResumeBody,
+    "instruct": ActionBody,
     "reply": ReplyBody, "visit": VisitBody, "publish": PublishBody, "withhold": ReasonBody,
 }

@@ -34,8 +34,10 @@ class PublicIssue(Schema):
     closed_at = fields.String(allow_none=True)
     published_at = fields.String(allow_none=True)
     updated_at = fields.String(allow_none=True)
-    complete_due = fields.String(allow_none=True)
-    on_time = fields.Boolean(allow_none=True)
+    complete_due = fields.String(allow_none=True, metadata={"description": "办结时限（获批延期后的）"})
+    original_complete_due = fields.String(allow_none=True, metadata={"description": "原定办结时限（延期前）"})
+    on_time = fields.Boolean(allow_none=True, metadata={
+        "description": "按期办结；任何一轮超期办结即为 false（重办不改变），未办结为 null"})
     extension_count = fields.Integer()
     satisfaction = fields.String(allow_none=True)
 
@@ -63,7 +65,7 @@ class PublicDepartmentFigures(Schema):
     total = fields.Integer()
     closed = fields.Integer()
     completed = fields.Integer()
-    on_time_rate = fields.Float(allow_none=True)
+    on_time_rate = fields.Float(allow_none=True, metadata={"description": "按期办结率，已过时限仍未办结的计为超期"})
     satisfaction_rate = fields.Float(allow_none=True)
 
 
@@ -73,9 +75,11 @@ class PublicStatsOut(Schema):
     by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_channel = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_department = fields.List(fields.Nested(PublicDepartmentFigures))
-    completed = fields.Integer()
-    on_time = fields.Integer()
-    on_time_rate = fields.Float(allow_none=True)
+    completed = fields.Integer(metadata={"description": "承办部门已答复办结的问题"})
+    judged = fields.Integer(metadata={
+        "description": "应办结：各轮已评判的办结，加已过限期办结仍未办结的（计为超期）"})
+    on_time = fields.Integer(metadata={"description": "按期办结（轮次）"})
+    on_time_rate = fields.Float(allow_none=True, metadata={"description": "按期办结率 = on_time / judged"})
     rated = fields.Integer()
     satisfied = fields.Integer()
     satisfaction_rate = fields.Float(allow_none=True)

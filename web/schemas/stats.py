@@ -24,19 +24,22 @@ class DepartmentRowOut(Schema):
     department_name = fields.String()
     received = fields.Integer(metadata={"description": "交办件：区间内作为主办单位交办（按交办时间）"})
     accepted_on_time = fields.Integer(metadata={"description": "按时签收"})
-    accept_judged = fields.Integer(metadata={"description": "应签收：已签收，或未签收且已过限期签收"})
+    accept_judged = fields.Integer(metadata={"description": "应签收：已评判的签收（含退单），加未签收且已过限期签收的"})
     replied_on_time = fields.Integer(metadata={"description": "按时回复"})
-    reply_judged = fields.Integer(metadata={"description": "应回复：已答复，或未答复且已过限期回复"})
-    completed_on_time = fields.Integer(metadata={"description": "按期办结"})
-    completed_late = fields.Integer(metadata={"description": "超期办结"})
+    reply_judged = fields.Integer(metadata={"description": "应回复：各轮已评判的回复，加未答复且已过限期回复的"})
+    completed_on_time = fields.Integer(metadata={"description": "按期办结（轮次）"})
+    completed_late = fields.Integer(metadata={
+        "description": "超期办结（轮次：超期答复，或时限已过时挂账、退单、重新确定时限）"})
     completed = fields.Integer(metadata={"description": "已办结（部门已答复）"})
-    complete_judged = fields.Integer(metadata={"description": "应办结：已办结，或未办结且已过限期办结"})
+    complete_judged = fields.Integer(metadata={
+        "description": "应办结：各轮已评判的办结，加未办结且已过限期办结的；重办的问题每轮各计一次"})
     open = fields.Integer(metadata={"description": "在办（已交办、办理中）"})
     satisfied = fields.Integer()
     basically = fields.Integer()
     unsatisfied = fields.Integer()
     rated = fields.Integer()
-    reopened = fields.Integer(metadata={"description": "重办"})
+    reopened = fields.Integer(metadata={"description": "重办的问题数"})
+    reopens = fields.Integer(metadata={"description": "重办次数"})
     extended = fields.Integer(metadata={"description": "获批延期的问题数"})
     extensions = fields.Integer(metadata={"description": "获批延期的次数"})
     suspended = fields.Integer(metadata={"description": "挂账（当前）"})
@@ -46,14 +49,18 @@ class DepartmentRowOut(Schema):
     reply_rate = fields.Float(allow_none=True, metadata={"description": "回复及时率"})
     complete_rate = fields.Float(allow_none=True, metadata={"description": "按期办结率"})
     satisfaction_rate = fields.Float(allow_none=True, metadata={"description": "满意率（满意+基本满意）/已评价"})
-    score = fields.Float(metadata={"description": "得分（0-100）"})
-    rank = fields.Integer(allow_none=True, metadata={"description": "排名；区间内无交办件的部门为 null"})
+    score = fields.Float(allow_none=True, metadata={
+        "description": "得分（0-100）：各率加权，减去扣分；本期无可评（各率均为 null）时为 null"})
+    penalty = fields.Float(metadata={"description": "扣分：重办、退单、当前逾期（见 penalties）"})
+    rank = fields.Integer(allow_none=True, metadata={"description": "排名；本期无可评的部门为 null，列在最后"})
 
 
 class DepartmentsOut(Schema):
     period = fields.Nested(PeriodOut)
     weights = fields.Dict(keys=fields.String(), values=fields.Float(),
                           metadata={"description": "得分中各率的权重"})
+    penalties = fields.Dict(keys=fields.String(), values=fields.Float(), metadata={
+        "description": "每次重办（reopens）、每件退单（returned）、每件当前逾期（overdue_now）扣的分"})
     items = fields.List(fields.Nested(DepartmentRowOut))
 
 
@@ -83,9 +90,9 @@ class CountOut(Schema):
 
 class MonthRowOut(Schema):
     month = fields.String(metadata={"description": "YYYY-MM"})
-    received = fields.Integer()
-    completed = fields.Integer()
-    completed_on_time = fields.Integer()
+    collected = fields.Integer(metadata={"description": "当月收集（同 total 的口径）"})
+    resolved = fields.Integer(metadata={"description": "其中已办结（同 resolved 的口径）"})
+    open = fields.Integer(metadata={"description": "其中未办结"})
 
 
 class FlagsOut(Schema):
