@@ -78,9 +78,10 @@ def walk(db, county) -> Walk:
     """Twelve issues of the fourth quarter, collected at two forums and a breakfast among others:
 
     | issue | channel  | lead        | story                                                           |
-    | A     | forum    | fgj         | accepted on time; extended twice (10→13→20 Nov, the second by its lead leader); replied 18th: on time; 满意 |
+    | A     | forum    | fgj         | accepted on time; extended twice (10→13→20 Nov; the second decided |
+    |       |          |             | by its lead leader); replied 18th: on time; 满意                   |
     | B     | breakfast| fgj         | accepted a day late; replied 9th against the 6th: late; 基本满意 |
-    | C     | hotline  | fgj         | replied on time, 不满意 → 重办 (round 2) due 12th; replied again 16th: late; 满意 |
+    | C     | hotline  | fgj         | replied on time, 不满意 → 重办 (round 2) due 12th; replied 16th: late; 满意 |
     | D     | mailbox  | zrj         | accepted on time, 挂账 on the 5th (deadlines 11th pass while suspended) |
     | E     | hotline  | scj → zrj   | scj returns it on the 6th; zrj gets it on the 9th; replied 19th, on time; 满意 |
     | F     | forum    | —           | answered on the spot at the forum, 满意                           |
