@@ -50,6 +50,8 @@ PENALTIES = {"reopens": 2.0, "returned": 1.0, "overdue_now": 2.0}
 # The department's own work is outstanding in these states; `replied` waits on the office's
 # return visit, `suspended` has its clock stopped.
 RUNNING = (Status.ASSIGNED, Status.IN_PROGRESS)
+# The department has replied (办结) in its latest round: the rest is the office's.
+COMPLETED = (Status.REPLIED, Status.CLOSED, Status.PUBLISHED)
 
 
 # --- the department rows --------------------------------------------------------------------
@@ -136,7 +138,7 @@ def _received_figures(session: Session, period: Period, now: datetime) -> dict[i
         _count(_missed_while_open("accept_due", today)),
         _count(_missed_while_open("reply_due", today)),
         _count(_missed_while_open("complete_due", today)),
-        _count(Issue.completed_on_time.is_not(None)),
+        _count(Issue.status.in_(COMPLETED)),
         _count(running),
         _count(Issue.satisfaction == Satisfaction.SATISFIED),
         _count(Issue.satisfaction == Satisfaction.BASICALLY),

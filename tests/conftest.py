@@ -20,6 +20,7 @@ from models import Department, User, metadata
 from notifications import RecordingSender
 from service.auth import hash_password, issue_token
 from service.db import make_engine
+from service.public import forget_figures as forget_public_figures
 from service.schema import upgrade
 
 from .helpers import ApiClient
@@ -140,6 +141,7 @@ def app(shared_app):
     shared_app.extensions["ys"]["sms_sender"] = RecordingSender()
     _empty(shared_app.extensions["ys"]["engine"])
     shared_app.extensions["ys"]["calendar_cache"].clear()  # the overrides went with the tables
+    forget_public_figures()  # so did the issues the figures page keeps figures of
     return shared_app
 
 
