@@ -4,9 +4,10 @@ from sqlmodel import SQLModel
 from .audit import AuditTrailImmutable
 from .catalog import Attachment, Category
 from .enums import *  # noqa: F401,F403
+from .idempotency import IdempotentRequest
 from .issue import CodeCounter, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
 from .meeting import Meeting
-from .org import ApiToken, Department, User
+from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage
 from .settings import CalendarDay, DeadlinePolicy, SmsTemplate
 from .types import UTCDateTime, utcnow
@@ -16,7 +17,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApiToken", "Attachment", "AuditTrailImmutable",
     "CalendarDay", "Category", "CodeCounter", "DeadlinePolicy", "Department",
-    "ExtensionRequest", "Issue", "IssueCoDepartment", "IssueEvent", "Meeting", "SmsInbound", "SmsMessage",
-    "SmsTemplate",
+    "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent",
+    "LoginThrottle", "Meeting", "SmsInbound", "SmsMessage", "SmsTemplate",
     "User", "UTCDateTime", "metadata", "utcnow",
 ]

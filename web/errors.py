@@ -78,7 +78,9 @@ def _translate(message: str) -> str:
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
-        return envelope(exc.status, exc.code, exc.message, exc.fields)
+        retry_after = getattr(exc, "retry_after", None)
+        return envelope(exc.status, exc.code, exc.message, exc.fields,
+                        headers={"Retry-After": str(retry_after)} if retry_after else None)
 
     @app.errorhandler(StaleDataError)
     def _stale(_exc):

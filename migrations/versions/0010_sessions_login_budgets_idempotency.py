@@ -1,0 +1,69 @@
+"""server-side console sessions, login budgets instead of a lock, idempotent retries
+
+Revision ID: 0010
+Revises: 0009
+
+- api_token.kind: a row is an API bearer token ("api") or a console login ("console"); logging
+  out revokes the row, so a copy of the session cookie made before 退出 is worthless after it.
+- login_throttle: per client, its login attempts in the current window; per (account, client),
+  the wrong answers in a row that make that client wait (service/login_throttle.py). It
+  replaces the per-account lock (user_account.failed_logins, locked_until), which anyone could
+  trigger against anyone.
+- idempotent_request: the first answer to a workflow step sent with an Idempotency-Key.
+"""
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("api_token", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False,
+                                      server_default="api"))
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.drop_column("locked_until")
+        batch_op.drop_column("failed_logins")
+    op.create_table(
+        "login_throttle",
+        sa.Column("account", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("client", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("hits", sa.Integer(), nullable=False),
+        sa.Column("window_start", sa.DateTime(), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("last_failure_at", sa.DateTime(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("account", "client"),
+    )
+    op.create_index("ix_login_throttle_updated_at", "login_throttle", ["updated_at"])
+    op.create_table(
+        "idempotent_request",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.Column("fingerprint", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=False),
+        sa.Column("answer", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("user_id", "key", name="uq_idempotent_request_user_key"),
+    )
+    op.create_index("ix_idempotent_request_created_at", "idempotent_request", ["created_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_idempotent_request_created_at", table_name="idempotent_request")
+    op.drop_table("idempotent_request")
+    op.drop_index("ix_login_throttle_updated_at", table_name="login_throttle")
+    op.drop_table("login_throttle")
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("locked_until", sa.DateTime(), nullable=True))
+    op.execute("DELETE FROM api_token WHERE kind = 'console'")
+    with op.batch_alter_table("api_token", schema=None) as batch_op:
+        batch_op.drop_column("kind")
