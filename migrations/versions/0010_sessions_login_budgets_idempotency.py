@@ -10,6 +10,8 @@ Revises: 0009
   replaces the per-account lock (user_account.failed_logins, locked_until), which anyone could
   trigger against anyone.
 - idempotent_request: the first answer to a workflow step sent with an Idempotency-Key.
+- attachment.filename: bidirectional control characters removed from the names stored before
+  uploads dropped them (service/attachments.py BIDI_CONTROLS), so no name shows a false type.
 """
 import sqlalchemy as sa
 import sqlmodel
@@ -20,14 +22,26 @@ down_revision = "0009"
 branch_labels = None
 depends_on = None
 
+# As service.attachments.BIDI_CONTROLS (migrations import nothing of the application's).
+BIDI_CONTROLS = ["\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))]
+
+
+def _drop_column(table: str, column: str) -> None:
+    """In place on both databases. On SQLite a batch operation would copy and drop the table,
+    which the foreign keys pointing at user_account refuse once it has rows; SQLite drops a
+    plain column itself since 3.35."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    else:
+        op.drop_column(table, column)
+
 
 def upgrade() -> None:
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.add_column(sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False,
                                       server_default="api"))
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.drop_column("locked_until")
-        batch_op.drop_column("failed_logins")
+    _drop_column("user_account", "locked_until")
+    _drop_column("user_account", "failed_logins")
     op.create_table(
         "login_throttle",
         sa.Column("account", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -54,6 +68,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("user_id", "key", name="uq_idempotent_request_user_key"),
     )
     op.create_index("ix_idempotent_request_created_at", "idempotent_request", ["created_at"])
+    strip = sa.text("UPDATE attachment SET filename = replace(filename, :c, '') "
+                    "WHERE filename LIKE '%' || :c || '%'")
+    for char in BIDI_CONTROLS:
+        op.get_bind().execute(strip, {"c": char})
 
 
 def downgrade() -> None:
@@ -65,5 +83,4 @@ def downgrade() -> None:
         batch_op.add_column(sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("locked_until", sa.DateTime(), nullable=True))
     op.execute("DELETE FROM api_token WHERE kind = 'console'")
-    with op.batch_alter_table("api_token", schema=None) as batch_op:
-        batch_op.drop_column("kind")
+    _drop_column("api_token", "kind")

@@ -51,6 +51,8 @@ class ConsoleUser(UserMixin):
 
 @login_manager.user_loader
 def _load(token: str) -> ConsoleUser | None:
+    if g.get("database_down"):  # the outage page is being drawn: nobody to look up
+        return None
     try:
         user = auth.user_for_token(db(), token, now(), kind=auth.CONSOLE)
     except NotAuthenticated:
