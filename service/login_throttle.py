@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, update
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -111,7 +111,8 @@ def admit(session: Session, client: str | None, now: datetime,
 def check(session: Session, username: str, client: str | None, now: datetime,
           limits: LoginLimits = DEFAULT_LIMITS) -> None:
     """Refuse (429) while this client must still wait after wrong answers for this username."""
-    row = session.get(LoginThrottle, (account_key(username), client_key(client)))
+    row = session.execute(select(LoginThrottle.failures, LoginThrottle.last_failure_at).where(
+        LoginThrottle.account == account_key(username), LoginThrottle.client == client_key(client))).first()
     if row is None or row.last_failure_at is None:
         return
     until = row.last_failure_at + limits.wait_after(row.failures)
