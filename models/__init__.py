@@ -4,9 +4,10 @@ from sqlmodel import SQLModel
 from .audit import AuditTrailImmutable
 from .catalog import Attachment, Category
 from .enums import *  # noqa: F401,F403
+from .idempotency import IdempotentRequest
 from .issue import CodeCounter, DeadlineJudgement, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
 from .meeting import Meeting, MeetingChange
-from .org import ApiToken, Department, User
+from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage
 from .settings import CalendarDay, DeadlinePolicy, SmsTemplate
 from .types import UTCDateTime, utcnow
@@ -16,8 +17,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApiToken", "Attachment", "AuditTrailImmutable",
     "CalendarDay", "Category", "CodeCounter", "DeadlineJudgement", "DeadlinePolicy", "Department",
-    "ExtensionRequest", "Issue", "IssueCoDepartment", "IssueEvent", "Meeting", "MeetingChange", "SmsInbound",
-    "SmsMessage",
-    "SmsTemplate",
+    "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent",
+    "LoginThrottle", "Meeting", "MeetingChange", "SmsInbound", "SmsMessage", "SmsTemplate",
     "User", "UTCDateTime", "metadata", "utcnow",
 ]

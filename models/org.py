@@ -1,4 +1,4 @@
-"""Departments, staff users and their API tokens."""
+"""Departments, staff users, their sessions and tokens, and the login budgets."""
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Column, Index
@@ -29,10 +29,8 @@ class User(SQLModel, table=True):
     department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     password_hash: str = Field(max_length=256)
     active: bool = Field(default=True)
-    # Lock-out after repeated failed logins, kept in the database so every worker sees it.
-    failed_logins: int = Field(default=0)
-    locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
-    # Bumped on password change or disabling: sessions carrying an older value end.
+    # Bumped whenever the user's sessions end (service.auth.end_sessions): a login half done
+    # (password given, two-factor code still to come) that began under an older value is void.
     session_epoch: int = Field(default=0)
     # Two-factor login (service/two_factor.py): the base32 TOTP secret, set at enrolment and
     # in force once `totp_enabled_at` is set; the last accepted time step refuses a replayed code.
@@ -43,7 +41,9 @@ class User(SQLModel, table=True):
 
 
 class ApiToken(SQLModel, table=True):
-    """A bearer token; only its SHA-256 digest is stored."""
+    """A session on the server: an API bearer token (`kind` "api") or a console login
+    (`kind` "console", whose token travels in the signed session cookie). Only the token's
+    SHA-256 digest is stored; logging out, or ending all the user's sessions, sets `revoked`."""
 
     __tablename__ = "api_token"
     __table_args__ = (Index("ix_api_token_user", "user_id"),)
@@ -51,6 +51,27 @@ class ApiToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id")
     token_hash: str = Field(max_length=64, unique=True)
+    kind: str = Field(default="api", max_length=8, sa_column_kwargs={"server_default": "api"})
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     revoked: bool = Field(default=False)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Login budgets shared by every worker and every login route (service/login_throttle.py).
+
+    A row with `account` "" counts one client's login attempts in the current window; a row
+    with an account counts that client's wrong answers for that account in a row. Usernames
+    and client addresses are kept only as SHA-256 digests."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (Index("ix_login_throttle_updated_at", "updated_at"),)
+
+    account: str = Field(max_length=64, primary_key=True)
+    client: str = Field(max_length=64, primary_key=True)
+    hits: int = Field(default=0)
+    window_start: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    failures: int = Field(default=0)
+    last_failure_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+

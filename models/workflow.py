@@ -73,6 +73,12 @@ EDIT_ROLES = frozenset({Role.OPERATOR, Role.COORDINATOR})
 EDIT_STATES = frozenset({C, A, P, S, R})
 # Who may create meetings and assign in batch.
 MEETING_ROLES = frozenset({Role.COORDINATOR})
+# Who reads meetings (kind, title, time, place, host, issue count): those who register issues
+# at a meeting and pick it from the list, and the office. Department users, leaders and
+# administrators do not: they meet a meeting only as the title on an issue they may see.
+MEETING_READ_ROLES = CREATE_ROLES | MEETING_ROLES
+# Who also reads a meeting's attendee list (the meeting desk and the printed 交办单).
+ATTENDEE_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR})
 # Roles that see every issue; department users and leaders see only their own.
 SEE_ALL_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.OPERATOR, Role.SUPERVISOR})
 # Who reads the SMS outbox.

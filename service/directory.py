@@ -1,12 +1,13 @@
 """Departments and staff users."""
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
-from models import ApiToken, Department, Role, User
+from models import Department, Role, User
 
-from .auth import hash_password
+from . import login_throttle
+from .auth import end_sessions, hash_password
 from .errors import Conflict, Forbidden, Invalid, NotFound, require
 from .passwords import check_new_password
 
@@ -97,12 +98,6 @@ def get_department(session: Session, dept_id: int) -> Department:
     return dept
 
 
-def _end_sessions(session: Session, user: User) -> None:
-    """Every console session (epoch) and API token of `user` ends."""
-    user.session_epoch += 1
-    session.execute(update(ApiToken).where(ApiToken.user_id == user.id).values(revoked=True))
-
-
 def set_user_active(session: Session, actor: User | None, user_id: int, active: bool) -> User:
     """Disable (his sessions end at once) or enable a user. Commits."""
     _admin_only(actor)
@@ -112,21 +107,21 @@ def set_user_active(session: Session, actor: User | None, user_id: int, active: 
     if user.active != active:
         user.active = active
         if not active:
-            _end_sessions(session, user)
+            end_sessions(session, user)
         session.add(user)
         session.commit()
     return user
 
 
 def reset_password(session: Session, actor: User | None, user_id: int, new_password: str) -> User:
-    """Set a new password for a user who forgot his; his sessions end and a lock-out is lifted.
-    Commits."""
+    """Set a new password for a user who forgot his; his sessions end and every client's count
+    of wrong answers for him is cleared. Commits."""
     _admin_only(actor)
     user = get_user(session, user_id)
     check_new_password(new_password, user.username)
     user.password_hash = hash_password(new_password)
-    user.failed_logins, user.locked_until = 0, None
-    _end_sessions(session, user)
+    login_throttle.forget_account(session, user.username)
+    end_sessions(session, user)
     session.add(user)
     session.commit()
     return user

@@ -41,6 +41,16 @@ class Invalid(DomainError):
     status, code = 422, "invalid"
 
 
+class TooManyRequests(DomainError):
+    """Refused for now; `retry_after` says in how many seconds to try again."""
+    status, code = 429, "too_many_requests"
+
+    def __init__(self, message: str, fields: dict | None = None, code: str | None = None,
+                 retry_after: int | None = None):
+        super().__init__(message, fields, code)
+        self.retry_after = retry_after
+
+
 def require(fields: dict[str, str]) -> None:
     """Raise Invalid naming every field at fault, or do nothing when there is none."""
     if fields:

@@ -5,7 +5,7 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from models import Issue, Meeting, MeetingChange, MeetingKind, Role, User
-from models.workflow import MEETING_ROLES
+from models.workflow import ATTENDEE_ROLES, MEETING_READ_ROLES, MEETING_ROLES
 
 from .calendar import LOCAL_TZ, local_date
 from .errors import DomainError, Forbidden, NotFound, WrongState, require
@@ -94,6 +94,13 @@ def update_meeting(session: Session, actor: User, meeting_id: int, data: dict, n
     return meeting
 
 
+def read_meeting_changes(session: Session, actor: User, meeting_id: int) -> list[MeetingChange]:
+    """The corrections of a meeting, for those who see its attendees (a correction may name them)."""
+    check_attendee_reader(actor)
+    get_meeting(session, meeting_id)
+    return meeting_changes(session, meeting_id)
+
+
 def meeting_changes(session: Session, meeting_id: int) -> list[MeetingChange]:
     return list(session.execute(select(MeetingChange).where(MeetingChange.meeting_id == meeting_id)
                                 .order_by(MeetingChange.id)).scalars())
@@ -104,6 +111,36 @@ def get_meeting(session: Session, meeting_id: int) -> Meeting:
     if meeting is None:
         raise NotFound("会议不存在", code="meeting_not_found")
     return meeting
+
+
+def check_reader(actor: User) -> None:
+    """Who may read meetings at all (models.workflow.MEETING_READ_ROLES): 403 for the others,
+    whatever the meeting, so that nobody learns which meetings exist."""
+    if actor.role not in MEETING_READ_ROLES:
+        raise Forbidden("您的角色无权查看会议", code="meetings_forbidden")
+
+
+def shows_attendees(actor: User) -> bool:
+    """Whether `actor` reads a meeting's attendee list (models.workflow.ATTENDEE_ROLES)."""
+    return actor.role in ATTENDEE_ROLES
+
+
+def check_attendee_reader(actor: User) -> None:
+    if not shows_attendees(actor):
+        raise Forbidden("只有县营商办和县委督查办可以查看参会人员和交办单", code="meetings_forbidden")
+
+
+def read_meeting(session: Session, actor: User, meeting_id: int) -> Meeting:
+    """One meeting, for a reader of meetings (the caller leaves out the attendees for those
+    who may not see them)."""
+    check_reader(actor)
+    return get_meeting(session, meeting_id)
+
+
+def read_meetings(session: Session, actor: User, kind: str | None = None, limit: int = 50,
+                  cursor: str | None = None) -> tuple[list[Meeting], str | None]:
+    check_reader(actor)
+    return list_meetings(session, kind, limit, cursor)
 
 
 def list_meetings(session: Session, kind: str | None = None, limit: int = 50,

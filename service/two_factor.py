@@ -7,7 +7,8 @@ sent to enrol right after the password and can do nothing else until done (web/c
   confirmed (`totp_enabled_at`); until then the password alone logs in.
 - A code is good for its 30-second step and one step either side (clock drift); the last
   accepted step is kept, so the same code, or an older one, is refused a second time.
-- Wrong codes count toward the same lock-out as wrong passwords (service/auth.py).
+- Wrong codes count toward the same login budgets as wrong passwords
+  (service/login_throttle.py); only a right code clears the count of a user who has it.
 - Lost phone: there are no recovery codes; an administrator resets the user's two-factor
   login (`reset`, console user list or `flask reset-2fa`), which ends the user's sessions, and
   the user enrols again at the next login. The last administrator resets his own from the
@@ -17,13 +18,14 @@ from datetime import datetime
 
 import pyotp
 from pyotp.utils import strings_equal
-from sqlalchemy import update
 from sqlmodel import Session
 
-from models import ApiToken, Role, User
+from models import Role, User
 
-from .auth import check_not_locked, clear_failures, record_failure
+from . import login_throttle
+from .auth import end_sessions
 from .errors import Conflict, Forbidden, Invalid, NotAuthenticated
+from .login_throttle import DEFAULT_LIMITS, LoginLimits
 
 ISSUER = "营商环境问题督办系统"
 DRIFT_STEPS = 1
@@ -88,38 +90,46 @@ def confirm_enrolment(session: Session, user: User, code: str, now: datetime) ->
     return user
 
 
-def verify(session: Session, user: User, code: str | None, now: datetime) -> User:
-    """The second step of a login. A wrong, stale or replayed code counts as a failed login;
-    a good one clears the count. Commits."""
-    check_not_locked(user, now)
+def verify(session: Session, user: User, code: str | None, now: datetime, client: str | None = None,
+           limits: LoginLimits = DEFAULT_LIMITS, *, new_attempt: bool = True) -> User:
+    """The second step of a login, from `client`. It draws on the same login budgets as the
+    password (`new_attempt` False: the password step of the same request counted it already);
+    a wrong, stale or replayed code counts as a wrong answer, a good one clears the count.
+    Commits."""
+    if new_attempt:
+        login_throttle.admit(session, client, now, limits)
+    login_throttle.check(session, user.username, client, now, limits)
     step = _matching_step(user.totp_secret or "", code or "", now) if enabled(user) else None
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-        record_failure(session, user, now)
+        login_throttle.failed(session, user.username, client, now)
         raise NotAuthenticated("验证码不正确或已使用过，请输入验证器 App 上当前的 6 位数字",
                                {"otp": "验证码不正确或已使用过"}, code="otp_invalid")
     user.totp_last_step = step
-    clear_failures(session, user)
+    session.add(user)
+    login_throttle.succeeded(session, user.username, client, now)
     return user
 
 
-def check_for_token(session: Session, user: User, otp: str | None, now: datetime) -> None:
+def check_for_token(session: Session, user: User, otp: str | None, now: datetime,
+                    client: str | None = None, limits: LoginLimits = DEFAULT_LIMITS) -> None:
     """What a user must add to the password to get an API token. Commits on a code."""
     if enabled(user):
         if not (otp or "").strip():
             raise NotAuthenticated("此账号已开启两步验证：请在 otp 字段填写验证器 App 上的 6 位验证码",
                                    {"otp": "必填：两步验证码"}, code="otp_required")
-        verify(session, user, otp, now)
+        verify(session, user, otp, now, client, limits, new_attempt=False)
     elif required(user):
         raise Forbidden("管理员须先在工作台（/console）登录并设置两步验证，才能取得 API 令牌",
                         code="two_factor_setup_required")
 
 
-def disable_own(session: Session, user: User, code: str, now: datetime) -> User:
-    """A user turns off his optional two-factor login, proving it with a current code.
-    Commits."""
+def disable_own(session: Session, user: User, code: str, now: datetime, client: str | None = None,
+                limits: LoginLimits = DEFAULT_LIMITS) -> User:
+    """A user turns off his optional two-factor login, proving it with a current code (which
+    draws on the login budgets like a login). Commits."""
     if required(user):
         raise Forbidden("管理员必须使用两步验证，不能关闭", code="two_factor_required")
-    verify(session, user, code, now)
+    verify(session, user, code, now, client, limits)
     _clear(user)
     session.add(user)
     session.commit()
@@ -135,9 +145,7 @@ def reset(session: Session, actor: User | None, user_id: int) -> User:
         raise Forbidden("只有系统管理员可以重置两步验证")
     user = get_user(session, user_id)
     _clear(user)
-    user.session_epoch += 1
-    session.execute(update(ApiToken).where(ApiToken.user_id == user.id).values(revoked=True))
-    session.add(user)
+    end_sessions(session, user)
     session.commit()
     return user
 

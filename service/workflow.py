@@ -114,7 +114,11 @@ def transition(session: Session, actor: User, issue_id: int, action: str, body: 
     step = STEPS.get(action)
     if step is None:
         raise NotFound(f"没有名为 {action} 的办理操作", code="unknown_action")
-    issue = get_visible(session, actor, issue_id)
+    try:
+        issue = get_visible(session, actor, issue_id)
+    except NotFound:
+        _refuse_if_returned_by(session, actor, issue_id, step)
+        raise
     if not _permitted(session, step, actor, issue):
         if actor.role in step.roles and actor.role == Role.DEPARTMENT and step.scope == LEAD_DEPARTMENT:
             raise Forbidden(f"只有主办单位可以{step.label}，协办单位请报送进展")
@@ -160,6 +164,24 @@ def transition(session: Session, actor: User, issue_id: int, action: str, body: 
         session.rollback()
         raise StaleVersion(STALE_MESSAGE) from None
     return issue
+
+
+def _refuse_if_returned_by(session: Session, actor: User, issue_id: int, step: Step) -> None:
+    """A department that lost sight of the issue because it was just returned (退单, by a
+    colleague a moment earlier, or by the same click sent twice) is told so, 409, rather than
+    that the issue does not exist: the issue's latest assignment news is that return, naming
+    the department as lead or co-handler."""
+    if actor.role != Role.DEPARTMENT or actor.department_id is None:
+        return
+    last = session.execute(
+        select(IssueEvent.action, IssueEvent.data)
+        .where(IssueEvent.issue_id == issue_id, IssueEvent.action.in_(("assign", "return")))
+        .order_by(IssueEvent.id.desc()).limit(1)).first()
+    if last is None or last.action != "return":
+        return
+    departments = {last.data.get("department_id"), *last.data.get("co_department_ids", [])}
+    if actor.department_id in departments:
+        raise WrongState(f"该问题已退回县营商办重新交办，不能再{step.label}")
 
 
 # --- lateness: judged once per round, never rewritten ---------------------------------------
@@ -329,7 +351,9 @@ def _accept(ctx: StepContext) -> str:
 def _return(ctx: StepContext) -> str:
     issue = ctx.issue
     ctx.note = ctx.body["reason"]
-    ctx.data = {"department_id": issue.lead_department_id}
+    co = ctx.session.execute(select(IssueCoDepartment.department_id)
+                             .where(IssueCoDepartment.issue_id == issue.id)).scalars().all()
+    ctx.data = {"department_id": issue.lead_department_id, "co_department_ids": sorted(co)}
     # A return is the department's answer to the assignment: it is judged against 限期签收 as an
     # acceptance would be, and whatever else had already passed stays missed.
     _judge(ctx, "accept_due")

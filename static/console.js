@@ -17,6 +17,13 @@ document.addEventListener("DOMContentLoaded", function () {
   var focused = document.querySelector("[data-focus]");
   if (focused) { focused.focus(); }
 
+  // 返回 links go back in the history when there is one; their href is the fallback.
+  document.querySelectorAll("a[data-back]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
+    });
+  });
+
   // Print buttons.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

@@ -1,12 +1,14 @@
 """系统管理 pages and the directory functions behind them: who may open and change what, users
 disabled and passwords reset (their sessions end), departments, categories, policies, the
 holiday calendar with its missing-year warning, and SMS texts."""
+from datetime import datetime, timezone
+
 import pytest
 from sqlmodel import Session, select
 
 from models import ApiToken, User
-from service import directory
-from service.errors import Conflict, Forbidden, Invalid
+from service import auth, directory
+from service.errors import Conflict, Forbidden, Invalid, NotAuthenticated, TooManyRequests
 
 from .conftest import PASSWORD
 from .console import Console
@@ -46,17 +48,20 @@ def test_an_admin_cannot_disable_himself_and_others_cannot_disable_anyone(db, co
         directory.reset_password(db, _user(db, county, "coordinator"), county.user_id("fgj"), "Xin-mima-2026")
 
 
-def test_resetting_a_password_ends_sessions_and_lifts_a_lock_out(db, county):
-    from datetime import datetime, timedelta, timezone
+def test_resetting_a_password_ends_sessions_and_clears_the_waits(db, county):
     fgj = _user(db, county, "fgj")
-    fgj.failed_logins, fgj.locked_until = 3, datetime.now(timezone.utc) + timedelta(minutes=10)
-    db.add(fgj)
-    db.commit()
+    now = datetime.now(timezone.utc)
+    for _ in range(5):
+        with pytest.raises(NotAuthenticated):
+            auth.authenticate(db, "fgj", "wrong-password", now, client="203.0.113.7")
+    with pytest.raises(TooManyRequests):
+        auth.authenticate(db, "fgj", "Xin-mima-2026", now, client="203.0.113.7")
     with pytest.raises(Invalid):
         directory.reset_password(db, _user(db, county, "admin"), fgj.id, "short")
     directory.reset_password(db, _user(db, county, "admin"), fgj.id, "Xin-mima-2026")
     db.refresh(fgj)
-    assert fgj.session_epoch == 1 and fgj.failed_logins == 0 and fgj.locked_until is None
+    assert fgj.session_epoch == 1
+    assert auth.authenticate(db, "fgj", "Xin-mima-2026", now, client="203.0.113.7").id == fgj.id
 
 
 def test_departments_are_renamed_and_deactivated(api, db, county):

@@ -1,4 +1,5 @@
-"""Console login: CSRF on every form, lock-out, sessions that end with a password change."""
+"""Console login: CSRF on every form, waiting after wrong passwords, sessions that end with a
+password change."""
 import re
 
 from .conftest import PASSWORD
@@ -36,13 +37,14 @@ def test_a_form_without_its_csrf_token_is_refused(app, county):
     assert client.get("/console/").status_code == 302  # still not logged in
 
 
-def test_wrong_passwords_lock_the_account(app, county):
+def test_wrong_passwords_make_this_client_wait(app, county):
     client = app.test_client()
     for _ in range(5):
         page = login(client, "operator", "wrong-password").get_data(as_text=True)
         assert "用户名或密码不正确" in page
-    locked = login(client, "operator").get_data(as_text=True)
-    assert "账号已锁定" in locked
+    waiting = login(client, "operator")
+    assert waiting.status_code == 429 and waiting.headers["Retry-After"] == "60"
+    assert "错误次数过多，请1分钟后再试" in waiting.get_data(as_text=True)
     assert client.get("/console/").status_code == 302
 
 

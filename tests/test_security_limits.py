@@ -15,7 +15,7 @@ def test_the_console_login_form_is_rate_limited_per_client(database_url, county)
         assert codes == [200, 200, 200, 429]
         # even the right password waits now; the page says why
         resp = client.post("/console/login", data={"username": "fgj", "password": PASSWORD, "csrf_token": token})
-        assert resp.status_code == 429 and "请求过于频繁" in resp.get_data(as_text=True)
+        assert resp.status_code == 429 and "登录尝试过于频繁" in resp.get_data(as_text=True)
         assert client.get("/console/login").status_code == 200   # reading the form is not limited
         # the budget is per client address, not per browser session
         other = app.test_client()

@@ -1,7 +1,9 @@
 """Per-request plumbing: the database session, the clock, the caller."""
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
+import limits
 from flask import current_app, g, request
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -11,6 +13,7 @@ from service.auth import user_for_token
 from service.calendar import WorkCalendar, local_date
 from service.db import open_session
 from service.errors import Forbidden, NotAuthenticated
+from service.login_throttle import LoginLimits
 from service.workflow import WorkflowOptions
 
 log = logging.getLogger(__name__)
@@ -75,15 +78,37 @@ def today():
     return local_date(now())
 
 
+def bearer_token() -> str:
+    """The request's bearer token; 401 without one."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated("请先登录（Authorization: Bearer <token>）")
+    return token.strip()
+
+
 def current_user() -> User:
     """The caller named by the bearer token; 401 without a valid one."""
     if "user" not in g:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise NotAuthenticated("请先登录（Authorization: Bearer <token>）")
-        g.user = user_for_token(db(), token.strip(), now())
+        g.user = user_for_token(db(), bearer_token(), now())
     return g.user
+
+
+def client_address() -> str | None:
+    """The caller's address (behind PROXY_COUNT proxies, as they forwarded it): whose login
+    budget a login attempt draws on."""
+    return request.remote_addr
+
+
+@lru_cache(maxsize=8)
+def _parsed_login_limits(rate: str) -> LoginLimits:
+    item = limits.parse(rate)
+    return LoginLimits(per_client=item.amount, window=timedelta(seconds=item.get_expiry()))
+
+
+def login_limits() -> LoginLimits:
+    """The login budgets, with the per-client rate from LOGIN_RATE_LIMIT ("10 per minute")."""
+    return _parsed_login_limits(current_app.config["LOGIN_RATE_LIMIT"])
 
 
 def require_roles(*roles: str) -> User:

@@ -1,7 +1,7 @@
 """Every error leaves as the envelope {"error": {"code", "message", "fields"}}."""
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -78,7 +78,9 @@ def _translate(message: str) -> str:
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
-        return envelope(exc.status, exc.code, exc.message, exc.fields)
+        retry_after = getattr(exc, "retry_after", None)
+        return envelope(exc.status, exc.code, exc.message, exc.fields,
+                        headers={"Retry-After": str(retry_after)} if retry_after else None)
 
     @app.errorhandler(StaleDataError)
     def _stale(_exc):
@@ -87,6 +89,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def _db_down(exc):
         log.error("database unavailable: %s", exc.__class__.__name__)
+        if _wants_page():
+            g.database_down = True  # the page must not look the user up (web/console/session.py)
+            body, status = _page_error(503)
+            return body, status, {"Retry-After": "5"}
         return envelope(503, *HTTP_CODES[503], headers={"Retry-After": "5"})
 
     @app.errorhandler(IntegrityError)
@@ -108,7 +114,13 @@ def register(app: Flask) -> None:
 
 
 MACHINE_PREFIXES = ("/api/", "/open311/", "/webhooks/", "/healthz", "/readyz", "/metrics")
-PAGE_MESSAGES = {404: "您要找的页面不存在，请检查网址。", 405: "这个页面不支持这种操作。"}
+PAGE_MESSAGES = {404: "您要找的页面不存在，请检查网址。", 405: "这个页面不支持这种操作。",
+                 503: "系统暂时无法读取数据，请稍后刷新重试。"}
+
+
+def _wants_page() -> bool:
+    """A person's browser on a page (not a machine path): answer with a page, not JSON."""
+    return not request.path.startswith(MACHINE_PREFIXES) and request.accept_mimetypes.accept_html
 
 
 def _page_error(status: int):
@@ -122,8 +134,7 @@ def _page_error(status: int):
 
 def http_error(exc: HTTPException):
     status = exc.code or 500
-    if status in PAGE_MESSAGES and not request.path.startswith(MACHINE_PREFIXES) \
-            and request.accept_mimetypes.accept_html:
+    if status in PAGE_MESSAGES and _wants_page():
         return _page_error(status)
     code, message = HTTP_CODES.get(status, ("error", exc.name))
     fields = {}

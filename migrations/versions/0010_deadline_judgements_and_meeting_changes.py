@@ -22,7 +22,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from models.types import UTCDateTime
 
 revision = "0010"
 down_revision = "0009"
@@ -81,10 +80,10 @@ def upgrade() -> None:
         sa.Column("round_no", sa.Integer(), nullable=False),
         sa.Column("deadline", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=True),
-        sa.Column("assigned_at", UTCDateTime(), nullable=True),
+        sa.Column("assigned_at", sa.DateTime(), nullable=True),
         sa.Column("due", sa.Date(), nullable=True),
         sa.Column("original_due", sa.Date(), nullable=True),
-        sa.Column("at", UTCDateTime(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("on_time", sa.Boolean(), nullable=False),
         sa.Column("met", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["issue_id"], ["issue.id"]),
@@ -99,7 +98,7 @@ def upgrade() -> None:
         "meeting_change",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
-        sa.Column("at", UTCDateTime(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("changes", sa.JSON(), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(), nullable=True),

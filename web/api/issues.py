@@ -1,8 +1,9 @@
+from flask import jsonify, request
 from flask_smorest import Blueprint
 
 from models import User
 from models.workflow import STEPS
-from service import intake, issues, workflow
+from service import idempotency, intake, issues, workflow
 
 from ..context import calendar, current_user, db, now, today, workflow_options
 from ..schemas.actions import ACTION_SCHEMAS
@@ -14,7 +15,7 @@ from ..schemas.issues import (
     IssuePage,
     IssuePatch,
 )
-from .present import issue_dict, issue_page_response, new_issue_dict
+from .present import issue_dict, issue_json, issue_page_response, new_issue_dict
 
 blp = Blueprint("issues", __name__, url_prefix="/api/v1/issues",
                 description="问题：登记、查询、修改与办理流程")
@@ -72,22 +73,44 @@ def issue_events(issue_id: int):
                       for e, name in rows]}
 
 
+IDEMPOTENCY_DOC = (
+    "\n\n可带请求头 `Idempotency-Key`（1-128 个可见 ASCII 字符，如一个 UUID）：同一用户用同一键"
+    "原样重发（如未收到答复时重试），答第一次的结果（响应头 `Idempotent-Replayed: true`），"
+    "不会重复办理，也不会因状态已变而答 409；同一键用于不同请求答 422 `idempotency_key_reused`。"
+    "键保留 24 小时。不带此头时，已办理成功的请求再发一次答 409。")
+
+
+IDEMPOTENCY_HEADER = {"in": "header", "name": idempotency.HEADER, "required": False,
+                      "schema": {"type": "string", "minLength": 1, "maxLength": idempotency.MAX_KEY,
+                                 "pattern": "^[!-~]+$"},
+                      "description": "重试安全键：同一用户原样重发时答第一次的结果"}
+
+
 def _action_view(action: str, schema):
     @blp.arguments(schema)
     @blp.response(200, IssueOut)
+    @blp.doc(parameters=[IDEMPOTENCY_HEADER])
     def view(body, issue_id: int):
         user: User = current_user()
-        issue = workflow.transition(db(), user, issue_id, action, body, now(), workflow_options(),
-                                    commit=False)
-        answer = issue_dict(db(), issue, user)  # read in the step's own transaction
-        db().commit()
-        return answer
+        key = idempotency.check_key(request.headers.get(idempotency.HEADER))
+        fingerprint = idempotency.fingerprint(request.method, request.path, request.get_json(silent=True))
+
+        def step() -> dict:
+            issue = workflow.transition(db(), user, issue_id, action, body, now(), workflow_options(),
+                                        commit=False)
+            return issue_json(db(), issue, user)  # read in the step's own transaction
+
+        answer, replayed = idempotency.once(db(), user, key, fingerprint, now(), step)
+        response = jsonify(answer)
+        if replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return response
 
     step = STEPS[action]
     view.__name__ = f"action_{action}"
     view.__doc__ = f"{step.label}（{action}）\n\n可由 {', '.join(sorted(step.roles))} 在 " \
                    f"{', '.join(sorted(step.from_states))} 状态下执行；必填：" \
-                   f"{', '.join(step.required) or '无'}。"
+                   f"{', '.join(step.required) or '无'}。" + IDEMPOTENCY_DOC
     blp.route(f"/<id:issue_id>/actions/{action}", methods=["POST"])(view)
 
 

@@ -22,14 +22,26 @@ def _with_counts(rows):
     return [{**m.model_dump(), "issue_count": counts.get(m.id, 0)} for m in rows]
 
 
+def _as_read_by(user, rows):
+    """The meetings as `user` may read them: without `attendees` unless he may see them."""
+    shown = _with_counts(rows)
+    if not meetings.shows_attendees(user):
+        for meeting in shown:
+            meeting.pop("attendees")
+    return shown
+
+
 @blp.get("")
 @blp.arguments(MeetingListArgs, location="query")
 @blp.response(200, MeetingPage)
 def list_meetings(args):
-    """会议列表，最新的在前"""
-    current_user()
-    rows, next_cursor = meetings.list_meetings(db(), args["kind"], args["limit"], args["cursor"])
-    return {"items": _with_counts(rows), "next_cursor": next_cursor}
+    """会议列表，最新的在前
+
+    话务员、县营商办、县委督查办可查看；参会人员（`attendees`）只对县营商办和县委督查办列出。
+    承办部门、县级领导和系统管理员答 403。"""
+    user = current_user()
+    rows, next_cursor = meetings.read_meetings(db(), user, args["kind"], args["limit"], args["cursor"])
+    return {"items": _as_read_by(user, rows), "next_cursor": next_cursor}
 
 
 @blp.post("")
@@ -43,9 +55,9 @@ def create_meeting(body):
 @blp.get("/<id:meeting_id>")
 @blp.response(200, MeetingSchema)
 def get_meeting(meeting_id: int):
-    """一次会议"""
-    current_user()
-    return _with_counts([meetings.get_meeting(db(), meeting_id)])[0]
+    """一次会议（谁可查看、谁看到参会人员：同会议列表）"""
+    user = current_user()
+    return _as_read_by(user, [meetings.read_meeting(db(), user, meeting_id)])[0]
 
 
 @blp.patch("/<id:meeting_id>")
@@ -59,10 +71,8 @@ def update_meeting(body, meeting_id: int):
 @blp.get("/<id:meeting_id>/changes")
 @blp.response(200, MeetingChanges)
 def meeting_changes(meeting_id: int):
-    """会议信息的修改记录"""
-    current_user()
-    meetings.get_meeting(db(), meeting_id)
-    return {"items": meetings.meeting_changes(db(), meeting_id)}
+    """会议信息的修改记录（可查看参会人员的县营商办、县委督查办）"""
+    return {"items": meetings.read_meeting_changes(db(), current_user(), meeting_id)}
 
 
 @blp.post("/<id:meeting_id>/assignments")

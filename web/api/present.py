@@ -79,3 +79,8 @@ def issue_page_response(session: Session, issues: list[Issue], next_cursor: str 
 
 
 _dump_issue = dumper(IssueOut())
+
+
+def issue_json(session: Session, issue: Issue, user: User) -> dict:
+    """`issue_dict` dumped as IssueOut: what the answer's JSON holds."""
+    return _dump_issue(issue_dict(session, issue, user))

@@ -3,7 +3,7 @@ password, and setting up or resetting two-factor login."""
 from datetime import timedelta
 
 import segno
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
@@ -11,8 +11,7 @@ from models import User
 from service import auth, two_factor
 from service.errors import DomainError
 
-from ..context import db, now
-from ..limits import limiter
+from ..context import client_address, db, login_limits, now
 from . import bp
 from .forms import CodeForm, LoginForm, PasswordForm
 from .session import end, go_home, staff, start
@@ -25,19 +24,22 @@ def _safe_next(target: str | None) -> str | None:
     return target if target and target.startswith("/console") and "//" not in target else None
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _refused(template: str, form, exc: DomainError):
+    """The form again with the reason; 429 (and when to retry) while the login budget is spent."""
+    headers = {"Retry-After": str(exc.retry_after)} if getattr(exc, "retry_after", None) else {}
+    return render_template(template, form=form), 429 if exc.status == 429 else 200, headers
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = auth.authenticate(db(), form.username.data.strip(), form.password.data, now())
+            user = auth.authenticate(db(), form.username.data.strip(), form.password.data, now(),
+                                     client_address(), login_limits())
         except DomainError as exc:
             form.password.errors.append(exc.message)
+            return _refused("console/login.html", form, exc)
         else:
             target = _safe_next(request.args.get("next"))
             if two_factor.enabled(user):
@@ -62,7 +64,6 @@ def _pending_user() -> User | None:
 
 
 @bp.route("/login/verify", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
 def login_verify():
     """The second step: the code of the authenticator app."""
     user = _pending_user()
@@ -73,11 +74,10 @@ def login_verify():
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            two_factor.verify(db(), user, form.code.data, now())
+            two_factor.verify(db(), user, form.code.data, now(), client_address(), login_limits())
         except DomainError as exc:
             form.code.errors.append(exc.message)
-            if exc.code == "locked":
-                session.pop(PENDING, None)
+            return _refused("console/login_verify.html", form, exc)
         else:
             target = session.pop(PENDING)["next"]
             start(user)
@@ -159,7 +159,8 @@ def two_factor_confirm():
 def two_factor_disable():
     form = CodeForm()
     try:
-        two_factor.disable_own(db(), staff(), form.code.data or "", now())
+        two_factor.disable_own(db(), staff(), form.code.data or "", now(), client_address(),
+                               login_limits())
     except DomainError as exc:
         flash(exc.message, "danger")
         return redirect(url_for("console.two_factor"))

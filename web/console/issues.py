@@ -138,7 +138,8 @@ def upload_attachment(issue_id: int):
     upload = request.files.get("file")
     try:
         attachments.add_attachment(db(), staff(), issue_id, upload.stream if upload else _Empty(),
-                                   upload.filename if upload else None, now(), _storage())
+                                   upload.filename if upload else None, now(), _storage(),
+                                   current_app.extensions["ys"]["attachment_quota"])
     except DomainError as exc:
         db().rollback()
         if exc.status != 422:

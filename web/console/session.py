@@ -1,21 +1,25 @@
-"""Console sessions: Flask-Login on top of our users.
+"""Console sessions: Flask-Login on top of sessions kept on the server.
 
-A session ends when the user's epoch moves on (password change, disabling, a two-factor
-reset), after CONSOLE_IDLE_MINUTES without a request, and CONSOLE_MAX_HOURS after the login
-whatever the activity (OWASP ASVS 5.0 V7.3). Times come from the request's clock
+A login is a row on the server (`service.auth`, kind "console") whose random token the signed
+session cookie carries; every request checks the row. So the session ends for every copy of
+the cookie when the user logs out (the row is revoked), when all his sessions end (password
+change, disabling, a two-factor reset: `auth.end_sessions`), CONSOLE_MAX_HOURS after the login
+whatever the activity (the row expires), and after CONSOLE_IDLE_MINUTES without a request (a
+stamp in the signed cookie; OWASP ASVS 5.0 V7.3). Times come from the request's clock
 (`web.context.now`), so tests move them with CONSOLE_NOW. An administrator who has not set up
 two-factor login yet reaches only the enrolment page and logout.
 """
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flask import Flask, flash, g, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from models import User
-from service import two_factor
+from service import auth, two_factor
+from service.errors import NotAuthenticated
 
-from ..context import db, now
+from ..context import db, login_limits, now
 
 login_manager = LoginManager()
 login_manager.login_view = "console.login"
@@ -31,14 +35,14 @@ ENROLMENT_ENDPOINTS = {"console.two_factor", "console.two_factor_start", "consol
 
 
 class ConsoleUser(UserMixin):
-    """A logged-in staff member. The id carries the session epoch, so a password change or
-    disabling the account ends every session made before it."""
+    """A logged-in staff member; the id Flask-Login keeps in the cookie is the token of his
+    session on the server."""
 
-    def __init__(self, user: User):
-        self.user = user
+    def __init__(self, user: User, token: str):
+        self.user, self.token = user, token
 
     def get_id(self) -> str:
-        return f"{self.user.id}:{self.user.session_epoch}"
+        return self.token
 
     @property
     def is_active(self) -> bool:
@@ -46,15 +50,14 @@ class ConsoleUser(UserMixin):
 
 
 @login_manager.user_loader
-def _load(user_id: str) -> ConsoleUser | None:
+def _load(token: str) -> ConsoleUser | None:
+    if g.get("database_down"):  # the outage page is being drawn: nobody to look up
+        return None
     try:
-        uid, epoch = (int(part) for part in user_id.split(":"))
-    except ValueError:
+        user = auth.user_for_token(db(), token, now(), kind=auth.CONSOLE)
+    except NotAuthenticated:
         return None
-    user = db().get(User, uid)
-    if user is None or not user.active or user.session_epoch != epoch:
-        return None
-    return ConsoleUser(user)
+    return ConsoleUser(user, token)
 
 
 def staff() -> User:
@@ -63,13 +66,24 @@ def staff() -> User:
 
 
 def start(user: User) -> None:
-    """Log `user` in on this browser, with fresh idle and absolute clocks."""
-    login_user(ConsoleUser(user))
-    stamp = now().timestamp()
-    session[LOGIN_AT] = session[SEEN_AT] = stamp
+    """Log `user` in on this browser: a new session on the server, with fresh idle and
+    absolute clocks."""
+    at = now()
+    token, _ = auth.issue_token(db(), user, at, timedelta(hours=float(current_app.config["CONSOLE_MAX_HOURS"])),
+                                kind=auth.CONSOLE)
+    login_user(ConsoleUser(user, token))
+    session[LOGIN_AT] = session[SEEN_AT] = at.timestamp()
 
 
 def end() -> None:
+    """Log out: the session on the server ends, so no copy of this cookie works any more."""
+    if current_user.is_authenticated:
+        auth.revoke(db(), current_user.token)
+    _forget()
+
+
+def _forget() -> None:
+    """This browser forgets the login (the session on the server runs out by itself)."""
     logout_user()
     session.pop(LOGIN_AT, None)
     session.pop(SEEN_AT, None)
@@ -89,6 +103,12 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.config.setdefault("CONSOLE_IDLE_MINUTES", 30)
     app.config.setdefault("CONSOLE_MAX_HOURS", 12)
+    with app.app_context():
+        try:
+            login_limits()
+        except ValueError:
+            raise RuntimeError(f"LOGIN_RATE_LIMIT={app.config['LOGIN_RATE_LIMIT']!r} 无法识别"
+                               "（应如 10 per minute）") from None
 
     @app.before_request
     def _timeouts_and_enrolment():
@@ -97,7 +117,7 @@ def init_app(app: Flask) -> None:
         at = now()
         if expired(session.get(LOGIN_AT), session.get(SEEN_AT), at,
                    float(app.config["CONSOLE_IDLE_MINUTES"]), float(app.config["CONSOLE_MAX_HOURS"])):
-            end()
+            _forget()
             flash(gettext("登录已超时，请重新登录"), "warning")
             return redirect(url_for("console.login"))
         session[SEEN_AT] = at.timestamp()
