@@ -79,7 +79,8 @@ def test_on_postgresql_not_even_the_applications_role_gets_round_it(database_url
             app_role.execute("SET lock_timeout = '10s'")
             for statement in (f"UPDATE issue_event SET note = 'x' WHERE id = {event_id}",
                               f"DELETE FROM issue_event WHERE id = {event_id}",
-                              "TRUNCATE issue_event"):
+                              "TRUNCATE issue_event CASCADE", "TRUNCATE deadline_judgement",
+                              "TRUNCATE meeting_change"):
                 with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
                     app_role.execute(statement)
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
