@@ -118,7 +118,8 @@ def _sms_sender(config):
     backend = config["SMS_BACKEND"]
     if backend == "console":
         from notifications import ConsoleSender
-        return ConsoleSender()
+        from service.masking import mask_phone
+        return ConsoleSender(mask_phone)
     if backend == "twilio":
         return _twilio_sender(config)
     raise RuntimeError(f"未知的短信通道 SMS_BACKEND={backend}（可用：console、twilio）")
