@@ -61,7 +61,7 @@ EMAIL = re.compile(
     r"((?:[A-Za-z0-9\-]+\s*(?:\.|点|\(dot\)|\[dot\])\s*)+([A-Za-z]{2,}))(?![A-Za-z])", re.IGNORECASE)
 CHAT_ID = re.compile(
     r"(?:(?<![A-Za-z])(?:vx|wx|weixin|wechat|qq)|微\s*信|威信|薇信|V信|扣扣)"
-    r"\s*(?:号码|号|id|账号)?\s*[:=是为]?\s*([A-Za-z][A-Za-z0-9_\-]{5,19}|[0-9]{5,12})(?![A-Za-z0-9_\-])",
+    r"\s*(?:号码|号|id|账号)?\s*[:=是为]?\s*([A-Za-z][A-Za-z0-9_\-]{3,19}|[0-9]{5,12})(?![A-Za-z0-9_\-])",
     re.IGNORECASE)
 WXID = re.compile(r"(?<![A-Za-z0-9_])wxid_[A-Za-z0-9_\-]{4,}", re.IGNORECASE)
 # A title after a surname, or 老/小 before it: may point at the reporter without their name.
@@ -312,17 +312,24 @@ def _is_latin(chars: str) -> bool:
     return all(c.isascii() for c in chars)
 
 
+def _may_hold(folded: str, chars: str) -> bool:
+    """A quick look before a pattern is built: every character of `chars` is in the text."""
+    folded = folded.casefold()
+    return all(c in folded for c in set(chars.casefold()))
+
+
 def _names(scan: Scan, folded: str, names: tuple[str | None, ...]) -> None:
     for name in names:
         chars = fold(_name_chars(name))
-        if len(chars) < 2 or not all(c in folded for c in set(chars)):
+        if len(chars) < 2:
             continue
         flags = re.IGNORECASE if _is_latin(chars) else 0
-        for m in re.finditer(_spaced(chars), folded, flags):
-            scan.add(m.start(), m.end(), "name", mask_name(chars))
+        if _may_hold(folded, chars):
+            for m in re.finditer(_spaced(chars), folded, flags):
+                scan.add(m.start(), m.end(), "name", mask_name(chars))
         parts = re.findall(r"[A-Za-z]{3,}", fold(name or "")) if flags else [_given_name(chars)]
         for part in parts:
-            if len(part) >= 2 and part.casefold() in folded.casefold():
+            if len(part) >= 2 and _may_hold(folded, part):
                 for m in re.finditer(_spaced(part), folded, flags):
                     scan.add(m.start(), m.end(), "given_name", "*" * len(part))
 
@@ -350,11 +357,10 @@ def org_variants(org: str | None) -> tuple[list[str], str | None]:
         if full.endswith(form) and len(full) - len(form) >= 2:
             bare, legal = full[: -len(form)], form
             break
-    head, trade_word = bare, ""
-    for word in INDUSTRY_WORDS:
-        if bare.endswith(word) and len(bare) - len(word) >= 2:
-            head, trade_word = bare[: -len(word)], word
-            break
+    head = bare
+    while word := next((w for w in INDUSTRY_WORDS if head.endswith(w) and len(head) - len(w) >= 2), None):
+        head = head[: -len(word)]     # 宏达机械制造 → 宏达机械 → 宏达
+    trade_word = bare[len(head):]
     local = _without_region(head)
     variants = {full, bare, local + trade_word, local + trade_word + legal}
     trade = local if trade_word and local not in GENERIC_WORDS else None
