@@ -31,7 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 轩辕 独孤 南宫 西门 呼延".split()
@@ -303,6 +303,11 @@ def _spaced(chars: str) -> str:
     return f"[{NAME_SEPARATORS}]{{0,2}}".join(re.escape(c) for c in chars)
 
 
+@lru_cache(maxsize=4096)
+def _spaced_pattern(chars: str, flags: int = 0) -> re.Pattern:
+    return re.compile(_spaced(chars), flags)
+
+
 def _given_name(chars: str) -> str:
     surname = chars[:2] if chars[:2] in COMPOUND_SURNAMES else chars[:1]
     return chars[len(surname):]
@@ -312,25 +317,35 @@ def _is_latin(chars: str) -> bool:
     return all(c.isascii() for c in chars)
 
 
-def _may_hold(folded: str, chars: str) -> bool:
-    """A quick look before a pattern is built: every character of `chars` is in the text."""
-    folded = folded.casefold()
-    return all(c in folded for c in set(chars.casefold()))
+def _may_hold(low: str, chars: str) -> bool:
+    """A quick look before a pattern is used: every character of `chars` is in the text
+    (`low`: the matching copy, casefolded)."""
+    return all(c in low for c in set(chars.casefold()))
 
 
-def _names(scan: Scan, folded: str, names: tuple[str | None, ...]) -> None:
+@lru_cache(maxsize=4096)
+def _name_parts(name: str) -> tuple[str, int, tuple[str, ...]]:
+    """A name as it is looked for: its characters, the regex flags, and the parts that are
+    masked alone (the given name; each word of a Latin name)."""
+    chars = fold(_name_chars(name))
+    flags = re.IGNORECASE if _is_latin(chars) else 0
+    parts = re.findall(r"[A-Za-z]{3,}", fold(name)) if flags else [_given_name(chars)]
+    return chars, flags, tuple(p for p in parts if len(p) >= 2)
+
+
+def _names(scan: Scan, folded: str, low: str, names: tuple[str | None, ...]) -> None:
     for name in names:
-        chars = fold(_name_chars(name))
+        if not name:
+            continue
+        chars, flags, parts = _name_parts(name)
         if len(chars) < 2:
             continue
-        flags = re.IGNORECASE if _is_latin(chars) else 0
-        if _may_hold(folded, chars):
-            for m in re.finditer(_spaced(chars), folded, flags):
+        if _may_hold(low, chars):
+            for m in _spaced_pattern(chars, flags).finditer(folded):
                 scan.add(m.start(), m.end(), "name", mask_name(chars))
-        parts = re.findall(r"[A-Za-z]{3,}", fold(name or "")) if flags else [_given_name(chars)]
         for part in parts:
-            if len(part) >= 2 and _may_hold(folded, part):
-                for m in re.finditer(_spaced(part), folded, flags):
+            if _may_hold(low, part):
+                for m in _spaced_pattern(part, flags).finditer(folded):
                     scan.add(m.start(), m.end(), "given_name", "*" * len(part))
 
 
@@ -344,14 +359,15 @@ def _without_region(head: str) -> str:
         head = head[m.end():]
 
 
-def org_variants(org: str | None) -> tuple[list[str], str | None]:
+@lru_cache(maxsize=4096)
+def org_variants(org: str | None) -> tuple[tuple[str, ...], str | None]:
     """The ways an enterprise's name is written (in full; without its legal form; without its
     region), longest first, and its trade name (字号) when its trade is recognised:
     陕西秦岭绿源农业科技有限公司 → 秦岭绿源农业科技有限公司, 陕西秦岭绿源农业科技, 秦岭绿源农业科技 … and 秦岭绿源."""
     full = fold(_name_chars(org))
     full = re.sub(r"\([^)]*\)", "", full) or full
     if len(full) < 2:
-        return [], None
+        return (), None
     bare, legal = full, ""
     for form in LEGAL_FORMS:
         if full.endswith(form) and len(full) - len(form) >= 2:
@@ -364,18 +380,18 @@ def org_variants(org: str | None) -> tuple[list[str], str | None]:
     local = _without_region(head)
     variants = {full, bare, local + trade_word, local + trade_word + legal}
     trade = local if trade_word and local not in GENERIC_WORDS else None
-    return sorted((v for v in variants if len(v) >= 4 or v == full), key=len, reverse=True), trade
+    return tuple(sorted((v for v in variants if len(v) >= 4 or v == full), key=len, reverse=True)), trade
 
 
-def _orgs(scan: Scan, folded: str, orgs: tuple[str | None, ...]) -> None:
+def _orgs(scan: Scan, folded: str, low: str, orgs: tuple[str | None, ...]) -> None:
     for org in orgs:
         variants, trade = org_variants(org)
         for variant in variants:
-            if variant[0] in folded:
-                for m in re.finditer(_spaced(variant), folded, re.IGNORECASE):
+            if _may_hold(low, variant):
+                for m in _spaced_pattern(variant, re.IGNORECASE).finditer(folded):
                     scan.add(m.start(), m.end(), "org", ORG_STAND_IN)
-        if trade and trade[0] in folded:
-            for m in re.finditer(_spaced(trade), folded, re.IGNORECASE):
+        if trade and _may_hold(low, trade):
+            for m in _spaced_pattern(trade, re.IGNORECASE).finditer(folded):
                 scan.add(m.start(), m.end(), "trade_name", TRADE_NAME_STAND_IN)
 
 
@@ -386,8 +402,9 @@ def scan_text(text: str, *, names: tuple[str | None, ...] = (), orgs: tuple[str 
     _emails(scan, folded)
     _chat_ids(scan, folded)
     _numbers(scan, folded)
-    _orgs(scan, folded, orgs)
-    _names(scan, folded, names)
+    low = folded.casefold()
+    _orgs(scan, folded, low, orgs)
+    _names(scan, folded, low, names)
     return scan
 
 
