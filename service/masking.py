@@ -50,7 +50,12 @@ DIGIT_SEPARATORS = rf"\s{_INVISIBLE}.\-_/\\·•・‧∙()\[\]【】〔〕—�
 # ... and between the characters of a name.
 NAME_SEPARATORS = rf"\s{_INVISIBLE}.\-_·•・‧∙"
 MAX_SEPARATOR_RUN = 3
-MAX_NUMBER_DIGITS = 22     # the longest personal number with a prefix: 0086 and an 18-character ID
+# How many digits a personal number has, separators aside: a landline with its area code
+# (10) to an ID number (18).
+MIN_NUMBER_DIGITS, MAX_NUMBER_DIGITS = 10, 18
+# A stored name or organisation longer than this is no name: it is masked where it is shown,
+# but not looked for in the text (a pattern as long as a page would cost more than the page).
+MAX_LOOKED_FOR = 100
 
 _DIGIT_GROUP = re.compile(r"[0-9]+")
 _SEPARATOR_RUN = re.compile(rf"[{DIGIT_SEPARATORS}]{{1,{MAX_SEPARATOR_RUN}}}")
@@ -243,19 +248,20 @@ def _numbers(scan: Scan, folded: str) -> None:
               for k in range(len(groups) - 1)]
     i = 0
     while i < len(groups):
-        ends, length = [i], groups[i][1] - groups[i][0]
-        while ends[-1] < len(groups) - 1 and joined[ends[-1]]:
-            nxt = ends[-1] + 1
-            length += groups[nxt][1] - groups[nxt][0]
-            if length > MAX_NUMBER_DIGITS:
+        windows, digits, j = [], "", i
+        while True:
+            digits += folded[groups[j][0]:groups[j][1]]
+            if len(digits) > MAX_NUMBER_DIGITS:
                 break
-            ends.append(nxt)
-        windows = []
-        for j in reversed(ends):
-            end = groups[j][1]
-            after = folded[end:end + 1]
-            check = after if after in ("X", "x") and not re.match("[A-Za-z0-9]", folded[end + 1:end + 2]) else ""
-            windows.append((j, "".join(folded[a:b] for a, b in groups[i:j + 1]), check))
+            if len(digits) >= MIN_NUMBER_DIGITS:
+                end = groups[j][1]
+                after = folded[end:end + 1]
+                check = after if after in ("X", "x") and not re.match("[A-Za-z0-9]", folded[end + 1:end + 2]) else ""
+                windows.append((j, digits, check))
+            if j + 1 >= len(groups) or not joined[j]:
+                break
+            j += 1
+        windows.reverse()
         found = next(((kind, j, digits, check, shown) for kind in NUMBER_KINDS for j, digits, check in windows
                       if (shown := _number(kind, digits, check) or (_number(kind, digits) if check else None))),
                      None)
@@ -338,7 +344,7 @@ def _names(scan: Scan, folded: str, low: str, names: tuple[str | None, ...]) -> 
         if not name:
             continue
         chars, flags, parts = _name_parts(name)
-        if len(chars) < 2:
+        if not 2 <= len(chars) <= MAX_LOOKED_FOR:
             continue
         if _may_hold(low, chars):
             for m in _spaced_pattern(chars, flags).finditer(folded):
@@ -366,7 +372,7 @@ def org_variants(org: str | None) -> tuple[tuple[str, ...], str | None]:
     陕西秦岭绿源农业科技有限公司 → 秦岭绿源农业科技有限公司, 陕西秦岭绿源农业科技, 秦岭绿源农业科技 … and 秦岭绿源."""
     full = fold(_name_chars(org))
     full = re.sub(r"\([^)]*\)", "", full) or full
-    if len(full) < 2:
+    if not 2 <= len(full) <= MAX_LOOKED_FOR:
         return (), None
     bare, legal = full, ""
     for form in LEGAL_FORMS:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text, update
 from sqlmodel import Session
 
 from models import Issue, IssueEvent
-from service.masking import is_blank, mask_name, mask_phone, scrub_text
+from service.masking import doubts, is_blank, mask_name, mask_phone, scrub_text, search_text
 
 from .console import Console
 from .helpers import REPORTER, issue_in
@@ -39,6 +39,15 @@ def test_every_masking_helper_survives_a_blank_value(blank):
     assert mask_phone(blank) in (None, "****")
     assert scrub_text("园区东路已修复。", names=(blank,), orgs=(blank,)) == "园区东路已修复。"
     assert scrub_text(blank, names=(blank,), orgs=(blank,)) == blank
+
+
+@pytest.mark.parametrize("odd", ["\ud800", "\x00\x1b", "\u202e反转", "١٣٩١٢٣٤٥٦٧٨", "𝟏𝟑𝟗𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖", "(((", "*" * 5000,
+                                 "@#" * 300, "1-" * 2000, "王" * 3000])
+def test_every_masking_helper_survives_odd_text(odd):
+    for helper in (scrub_text, search_text, doubts):
+        helper(odd, names=(odd, "王建国"), orgs=(odd, "陕西秦岭绿源农业科技有限公司"))
+    mask_name(odd)
+    mask_phone(odd)
 
 
 @pytest.mark.parametrize("name", ["张", "王建国", "欧阳 娜娜", "买买提·艾力", "\ue000\ue001", "John Smith"])
