@@ -35,7 +35,7 @@ ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "SMS_BACKEND", "TIMEZONE", "PUBLIC_BAS
             "REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER",
             "TWILIO_FROM", "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_API_BASE",
             "LOG_LEVEL", "LOG_FORMAT", "METRICS_TOKEN", "SCHEDULER_LEADER_RETRY", "PROXY_COUNT",
-            "ATTACHMENTS_DIR", "ATTACHMENTS_MAX_FILES", "ATTACHMENTS_MAX_TOTAL_MB")
+            "ATTACHMENTS_DIR", "SCHEDULER_NOW", "ATTACHMENTS_MAX_FILES", "ATTACHMENTS_MAX_TOTAL_MB")
 
 
 def listening_address() -> str:
@@ -118,7 +118,8 @@ def _sms_sender(config):
     backend = config["SMS_BACKEND"]
     if backend == "console":
         from notifications import ConsoleSender
-        return ConsoleSender()
+        from service.masking import mask_phone
+        return ConsoleSender(mask_phone)
     if backend == "twilio":
         return _twilio_sender(config)
     raise RuntimeError(f"未知的短信通道 SMS_BACKEND={backend}（可用：console、twilio）")

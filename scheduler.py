@@ -84,11 +84,18 @@ def tick(app: Flask, now: datetime) -> dict[str, dict]:
     return {job.id: job.run(app, now) for job in JOBS}
 
 
+def _now(app: Flask) -> datetime:
+    """The time the jobs act as: the clock, or SCHEDULER_NOW (ISO 8601 with offset) when a test
+    fixes it, as CONSOLE_NOW does for requests."""
+    fixed = app.config.get("SCHEDULER_NOW")
+    return datetime.fromisoformat(fixed) if fixed else datetime.now(timezone.utc)
+
+
 def _run(app: Flask, job: Job, leadership: Leadership) -> None:
     if not leadership.held(acquire=False):
         return  # another process leads; the election job asks for the lock
     try:
-        result = job.run(app, datetime.now(timezone.utc))
+        result = job.run(app, _now(app))
     except Exception:  # a failed round must not stop the scheduler; the next one retries
         log.exception("job %s failed", job.id)
         return

@@ -1,8 +1,9 @@
 """The SMS sender interface and the senders that need no provider."""
 import itertools
-import sys
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol, TextIO
+from typing import Protocol
 
 
 class SendError(Exception):
@@ -33,18 +34,22 @@ class SmsSender(Protocol):
 
 
 class ConsoleSender:
-    """Prints each message (phone masked) instead of sending it: the embedded default."""
+    """Logs each message instead of sending it, the embedded default: one JSON log line (the
+    application's log) with the message's id, template and issue code and the recipient masked
+    by `mask_recipient`; never the text, which may carry a reporter's words or a name. The text
+    stays in the outbox, where the office reads it (通知记录)."""
 
     name = "console"
 
-    def __init__(self, stream: TextIO | None = None):
-        self.stream = stream or sys.stdout
+    def __init__(self, mask_recipient: Callable[[str], str | None], logger: logging.Logger | None = None):
+        self.mask_recipient = mask_recipient
+        self.log = logger or logging.getLogger("ys.sms")
         self._ids = itertools.count(1)
 
     def send(self, to: str, template: str, params: dict, body: str) -> str:
-        shown = to[:3] + "****" + to[-4:] if len(to) >= 11 else "****"
         msg_id = f"console-{next(self._ids)}"
-        print(f"[短信 {msg_id}] 发往 {shown}：{body}", file=self.stream, flush=True)
+        self.log.info("短信 %s 发往 %s：模板 %s，问题 %s", msg_id, self.mask_recipient(to) or "****", template,
+                      params.get("code") or "—")
         return msg_id
 
 

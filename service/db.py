@@ -28,6 +28,9 @@ CACHED_STATEMENT_PARAMS = 128
 
 def make_engine(url: str, **kwargs) -> Engine:
     url = normalise_url(url)
+    # An error's text never carries the statement's values (reporters' names, phones, companies):
+    # SQLAlchemy prints "[SQL parameters hidden due to hide_parameters=True]" in their place.
+    kwargs.setdefault("hide_parameters", True)
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)
     _cache_wide_statements()

@@ -15,6 +15,7 @@ from .categories import list_categories
 from .codes import allocate
 from .errors import Forbidden, Invalid, StaleVersion, WrongState
 from .issues import get_visible
+from .masking import is_blank
 from .workflow import WorkflowOptions, transition
 
 REPORTER_FIELDS = {"name": "reporter_name", "org": "reporter_org", "phone": "reporter_phone",
@@ -23,6 +24,32 @@ DESCRIPTIVE_FIELDS = ("title", "content", "category", "type", "township", "meeti
 
 _MEETING_CHANNEL = {MeetingKind.BREAKFAST: Channel.BREAKFAST, MeetingKind.FORUM: Channel.FORUM,
                     MeetingKind.EVENING_TEA: Channel.EVENING_TEA}
+
+
+# The reporter's texts that may be left out (None) but, when given, must show something: a
+# name of spaces cannot be masked, shown or called back.
+REPORTER_TEXTS = {"name": "反映人姓名", "org": "单位（企业）名称"}
+
+
+def blank_reporter_texts(reporter: dict | None) -> dict[str, str]:
+    """{key: message} for each of the reporter's name and organisation that was given but shows
+    nothing (empty, spaces, invisible characters); to leave one out, give None."""
+    return {key: f"{label}不能只有空格或不可见字符：请填写，或不填" for key, label in REPORTER_TEXTS.items()
+            if reporter and isinstance(reporter.get(key), str) and is_blank(reporter[key])}
+
+
+def _reporter(reporter: dict | None) -> dict:
+    """The reporter's fields as stored: name and organisation without surrounding spaces;
+    Invalid naming each one given blank."""
+    blank = blank_reporter_texts(reporter)
+    if blank:
+        first = next(iter(blank.values()))
+        raise Invalid(first, {f"reporter.{key}": message for key, message in blank.items()})
+    reporter = dict(reporter or {})
+    for key in REPORTER_TEXTS:
+        if isinstance(reporter.get(key), str):
+            reporter[key] = reporter[key].strip()
+    return reporter
 
 
 def _apply_reporter(issue: Issue, reporter: dict | None) -> None:
@@ -57,6 +84,7 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
     channel = data.get("channel") or meeting_channel or channel_default
     if not channel:
         raise Invalid("请选择问题来源渠道", {"channel": "必填"})
+    reporter = _reporter(data.get("reporter"))
     year = now.astimezone(LOCAL_TZ).year
     seq, code = allocate(session, year)
     issue = Issue(code=code, year=year, seq=seq, title=data["title"].strip(),
@@ -65,7 +93,7 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
                   meeting_id=meeting.id if meeting else None, township=data.get("township"),
                   status=Status.COLLECTED, created_by_id=actor.id if actor else None,
                   created_at=now, updated_at=now)
-    _apply_reporter(issue, data.get("reporter"))
+    _apply_reporter(issue, reporter)
     session.add(issue)
     session.flush()
     session.add(IssueEvent(issue_id=issue.id, at=now, actor_id=issue.created_by_id, action="create",
@@ -88,14 +116,15 @@ def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: da
         raise WrongState("已办结、已公示或不予受理的问题不能再修改")
     if "meeting_id" in data:
         _check_meeting(session, data["meeting_id"])
+    reporter = _reporter(data.get("reporter"))
     changed = []
     for field in DESCRIPTIVE_FIELDS:
         if field in data and getattr(issue, field) != data[field]:
             setattr(issue, field, data[field])
             changed.append(field)
     for key, column in REPORTER_FIELDS.items():
-        if key in (data.get("reporter") or {}) and getattr(issue, column) != data["reporter"][key]:
-            setattr(issue, column, data["reporter"][key])
+        if key in reporter and getattr(issue, column) != reporter[key]:
+            setattr(issue, column, reporter[key])
             changed.append(f"reporter.{key}")
     if not changed:
         return issue

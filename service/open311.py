@@ -19,6 +19,7 @@ from .calendar import LOCAL_TZ
 from .categories import get_by_code, list_categories
 from .errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from .intake import create_issue
+from .masking import is_blank
 from .public import _views, public_issues
 
 WINDOW = timedelta(days=90)
@@ -168,6 +169,9 @@ def submit(session: Session, api_key: str | None, fields: dict[str, str], now: d
     description = _clean(fields, "description", MAX_DESCRIPTION)
     if not description:
         raise Invalid("缺少 description（问题描述）", {"description": "必填"})
+    for key in ("last_name", "first_name"):
+        if fields.get(key) and is_blank(fields[key]):
+            raise Invalid(f"{key} 不能只有空格或不可见字符：请填写，或不传", {key: "只有空格"})
     name = (_clean(fields, "last_name", 16) + _clean(fields, "first_name", 16)) or None
     phone = re.sub(r"[\s-]", "", _clean(fields, "phone", 20))
     if phone and not re.fullmatch(r"\+?\d{5,16}", phone):

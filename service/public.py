@@ -32,9 +32,9 @@ from . import search
 from .calendar import LOCAL_TZ
 from .categories import get_by_code
 from .errors import NotFound, require
-from .intake import create_issue
+from .intake import blank_reporter_texts, create_issue
 from .issues import co_department_ids, department_names
-from .masking import mask_name, scrub_text
+from .masking import is_blank, mask_name, scrub_text, search_text
 from .paging import page_by_time
 
 # What a reporter sees of the timeline when tracking their own issue.
@@ -61,9 +61,14 @@ def _local(moment: datetime | None) -> str | None:
     return moment.astimezone(LOCAL_TZ).isoformat() if moment else None
 
 
-def _scrub(issue: Issue, text: str | None) -> str | None:
+def masking_of(issue: Issue) -> dict:
+    """Whose names and which enterprise the public text of `issue` must not show."""
     orgs = () if issue.reporter_consent_public else (issue.reporter_org,)
-    return scrub_text(text, names=(issue.reporter_name, issue.responsible_person), orgs=orgs)
+    return {"names": (issue.reporter_name, issue.responsible_person), "orgs": orgs}
+
+
+def _scrub(issue: Issue, text: str | None) -> str | None:
+    return scrub_text(text, **masking_of(issue))
 
 
 def on_time(issue: Issue) -> bool | None:
@@ -85,8 +90,8 @@ def public_view(issue: Issue, dept_names: dict[int, str], co_ids: list[int]) -> 
         "channel_label": CHANNEL_LABELS.get(Channel(issue.channel), issue.channel),
         "type": issue.type,
         "type_label": ISSUE_TYPE_LABELS.get(IssueType(issue.type), issue.type),
-        "category": issue.category,
-        "township": issue.township,
+        "category": _scrub(issue, issue.category),
+        "township": _scrub(issue, issue.township),
         "status": issue.status,
         "status_label": STATUS_LABELS[Status(issue.status)],
         "department": dept_names.get(issue.lead_department_id),
@@ -94,7 +99,8 @@ def public_view(issue: Issue, dept_names: dict[int, str], co_ids: list[int]) -> 
         "reporter": {
             "name": mask_name(issue.reporter_name),
             "kind": issue.reporter_kind,
-            "org": issue.reporter_org if issue.reporter_consent_public else None,
+            "org": issue.reporter_org.strip() if issue.reporter_consent_public and not is_blank(issue.reporter_org)
+            else None,
         },
         "created_at": _local(issue.created_at),
         "assigned_at": _local(issue.assigned_at),
@@ -160,9 +166,11 @@ def _search_page(session: Session, filters: PublicFilters, limit: int,
     segments = search.plan(session, _filtered(filters), words)
 
     def keep(issue: Issue) -> bool:
-        # The masked text decides: a reporter's name or phone in the stored text finds nothing.
-        return search.matches(words, _scrub(issue, issue.public_title or issue.title),
-                              _scrub(issue, issue.public_summary))
+        # The masked text decides, with every masked piece all stars: a reporter's name or
+        # phone in the stored text (or the last 4 digits a masked phone shows) finds nothing.
+        who = masking_of(issue)
+        return search.matches(words, search_text(issue.public_title or issue.title, **who),
+                              search_text(issue.public_summary, **who))
 
     return search.filtered_page(session, segments, limit, cursor, keep)
 
@@ -420,6 +428,7 @@ def submit_online(session: Session, data: dict, now: datetime) -> Issue:
         errors["phone"] = "请填写 11 位手机号（查询进度和接收短信都要用到）"
     if clean["type"] and clean["type"] not in {t.value for t in IssueType}:
         errors["type"] = "请选择诉求类型"
+    errors.update(blank_reporter_texts({"name": data.get("name") or None, "org": data.get("org") or None}))
     category = None
     if clean["category"]:
         try:

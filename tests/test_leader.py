@@ -3,13 +3,14 @@
 PostgreSQL: two processes, one leads and sends; kill it, the other takes over within a few
 seconds and sends what was queued since. SQLite: the one scheduler process leads at once.
 """
+import json
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -19,6 +20,9 @@ from models import SmsMessage
 ROOT = Path(__file__).resolve().parent.parent
 LEADS = "成为调度主进程"
 WAITS = "本进程待命"
+# The schedulers' clock: a working morning, so the quiet hours never hold the messages back
+# whenever the suite runs.
+MORNING = datetime(2026, 6, 2, 10, 0, tzinfo=timezone(timedelta(hours=8)))
 
 
 class Scheduler:
@@ -26,7 +30,7 @@ class Scheduler:
 
     def __init__(self, database_url: str):
         env = {**os.environ, "DATABASE_URL": database_url, "SMS_BACKEND": "console",
-               "SECRET_KEY": "test-secret", "SCHEDULER_LEADER_RETRY": "1"}
+               "SECRET_KEY": "test-secret", "SCHEDULER_LEADER_RETRY": "1", "SCHEDULER_NOW": MORNING.isoformat()}
         self.proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "scheduler"],
                                      cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
@@ -40,8 +44,17 @@ class Scheduler:
         return any(text in line for line in self.err)
 
     def sent(self) -> list[str]:
-        """The SMS bodies this process sent (the console sender prints one line each)."""
-        return [line.rsplit("：", 1)[-1].strip() for line in self.out if line.startswith("[短信 ")]
+        """The issue codes of the SMS this process sent (the console sender logs a line for each,
+        with the code and never the text)."""
+        found = []
+        for line in self.err:
+            try:
+                message = json.loads(line).get("message", "")
+            except ValueError:
+                continue
+            if message.startswith("短信 ") and "问题 " in message:
+                found.append(message.rsplit("问题 ", 1)[1].strip())
+        return found
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -57,11 +70,12 @@ def wait_for(condition, timeout: float = 30, what: str = "") -> None:
 
 
 def queue(engine, *bodies: str) -> None:
-    now = datetime.now(timezone.utc)
+    """Messages due a minute before the schedulers' clock; each names itself as its issue code."""
+    now = MORNING - timedelta(minutes=1)
     with engine.begin() as conn:
         conn.execute(insert(SmsMessage), [
             {"dedupe_key": f"leader:{body}", "recipient_phone": "13900000001", "recipient_kind": "department",
-             "template": "urged", "params": {}, "body": body, "status": "pending", "attempts": 0,
+             "template": "urged", "params": {"code": body}, "body": body, "status": "pending", "attempts": 0,
              "next_attempt_at": now, "created_at": now, "updated_at": now} for body in bodies])
 
 

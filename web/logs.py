@@ -19,15 +19,29 @@ from datetime import datetime, timezone
 
 from flask import Flask, g, has_request_context, request
 
+from service.masking import scrub_text
+
 access_log = logging.getLogger("ys.access")
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
 REQUEST_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user_id")
 
-# What must never reach a log line, and what stands in for it.
+# What a database error's text may carry of the data (mostly PostgreSQL's, through psycopg):
+# the failing row or key (DETAIL), a parameter's value (CONTEXT, or quoted in the message), the
+# statement's line with a literal written into it (LINE), and the literals of the statement
+# SQLAlchemy appends ([SQL: …]; its parameters are hidden by the engine, service.db).
+_DATABASE_MASKS = (
+    (re.compile(r"(?m)^(\s*)(DETAIL|CONTEXT|HINT|QUERY|WHERE|LINE \d+):.*$"), r"\1\2: ***"),
+    (re.compile(r"(?m)^\[parameters: .*$"), "[parameters: ***]"),
+    (re.compile(r"(?i)(invalid input (?:syntax|value) for (?:type|enum) [\w ]+: )\"[^\"\n]*\""), r'\1"***"'),
+)
+_SQL_BLOCK = re.compile(r"\[SQL: .*?\](?=\n\[|\n\(Background|\s*$)", re.S)
+_SQL_LITERAL = re.compile(r"'(?:[^']|'')*'")
+
+# What must never reach a log line, and what stands in for it (besides the personal numbers,
+# e-mail addresses and chat ids service.masking finds: 13812345678 → 138****5678, as on the
+# public pages).
 _MASKS = (
-    # Chinese mobile numbers: 13812345678 → 138****5678 (as on the public pages)
-    (re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)"), r"\1****\2"),
     # bearer tokens, in headers or quoted anywhere
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1***"),
     # phone/token/password/api_key values in query strings and form bodies
@@ -40,7 +54,12 @@ _MASKS = (
 
 
 def mask(text: str) -> str:
-    """`text` with phone numbers, bearer tokens, passwords and secret query values masked."""
+    """`text` with phone and ID numbers, e-mail addresses, the data quoted in database errors,
+    bearer tokens, passwords and secret query values masked."""
+    text = scrub_text(text) or text
+    for pattern, replacement in _DATABASE_MASKS:
+        text = pattern.sub(replacement, text)
+    text = _SQL_BLOCK.sub(lambda m: _SQL_LITERAL.sub("'***'", m.group()), text)
     for pattern, replacement in _MASKS:
         text = pattern.sub(replacement, text)
     return text

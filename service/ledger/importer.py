@@ -41,6 +41,7 @@ from ..calendar import LOCAL_TZ, local_date
 from ..codes import PREFIX, allocate, ensure_above, format_code
 from ..deadlines import nearest_open_deadline
 from ..errors import Conflict, Forbidden, Invalid
+from ..masking import is_blank
 from .columns import BY_KEY, BY_TITLE, COLUMNS, LEDGER_MARK, MASKED_MARK, NO, VOCABULARIES, YES
 
 IMPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
@@ -375,6 +376,10 @@ def _parse_row(values: tuple, columns: dict[int, str], directory: _Directory) ->
                 errors.append(f"协办部门：{exc}")
     data["co_department_ids"] = list(dict.fromkeys(i for i in co_ids if i != data.get("lead_department_id")))
 
+    for key in ("reporter_name", "reporter_org"):
+        if isinstance(raw.get(key), str) and raw[key] and is_blank(raw[key]):
+            errors.append(f"{BY_KEY[key].title}：只有空格或不可见字符，请填写或清空该格")
+            data[key] = None
     phone = data.get("reporter_phone") or ""
     if "*" in phone or "＊" in phone:
         errors.append("联系电话：是脱敏后的号码，不能导入")

@@ -173,7 +173,8 @@ def board_publication_preview(issue_id: int):
                                          values["public_summary"])
     except DomainError as exc:
         return render_template("console/board/_preview_error.html", message=exc.message), exc.status
-    return render_template("console/board/_preview.html", preview=draft.preview, masked=draft.masked)
+    return render_template("console/board/_preview.html", preview=draft.preview, masked=draft.masked,
+                           doubts=draft.doubts)
 
 
 @bp.post("/board/publication/<int:issue_id>/publish")

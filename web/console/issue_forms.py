@@ -284,8 +284,9 @@ class IntakeForm(FlaskForm):
             "title": self.title.data.strip(), "content": self.content.data.strip(),
             "channel": self.channel.data, "meeting_id": self.meeting_id.data, "type": self.type.data,
             "category": self.category.data or None, "township": text(self.township),
-            "reporter": {"phone": text(self.reporter_phone), "name": text(self.reporter_name),
-                         "org": text(self.reporter_org), "kind": self.reporter_kind.data,
+            # name and organisation as typed: one of only spaces is refused (service.intake), not dropped
+            "reporter": {"phone": text(self.reporter_phone), "name": self.reporter_name.data or None,
+                         "org": self.reporter_org.data or None, "kind": self.reporter_kind.data,
                          "consent_public": bool(self.reporter_consent_public.data)},
         }
 
