@@ -171,7 +171,7 @@ def submit(session: Session, api_key: str | None, fields: dict[str, str], now: d
         raise Invalid("缺少 description（问题描述）", {"description": "必填"})
     name = (_clean(fields, "last_name", 16) + _clean(fields, "first_name", 16)) or None
     phone = re.sub(r"[\s-]", "", _clean(fields, "phone", 20))
-    if phone and not re.fullmatch(r"\+?\d{5,16}", phone):
+    if phone and not re.fullmatch(r"\+?[0-9]{5,16}", phone):
         raise Invalid("phone 格式不对", {"phone": "格式不对"})
     place = [p for p in (_clean(fields, "address_string", 200),
                          " ".join(v for v in (_clean(fields, "lat", 20), _clean(fields, "long", 20)) if v))

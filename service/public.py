@@ -349,7 +349,7 @@ def track(session: Session, code: str, phone_last4: str) -> dict:
 
 # --- the public's own submissions (网上反映) ----------------------------------------------------
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 SUBMIT_LIMITS = {"title": (4, 60), "content": (10, 2000), "name": (0, 32), "org": (0, 100),
                  "township": (0, 32)}
 

@@ -14,7 +14,7 @@ class TrackForm(FlaskForm):
         DataRequired("请填写问题编号"),
         Regexp(r"^\s*[A-Za-z0-9-]{4,20}\s*$", message="编号格式不对，应形如 YS2026-000123")])
     phone_last4 = StringField("手机号后4位", validators=[
-        DataRequired("请填写手机号后4位"), Regexp(r"^\d{4}$", message="请填写手机号后4位数字")])
+        DataRequired("请填写手机号后4位"), Regexp(r"^[0-9]{4}$", message="请填写手机号后4位数字")])
 
 
 class SubmitForm(FlaskForm):
@@ -32,6 +32,6 @@ class SubmitForm(FlaskForm):
     consent_public = BooleanField("同意在公示中显示企业名称")
     phone = StringField("手机号", validators=[
         DataRequired("请填写手机号：查询进度和接收短信都要用到"),
-        Regexp(r"^\s*1[3-9]\d{9}\s*$", message="请填写 11 位手机号")])
+        Regexp(r"^\s*1[3-9][0-9]{9}\s*$", message="请填写 11 位手机号")])
     challenge = HiddenField()
     answer = StringField("验证题", validators=[DataRequired("请回答验证题"), Length(max=4)])

@@ -8,7 +8,7 @@ from service import text_rules
 
 from ..limits import MAX_INT, multi_line
 
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+PHONE_RE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")  # ASCII digits only
 
 
 def check_phone(value: str) -> None:
