@@ -212,3 +212,14 @@ def test_a_request_with_a_surrogate_leaves_json_lines_only(api, capsys):
     assert resp.status_code == 422
     err = capsys.readouterr().err
     assert err and all(json.loads(line) for line in err.splitlines())
+
+
+def test_digits_that_are_not_ascii_never_reach_int(app, county, client):
+    """"²" and "٣" are digits to str.isdigit(); int() takes only some of them."""
+    assert client.get("/?year=²⁰²⁶").status_code == 200
+    admin = Console(app, "admin")
+    assert admin.get("/console/admin/calendar?year=²⁰²⁶").status_code == 200
+    assert Console(app, "supervisor").get("/console/board?page=²").status_code == 200
+    resp = admin.post("/console/admin/policies", {"issue_type": "help", "channel": "", "accept_days": "²",
+                                                  "complete_days": "8", "report_after": "2", "visit_after": "5"})
+    assert resp.status_code == 422
