@@ -4,7 +4,7 @@ Open311 and the webhooks alike.
 - Rate limits per client (`limiter`; memory by default, Redis when REDIS_URL is set).
 - The request's shape, checked before any handler runs (`check_request`):
   a JSON body must be UTF-8, nest arrays and objects at most 32 deep (told before it is parsed,
-  so a body nested 100,000 deep costs a few regular-expression passes, not a stack), and hold
+  by counting its brackets, so a body nested 100,000 deep costs milliseconds, not a stack), and hold
   no number beyond the database's integer; no text anywhere in it, in a form body or in the
   query may hold a control character (tab and line breaks apart) or an unpaired surrogate;
   a form body must be UTF-8. A broken body answers 400, a bad value 422 naming the field.
@@ -79,10 +79,11 @@ class TextRule:
 
 
 class RecordIdConverter(IntegerConverter):
-    """`<int:…>` and `<id:…>` in a route: a positive number that fits the database's integer (a
-    larger one names no record: 404, where it would otherwise reach the database)."""
+    """`<int:…>` and `<id:…>` in a route (every one names a record, and none takes arguments): a
+    positive number that fits the database's integer; a larger one names no record, so 404,
+    where it would otherwise reach the database."""
 
-    def __init__(self, url_map, *_args, **_kwargs):
+    def __init__(self, url_map):
         super().__init__(url_map, min=1, max=MAX_INT)
 
 
@@ -198,8 +199,8 @@ def check_form_body() -> None:
 
 
 def check_request() -> None:
-    """Every request's address, query and body, before its handler (and before a 404 or 405
-    for a path that leads nowhere, which answers as such)."""
+    """Every request's address, query and body, before its handler. A path that leads nowhere
+    is left to answer its own 404 or 405."""
     if request.routing_exception is not None:
         return
     if text_rules.problem(request.path):
