@@ -82,10 +82,9 @@ def create_app(config: dict | None = None) -> Flask:
         "calendar_cache": CalendarCache(max_age=float(app.config["CALENDAR_MAX_AGE"])),
     }
 
-    from web import context, errors, health, i18n, logs, metrics, open311, security, webhooks
+    from web import context, errors, health, i18n, limits, logs, metrics, open311, security, webhooks
     from web.api import register as register_api
     from web.console import register as register_console
-    from web.limits import limiter
     from web.public import register as register_public_site
 
     if int(app.config.get("PROXY_COUNT") or 0):
@@ -96,7 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logs.init_app(app)
     metrics.init_app(app)
-    limiter.init_app(app)
+    limits.init_app(app)  # rate limits, and the request's shape checked before any handler
     security.init_app(app)
     i18n.init_app(app)
     errors.register(app)

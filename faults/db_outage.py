@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 
 from models import Issue, IssueEvent
 from service.auth import issue_token
+from service.categories import seed_defaults
 from service.db import make_engine, open_session
 from service.directory import create_user
 from service.schema import upgrade
@@ -42,10 +43,12 @@ OUTAGE_CODES = {"unavailable", "database_unavailable"}
 
 
 def prepare(url: str) -> str:
-    """Schema and an operator; returns the operator's bearer token."""
+    """Schema, the default categories (as `init-db` makes them) and an operator; returns the
+    operator's bearer token."""
     engine = make_engine(url)
     upgrade(engine)
     with open_session(engine, write=True) as s:
+        seed_defaults(s)
         user = create_user(s, None, username="operator", password="Fault-pass-2026", role="operator")
         token, _ = issue_token(s, user, datetime.now(timezone.utc))
     engine.dispose()

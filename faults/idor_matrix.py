@@ -33,6 +33,7 @@ from models import User, metadata
 from service import attachments, auth, intake, meetings, policy, templates, workflow
 from service import calendar as work_calendar
 from service.calendar import local_date
+from service.categories import seed_defaults as seed_categories
 from service.db import open_session
 from service.directory import create_department, create_user
 from service.ledger.uploads import keep_upload
@@ -150,6 +151,7 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
     now = datetime.now(timezone.utc)
     options = WorkflowOptions()
     with open_session(engine, write=True) as s:
+        seed_categories(s)  # the issues below take one of the administrator's categories
         depts = {code: create_department(s, None, code, name, f"0915-32120{i:02d}").id for i, (code, name) in
                  enumerate((("fgj", "县发改局"), ("zrj", "县自然资源局"), ("scj", "县市场监管局")))}
         people = [("admin", "admin", None), ("coordinator", "coordinator", None), ("operator", "operator", None),

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from models import CHANNEL_LABELS, Channel, Issue, IssueEvent, Meeting, MeetingKind, Status, User
+from models import CHANNEL_LABELS, Category, Channel, Issue, IssueEvent, Meeting, MeetingKind, Status, User
 from models.workflow import CREATE_ROLES, EDIT_ROLES, EDIT_STATES
 
 from .access import visible_to
@@ -58,6 +58,17 @@ def _apply_reporter(issue: Issue, reporter: dict | None) -> None:
             setattr(issue, column, reporter[key])
 
 
+def _check_category(session: Session, name: str | None, current: str | None = None) -> None:
+    """An issue's category is one of the administrator's active categories, by name (the figures
+    count issues by it); an edit may keep the one the issue has, even one retired since."""
+    if not name or name == current:
+        return
+    found = session.execute(select(Category.id).where(Category.name == name, Category.active.is_(True))
+                            ).first()
+    if found is None:
+        raise Invalid("问题类别须从类别表中选择", {"category": "不是可选的问题类别，请从列表中选择"})
+
+
 def _check_meeting(session: Session, meeting_id: int | None) -> Meeting | None:
     if meeting_id is None:
         return None
@@ -77,6 +88,7 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
     if actor is not None and actor.role not in CREATE_ROLES:
         raise Forbidden("您的角色不能登记问题")
     meeting = _check_meeting(session, data.get("meeting_id"))
+    _check_category(session, data.get("category"))
     meeting_channel = meeting and _MEETING_CHANNEL.get(meeting.kind)
     if meeting_channel and data.get("channel") and data["channel"] != meeting_channel:
         raise Invalid("问题来源渠道与所属会议不一致",
@@ -88,7 +100,7 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
     year = now.astimezone(LOCAL_TZ).year
     seq, code = allocate(session, year)
     issue = Issue(code=code, year=year, seq=seq, title=data["title"].strip(),
-                  content=data["content"].strip(), category=data.get("category"),
+                  content=data["content"].strip(), category=data.get("category") or None,
                   type=data.get("type") or "help", channel=channel,
                   meeting_id=meeting.id if meeting else None, township=data.get("township"),
                   status=Status.COLLECTED, created_by_id=actor.id if actor else None,
@@ -116,6 +128,8 @@ def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: da
         raise WrongState("已办结、已公示或不予受理的问题不能再修改")
     if "meeting_id" in data:
         _check_meeting(session, data["meeting_id"])
+    if "category" in data:
+        _check_category(session, data["category"], issue.category)
     reporter = _reporter(data.get("reporter"))
     changed = []
     for field in DESCRIPTIVE_FIELDS:

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from models import Category, Channel, Issue, Status
 from models.workflow import CREATE_ROLES
 
+from . import text_rules
 from .auth import user_for_token
 from .calendar import LOCAL_TZ
 from .categories import get_by_code, list_categories
@@ -26,7 +27,6 @@ WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
 # Each public status as Open311 names it; GETs see only public statuses.
 OPEN311_STATUS = {Status.PUBLISHED: "closed"}
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_DESCRIPTION = 4000
 
 
@@ -140,8 +140,9 @@ def request(session: Session, service_request_id: str) -> dict:
 
 def _clean(fields: dict, key: str, limit: int) -> str:
     value = (fields.get(key) or "").strip()
-    if CONTROL.search(value):
-        raise Invalid(f"{key} 含有不可见的控制字符", {key: "控制字符"})
+    problem = text_rules.message(value, lines=key == "description")
+    if problem:
+        raise Invalid(f"{key} {problem}", {key: problem})
     if len(value) > limit:
         raise Invalid(f"{key} 不能超过 {limit} 个字", {key: "过长"})
     return value
@@ -174,7 +175,7 @@ def submit(session: Session, api_key: str | None, fields: dict[str, str], now: d
             raise Invalid(f"{key} 不能只有空格或不可见字符：请填写，或不传", {key: "只有空格"})
     name = (_clean(fields, "last_name", 16) + _clean(fields, "first_name", 16)) or None
     phone = re.sub(r"[\s-]", "", _clean(fields, "phone", 20))
-    if phone and not re.fullmatch(r"\+?\d{5,16}", phone):
+    if phone and not re.fullmatch(r"\+?[0-9]{5,16}", phone):
         raise Invalid("phone 格式不对", {"phone": "格式不对"})
     place = [p for p in (_clean(fields, "address_string", 200),
                          " ".join(v for v in (_clean(fields, "lat", 20), _clean(fields, "long", 20)) if v))

@@ -16,7 +16,7 @@ from .errors import require
 QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_DAYS = 3660  # ten years: a longer span is a typing mistake, not a report
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 MONTH, QUARTER, YEAR, HALF_MONTH, SPAN = "month", "quarter", "year", "half_month", "span"
 

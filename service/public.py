@@ -28,7 +28,7 @@ from models import (
 )
 from models.workflow import PUBLIC_STATUSES, STEPS
 
-from . import search
+from . import search, text_rules
 from .calendar import LOCAL_TZ
 from .categories import get_by_code
 from .errors import NotFound, require
@@ -407,8 +407,7 @@ def track(session: Session, code: str, phone_last4: str) -> dict:
 
 # --- the public's own submissions (网上反映) ----------------------------------------------------
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 SUBMIT_LIMITS = {"title": (4, 60), "content": (10, 2000), "name": (0, 32), "org": (0, 100),
                  "township": (0, 32)}
 
@@ -421,8 +420,8 @@ def submit_online(session: Session, data: dict, now: datetime) -> Issue:
     for key, (low, high) in SUBMIT_LIMITS.items():
         if not low <= len(clean[key]) <= high:
             errors[key] = f"请填写 {low}-{high} 个字" if low else f"不超过 {high} 个字"
-        elif CONTROL.search(clean[key]):
-            errors[key] = "含有不可见的控制字符"
+        elif problem := text_rules.message(clean[key], lines=key == "content"):
+            errors[key] = problem
     phone = re.sub(r"[\s-]", "", clean["phone"])
     if not MOBILE.match(phone):
         errors["phone"] = "请填写 11 位手机号（查询进度和接收短信都要用到）"

@@ -22,6 +22,7 @@ from models import (
     Issue,
     IssueCoDepartment,
     IssueEvent,
+    RejectReason,
     Role,
     Satisfaction,
     Status,
@@ -37,6 +38,13 @@ from .outbox import queue_sms
 from .policy import policy_for
 
 STALE_MESSAGE = "该问题刚被他人处理过，请刷新后再操作"
+# Body fields whose value is a word of a vocabulary, per step: checked here for every caller
+# (the API's schemas check them too; the console's forms and the SMS ratings come only here).
+CHOICES: dict[str, dict[str, frozenset[str]]] = {
+    "answer_on_spot": {"satisfaction": frozenset(Satisfaction)},
+    "visit": {"satisfaction": frozenset(Satisfaction)},
+    "reject": {"reason": frozenset(RejectReason)},
+}
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,8 @@ def transition(session: Session, actor: User, issue_id: int, action: str, body: 
     if issue.status not in step.from_states:
         raise WrongState(f"问题当前为“{STATUS_LABELS[Status(issue.status)]}”，不能{step.label}")
     require({f: "必填" for f in step.required if body.get(f) in (None, "", [])})
+    require({f: "不是可选的取值" for f, words in CHOICES.get(action, {}).items()
+             if body.get(f) not in (None, "") and body[f] not in words})
 
     from_status = issue.status
     ctx = StepContext(session, issue, actor, body, now, local_date(now), options,

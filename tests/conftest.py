@@ -19,6 +19,7 @@ from app import create_app
 from models import Department, User, metadata
 from notifications import RecordingSender
 from service.auth import hash_password, issue_token
+from service.categories import seed_defaults as seed_categories
 from service.db import make_engine
 from service.public import forget_figures as forget_public_figures
 from service.schema import upgrade
@@ -162,10 +163,11 @@ def password_hash():
 
 
 class County:
-    """A small county: three departments and a user of every role."""
+    """A small county: three departments, a user of every role, the default issue categories."""
 
     def __init__(self, session: Session, password_hash: str):
         now = datetime.now(timezone.utc)
+        seed_categories(session)
         self.depts = {}
         for code, name, phone in (("fgj", "县发改局", "09151234001"), ("zrj", "县自然资源局", "09151234002"),
                                   ("scj", "县市场监管局", "09151234003")):

@@ -67,7 +67,7 @@ def county_issues(api, county, engine):
     in_progress = issue_in(api, "in_progress", title="园区道路破损影响货车通行")
     closed = issue_in(api, "closed", title="企业用电报装时间过长")
     waiting = api.create_issue(title="招工信息发布渠道少")
-    late = api.create_issue(title="厂房产权证迟迟未办", category="不动产登记", township="高新区")
+    late = api.create_issue(title="厂房产权证迟迟未办", category="用地保障", township="高新区")
     with Session(engine, expire_on_commit=False) as s:
         coordinator = s.get(User, county.user_id("coordinator"))
         body = api.assign_body(lead_department_id=county.dept_id("zrj"), co_department_ids=[],
@@ -116,7 +116,7 @@ def test_the_offices_and_leaders_see_the_county_figures(app, county, county_issu
         channels = dict(zip(data["channels"]["labels"], data["channels"]["series"][0]["data"], strict=True))
         assert channels["12345/营商环境热线"] == 4
         assert dict(zip(data["categories"]["labels"], data["categories"]["series"][0]["data"],
-                        strict=True))["不动产登记"] == 1 == int(t.row("categories", "不动产登记")[1])
+                        strict=True))["用地保障"] == 1 == int(t.row("categories", "用地保障")[1])
 
 
 def test_this_month_is_the_default_and_the_presets_pick_their_periods(app, county):

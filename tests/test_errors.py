@@ -326,7 +326,7 @@ def test_patch_with_a_stale_version_is_409_and_changes_nothing(api, collected):
 
 def test_action_with_a_stale_version_is_409_and_changes_nothing(api, collected):
     path = f"/api/v1/issues/{collected['id']}"
-    edited = api.ok("PATCH", path, "operator", json={"version": collected["version"], "category": "交通"})
+    edited = api.ok("PATCH", path, "operator", json={"version": collected["version"], "category": "交通物流"})
     resp = api.act(collected["id"], "assign", "coordinator",
                    api.assign_body(version=collected["version"]))
     error_of(resp, 409, "stale_version")

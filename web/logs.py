@@ -73,7 +73,11 @@ class MaskingFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask(record.getMessage())
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that do not fit the message
+            message = f"{record.msg!s} {record.args!r}"
+        record.msg = mask(message)
         record.args = None
         if record.exc_info:
             record.exc_text = mask(logging.Formatter().formatException(record.exc_info))
@@ -85,10 +89,30 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+# Characters some log readers take for the end of a line; json.dumps leaves them as they are.
+_LINE_SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _writable(text: str) -> str:
+    """`text` as any UTF-8 stream takes it: an unpaired surrogate (which has no UTF-8 form) is
+    written as its escape, `\\ud800`."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line; the current request's fields are added when there is one."""
+    """One JSON object per line, whatever the message holds (line breaks, control characters,
+    unpaired surrogates); the current request's fields are added when there is one."""
 
     def format(self, record: logging.LogRecord) -> str:
+        try:
+            return self._format(record)
+        except Exception as exc:  # a log line must never be lost, nor break the line format
+            return json.dumps({
+                "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+                "level": record.levelname, "logger": record.name,
+                "message": f"(this record could not be written: {type(exc).__name__})"})
+
+    def _format(self, record: logging.LogRecord) -> str:
         data = {
             "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
             "level": record.levelname,
@@ -111,8 +135,9 @@ class JsonFormatter(logging.Formatter):
         elif record.exc_text:
             data["exception"] = record.exc_text
         # Every text masked once more: values passed as `extra` never went through the filter.
-        return json.dumps({k: mask(v) if isinstance(v, str) else v for k, v in data.items()},
-                          ensure_ascii=False, default=str)
+        line = json.dumps({k: _writable(mask(v)) if isinstance(v, str) else v for k, v in data.items()},
+                          ensure_ascii=False, default=lambda value: _writable(mask(str(value))))
+        return line.translate(_LINE_SEPARATORS)
 
 
 class _StderrHandler(logging.StreamHandler):

@@ -15,7 +15,8 @@ out afterwards never collide.
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO, Any
@@ -48,7 +49,7 @@ IMPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_ROWS = 20000
 HEADER_SEARCH_ROWS = 10
-CODE_PATTERN = re.compile(rf"^{PREFIX}(\d{{4}})-(\d{{6}})$")
+CODE_PATTERN = re.compile(rf"^{PREFIX}([0-9]{{4}})-([0-9]{{6}})$")
 LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
 DATE_PATTERNS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 DATETIME_PATTERNS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S")
@@ -120,6 +121,18 @@ class _Sheet:
     total: int                       # data rows, at most (blank ones included)
 
 
+# What openpyxl raises for a file that is not a well-formed workbook: a broken zip, missing
+# parts, XML that does not parse (ParseError is a SyntaxError), or XML that declares entities or
+# a DTD, which defusedxml refuses (its errors are ValueErrors): an XXE or "billion laughs" file.
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, IndexError, ValueError, TypeError,
+              AttributeError, OSError, SyntaxError)
+
+
+def _unreadable(exc: Exception) -> Invalid:
+    return _file_error(f"无法读取这个 Excel 文件（{type(exc).__name__}），"
+                       "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入")
+
+
 def _open(data: bytes) -> Any:
     if not data:
         raise _file_error("文件是空的")
@@ -129,8 +142,21 @@ def _open(data: bytes) -> Any:
         raise _file_error("不是 Excel（.xlsx）文件；旧版 .xls 请先另存为 .xlsx")
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise _file_error(f"无法读取这个 Excel 文件（{type(exc).__name__}）") from None
+    except UNREADABLE as exc:
+        raise _unreadable(exc) from None
+
+
+def _read(rows: Iterator[tuple]) -> Iterator[tuple]:
+    """A sheet's rows as openpyxl parses them, one by one: XML that breaks half way is refused
+    like a file that cannot be opened."""
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except UNREADABLE as exc:
+            raise _unreadable(exc) from None
+        yield row
 
 
 def _clean_title(value: Any) -> str:
@@ -156,7 +182,7 @@ def _read_sheet(wb: Any) -> _Sheet:
     if LEDGER_MARK in keywords and MASKED_MARK in keywords:
         raise _file_error("这是脱敏导出的台账（反映人信息已隐去），不能导入；请用未脱敏的台账")
     ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    rows = _read(ws.iter_rows(values_only=True))
     for number, values in enumerate(rows, start=1):
         titles = [_clean_title(v) for v in values]
         if "问题标题" in titles and "编号" in titles:
@@ -495,7 +521,10 @@ def import_ledger(session: Session, file: bytes | IO[bytes], actor: User | None,
     data = file if isinstance(file, bytes) else file.read(MAX_FILE_SIZE + 1)
     wb = _open(data)
     try:
-        sheet = _read_sheet(wb)
+        try:
+            sheet = _read_sheet(wb)
+        except UNREADABLE as exc:
+            raise _unreadable(exc) from None
         directory = _Directory(session)
         report = ImportReport(dry_run=dry_run)
         parsed: list[_Parsed] = []

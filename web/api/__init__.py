@@ -4,19 +4,11 @@ from pathlib import Path
 import flask_swagger_ui
 from flask import Blueprint, Flask, send_from_directory
 from flask_smorest import Api
-from werkzeug.routing import IntegerConverter
 
 from ..errors import http_error
-from ..schemas.common import MAX_ID, ErrorEnvelope
+from ..schemas.common import ErrorEnvelope
 
 SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
-
-
-class IdConverter(IntegerConverter):
-    """`<id:...>` in a route: a positive number that fits the database's integer."""
-
-    def __init__(self, url_map, **kwargs):
-        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 class EnvelopeApi(Api):
@@ -39,7 +31,6 @@ def register(app: Flask) -> Api:
         "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
         "OPENAPI_SWAGGER_UI_CONFIG": {"supportedSubmitMethods": ["get", "post", "patch", "put", "delete"]},
     })
-    app.url_map.converters["id"] = IdConverter
     api = EnvelopeApi(app, spec_kwargs={
         "info": {"description": "问题收集 → 会议交办 → 督办推进 → 办理回复 → 公开公示"},
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},

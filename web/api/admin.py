@@ -24,7 +24,7 @@ from ..schemas.admin import (
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin",
                 description="系统设置：节假日安排、时限规则、短信模板")
 
-ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _day(text: str) -> date:

@@ -252,7 +252,7 @@ def admin_policy_delete(policy_id: int):
 
 def _year() -> int | None:
     text = request.values.get("year", "")
-    return int(text) if text.isdigit() and len(text) == 4 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) == 4 else None
 
 
 @bp.get("/admin/calendar")

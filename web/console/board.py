@@ -41,7 +41,7 @@ def _render(template: str, **context):
 
 def _int(name: str) -> int | None:
     text = request.args.get(name, "")
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def _filters() -> supervision.BoardFilters:

@@ -48,7 +48,8 @@ def numbers(data: dict, *names: str) -> dict:
     out = dict(data)
     for name in names:
         text = out.get(name)
-        if isinstance(text, str) and text.strip().lstrip("-").isdigit() and len(text.strip()) < 10:
+        digits = text.strip().lstrip("-") if isinstance(text, str) else ""
+        if digits.isascii() and digits.isdigit() and len(text.strip()) < 10:  # "²" is a digit to str.isdigit
             out[name] = int(text.strip())
     return out
 

@@ -17,28 +17,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, Regexp
 
 from models import CHANNEL_LABELS, DEADLINE_KEYS, ISSUE_TYPE_LABELS, Channel, IssueType
 
-from ..schemas.common import CONTROL_RE, PHONE_RE
+from ..limits import MAX_INT, TextRule, record_id
+from ..schemas.common import PHONE_RE
 from .ui import REJECT_REASON_LABELS, REPORTER_KIND_LABELS, SATISFACTION_LABELS
 
 PHONE_MESSAGE = _l("请填写 11 位手机号或带区号的固定电话")
-
-
-def printable(_form, field) -> None:
-    if isinstance(field.data, str) and CONTROL_RE.search(field.data):
-        raise ValidationError(_l("含有不可见的控制字符，请删除后重新提交"))
-
-
-def optional_int(value):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValueError(_l("请从列表中选择")) from None
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -47,13 +34,11 @@ def options(pairs) -> list[SelectChoice]:
 
 
 def _text(label, max_len: int, **kw):
-    return TextAreaField(label, validators=[Optional(), Length(max=max_len, message=_l("内容过长")), printable],
-                         **kw)
+    return TextAreaField(label, validators=[Optional(), TextRule(max_len, lines=True)], **kw)
 
 
 def _line(label, max_len: int, **kw):
-    return StringField(label, validators=[Optional(), Length(max=max_len, message=_l("内容过长")), printable],
-                       **kw)
+    return StringField(label, validators=[Optional(), TextRule(max_len, lines=False)], **kw)
 
 
 def _phone(label, **kw):
@@ -67,7 +52,8 @@ def _date(label, **kw):
 class ActionForm(FlaskForm):
     """A workflow step's form. `version` is the issue's version the user saw."""
 
-    version = IntegerField(_l("版本号"), validators=[Optional()])
+    version = IntegerField(_l("版本号"), validators=[
+        Optional(), NumberRange(1, MAX_INT, _l("版本号不对，请刷新页面后再试"))])
 
     def body(self) -> dict:
         body = {}
@@ -180,10 +166,10 @@ class RejectForm(ActionForm):
 
 
 class AssignForm(ActionForm):
-    lead_department_id = SelectField(_l("主办单位"), coerce=optional_int, validate_choice=False)
-    co_department_ids = SelectMultipleField(_l("协办单位（可多选）"), coerce=int, validate_choice=False,
+    lead_department_id = SelectField(_l("主办单位"), coerce=record_id, validate_choice=False)
+    co_department_ids = SelectMultipleField(_l("协办单位（可多选）"), coerce=record_id, validate_choice=False,
                                             description=_l("按住 Ctrl 键可选多个；没有协办单位可不选"))
-    lead_leader_id = SelectField(_l("主抓县级领导"), coerce=optional_int, validate_choice=False)
+    lead_leader_id = SelectField(_l("主抓县级领导"), coerce=record_id, validate_choice=False)
     responsible_person = _line(_l("责任人"), 64)
     responsible_phone = _phone(_l("责任人电话"))
     accept_due = _date(_l("限期签收"))
@@ -263,15 +249,13 @@ class IntakeForm(FlaskForm):
     reporter_kind = SelectField(_l("反映人身份"), choices=options(REPORTER_KIND_LABELS.items()), default="enterprise")
     reporter_consent_public = BooleanField(_l("同意公开企业名称"))
     channel = SelectField(_l("来源渠道"), choices=options((c.value, CHANNEL_LABELS[c]) for c in Channel))
-    meeting_id = SelectField(_l("所属会议"), coerce=optional_int, validate_choice=False)
+    meeting_id = SelectField(_l("所属会议"), coerce=record_id, validate_choice=False)
     type = SelectField(_l("诉求类型"), choices=options((t.value, ISSUE_TYPE_LABELS[t]) for t in IssueType),
                        default="help")
     category = SelectField(_l("问题类别"), validate_choice=False)
     township = _line(_l("所在镇（街道）"), 64)
-    title = StringField(_l("问题标题"), validators=[DataRequired(_l("请填写问题标题")),
-                                                 Length(max=200, message=_l("标题最多 200 字")), printable])
-    content = TextAreaField(_l("问题内容"), validators=[DataRequired(_l("请填写问题内容")),
-                                                     Length(max=5000, message=_l("内容最多 5000 字")), printable])
+    title = StringField(_l("问题标题"), validators=[DataRequired(_l("请填写问题标题")), TextRule(200, lines=False)])
+    content = TextAreaField(_l("问题内容"), validators=[DataRequired(_l("请填写问题内容")), TextRule(5000, lines=True)])
     answered_on_spot = BooleanField(_l("已当场答复"))
     answer = _text(_l("答复内容"), 5000)
     satisfaction = SelectField(_l("反映人当场评价"), choices=options([("", _l("未评价（待回访）"))] + [

@@ -6,28 +6,32 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from models import ISSUE_TYPE_LABELS
 
+from ..limits import TextRule
+
 
 class TrackForm(FlaskForm):
     code = StringField("问题编号", validators=[
         DataRequired("请填写问题编号"),
         Regexp(r"^\s*[A-Za-z0-9-]{4,20}\s*$", message="编号格式不对，应形如 YS2026-000123")])
     phone_last4 = StringField("手机号后4位", validators=[
-        DataRequired("请填写手机号后4位"), Regexp(r"^\d{4}$", message="请填写手机号后4位数字")])
+        DataRequired("请填写手机号后4位"), Regexp(r"^[0-9]{4}$", message="请填写手机号后4位数字")])
 
 
 class SubmitForm(FlaskForm):
-    title = StringField("标题", validators=[DataRequired("请用一句话概括问题"), Length(4, 60, "请填写 4-60 个字")])
+    title = StringField("标题", validators=[DataRequired("请用一句话概括问题"), Length(4, 60, "请填写 4-60 个字"),
+                                                         TextRule(60, lines=False)])
     content = TextAreaField("具体情况", validators=[DataRequired("请写明具体情况"),
-                                                    Length(10, 2000, "请填写 10-2000 个字")])
+                                                    Length(10, 2000, "请填写 10-2000 个字"),
+                                                    TextRule(2000, lines=True)])
     category = SelectField("问题类别", choices=[], validate_choice=False)
     type = SelectField("诉求类型", choices=[SelectChoice(t.value, label) for t, label in ISSUE_TYPE_LABELS.items()],
                        default="help")
-    township = StringField("所在乡镇/园区", validators=[Optional(), Length(max=32)])
-    name = StringField("姓名（选填）", validators=[Optional(), Length(max=32)])
-    org = StringField("企业名称（选填）", validators=[Optional(), Length(max=100)])
+    township = StringField("所在乡镇/园区", validators=[Optional(), TextRule(32, lines=False)])
+    name = StringField("姓名（选填）", validators=[Optional(), TextRule(32, lines=False)])
+    org = StringField("企业名称（选填）", validators=[Optional(), TextRule(100, lines=False)])
     consent_public = BooleanField("同意在公示中显示企业名称")
     phone = StringField("手机号", validators=[
         DataRequired("请填写手机号：查询进度和接收短信都要用到"),
-        Regexp(r"^\s*1[3-9]\d{9}\s*$", message="请填写 11 位手机号")])
+        Regexp(r"^\s*1[3-9][0-9]{9}\s*$", message="请填写 11 位手机号")])
     challenge = HiddenField()
     answer = StringField("验证题", validators=[DataRequired("请回答验证题"), Length(max=4)])

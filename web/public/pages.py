@@ -18,7 +18,7 @@ def _choice(name: str, allowed) -> str | None:
 
 def _number(name: str, low: int, high: int) -> int | None:
     value = request.args.get(name, "").strip()
-    return int(value) if value.isdigit() and low <= int(value) <= high else None
+    return int(value) if value.isascii() and value.isdigit() and low <= int(value) <= high else None
 
 
 def _filters() -> public.PublicFilters:

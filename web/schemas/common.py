@@ -1,9 +1,14 @@
-"""Field types and checks shared by the API schemas."""
+"""Field types and checks shared by the API schemas (and the console forms that load them).
+The rules for text and numbers are web/limits.py's and service/text_rules.py's."""
 import re
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+from service import text_rules
+
+from ..limits import MAX_INT, multi_line
+
+PHONE_RE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")  # ASCII digits only
 
 
 def check_phone(value: str) -> None:
@@ -15,7 +20,7 @@ def Phone(**kw) -> fields.String:  # noqa: N802 - a field factory reads like a f
     return fields.String(validate=check_phone, **kw)
 
 
-MAX_ID = 2**31 - 1  # PostgreSQL's integer; larger numbers cannot name a record
+MAX_ID = MAX_INT  # larger numbers cannot name a record
 
 
 def Id(**kw) -> fields.Integer:  # noqa: N802
@@ -23,12 +28,19 @@ def Id(**kw) -> fields.Integer:  # noqa: N802
                                                               error="须为有效的编号"), **kw)
 
 
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def check_printable(value: str) -> None:
-    if CONTROL_RE.search(value or ""):
-        raise ValidationError("含有不可见的控制字符，请删除后重新提交")
+    """No control characters (tab and line breaks apart) and no unpaired surrogates."""
+    found = text_rules.message(value or "")
+    if found:
+        raise ValidationError(found)
+
+
+def text_check(max_len: int, lines: bool):
+    def check(value: str) -> None:
+        found = text_rules.message(value or "", max_len, lines=lines)
+        if found:
+            raise ValidationError(found)
+    return check
 
 
 def check_not_blank(value: str | None) -> None:
@@ -36,15 +48,20 @@ def check_not_blank(value: str | None) -> None:
         raise ValidationError("不能只有空格，请填写内容")
 
 
-def Text(max_len: int, required: bool = False, not_blank: bool | None = None, **kw) -> fields.String:  # noqa: N802
-    """Free text: bounded length and no control characters (PostgreSQL refuses NUL). A required
-    text, and one marked `not_blank` (an optional field that, when given, must say something),
-    must hold more than spaces."""
-    checks = [validate.Length(min=1 if required else 0, max=max_len), check_printable]
+def Text(max_len: int, required: bool = False, not_blank: bool | None = None,  # noqa: N802
+         lines: bool | None = None, **kw) -> fields.String:
+    """Free text, as service.text_rules says: no control characters (PostgreSQL refuses NUL) or
+    unpaired surrogates, at most `max_len` characters, one line unless `lines` (by default, a
+    field over 200 characters is multi-line). A required text, and one marked `not_blank` (an
+    optional field that, when given, must say something), must hold more than spaces."""
+    checks = [text_check(max_len, multi_line(max_len) if lines is None else lines)]
+    if required:
+        checks.insert(0, validate.Length(min=1))
     if not_blank is None:
         not_blank = required
     if not_blank:
         checks.append(check_not_blank)
+    kw["metadata"] = {"maxLength": max_len, **kw.get("metadata", {})}  # for the OpenAPI document
     return fields.String(required=required, validate=checks, **kw)
 
 

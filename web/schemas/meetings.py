@@ -27,7 +27,7 @@ class MeetingPatch(Schema):
     host_leader_id = Id(allow_none=True)
     attendees = fields.List(Text(64), validate=validate.Length(max=200))
     location = Text(200, allow_none=True)
-    note = Text(500, load_default=None, allow_none=True, metadata={"description": "修改原因（记入修改记录）"})
+    note = Text(200, load_default=None, allow_none=True, metadata={"description": "修改原因（记入修改记录）"})
 
 
 class MeetingChangeOut(Schema):

@@ -88,7 +88,7 @@ class PublicStatsOut(Schema):
 class TrackIn(Schema):
     code = fields.String(required=True, validate=validate.Regexp(
         r"^\s*[A-Za-z0-9-]{4,20}\s*$", error="编号格式不对，应形如 YS2026-000123"))
-    phone_last4 = fields.String(required=True, validate=validate.Regexp(r"^\d{4}$", error="请填写手机号后4位数字"))
+    phone_last4 = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4}$", error="请填写手机号后4位数字"))
 
 
 class TrackEvent(Schema):

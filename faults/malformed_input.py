@@ -1,0 +1,976 @@
+"""The malformed-input corpus: every write endpoint — the JSON API, the console's forms, the public
+site's /submit and /track, Open311's POST, the SMS webhooks, the ledger imports and uploads — sent
+values no field may take: NUL and other control characters, unpaired surrogates, invalid UTF-8,
+text far over its column, line breaks in one-line fields, deep nesting, wrong types, numbers
+beyond the database's integer, impossible dates, digits that are not ASCII, broken and hostile
+files. Every answer must be a refusal (4xx; a console page that answers a refusal by a redirect
+with a message may redirect) and never a 5xx, and no row of any table may change.
+
+    .venv/bin/python -m faults.malformed_input [--database-url URL] [--quick]
+
+It builds its own county on a throw-away database (SQLite in a temporary folder by default, or the
+empty database it is given), each endpoint with its own issue in the state its valid request
+needs. After the attacks every endpoint's valid request is sent once and must be accepted (and
+change the database where it writes): so each refusal above was the bad value's doing, not a
+missing token or a wrong state. The endpoints come from the application's URL map: a write route
+the corpus does not cover fails the run. tests/test_malformed_input.py runs the bounded form
+(`quick`: one bad value per field in turn, every whole-body attack) on both databases.
+
+Printed figures: requests sent, answers by status, 5xx seen, bad values accepted, rows changed by
+refused requests, valid requests refused.
+"""
+import argparse
+import copy
+import hashlib
+import io
+import json
+import re
+import sys
+import tempfile
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import quote
+
+import pyotp
+from flask import Flask
+from openpyxl import Workbook
+from sqlalchemy import select, update
+from twilio.request_validator import RequestValidator
+
+from models import SmsMessage, User, metadata
+from service import auth, intake, meetings, policy, templates, workflow
+from service import calendar as work_calendar
+from service.calendar import local_date
+from service.categories import seed_defaults
+from service.db import open_session
+from service.directory import create_department, create_user
+from service.ledger.columns import COLUMNS
+from service.ledger.uploads import keep_upload
+from service.workflow import WorkflowOptions
+
+PASSWORD = "Corpus-pass-2026"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+TWILIO_TOKEN = "corpus-twilio-auth-token"
+# Routes that take no input a caller could spoil: the Swagger UI's files, Open311's catch-all.
+NOT_WRITES = {"static", "swagger_assets.swagger_asset", "open311.unknown"}
+# Answers that refuse.
+REFUSALS = range(400, 500)
+REDIRECT, FORM_AGAIN = frozenset({302, 303}), frozenset({200})
+
+# --- the bad values ----------------------------------------------------------------------------------
+
+
+class Raw(str):
+    """A JSON value written into the body as it is (`1e400`, `NaN`): json.dumps cannot make it."""
+
+
+HUGE = "长" * 6000
+VALUES: dict[str, list[tuple[str, object]]] = {
+    # Any field that takes text, in JSON or a form.
+    "text": [("NUL", "甲\x00乙"), ("ESC", "甲\x1b[31m乙"), ("vertical tab", "甲\x0b乙"), ("DEL", "甲\x7f乙"),
+             ("6,000 characters", HUGE), ("unpaired surrogate", "\ud800甲"), ("low surrogate", "甲\udfff")],
+    # A one-line field besides.
+    "line": [("line break", "第一行\n第二行"), ("tab", "甲\t乙"), ("carriage return", "甲\r乙")],
+    # A record's number.
+    "id": [("20 digits", 99999999999999999999), ("2^31", 2**31), ("-1", -1), ("0", 0), ("1e30", 1e30),
+           ("1e400", Raw("1e400")), ("4,301 digits", Raw("9" * 4301)), ("NaN", Raw("NaN")),
+           ("string", "十二"), ("true", True), ("object", {"id": 1}), ("list", [1])],
+    "int": [("20 digits", 99999999999999999999), ("-2^31-1", -(2**31) - 1), ("1e400", Raw("1e400")),
+            ("Infinity", Raw("Infinity")), ("superscript digits", "²⁰"), ("string", "三"), ("list", [1])],
+    "date": [("30 February", "2026-02-30"), ("year 99999", "99999-01-01"), ("year 0", "0000-01-01"),
+             ("words", "下周一"), ("full-width digits", "２０２６-０３-０１"), ("number", 20260301),
+             ("list", ["2026-03-01"])],
+    "datetime": [("hour 25", "2026-03-01T25:00:00+08:00"), ("month 13", "2026-13-01T08:00:00+08:00"),
+                 ("words", "明天上午"), ("number", 1767225600)],
+    "choice": [("not in the list", "没有这个选项"), ("number", 7), ("list", ["a"]), ("object", {"a": 1})],
+    "bool": [("word", "maybe"), ("number", 2), ("list", [True])],
+    "phone": [("10 digits", "1381234567"), ("full-width digits", "13８１２３４５６７８"),
+              ("Arabic-Indic digits", "13٨١٢٣٤٥٦٧٨"), ("letters", "1381234567a")],
+    # Open311's phone may be any country's: only its digits are checked
+    "anyphone": [("full-width digits", "13８１２３４５６７８"), ("Arabic-Indic digits", "13٨١٢٣٤٥٦٧٨"),
+                 ("letters", "1381234567a")],
+    "ids": [("20 digits", [99999999999999999999]), ("not a list", "1,2"), ("nested", [[1]]),
+            ("1,000 items", list(range(1, 1001)))],
+    "list": [("not a list", "甲"), ("10,000 items", ["甲"] * 10000), ("list of objects", [{"a": 1}])],
+    "object": [("string", "甲"), ("list", [1, 2]), ("number", 3)],
+}
+# What a form can carry of each (forms have no types: only the texts).
+FORM_KINDS = {"id": [("20 digits", "99999999999999999999"), ("-1", "-1"), ("1e30", "1e30"),
+                     ("superscript digits", "²³"), ("words", "十二")],
+              "int": [("20 digits", "99999999999999999999"), ("superscript digits", "²⁰"), ("words", "三")]}
+# Unpaired surrogates have no UTF-8 form, so a form cannot carry them; what comes closest is the
+# bytes a surrogate would have been (ED A0 80), which are not UTF-8: the whole-body cases send them.
+FORM_TEXT = [(label, value) for label, value in VALUES["text"] if "surrogate" not in label]
+
+
+TEXTUAL = frozenset({"text", "line", "choice", "phone", "anyphone", "date", "datetime"})
+
+
+def values_for(kind: str, encoding: str) -> list[tuple[str, object]]:
+    """The bad values for a field of `kind` sent as `encoding` (json, form or multipart)."""
+    own = [] if kind == "text" else VALUES.get(kind, [])
+    if encoding == "json":
+        return own + (VALUES["text"] if kind in TEXTUAL else VALUES["text"][:1])
+    own = FORM_KINDS.get(kind) or [(label, v) for label, v in own if isinstance(v, str) and not isinstance(v, Raw)]
+    return own + FORM_TEXT
+
+
+# --- broken and hostile files ------------------------------------------------------------------------
+
+def ledger_file(rows: int = 1) -> bytes:
+    """A small ledger (the required columns) that imports, `rows` issues."""
+    wb = Workbook()
+    ws = wb.active
+    required = [c for c in COLUMNS if c.required]
+    ws.append(["编号"] + [c.title for c in required])
+    samples = {"title": "台账导入的问题", "content": "台账导入的问题内容。", "channel": "hotline",
+               "status": "collected", "created_at": "2026-03-02 09:00"}
+    for n in range(rows):
+        ws.append([""] + [f"{samples.get(c.key, '')}{n if c.key == 'title' else ''}" for c in required])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _swap_part(data: bytes, part: str, change) -> bytes:
+    """The workbook with one of its zip parts changed by `change(bytes) -> bytes`, or left out
+    when `change` answers None."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == part:
+                content = change(content)
+            if content is not None:
+                target.writestr(item, content)
+    return out.getvalue()
+
+
+def _body_of(xml: bytes) -> bytes:
+    return xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+
+
+SHEET, BOOK = "xl/worksheets/sheet1.xml", "xl/workbook.xml"
+XXE = b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
+          + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + i]), (b"&%s;" % bytes([97 + i])) * 10) for i in range(8))
+          + b"]>")
+
+
+def bad_files() -> list[tuple[str, str, bytes]]:
+    """(label, file name, content) of files no import may take."""
+    good = ledger_file()
+    first_value = re.compile(rb"<v>|<t>|<is><t>")
+
+    def entity(prolog: bytes, name: bytes):
+        return lambda xml: prolog + first_value.sub(lambda m: m.group(0) + b"&" + name + b";", _body_of(xml), 1)
+
+    return [
+        ("empty file", "台账.xlsx", b""),
+        ("not a workbook", "台账.xlsx", "编号,问题标题\n1,甲\n".encode()),
+        ("truncated zip", "台账.xlsx", good[: len(good) // 2]),
+        ("sheet XML cut in half", "台账.xlsx", _swap_part(good, SHEET, lambda x: x[: len(x) // 2])),
+        ("sheet XML not XML", "台账.xlsx", _swap_part(good, SHEET, lambda x: b"<worksheet><sheetData><row")),
+        ("workbook XML broken", "台账.xlsx", _swap_part(good, BOOK, lambda x: x[:40])),
+        ("XXE in the sheet", "台账.xlsx", _swap_part(good, SHEET, entity(XXE, b"xxe"))),
+        ("billion laughs in the sheet", "台账.xlsx", _swap_part(good, SHEET, entity(LAUGHS, b"i"))),
+        ("character reference to NUL", "台账.xlsx",
+         _swap_part(good, SHEET, lambda x: first_value.sub(lambda m: m.group(0) + b"&#0;", x, 1))),
+        ("sheet missing", "台账.xlsx", _swap_part(good, SHEET, lambda x: None)),
+        ("workbook part missing", "台账.xlsx", _swap_part(good, BOOK, lambda x: None)),
+        ("over 10 MB", "台账.xlsx", b"PK\x03\x04" + b"\x00" * (10 * 1024 * 1024 + 10)),
+        ("a program named .xlsx", "台账.xlsx", b"MZ\x90\x00" + b"\x00" * 60),
+    ]
+
+
+BAD_ATTACHMENTS = [
+    ("a program", "工具.exe", b"MZ\x90\x00" + b"\x00" * 60),
+    ("content not its extension", "照片.pdf", b"MZ\x90\x00" + b"\x00" * 60),
+    ("empty", "空.pdf", b""),
+    ("no name", "", b"%PDF-1.7\n%%EOF\n"),
+]
+
+
+# --- the county and its endpoints ---------------------------------------------------------------------
+
+@dataclass
+class Endpoint:
+    name: str
+    method: str
+    path: str
+    who: str | None                     # username; None for anonymous
+    channel: str                        # api, console, public, open311, webhook
+    body: dict                          # the valid request
+    fields: dict[str, str]              # field → kind, the fields attacked one by one
+    encoding: str = "json"              # json, form, multipart
+    # other answers that refuse, provided nothing changed: a redirect with a message (302), a
+    # login form shown again with its error (200)
+    also_refuses: frozenset = frozenset()
+    writes: bool = True                 # its valid request changes the database
+    volatile: frozenset = frozenset()   # tables it may change even when it refuses (failed logins)
+    control: bool = True                # send the valid request at the end
+    files: list = field(default_factory=list)   # (field, label, name, content) bad uploads
+
+
+@dataclass
+class World:
+    app: Flask
+    users: dict[str, int]
+    departments: dict[str, int]
+    endpoints: list[Endpoint] = field(default_factory=list)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _issue_data(tag: str, phone: str) -> dict:
+    return {"title": f"语料测试问题{tag}", "content": f"语料测试问题{tag}的内容：园区道路破损。", "channel": "hotline",
+            "type": "help", "category": "基础设施", "township": "城关镇",
+            "reporter": {"name": "王语料", "org": "语料测试有限公司", "phone": phone, "kind": "enterprise",
+                         "consent_public": False}}
+
+
+def build_world(app: Flask) -> World:
+    """Departments, users of every role (and a few to spend on the destructive requests), and for
+    every endpoint that acts on an issue its own issue in the state its valid request needs."""
+    engine = app.extensions["ys"]["engine"]
+    now = _now()
+    today = local_date(now)
+    future = today + timedelta(days=40)
+    options = WorkflowOptions()
+    with open_session(engine, write=True) as s:
+        seed_defaults(s)
+        depts = {code: create_department(s, None, code, name, f"0915-32130{i:02d}").id for i, (code, name) in
+                 enumerate((("fgj", "县发改局"), ("zrj", "县自然资源局"), ("scj", "县市场监管局")))}
+        people = [("admin", "admin", None), ("coordinator", "coordinator", None), ("operator", "operator", None),
+                  ("supervisor", "supervisor", None), ("leader", "leader", None), ("fgj", "department", "fgj"),
+                  ("pwuser", "operator", None), ("leaver", "operator", None), ("victim", "department", "zrj"),
+                  ("victim2", "department", "zrj"), ("victim3", "department", "zrj"),
+                  ("halfway", "department", "zrj")]
+        users = {}
+        for i, (name, role, dept) in enumerate(people):
+            users[name] = create_user(s, None, username=name, password=PASSWORD, role=role,
+                                      display_name=f"{name}用户", phone=f"1370001{i:04d}",
+                                      department_id=depts[dept] if dept else None)
+        users["admin"].totp_secret, users["admin"].totp_enabled_at = TOTP_SECRET, now
+        for name in ("victim3", "halfway"):
+            users[name].totp_secret, users[name].totp_enabled_at = TOTP_SECRET, now
+        s.add_all(users.values())
+        s.commit()
+        assign = {"lead_department_id": depts["fgj"], "co_department_ids": [depts["zrj"]],
+                  "lead_leader_id": users["leader"].id, "responsible_person": "李责任",
+                  "responsible_phone": "13600001111", "note": "请尽快办理"}
+        chains = {
+            "collected": [],
+            "assigned": [("assign", "coordinator", assign)],
+            "in_progress": [("assign", "coordinator", assign), ("accept", "fgj", {})],
+            "extension": [("assign", "coordinator", assign), ("accept", "fgj", {}),
+                          ("request_extension", "fgj", {"complete_due": future + timedelta(days=60),
+                                                        "reason": "需要时间"})],
+            "suspended": [("assign", "coordinator", assign), ("accept", "fgj", {}),
+                          ("suspend", "coordinator", {"reason": "需省级审批", "review_on": future})],
+            "replied": [("assign", "coordinator", assign), ("accept", "fgj", {}),
+                        ("reply", "fgj", {"result": "已办结"})],
+            "closed": [("assign", "coordinator", assign), ("accept", "fgj", {}), ("reply", "fgj", {"result": "已办结"}),
+                       ("visit", "coordinator", {"satisfaction": "satisfied"})],
+        }
+        made = [0]
+
+        def issue(state: str, **over) -> int:
+            made[0] += 1
+            data = {**_issue_data(str(made[0]), f"1391234{made[0]:04d}"), **over}
+            found = intake.create_issue(s, users["operator"], data, now)
+            for action, who, body in chains[state]:
+                found = workflow.transition(s, users[who], found.id, action, body, now, options)
+            return found.id
+
+        meeting = meetings.create_meeting(s, users["coordinator"], {
+            "kind": "breakfast", "title": "语料测试早餐会", "held_at": now + timedelta(days=3),
+            "host_leader_id": users["leader"].id, "attendees": ["张三"], "location": "县政府"}, now)
+        policy_ids = [policy.set_policy(s, users["admin"], {
+            "issue_type": "help", "channel": channel, "accept_days": 1, "reply_days": None, "complete_days": 9,
+            "report_after": 2, "visit_after": 5}, now).id for channel in ("hotline", "mailbox")]
+        templates.set_template(s, users["admin"], "urged", "【督查办】请尽快办理{code}", now)
+        calendar_days = [today.replace(month=1, day=1) + timedelta(days=800 + n) for n in (0, 1)]
+        for day in calendar_days:
+            work_calendar.set_day(s, users["admin"], day, "workday", "语料测试", now)
+        uploads = Path(app.config.get("LEDGER_UPLOADS_DIR") or Path(app.instance_path) / "ledger_uploads")
+        kept = keep_upload(uploads, users["coordinator"].id, "台账.xlsx", ledger_file(), now)
+        issue("replied", reporter={**_issue_data("x", "13998760000")["reporter"], "phone": "13998760000"})
+        # a message the provider has taken, for the delivery-status webhook
+        sid = "SM" + "0" * 30 + "01"
+        outbox_id = s.execute(select(SmsMessage.id).order_by(SmsMessage.id).limit(1)).scalar_one()
+        s.execute(update(SmsMessage).where(SmsMessage.id == outbox_id).values(status="sent", provider_id=sid))
+        s.commit()
+        ids = {k: u.id for k, u in users.items()}
+        world = World(app, ids, depts)
+        world.endpoints = endpoints(world, issue, meeting_id=meeting.id, meeting_issues=[issue(
+            "collected", channel="breakfast", meeting_id=meeting.id) for _ in range(2)], policy_ids=policy_ids,
+            calendar_days=[day.isoformat() for day in calendar_days], kept=kept, future=future.isoformat(), sid=sid,
+            rated_phone="+8613998760000")
+    return world
+
+
+ACTION_STATES = {"assign": "collected", "answer_on_spot": "collected", "reject": "collected", "accept": "assigned",
+                 "return": "assigned", "plan": "in_progress", "progress": "in_progress",
+                 "request_extension": "in_progress", "decide_extension": "extension", "set_deadline": "in_progress",
+                 "urge": "assigned",
+                 "suspend": "in_progress", "resume": "suspended", "instruct": "assigned", "reply": "in_progress",
+                 "visit": "replied", "publish": "closed", "withhold": "closed"}
+ACTION_WHO = {"assign": "coordinator", "answer_on_spot": "operator", "reject": "coordinator", "accept": "fgj",
+              "return": "fgj", "plan": "fgj", "progress": "fgj", "request_extension": "fgj",
+              "decide_extension": "coordinator", "set_deadline": "coordinator", "urge": "supervisor",
+              "suspend": "coordinator",
+              "resume": "coordinator", "instruct": "leader", "reply": "fgj", "visit": "coordinator",
+              "publish": "coordinator", "withhold": "coordinator"}
+
+
+def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
+    """(valid body, attacked fields) of each workflow step, as the API takes them."""
+    d = w.departments
+    return {
+        "assign": ({"lead_department_id": d["fgj"], "co_department_ids": [d["zrj"]],
+                    "lead_leader_id": w.users["leader"], "responsible_person": "李责任",
+                    "responsible_phone": "13600001111", "note": "请尽快办理",
+                    "deadlines": {"complete_due": future}},
+                   {"lead_department_id": "id", "co_department_ids": "ids", "lead_leader_id": "id",
+                    "responsible_person": "line", "responsible_phone": "phone", "note": "text",
+                    "deadlines": "object", "deadlines.complete_due": "date", "version": "id"}),
+        "answer_on_spot": ({"answer": "已当场解释政策", "satisfaction": "satisfied"},
+                           {"answer": "text", "satisfaction": "choice"}),
+        "reject": ({"reason": "out_of_scope", "note": "不属本县职权"}, {"reason": "choice", "note": "text",
+                                                                    "merged_into": "id"}),
+        "accept": ({"note": "已签收"}, {"note": "text", "version": "id"}),
+        "return": ({"reason": "不属本单位职责"}, {"reason": "text"}),
+        "plan": ({"plan": "分三步办理"}, {"plan": "text"}),
+        "progress": ({"note": "已完成第一步"}, {"note": "text"}),
+        "request_extension": ({"complete_due": (datetime.fromisoformat(future) + timedelta(days=90)).date().isoformat(),
+                               "reason": "需要更多时间"}, {"complete_due": "date", "reason": "text"}),
+        "decide_extension": ({"approve": True, "note": "同意"}, {"approve": "bool", "complete_due": "date",
+                                                                 "note": "text"}),
+        "set_deadline": ({"deadlines": {"complete_due": future}, "reason": "按会议要求重新确定办理时限"},
+                         {"deadlines": "object", "deadlines.complete_due": "date", "reason": "text"}),
+        "urge": ({"note": "请加快办理"}, {"note": "text"}),
+        "suspend": ({"reason": "需省级审批", "review_on": future}, {"reason": "text", "review_on": "date"}),
+        "resume": ({"note": "恢复办理"}, {"note": "text", "deadlines": "object"}),
+        "instruct": ({"note": "请抓紧办理"}, {"note": "text"}),
+        "reply": ({"result": "已完成修复"}, {"result": "text"}),
+        "visit": ({"satisfaction": "satisfied", "note": "企业满意"}, {"satisfaction": "choice", "note": "text"}),
+        "publish": ({"public_summary": "园区道路已修复。", "public_title": "园区道路修复"},
+                    {"public_summary": "text", "public_title": "line"}),
+        "withhold": ({"reason": "涉及商业秘密"}, {"reason": "text"}),
+    }
+
+
+def _as_form(body: dict, fields: dict[str, str]) -> tuple[dict, dict[str, str]]:
+    """An API body and its attacked fields as the console's action form takes them."""
+    form, kinds = {}, {}
+    for key, value in body.items():
+        if key == "deadlines":
+            for due, day in value.items():
+                form[due] = day
+            continue
+        if key == "approve":
+            form[key] = "yes" if value else "no"
+        elif isinstance(value, list):
+            form[key] = [str(v) for v in value]
+        elif value is not None:
+            form[key] = str(value)
+    for key, kind in fields.items():
+        if kind == "object":
+            continue
+        kinds[key.removeprefix("deadlines.")] = {"ids": "id", "bool": "choice"}.get(kind, kind)
+    return form, kinds
+
+
+def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], policy_ids: list[int],
+              calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str) -> list[Endpoint]:
+    """Every write endpoint with its valid request and the fields attacked."""
+    out: list[Endpoint] = []
+    add = out.append
+    d, u = w.departments, w.users
+    new_issue = {"title": "新登记的问题", "content": "新登记问题的内容。", "channel": "hotline", "type": "help",
+                 "category": "基础设施", "township": "城关镇", "meeting_id": None,
+                 "reporter": {"name": "李四", "org": "某某公司", "phone": "13812345678", "kind": "enterprise",
+                              "consent_public": True}}
+    issue_fields = {"title": "line", "content": "text", "category": "choice", "channel": "choice", "type": "choice",
+                    "meeting_id": "id", "township": "line", "reporter": "object", "reporter.name": "line",
+                    "reporter.org": "line", "reporter.phone": "phone", "reporter.kind": "choice",
+                    "reporter.consent_public": "bool"}
+    # --- the JSON API
+    add(Endpoint("api create issue", "POST", "/api/v1/issues", "operator", "api", new_issue, issue_fields))
+    edit = issue("collected")
+    add(Endpoint("api edit issue", "PATCH", f"/api/v1/issues/{edit}", "operator", "api",
+                 {"version": 1, "title": "改过的标题", "category": "交通物流"},
+                 {"version": "id", "title": "line", "content": "text", "category": "choice", "township": "line",
+                  "meeting_id": "id", "reporter.name": "line", "reporter.phone": "phone"}))
+    bodies = _action_bodies(w, future)
+    for action, (body, fields) in bodies.items():
+        target = issue(ACTION_STATES[action])
+        add(Endpoint(f"api {action}", "POST", f"/api/v1/issues/{target}/actions/{action}", ACTION_WHO[action], "api",
+                     body, fields))
+    add(Endpoint("api create meeting", "POST", "/api/v1/meetings", "coordinator", "api",
+                 {"kind": "forum", "title": "政企面对面恳谈会", "held_at": "2026-12-20T09:00:00+08:00",
+                  "host_leader_id": u["leader"], "attendees": ["张三", "李四"], "location": "县政府三楼"},
+                 {"kind": "choice", "title": "line", "held_at": "datetime", "host_leader_id": "id",
+                  "attendees": "list", "attendees.0": "line", "location": "line", "status": "choice"}))
+    add(Endpoint("api correct meeting", "PATCH", f"/api/v1/meetings/{meeting_id}", "coordinator", "api",
+                 {"title": "政企面对面恳谈会（改期）", "held_at": "2026-12-21T09:00:00+08:00", "note": "改期"},
+                 {"title": "line", "held_at": "datetime", "host_leader_id": "id", "attendees": "list",
+                  "attendees.0": "line", "location": "line", "note": "line"}))
+    # (before the assignments below: a meeting is corrected only until its issues are assigned)
+    add(Endpoint("console correct meeting", "POST", f"/console/meetings/{meeting_id}/edit", "coordinator",
+                 "console", {"title": "恳谈会（改期）", "held_at": "2026-12-22T09:00", "attendees": "张三、李四",
+                             "location": "县政府"},
+                 {"title": "line", "held_at": "datetime", "host_leader_id": "id", "attendees": "text",
+                  "location": "line", "note": "line"}, encoding="form", also_refuses=FORM_AGAIN))
+    add(Endpoint("api meeting assignments", "POST", f"/api/v1/meetings/{meeting_id}/assignments", "coordinator",
+                 "api", {"assignments": [{"issue_id": meeting_issues[0], **bodies["assign"][0]}]},
+                 {"assignments": "list", "assignments.0.issue_id": "id", "assignments.0.responsible_person": "line",
+                  "assignments.0.lead_department_id": "id", "assignments.0.note": "text"}))
+    add(Endpoint("api create department", "POST", "/api/v1/departments", "admin", "api",
+                 {"code": "jyj", "name": "县教育局", "contact_phone": "0915-3213100"},
+                 {"code": "line", "name": "line", "contact_phone": "phone"}))
+    add(Endpoint("api create user", "POST", "/api/v1/users", "admin", "api",
+                 {"username": "newuser", "display_name": "新用户", "phone": "13700009999", "role": "operator",
+                  "password": "Xinyonghu-mima-2026"},
+                 {"username": "line", "display_name": "line", "phone": "phone", "role": "choice",
+                  "department_id": "id", "password": "text"}))
+    add(Endpoint("api token", "POST", "/api/v1/auth/token", None, "api",
+                 {"username": "operator", "password": PASSWORD},
+                 {"username": "line", "password": "text", "otp": "line"}, writes=False,
+                 volatile=frozenset({"user_account", "api_token", "login_throttle"})))
+    add(Endpoint("api track", "POST", "/api/v1/public/track", None, "api",
+                 {"code": "YS2026-000001", "phone_last4": "0001"}, {"code": "line", "phone_last4": "line"},
+                 writes=False, control=False))
+    add(Endpoint("api calendar day", "PUT", "/api/v1/admin/calendar/2027-10-09", "admin", "api",
+                 {"kind": "holiday", "note": "语料测试"}, {"kind": "choice", "note": "line"}))
+    add(Endpoint("api calendar delete", "DELETE", f"/api/v1/admin/calendar/{calendar_days[0]}", "admin", "api",
+                 {}, {}))
+    add(Endpoint("api policy", "PUT", "/api/v1/admin/deadline-policies", "admin", "api",
+                 {"issue_type": "consult", "channel": None, "accept_days": 1, "complete_days": 3},
+                 {"issue_type": "choice", "channel": "choice", "accept_days": "int", "complete_days": "int",
+                  "reply_days": "int", "report_after": "int", "visit_after": "int"}))
+    add(Endpoint("api policy delete", "DELETE", f"/api/v1/admin/deadline-policies/{policy_ids[0]}", "admin",
+                 "api", {}, {}))
+    add(Endpoint("api sms template", "PUT", "/api/v1/admin/sms-templates/urged", "admin", "api",
+                 {"body": "【督查办】问题{code}请尽快办理"}, {"body": "text"}))
+    add(Endpoint("api sms template reset", "DELETE", "/api/v1/admin/sms-templates/urged", "admin", "api", {}, {}))
+    add(Endpoint("api ledger import", "POST", "/api/v1/imports/ledger", "coordinator", "api",
+                 {"file": ("台账.xlsx", ledger_file()), "dry_run": "false"}, {"dry_run": "choice"},
+                 encoding="multipart", files=[("file", *f) for f in bad_files()]))
+    # --- the console
+    for action, (body, fields) in bodies.items():
+        target = issue(ACTION_STATES[action])
+        form, kinds = _as_form(body, fields)
+        if action == "reject":
+            kinds["merged_into"] = "line"
+        add(Endpoint(f"console {action}", "POST", f"/console/issues/{target}/actions/{action}", ACTION_WHO[action],
+                     "console", form, kinds, encoding="form"))
+    desk = {"reporter_phone": "13812345678", "reporter_name": "王建国", "reporter_org": "秦岭绿源农业科技有限公司",
+            "reporter_kind": "enterprise", "channel": "hotline", "meeting_id": "", "type": "help",
+            "category": "基础设施", "township": "城关镇", "title": "园区道路破损", "content": "货车绕行，请协调修复。",
+            "answered_on_spot": "y", "answer": "已解释政策适用范围", "satisfaction": "satisfied"}
+    add(Endpoint("console intake", "POST", "/console/intake", "operator", "console", desk,
+                 {"reporter_phone": "phone", "reporter_name": "line", "reporter_org": "line", "reporter_kind": "choice",
+                  "channel": "choice", "meeting_id": "id", "type": "choice", "category": "choice",
+                  "township": "line", "title": "line", "content": "text", "answer": "text",
+                  "satisfaction": "choice"}, encoding="form"))
+    add(Endpoint("console new meeting", "POST", "/console/meetings/new", "coordinator", "console",
+                 {"kind": "forum", "title": "恳谈会", "held_at": "2026-12-20T09:00", "host_leader_id": str(u["leader"]),
+                  "attendees": "张三、李四", "location": "县政府"},
+                 {"kind": "choice", "title": "line", "held_at": "datetime", "host_leader_id": "id",
+                  "attendees": "text", "location": "line"}, encoding="form"))
+    row = {"rows-0-issue_id": str(meeting_issues[1]), "rows-0-include": "1", "rows-0-lead_department_id": str(d["fgj"]),
+           "rows-0-lead_leader_id": str(u["leader"]), "rows-0-responsible_person": "李责任",
+           "rows-0-responsible_phone": "13600001111", "rows-0-complete_due": future}
+    add(Endpoint("console meeting assign", "POST", f"/console/meetings/{meeting_id}/assign", "coordinator",
+                 "console", row, {"rows-0-issue_id": "id", "rows-0-lead_department_id": "id",
+                                  "rows-0-lead_leader_id": "id", "rows-0-responsible_person": "line",
+                                  "rows-0-responsible_phone": "phone", "rows-0-complete_due": "date",
+                                  "rows-0-co_department_ids": "id", "rows-0-version": "id"}, encoding="form"))
+    target = issue("assigned")
+    add(Endpoint("board urge", "POST", f"/console/board/urge/{target}", "supervisor", "console",
+                 {"note": "请加快办理"}, {"note": "text", "version": "id"}, encoding="form", also_refuses=REDIRECT))
+    target = issue("extension")
+    add(Endpoint("board extension", "POST", f"/console/board/extensions/{target}", "coordinator", "console",
+                 {"approve": "yes", "note": "同意"}, {"approve": "choice", "note": "text", "complete_due": "date",
+                                                     "version": "id"}, encoding="form"))
+    target = issue("replied")
+    add(Endpoint("board visit", "POST", f"/console/board/visits/{target}", "coordinator", "console",
+                 {"satisfaction": "satisfied", "note": "满意"}, {"satisfaction": "choice", "note": "text",
+                                                                  "version": "id"}, encoding="form"))
+    target = issue("closed")
+    add(Endpoint("board preview", "POST", f"/console/board/publication/{target}/preview", "coordinator", "console",
+                 # a preview shows what publishing would judge: only what no page may hold is refused
+                 {"public_title": "标题", "public_summary": "摘要"}, {"public_title": "text", "public_summary": "text"},
+                 encoding="form", writes=False))
+    add(Endpoint("board publish", "POST", f"/console/board/publication/{target}/publish", "coordinator", "console",
+                 {"public_title": "标题", "public_summary": "摘要"},
+                 {"public_title": "line", "public_summary": "text", "version": "id"}, encoding="form"))
+    target = issue("closed")
+    add(Endpoint("board withhold", "POST", f"/console/board/publication/{target}/withhold", "coordinator",
+                 "console", {"reason": "涉及商业秘密"}, {"reason": "text", "version": "id"}, encoding="form"))
+    target = issue("collected")
+    add(Endpoint("console attachment", "POST", f"/console/issues/{target}/attachments", "coordinator", "console",
+                 {"file": ("现场照片.pdf", b"%PDF-1.7\n%%EOF\n")}, {}, encoding="multipart",
+                 files=[("file", *f) for f in BAD_ATTACHMENTS]))
+    add(Endpoint("console ledger check", "POST", "/console/ledger/import", "coordinator", "console",
+                 {"file": ("台账.xlsx", ledger_file())}, {}, encoding="multipart", writes=False,
+                 files=[("file", *f) for f in bad_files()]))
+    add(Endpoint("console ledger import", "POST", f"/console/ledger/import/{kept}", "coordinator", "console", {}, {},
+                 encoding="form"))
+    add(Endpoint("console login", "POST", "/console/login", None, "console",
+                 {"username": "operator", "password": PASSWORD}, {"username": "line", "password": "text"},
+                 encoding="form", writes=False, also_refuses=FORM_AGAIN,
+                 volatile=frozenset({"user_account", "api_token", "login_throttle"})))
+    # the code step of a login whose password was right (the client is made when first used)
+    add(Endpoint("console login code", "POST", "/console/login/verify", "halfway", "console", {"code": "000000"},
+                 {"code": "line"}, encoding="form", writes=False, control=False, also_refuses=FORM_AGAIN,
+                 volatile=frozenset({"user_account", "api_token", "login_throttle"})))
+    add(Endpoint("console password", "POST", "/console/password", "pwuser", "console",
+                 {"current_password": PASSWORD, "new_password": "Xin-mima-2026-pw", "confirm": "Xin-mima-2026-pw"},
+                 {"current_password": "text", "new_password": "text", "confirm": "text"}, encoding="form",
+                 also_refuses=FORM_AGAIN, volatile=frozenset({"user_account"})))
+    add(Endpoint("console two-factor start", "POST", "/console/two-factor/start", "operator", "console", {}, {},
+                 encoding="form", also_refuses=REDIRECT))
+    add(Endpoint("console two-factor confirm", "POST", "/console/two-factor/confirm", "coordinator", "console",
+                 {"code": "123456"}, {"code": "line"}, encoding="form", also_refuses=REDIRECT, control=False,
+                 volatile=frozenset({"user_account"})))
+    add(Endpoint("console two-factor disable", "POST", "/console/two-factor/disable", "victim3", "console",
+                 {"code": "123456"}, {"code": "line"}, encoding="form", also_refuses=REDIRECT, control=False,
+                 volatile=frozenset({"user_account"})))
+    add(Endpoint("console logout", "POST", "/console/logout", "leaver", "console", {}, {}, encoding="form",
+                 writes=False))
+    admin = [
+        ("admin new user", "/console/admin/users",
+         {"username": "newuser2", "display_name": "新用户", "phone": "13700008888", "role": "operator",
+          "department_id": "", "password": "Xinyonghu-mima-2026"},
+         {"username": "line", "display_name": "line", "phone": "phone", "role": "choice", "department_id": "id",
+          "password": "text"}),
+        ("admin user active", f"/console/admin/users/{u['victim']}/active", {"active": "0"}, {}),
+        ("admin user password", f"/console/admin/users/{u['victim2']}/password", {"password": "Chongzhi-mima-2026"},
+         {"password": "text"}),
+        ("admin two-factor reset", f"/console/admin/users/{u['victim3']}/two-factor/reset", {}, {}),
+        ("admin new department", "/console/admin/departments",
+         {"code": "wlj", "name": "县文旅局", "contact_phone": "0915-3213101"},
+         {"code": "line", "name": "line", "contact_phone": "phone"}),
+        ("admin edit department", f"/console/admin/departments/{d['scj']}", {"name": "县市场监督管理局",
+                                                                             "contact_phone": "0915-3213102"},
+         {"name": "line", "contact_phone": "phone"}),
+        ("admin department active", f"/console/admin/departments/{d['scj']}/active", {"active": "0"},
+         {}),
+        ("admin category", "/console/admin/categories",
+         {"code": "parking", "name": "停车", "description": "停车难", "sort": "5", "active": "1", "form": "create"},
+         {"code": "line", "name": "line", "description": "text", "sort": "int"}),
+        ("admin policy", "/console/admin/policies",
+         {"issue_type": "suggestion", "channel": "", "accept_days": "1", "reply_days": "", "complete_days": "8",
+          "report_after": "2", "visit_after": "5"},
+         {"issue_type": "choice", "channel": "choice", "accept_days": "int", "complete_days": "int",
+          "report_after": "int"}),
+        ("admin policy delete", f"/console/admin/policies/{policy_ids[1]}/delete", {}, {}),
+        ("admin calendar", "/console/admin/calendar", {"day": "2027-10-08", "kind": "holiday", "note": "语料测试"},
+         {"day": "date", "kind": "choice", "note": "line"}),
+        ("admin calendar delete", f"/console/admin/calendar/{calendar_days[1]}/delete", {}, {}),
+        ("admin template", "/console/admin/templates/urged", {"body": "【督查办】问题{code}请尽快办理"},
+         {"body": "text"}),
+        ("admin template reset", "/console/admin/templates/urged/reset", {}, {}),
+    ]
+    for name, path, body, kinds in admin:
+        add(Endpoint(name, "POST", path, "admin", "console", body, kinds, encoding="form"))
+    # --- the public site, Open311, the webhooks
+    submission = {"title": "园区道路路灯不亮", "content": "工业园区纬二路路灯已经坏了两周，夜间很危险。",
+                  "category": "infrastructure", "type": "help", "township": "城关镇", "name": "刘晓燕",
+                  "org": "", "phone": "13912345678"}
+    add(Endpoint("public submit", "POST", "/submit", None, "public", submission,
+                 {"title": "line", "content": "text", "category": "choice", "type": "choice", "township": "line",
+                  "name": "line", "org": "line", "phone": "phone"}, encoding="form"))
+    add(Endpoint("public track", "POST", "/track", None, "public", {"code": "YS2026-000001", "phone_last4": "0001"},
+                 {"code": "line", "phone_last4": "phone"}, encoding="form", writes=False, control=False))
+    add(Endpoint("open311 post", "POST", "/open311/v2/requests.json", "operator", "open311",
+                 {"service_code": "infrastructure", "description": "路灯不亮，夜间很危险。", "first_name": "晓燕",
+                  "last_name": "刘", "phone": "13912345678", "address_string": "纬二路", "lat": "34.1",
+                  "long": "108.9"},
+                 {"service_code": "choice", "description": "text", "first_name": "line", "last_name": "line",
+                  "phone": "anyphone", "address_string": "line", "lat": "line", "long": "line", "api_key": "line"},
+                 encoding="form"))
+    add(Endpoint("webhook status", "POST", "/webhooks/sms/twilio/status", None, "webhook",
+                 {"MessageSid": sid, "MessageStatus": "delivered"}, {"MessageSid": "provider",
+                                                                    "MessageStatus": "provider",
+                                                                    "ErrorCode": "provider"}, encoding="form"))
+    add(Endpoint("webhook inbound", "POST", "/webhooks/sms/twilio/inbound", None, "webhook",
+                 {"From": rated_phone, "Body": "1", "MessageSid": "SM" + "0" * 30 + "99"},
+                 {"From": "provider", "Body": "provider", "MessageSid": "provider"}, encoding="form"))
+    # Last: its valid request revokes the caller's token, which nothing after it may need.
+    add(Endpoint("api logout", "POST", "/api/v1/auth/logout", "leader", "api", {}, {},
+                 volatile=frozenset({"api_token"})))
+    return out
+
+
+def uncovered_routes(app: Flask, world: World) -> list[str]:
+    """Write routes no endpoint of the corpus reaches."""
+    adapter = app.url_map.bind("localhost")
+    reached = {adapter.match(e.path, method=e.method)[0] for e in world.endpoints}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        methods = rule.methods - {"GET", "HEAD", "OPTIONS"}
+        if methods and rule.endpoint not in NOT_WRITES and rule.endpoint not in reached:
+            missing.append(f"{','.join(sorted(methods))} {rule.rule}")
+    return sorted(missing)
+
+
+# --- the cases ---------------------------------------------------------------------------------------
+
+@dataclass
+class Case:
+    endpoint: Endpoint
+    label: str
+    body: dict | None = None           # the request's fields (JSON body or form)
+    raw: bytes | None = None           # or the raw body, as sent
+    content_type: str | None = None
+    path: str | None = None            # another address than the endpoint's
+    query: str = ""
+    signed: bool = True                # webhooks: signed with the provider's token
+
+
+def _set(body: dict, dotted: str, value) -> dict:
+    """A copy of `body` with the field at `dotted` (`reporter.name`, `assignments.0.note`) set."""
+    out = copy.deepcopy(body)
+    target, parts = out, dotted.split(".")
+    for part in parts[:-1]:
+        target = target[int(part)] if isinstance(target, list) else target.setdefault(part, {})
+    if isinstance(target, list):
+        target[int(parts[-1])] = value
+    else:
+        target[parts[-1]] = value
+    return out
+
+
+def _json_text(body) -> str:
+    """JSON with any Raw value written as it is."""
+    raws: dict[str, str] = {}
+
+    def mark(value):
+        if isinstance(value, Raw):
+            key = f"@@raw{len(raws)}@@"
+            raws[key] = str(value)
+            return key
+        if isinstance(value, dict):
+            return {k: mark(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [mark(v) for v in value]
+        return value
+
+    text = json.dumps(mark(body), ensure_ascii=True)
+    for key, raw in raws.items():
+        text = text.replace(f'"{key}"', raw)
+    return text
+
+
+def _deep(depth: int) -> str:
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+def body_cases(e: Endpoint) -> list[Case]:
+    """Attacks on the whole request, whatever its fields."""
+    if e.encoding == "json":
+        return [
+            Case(e, "nested 100,000 deep (arrays)", raw=("[" * 100000 + "]" * 100000).encode(),
+                 content_type="application/json"),
+            Case(e, "nested 100,000 deep (objects)", raw=_deep(100000).encode(), content_type="application/json"),
+            Case(e, "nested 33 deep", raw=_json_text({**e.body, "x": json.loads(_deep(32))}).encode(),
+                 content_type="application/json"),
+            Case(e, "not JSON", raw=b"{not json", content_type="application/json"),
+            Case(e, "not UTF-8", raw=b'{"title": "\xff\xfe"}', content_type="application/json"),
+            Case(e, "surrogate in a key", raw=b'{"\\ud800": 1}', content_type="application/json"),
+            Case(e, "NUL in the query", body=e.body, query="x=%00"),
+        ]
+    if e.encoding == "form":
+        cases = [Case(e, "not UTF-8 (a surrogate's bytes)", raw=b"x=%ED%A0%80"),
+                 Case(e, "NUL in the query", body=e.body, query="next=%00")]
+        if e.channel == "webhook":
+            cases.append(Case(e, "unsigned", body=e.body, signed=False))
+        return cases
+    return [Case(e, "NUL in the query", body=e.body, query="x=%00")]
+
+
+def path_cases(e: Endpoint) -> list[Case]:
+    """Numbers and texts in the address that name nothing."""
+    out = []
+    for match in re.finditer(r"/(\d+)(?=/|$|\.)", e.path):
+        for label, bad in (("20-digit id", "99999999999999999999"), ("2^31 id", str(2**31)), ("id 0", "0")):
+            out.append(Case(e, f"{label} in the address", body=e.body,
+                            path=e.path[:match.start(1)] + bad + e.path[match.end(1):]))
+        break
+    if "/calendar/" in e.path or "/sms-templates/" in e.path or "/templates/" in e.path \
+            or "/ledger/import/" in e.path:
+        last = e.path.rstrip("/").split("/")
+        index = len(last) - (2 if last[-1] in ("delete", "reset") else 1)
+        for label, bad in (("NUL in the address", "%00"), ("control character in the address", "%1B"),
+                           ("6,000 characters in the address", "9" * 6000), ("a date that is not", "2026-02-30")):
+            parts = list(last)
+            parts[index] = bad
+            out.append(Case(e, label, body=e.body, path="/".join(parts)))
+    return out
+
+
+def field_cases(e: Endpoint) -> list[Case]:
+    out = []
+    for name, kind in e.fields.items():
+        if kind == "provider":
+            bad = [(label, v) for label, v in FORM_TEXT if label in ("NUL", "ESC", "vertical tab", "DEL")]
+        else:
+            bad = values_for(kind, e.encoding)
+        for label, value in bad:
+            out.append(Case(e, f"{name}: {label}", body=_set(e.body, name, value)))
+    for name, label, filename, content in e.files:
+        out.append(Case(e, f"{name}: {label}", body={**e.body, name: (filename, content)}))
+    return out
+
+
+def all_cases(world: World, quick: bool) -> list[Case]:
+    """Every case; `quick` keeps every whole-body and file case and, per field, one bad value in
+    turn (so the bounded run still meets every kind of value somewhere)."""
+    cases = []
+    turn = 0
+    for e in world.endpoints:
+        fields = field_cases(e)
+        if quick:
+            kept, seen = [], set()
+            for case in fields:
+                name = case.label.split(":")[0]
+                if name in seen or name in {f[0] for f in e.files}:
+                    if name in {f[0] for f in e.files}:
+                        kept.append(case)
+                    continue
+                options = [c for c in fields if c.label.split(":")[0] == name]
+                kept.append(options[turn % len(options)])
+                turn += 1
+                seen.add(name)
+            fields = kept
+        cases += body_cases(e) + path_cases(e) + fields
+    return cases
+
+
+# --- sending --------------------------------------------------------------------------------------------
+
+def digest(engine, skip: frozenset = frozenset()) -> dict[str, str]:
+    """Each table's rows, as a hash per table."""
+    out = {}
+    with engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            if table.name in skip:
+                continue
+            order = list(table.primary_key.columns) or list(table.columns)
+            h = hashlib.sha256()
+            for row in conn.execute(select(table).order_by(*order)):
+                h.update(repr(tuple(row)).encode())
+            out[table.name] = h.hexdigest()
+    return out
+
+
+class Callers:
+    """A test client per user, logged in through the console's own form (the administrator with
+    his code), a bearer token each for the API, a CSRF token per client."""
+
+    def __init__(self, app: Flask, world: World):
+        self.app, self.world = app, world
+        self.clients, self.tokens, self.csrf = {}, {}, {}
+        engine = app.extensions["ys"]["engine"]
+        with open_session(engine, write=True) as s:
+            for name, user_id in world.users.items():
+                self.tokens[name] = auth.issue_token(s, s.get(User, user_id), _now())[0]
+        for name in {e.who for e in world.endpoints if e.channel == "console" and e.who} - {"halfway"}:
+            self.clients[name] = self._login(name)
+        self.anonymous = app.test_client()
+        self.public = app.test_client()
+        page = self.public.get("/submit").get_data(as_text=True)
+        self.submit_fields = {"csrf_token": _hidden(page, "csrf_token"), "challenge": _hidden(page, "challenge"),
+                              "answer": _answer(page)}
+        self.csrf[None] = _hidden(self.anonymous.get("/console/login").get_data(as_text=True), "csrf_token")
+
+    def _login(self, name: str):
+        client = self.app.test_client()
+        page = client.get("/console/login").get_data(as_text=True)
+        resp = client.post("/console/login", data={"username": name, "password": PASSWORD,
+                                                   "csrf_token": _hidden(page, "csrf_token")})
+        if resp.headers.get("Location", "").endswith("/console/login/verify"):
+            page = client.get("/console/login/verify").get_data(as_text=True)
+            resp = client.post("/console/login/verify", data={"code": pyotp.TOTP(TOTP_SECRET).now(),
+                                                              "csrf_token": _hidden(page, "csrf_token")})
+        if resp.status_code != 302:
+            raise RuntimeError(f"{name} could not log in: {resp.status_code}")
+        page = client.get("/console/password").get_data(as_text=True)
+        self.csrf[name] = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+        return client
+
+    def _halfway(self):
+        """A client whose password was right and whose code is still to come."""
+        client = self.app.test_client()
+        page = client.get("/console/login").get_data(as_text=True)
+        resp = client.post("/console/login", data={"username": "halfway", "password": PASSWORD,
+                                                   "csrf_token": _hidden(page, "csrf_token")})
+        if not resp.headers.get("Location", "").endswith("/console/login/verify"):
+            raise RuntimeError("halfway: no code step")
+        self.csrf["halfway"] = _hidden(client.get("/console/login/verify").get_data(as_text=True), "csrf_token")
+        return client
+
+    def client_for(self, e: Endpoint):
+        if e.channel == "console":
+            if e.who == "halfway" and "halfway" not in self.clients:
+                self.clients["halfway"] = self._halfway()
+            return self.clients[e.who] if e.who else self.anonymous
+        return self.public if e.channel == "public" else self.anonymous
+
+    def send(self, case: Case):
+        e = case.endpoint
+        client = self.client_for(e)
+        path = (case.path or e.path) + (f"?{case.query}" if case.query else "")
+        headers = {"Accept": "text/html,application/json;q=0.9"}
+        if e.channel == "api" and e.who:
+            headers["Authorization"] = f"Bearer {self.tokens[e.who]}"
+        extra = {}
+        if e.channel == "console":
+            extra["csrf_token"] = self.csrf[e.who]
+        elif e.channel == "public":
+            extra = dict(self.submit_fields)
+            if e.path != "/submit":
+                extra = {"csrf_token": extra["csrf_token"]}
+        elif e.channel == "open311":
+            extra["api_key"] = self.tokens[e.who]
+        if case.raw is not None:
+            raw = case.raw
+            if e.encoding != "json":
+                raw = "&".join(f"{k}={quote(str(v))}" for k, v in extra.items()).encode() + b"&" + raw
+            if e.channel == "webhook":
+                headers["X-Twilio-Signature"] = "unsigned"
+            return client.open(path, method=e.method, data=raw, headers=headers,
+                               content_type=case.content_type or "application/x-www-form-urlencoded")
+        body = case.body if case.body is not None else e.body
+        if e.encoding == "json":
+            return client.open(path, method=e.method, data=_json_text(body) if body else None, headers=headers,
+                               content_type="application/json" if body else None)
+        if e.encoding == "multipart":
+            data = {**extra, **{k: (io.BytesIO(v[1]), v[0]) if isinstance(v, tuple) else v
+                                for k, v in body.items()}}
+            return client.open(path, method=e.method, data=data, headers=headers, content_type="multipart/form-data")
+        data = {**extra, **body}
+        if e.channel == "webhook" and case.signed:
+            url = self.app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+            headers["X-Twilio-Signature"] = RequestValidator(TWILIO_TOKEN).compute_signature(url, data)
+        return client.open(path, method=e.method, data=data, headers=headers)
+
+
+def _hidden(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html) or \
+        re.search(rf'value="([^"]*)"[^>]*name="{name}"', html)
+    if not found:
+        raise RuntimeError(f"no field {name} on the page")
+    return found.group(1)
+
+
+def _answer(html: str) -> str:
+    a, b = re.search(r"(\d+) \+ (\d+) = \?", html).groups()
+    return str(int(a) + int(b))
+
+
+CONFIG = {"SUBMIT_MIN_SECONDS": 0, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "LOGIN_RATE_LIMIT": "100000 per minute",
+          "TRACK_RATE_LIMIT": "100000 per minute", "SUBMIT_RATE_LIMIT": "100000 per minute",
+          "OPEN311_POST_RATE_LIMIT": "100000 per minute"}
+
+
+def run(app: Flask, world: World, *, quick: bool = False, log=lambda _: None) -> dict:
+    """Send every case, then every valid request; answer the figures and the problems found.
+    The app needs CONFIG's settings (tests/test_malformed_input.py sets them)."""
+    engine = app.extensions["ys"]["engine"]
+    callers = Callers(app, world)
+    cases = all_cases(world, quick)
+    statuses, problems = Counter(), []
+    server_errors = accepted = changed = 0
+    before = digest(engine)
+    for n, case in enumerate(cases):
+        e = case.endpoint
+        status, crash = _status(callers, case)
+        statuses[status] += 1
+        where = f"{e.name} [{case.label}] {e.method} {(case.path or e.path)[:80]}"
+        after = digest(engine)
+        moved = sorted(t for t in after if after[t] != before.get(t) and t not in e.volatile)
+        if moved:
+            changed += 1
+            problems.append(f"{where} → {status} changed {', '.join(moved)}")
+        before = after
+        if status >= 500:
+            server_errors += 1
+            problems.append(f"{where} → {status}{crash}")
+        elif status not in REFUSALS and not (status in e.also_refuses and not moved):
+            accepted += 1
+            problems.append(f"{where} → {status}: not refused")
+        if n % 250 == 249:
+            log(f"{n + 1} of {len(cases)} requests")
+    refused_valid = []
+    for e in sorted((e for e in world.endpoints if e.control), key=_last_if_destructive):
+        resp = callers.send(Case(e, "valid request"))
+        after = digest(engine)
+        moved = [t for t in after if after[t] != before.get(t)]
+        before = after
+        statuses[resp.status_code] += 1
+        if resp.status_code >= 400 or (e.writes and not moved):
+            refused_valid.append(f"{e.name}: {resp.status_code} {resp.get_data(as_text=True)[:200]!r}")
+    return {"requests": len(cases) + sum(e.control for e in world.endpoints),
+            "malformed_requests": len(cases), "endpoints": len(world.endpoints),
+            "statuses": dict(sorted(statuses.items())), "server_errors": server_errors,
+            "bad_values_accepted": accepted, "rows_changed_by_refused": changed,
+            "valid_requests_refused": refused_valid, "uncovered_routes": uncovered_routes(app, world),
+            "problems": problems}
+
+
+def _status(callers: Callers, case: Case) -> tuple[int, str]:
+    """The answer's status; an exception that escaped the application (the test client lets it
+    through) is the 500 a server would have answered."""
+    try:
+        return callers.send(case).status_code, ""
+    except Exception as exc:  # noqa: BLE001 - whatever escaped is the finding
+        return 500, f" ({type(exc).__name__}: {str(exc)[:120]})"
+
+
+DESTRUCTIVE = ("console logout", "admin two-factor reset", "admin user active", "admin user password",
+               "console password", "admin department active")
+
+
+def _last_if_destructive(e: Endpoint) -> int:
+    return DESTRUCTIVE.index(e.name) + 1 if e.name in DESTRUCTIVE else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=None,
+                        help="a throw-away database, emptied first (default: SQLite in a temporary folder)")
+    parser.add_argument("--quick", action="store_true", help="the bounded form the test suite runs")
+    args = parser.parse_args()
+    from app import create_app
+    from service.schema import upgrade
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite:///{folder}/corpus.db"
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "corpus-secret", "TESTING": True,
+                          "ATTACHMENTS_DIR": f"{folder}/attachments", "LEDGER_UPLOADS_DIR": f"{folder}/uploads",
+                          "LOG_LEVEL": "CRITICAL", **CONFIG})
+        engine = app.extensions["ys"]["engine"]
+        upgrade(engine)
+        with engine.connect() as conn:
+            if conn.execute(select(User.id).limit(1)).first() is not None:
+                raise SystemExit("the database holds data: give the corpus a throw-away one")
+        world = build_world(app)
+        report = run(app, world, quick=args.quick, log=print)
+        engine.dispose()
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    ok = not (report["problems"] or report["uncovered_routes"] or report["valid_requests_refused"])
+    print("OK: every bad value refused, no 5xx, nothing changed" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
