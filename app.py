@@ -12,9 +12,9 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from service.calendar import CalendarCache
-from service.db import make_engine, open_session
-from service.errors import DomainError
+from service.core.db import make_engine, open_session
+from service.core.errors import DomainError
+from service.deadlines.calendar import CalendarCache
 
 DEFAULTS = {
     "SMS_BACKEND": "console",
@@ -117,7 +117,7 @@ def _sms_sender(config):
     backend = config["SMS_BACKEND"]
     if backend == "console":
         from notifications import ConsoleSender
-        from service.masking import mask_phone
+        from service.disclosure.masking import mask_phone
         return ConsoleSender(mask_phone)
     if backend == "twilio":
         return _twilio_sender(config)
@@ -159,8 +159,8 @@ def _register_cli(app: Flask) -> None:
     @app.cli.command("init-db")
     def init_db():
         """Create or migrate the database schema to the newest version."""
-        from service.categories import seed_defaults
-        from service.schema import upgrade
+        from service.core.migrate import upgrade
+        from service.intake.categories import seed_defaults
         upgrade(app.extensions["ys"]["engine"])
         with session() as s:
             added = seed_defaults(s)
@@ -171,7 +171,7 @@ def _register_cli(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="do nothing when the database has data")
     def seed_demo(issue_count: int, if_empty: bool):
         """Load the demo county: departments, users of every role, meetings and issues."""
-        from service import demo
+        import demo
         with session() as s:
             if if_empty and demo.has_data(s):
                 click.echo("数据库中已有数据，未加载演示数据。")
@@ -188,7 +188,7 @@ def _register_cli(app: Flask) -> None:
     @click.option("--phone", default=None, help="contact phone of the department")
     def create_department(code: str, name: str, phone: str | None):
         """Add a department."""
-        from service.directory import create_department as create
+        from service.identity.directory import create_department as create
         with session() as s:
             try:
                 dept = create(s, None, code, name, phone)
@@ -208,8 +208,8 @@ def _register_cli(app: Flask) -> None:
     @click.option("--display-name", default=None)
     def create_user(username, role, password, department_code, phone, display_name):
         """Add a staff user."""
-        from service.directory import create_user as create
-        from service.directory import department_by_code
+        from service.identity.directory import create_user as create
+        from service.identity.directory import department_by_code
         with session() as s:
             dept_id = None
             if department_code:
@@ -228,8 +228,8 @@ def _register_cli(app: Flask) -> None:
     @click.argument("username")
     def reset_two_factor(username: str):
         """Clear a user's two-factor login (lost phone); he sets it up again at his next login."""
-        from service import two_factor
-        from service.directory import user_by_username
+        from service.identity import two_factor
+        from service.identity.directory import user_by_username
         with session() as s:
             user = user_by_username(s, username)
             if user is None:
@@ -269,7 +269,7 @@ def _register_cli(app: Flask) -> None:
 
 
 def _welcome(app: Flask, url: str) -> str:
-    from service import demo
+    import demo
     lines = [f"营商环境问题督办系统：{url}", f"  工作人员登录：{url}/console/login",
              f"  公开公示：{url}/", f"  API 文档：{url}/api/docs"]
     with open_session(app.extensions["ys"]["engine"]) as s:

@@ -8,7 +8,7 @@ Sized for a small host (2 cores): environment variables override every default.
 - GUNICORN_THREADS: threads per worker (gthread), default 2: a request waiting on the database
   or a slow client does not hold up the next one, and keep-alive connections are kept (sync
   workers close every connection). Each thread holds at most one pooled database connection,
-  so threads stay well below a worker's pool (service/db.py: 5 + 10 overflow).
+  so threads stay well below a worker's pool (service/core/db.py: 5 + 10 overflow).
 - HOST / PORT: where to listen, default 127.0.0.1:8000; a container sets HOST=0.0.0.0.
 - GUNICORN_TIMEOUT: seconds before a silent worker is killed and replaced, default 30.
 

@@ -6,7 +6,7 @@ dispatcher claims rows before sending, and meetings are created under a lock. Co
 job: they are computed in SQL from `issue.next_due` whenever issues are listed.
 
 On PostgreSQL several scheduler processes may run (one per host); only the holder of the
-leader lock (`service/leader.py`) runs the jobs, the others ask for it again every
+leader lock (`service/core/scheduler_lock.py`) runs the jobs, the others ask for it again every
 `SCHEDULER_LEADER_RETRY` seconds and take over when the leader dies. That saves work, it is
 not what keeps messages single. On SQLite run one scheduler process.
 
@@ -25,12 +25,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from models import SmsTemplate
-from service.calendar import LOCAL_TZ, load_calendar
-from service.db import open_session
-from service.leader import Leadership
-from service.meetings import ensure_evening_tea_meetings
-from service.outbox import dispatch_due
-from service.reminders import ReminderPolicy, plan_and_queue
+from service.core.db import open_session
+from service.core.scheduler_lock import Leadership
+from service.deadlines.calendar import LOCAL_TZ, load_calendar
+from service.reminders.outbox import dispatch_due
+from service.reminders.plan import ReminderPolicy, plan_and_queue
+from service.workflow.meetings import ensure_evening_tea_meetings
 
 log = logging.getLogger(__name__)
 

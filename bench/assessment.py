@@ -17,15 +17,15 @@ from sqlalchemy import event, func, select
 from sqlmodel import Session
 
 from models import Issue, IssueEvent
-from service.assessment import (
+from service.assessment.rates import (
     Period,
     channel_figures,
     department_assessment,
     flags_now,
     hot_spots,
 )
-from service.calendar import load_calendar
-from service.db import make_engine
+from service.core.db import make_engine
+from service.deadlines.calendar import load_calendar
 
 
 class Statements:

@@ -22,10 +22,10 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, func,
 from sqlmodel import Session
 
 from models import ApiToken, Issue, IssueEvent, User
-from service.auth import token_digest
-from service.calendar import LOCAL_TZ
-from service.codes import allocate
-from service.db import WRITE, make_engine
+from service.core.db import WRITE, make_engine
+from service.deadlines.calendar import LOCAL_TZ
+from service.identity.login import token_digest
+from service.intake.codes import allocate
 
 metadata = MetaData()
 ROWS = Table("bench_ceiling", metadata,

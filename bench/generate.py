@@ -18,10 +18,10 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, insert, select, text
 
 from models import Department, Issue, IssueCoDepartment, IssueEvent, Meeting, User
-from service.calendar import WEEKDAYS
-from service.db import make_engine
-from service.deadlines import nearest_open_deadline
-from service.schema import upgrade
+from service.core.db import make_engine
+from service.core.migrate import upgrade
+from service.deadlines.calendar import WEEKDAYS
+from service.deadlines.rules import nearest_open_deadline
 
 CHANNELS = ["hotline"] * 40 + ["evening_tea"] * 12 + ["online"] * 15 + ["window"] * 10 + \
     ["mailbox"] * 6 + ["visit"] * 7 + ["breakfast"] * 4 + ["forum"] * 3 + ["supervisor"] * 3

@@ -41,10 +41,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Department, Issue, User
-from service.auth import issue_token
-from service.db import make_engine
-from service.paging import encode_cursor
-from service.schema import upgrade
+from service.core.db import make_engine
+from service.core.migrate import upgrade
+from service.core.paging import encode_cursor
+from service.identity.login import issue_token
 
 from . import ceiling
 

@@ -26,9 +26,9 @@ from urllib.parse import quote
 from sqlalchemy import func, select
 
 from models import Issue
-from service.db import make_engine
-from service.paging import encode_cursor
-from service.public import public_issues
+from service.core.db import make_engine
+from service.core.paging import encode_cursor
+from service.disclosure.public import public_issues
 
 ROOT = Path(__file__).resolve().parent.parent
 

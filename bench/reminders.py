@@ -19,9 +19,9 @@ from sqlalchemy import event, func, select
 
 from bench import generate
 from models import Issue, SmsMessage
-from service.calendar import LOCAL_TZ, WEEKDAYS
-from service.db import make_engine, open_session
-from service.reminders import ReminderPolicy, plan_and_queue
+from service.core.db import make_engine, open_session
+from service.deadlines.calendar import LOCAL_TZ, WEEKDAYS
+from service.reminders.plan import ReminderPolicy, plan_and_queue
 
 PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 

@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from models import User
 from service import ledger
-from service.db import open_session
-from service.errors import DomainError
+from service.core.db import open_session
+from service.core.errors import DomainError
 from service.ledger.importer import MAX_FILE_SIZE
 
 PROGRESS_FROM_ROWS = 200  # smaller files are read before a bar would be drawn

@@ -26,11 +26,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from models import Issue, IssueEvent
-from service.auth import issue_token
-from service.categories import seed_defaults
-from service.db import make_engine, open_session
-from service.directory import create_user
-from service.schema import upgrade
+from service.core.db import make_engine, open_session
+from service.core.migrate import upgrade
+from service.identity.directory import create_user
+from service.identity.login import issue_token
+from service.intake.categories import seed_defaults
 
 from .pg import PrivatePostgres
 

@@ -143,12 +143,12 @@ def prepare(url: str | None, issues: int = 30):
     """An app on `url` (a fresh SQLite file when None) with a demo county and two tokens."""
     from sqlmodel import Session, select
 
+    import demo
     from app import create_app
     from models import User
-    from service import demo
-    from service.auth import issue_token
-    from service.db import make_engine
-    from service.schema import upgrade
+    from service.core.db import make_engine
+    from service.core.migrate import upgrade
+    from service.identity.login import issue_token
 
     if url is None:
         url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'fuzz.db'}"

@@ -30,14 +30,20 @@ from flask import Flask
 from sqlalchemy import select
 
 from models import User, metadata
-from service import attachments, auth, intake, meetings, policy, templates, workflow
-from service import calendar as work_calendar
-from service.calendar import local_date
-from service.categories import seed_defaults as seed_categories
-from service.db import open_session
-from service.directory import create_department, create_user
+from service.core.db import open_session
+from service.deadlines import calendar as work_calendar
+from service.deadlines import policies as policy
+from service.deadlines.calendar import local_date
+from service.identity import login as auth
+from service.identity.directory import create_department, create_user
+from service.intake import attachments
+from service.intake import issues as intake
+from service.intake.categories import seed_defaults as seed_categories
 from service.ledger.uploads import keep_upload
-from service.workflow import WorkflowOptions
+from service.reminders import sms_texts as templates
+from service.workflow import meetings
+from service.workflow import transition as workflow
+from service.workflow.transition import WorkflowOptions
 
 PASSWORD = "Matrix-pass-2026"
 ROLES = ("admin", "coordinator", "operator", "supervisor", "leader", "department", "anonymous")
@@ -484,7 +490,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="the bounded form the test suite runs")
     args = parser.parse_args()
     from app import create_app
-    from service.schema import upgrade
+    from service.core.migrate import upgrade
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/matrix.db"
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "matrix-secret", "TESTING": True,

@@ -25,8 +25,8 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from models import User
-from service.db import open_session
-from service.directory import create_department, create_user
+from service.core.db import open_session
+from service.identity.directory import create_department, create_user
 
 PASSWORD = "Abuse-pass-2026"
 ADMIN_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -167,7 +167,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     from app import create_app
-    from service.schema import upgrade
+    from service.core.migrate import upgrade
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/abuse.db"
         settings = {"DATABASE_URL": url, "SECRET_KEY": "abuse-secret", "TESTING": True, "LOG_LEVEL": "WARNING"}

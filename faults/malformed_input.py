@@ -41,15 +41,20 @@ from sqlalchemy import select, update
 from twilio.request_validator import RequestValidator
 
 from models import SmsMessage, User, metadata
-from service import auth, intake, meetings, policy, templates, workflow
-from service import calendar as work_calendar
-from service.calendar import local_date
-from service.categories import seed_defaults
-from service.db import open_session
-from service.directory import create_department, create_user
+from service.core.db import open_session
+from service.deadlines import calendar as work_calendar
+from service.deadlines import policies as policy
+from service.deadlines.calendar import local_date
+from service.identity import login as auth
+from service.identity.directory import create_department, create_user
+from service.intake import issues as intake
+from service.intake.categories import seed_defaults
 from service.ledger.columns import COLUMNS
 from service.ledger.uploads import keep_upload
-from service.workflow import WorkflowOptions
+from service.reminders import sms_texts as templates
+from service.workflow import meetings
+from service.workflow import transition as workflow
+from service.workflow.transition import WorkflowOptions
 
 PASSWORD = "Corpus-pass-2026"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -952,7 +957,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="the bounded form the test suite runs")
     args = parser.parse_args()
     from app import create_app
-    from service.schema import upgrade
+    from service.core.migrate import upgrade
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/corpus.db"
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "corpus-secret", "TESTING": True,

@@ -25,12 +25,12 @@ import psycopg
 from sqlalchemy import select
 from sqlmodel import Session
 
+import demo
 from bench.load import Call, settled_workers, start_server, stop_server, worker_rss
 from models import Department, Issue, User
-from service import demo
-from service.auth import issue_token
-from service.db import make_engine
-from service.schema import upgrade
+from service.core.db import make_engine
+from service.core.migrate import upgrade
+from service.identity.login import issue_token
 
 ADMIN_URL = os.environ.get("YS_SOAK_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "ys_soak"

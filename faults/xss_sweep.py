@@ -38,12 +38,18 @@ from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
 from models import Issue, SmsMessage, User
-from service import attachments, categories, intake, meetings, public, ratings, templates, workflow
-from service import calendar as work_calendar
-from service.calendar import local_date
-from service.db import open_session
-from service.directory import create_department, create_user
-from service.workflow import WorkflowOptions
+from service.core.db import open_session
+from service.deadlines import calendar as work_calendar
+from service.deadlines.calendar import local_date
+from service.disclosure import public
+from service.identity.directory import create_department, create_user
+from service.intake import attachments, categories
+from service.intake import issues as intake
+from service.reminders import sms_replies as ratings
+from service.reminders import sms_texts as templates
+from service.workflow import meetings
+from service.workflow import transition as workflow
+from service.workflow.transition import WorkflowOptions
 
 PASSWORD = "Sweep-pass-2026"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -429,7 +435,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     from app import create_app
-    from service.schema import upgrade
+    from service.core.migrate import upgrade
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"DATABASE_URL": f"sqlite:///{folder}/sweep.db", "SECRET_KEY": "sweep-secret",
                           "ATTACHMENTS_DIR": f"{folder}/attachments", "LOG_LEVEL": "CRITICAL",

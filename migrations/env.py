@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import pool
 
 import models
-from service.db import make_engine
+from service.core.db import make_engine
 
 config = context.config
 target_metadata = models.metadata

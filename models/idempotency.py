@@ -1,4 +1,4 @@
-"""Requests made safe to retry by an `Idempotency-Key` header (service/idempotency.py)."""
+"""Requests made safe to retry by an `Idempotency-Key` header (service/core/idempotency.py)."""
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint

@@ -32,7 +32,7 @@ class User(SQLModel, table=True):
     # Bumped whenever the user's sessions end (service.auth.end_sessions): a login half done
     # (password given, two-factor code still to come) that began under an older value is void.
     session_epoch: int = Field(default=0)
-    # Two-factor login (service/two_factor.py): the base32 TOTP secret, set at enrolment and
+    # Two-factor login (service/identity/two_factor.py): the base32 TOTP secret, set at enrolment and
     # in force once `totp_enabled_at` is set; the last accepted time step refuses a replayed code.
     totp_secret: str | None = Field(default=None, max_length=64)
     totp_enabled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
@@ -58,7 +58,7 @@ class ApiToken(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Login budgets shared by every worker and every login route (service/login_throttle.py).
+    """Login budgets shared by every worker and every login route (service/identity/login_throttle.py).
 
     A row with `account` "" counts one client's login attempts in the current window; a row
     with an account counts that client's wrong answers for that account in a row. Usernames

@@ -18,11 +18,11 @@ from sqlmodel import Session
 from app import create_app
 from models import Department, User, metadata
 from notifications import RecordingSender
-from service.auth import hash_password, issue_token
-from service.categories import seed_defaults as seed_categories
-from service.db import make_engine
-from service.public import forget_figures as forget_public_figures
-from service.schema import upgrade
+from service.core.db import make_engine
+from service.core.migrate import upgrade
+from service.disclosure.public import forget_figures as forget_public_figures
+from service.identity.login import hash_password, issue_token
+from service.intake.categories import seed_defaults as seed_categories
 
 from .helpers import ApiClient
 

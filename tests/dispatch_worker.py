@@ -8,8 +8,8 @@ import os
 import time
 from datetime import datetime, timezone
 
-from service.db import make_engine
-from service.outbox import dispatch_due
+from service.core.db import make_engine
+from service.reminders.outbox import dispatch_due
 
 
 class FileSender:

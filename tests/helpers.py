@@ -1,7 +1,7 @@
 """Helpers to call the API as a given user and to walk an issue to a given state."""
 from datetime import datetime, timedelta, timezone
 
-from service.calendar import local_date
+from service.deadlines.calendar import local_date
 
 REPORTER = {"name": "王建国", "org": "秦岭绿源农业科技有限公司", "phone": "13812345678",
             "kind": "enterprise", "consent_public": False}

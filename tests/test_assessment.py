@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import Session
 
 from models import Department, User
-from service.assessment import (
+from service.assessment.channels import ChannelFigures, percent
+from service.assessment.rates import (
     Period,
     channel_figures,
     department_assessment,
@@ -21,12 +22,11 @@ from service.assessment import (
     parse_period,
     summary_sentence,
 )
-from service.calendar import LOCAL_TZ, WEEKDAYS
-from service.channel_figures import ChannelFigures, percent
-from service.errors import Invalid
-from service.intake import create_issue
-from service.meetings import create_meeting
-from service.workflow import transition
+from service.core.errors import Invalid
+from service.deadlines.calendar import LOCAL_TZ, WEEKDAYS
+from service.intake.issues import create_issue
+from service.workflow.meetings import create_meeting
+from service.workflow.transition import transition
 
 NOVEMBER = Period.month(2026, 11)
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=LOCAL_TZ)

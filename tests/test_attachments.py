@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from models import Attachment, IssueEvent
-from service import attachments
-from service.errors import Invalid, NotFound, WrongState
+from service.core.errors import Invalid, NotFound, WrongState
+from service.intake import attachments
 
 from .helpers import issue_in
 

@@ -4,7 +4,7 @@ import threading
 
 from sqlmodel import Session
 
-from service.schema import upgrade
+from service.core.migrate import upgrade
 
 from .conftest import PG_ADMIN_URL, County, make_test_app
 from .helpers import ApiClient

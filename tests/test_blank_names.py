@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text, update
 from sqlmodel import Session
 
 from models import Issue, IssueEvent
-from service.masking import doubts, is_blank, mask_name, mask_phone, scrub_text, search_text
+from service.disclosure.masking import doubts, is_blank, mask_name, mask_phone, scrub_text, search_text
 
 from .console import Console
 from .helpers import REPORTER, issue_in
@@ -107,7 +107,7 @@ def test_the_console_intake_refuses_a_name_of_spaces_on_its_field(app, county, e
 
 
 def test_the_public_form_refuses_a_name_of_spaces(app, client, county, engine, db, monkeypatch):
-    from service.categories import seed_defaults
+    from service.intake.categories import seed_defaults
     seed_defaults(db)
     monkeypatch.setitem(app.config, "SUBMIT_MIN_SECONDS", 0)   # a test fills the form at once
     resp = submit_form(client, name="\u3000\u3000")
@@ -118,7 +118,7 @@ def test_the_public_form_refuses_a_name_of_spaces(app, client, county, engine, d
 
 
 def test_open311_refuses_a_blank_first_or_last_name(client, county, engine, db):
-    from service.categories import seed_defaults
+    from service.intake.categories import seed_defaults
     seed_defaults(db)
     form = {"service_code": "infrastructure", "description": "工业园区纬二路路灯不亮，夜间货车进出危险。",
             "phone": "13912345678", "api_key": county.tokens["operator"]}

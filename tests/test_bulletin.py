@@ -8,11 +8,11 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from models import User
-from service.bulletin import bulletin_workbook, half_month_number, overdue_bulletin
-from service.calendar import LOCAL_TZ, WEEKDAYS, WorkCalendar
-from service.errors import Forbidden, Invalid
-from service.periods import Period
-from service.workflow import WorkflowOptions, transition
+from service.assessment.periods import Period
+from service.core.errors import Forbidden, Invalid
+from service.deadlines.calendar import LOCAL_TZ, WEEKDAYS, WorkCalendar
+from service.supervision.bulletin import bulletin_workbook, half_month_number, overdue_bulletin
+from service.workflow.transition import WorkflowOptions, transition
 
 from .helpers import REPORTER
 

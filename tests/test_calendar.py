@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session
 
 from models import CalendarDay
-from service.calendar import (
+from service.deadlines.calendar import (
     CalendarCache,
     calendar_warnings,
     known_years,

@@ -1,7 +1,7 @@
 """The command line of api.md, and the database settings it relies on."""
 from sqlalchemy import text
 
-from service.db import make_engine
+from service.core.db import make_engine
 
 
 def test_create_department_and_user_from_the_command_line(app, api):

@@ -3,7 +3,7 @@ without collisions, ledger imports keep new codes above imported ones, gaps but 
 from sqlalchemy import text
 from sqlmodel import Session
 
-from service.codes import allocate, ensure_above, format_code, sequence_name
+from service.intake.codes import allocate, ensure_above, format_code, sequence_name
 
 from .helpers import REPORTER
 from .test_concurrency import _run_together

@@ -7,8 +7,9 @@ import pytest
 from sqlmodel import Session, select
 
 from models import ApiToken, User
-from service import auth, directory
-from service.errors import Conflict, Forbidden, Invalid, NotAuthenticated, TooManyRequests
+from service.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated, TooManyRequests
+from service.identity import directory
+from service.identity import login as auth
 
 from .conftest import PASSWORD
 from .console import Console
@@ -201,7 +202,7 @@ def test_categories_from_the_page(app, county):
     # Editing a row: unticked "active" retires the category.
     assert admin.post("/console/admin/categories", {"form": "cat-parking", "code": "parking", "name": "停车",
                                                     "sort": "5"}).status_code == 302
-    from service.categories import get_by_code
+    from service.intake.categories import get_by_code
     with Session(app.extensions["ys"]["engine"]) as s:
         category = get_by_code(s, "parking")
         assert category.name == "停车" and category.active is False

@@ -7,7 +7,7 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from models import SmsMessage, User
-from service.workflow import WorkflowOptions, transition
+from service.workflow.transition import WorkflowOptions, transition
 
 from .console import Console
 from .helpers import future, issue_in

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from models import User
-from service.calendar import local_date
-from service.workflow import WorkflowOptions, transition
+from service.deadlines.calendar import local_date
+from service.workflow.transition import WorkflowOptions, transition
 
 from .console import Console
 from .helpers import REPORTER, issue_in

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from models import Issue
-from service.calendar import LOCAL_TZ
-from service.meetings import ensure_evening_tea_meetings
+from service.deadlines.calendar import LOCAL_TZ
+from service.workflow.meetings import ensure_evening_tea_meetings
 
 from .console_client import csrf, logged_in, text
 from .helpers import REPORTER, future, issue_in

@@ -5,8 +5,8 @@ from urllib.parse import quote
 
 import pytest
 
-from service.deadlines import default_deadlines
-from service.policy import policy_for
+from service.deadlines.policies import policy_for
+from service.deadlines.rules import default_deadlines
 
 from .console_client import csrf, logged_in, text
 from .helpers import issue_in

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Issue, IssueEvent
-from service.directory import create_user
+from service.identity.directory import create_user
 
 from .console import Console
 from .helpers import issue_in

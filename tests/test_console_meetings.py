@@ -7,11 +7,11 @@ import pytest
 from sqlmodel import Session
 
 from models import User
-from service import agenda
-from service.calendar import load_calendar, local_date
-from service.deadlines import default_deadlines
-from service.errors import Invalid
-from service.policy import policy_for
+from service.core.errors import Invalid
+from service.deadlines.calendar import load_calendar, local_date
+from service.deadlines.policies import policy_for
+from service.deadlines.rules import default_deadlines
+from service.workflow import meeting_desk as agenda
 
 from .console import Console
 from .helpers import REPORTER
@@ -216,7 +216,7 @@ def test_every_missing_field_of_every_row_is_named_at_once(db, api, county):
             {"issue_id": issues[1]["id"], **api.assign_body(responsible_person=None)},
             {"issue_id": issues[2]["id"], **api.assign_body(lead_department_id=None, responsible_phone="")}]
     coordinator = db.get(User, county.user_id("coordinator"))
-    from service.workflow import WorkflowOptions
+    from service.workflow.transition import WorkflowOptions
     with pytest.raises(Invalid) as caught:
         agenda.assign_meeting(db, coordinator, meeting["id"], rows, datetime.now(timezone.utc), WorkflowOptions())
     assert caught.value.fields == {"assignments.1.responsible_person": "必填",

@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from service.calendar import WEEKDAYS, WorkCalendar
-from service.deadlines import builtin_policy, default_deadlines, flag_for
+from service.deadlines.calendar import WEEKDAYS, WorkCalendar
+from service.deadlines.rules import builtin_policy, default_deadlines, flag_for
 
 FRI, SAT, MON = date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 23)
 

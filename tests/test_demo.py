@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
+import demo
 from models import (
     Channel,
     Department,
@@ -17,10 +18,9 @@ from models import (
     Status,
     User,
 )
-from service import demo
-from service.auth import authenticate
-from service.calendar import local_date
-from service.errors import Conflict
+from service.core.errors import Conflict
+from service.deadlines.calendar import local_date
+from service.identity.login import authenticate
 
 
 def _all(db, column):

@@ -13,7 +13,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from models import SmsMessage
-from service.outbox import LEASE
+from service.reminders.outbox import LEASE
 
 ROOT = Path(__file__).resolve().parent.parent
 # The dispatchers' clock: a working morning, so that the quiet hours (21:00-08:00) never hold

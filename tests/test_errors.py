@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from service.auth import issue_token
+from service.identity.login import issue_token
 
 from .helpers import future, issue_in
 

@@ -9,12 +9,12 @@ import psycopg
 import pytest
 from sqlalchemy import insert, select
 
-import service.db
+import service.core.db
 from faults import db_outage
 from faults.pg import PrivatePostgres
 from models import SmsMessage
 from notifications.twilio_sender import TwilioSender
-from service.outbox import dispatch_due
+from service.reminders.outbox import dispatch_due
 
 from .conftest import make_test_app
 from .fake_twilio import FakeTwilio

@@ -24,12 +24,12 @@ from hypothesis.stateful import (
 from sqlmodel import Session
 
 from models import Issue, User
-from service.assessment import department_assessment
-from service.calendar import LOCAL_TZ, national_calendar
-from service.errors import DomainError
-from service.intake import create_issue
-from service.periods import Period
-from service.workflow import WorkflowOptions, transition
+from service.assessment.periods import Period
+from service.assessment.rates import department_assessment
+from service.core.errors import DomainError
+from service.deadlines.calendar import LOCAL_TZ, national_calendar
+from service.intake.issues import create_issue
+from service.workflow.transition import WorkflowOptions, transition
 
 from .conftest import County, _empty
 from .timeline_figures import department_figures

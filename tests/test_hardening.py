@@ -10,10 +10,10 @@ from alembic import command
 from sqlalchemy import func, insert, select, text
 
 from models import Attachment, IssueEvent
-from service import attachments
-from service.attachments import Quota
-from service.errors import Invalid
-from service.schema import alembic_config
+from service.core.errors import Invalid
+from service.core.migrate import alembic_config
+from service.intake import attachments
+from service.intake.attachments import Quota
 
 from .conftest import make_test_app
 from .console import Console

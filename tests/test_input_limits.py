@@ -1,4 +1,4 @@
-"""Input limits at the edge (web/limits.py, service/text_rules.py): what a person or a program
+"""Input limits at the edge (web/limits.py, service/core/text_rules.py): what a person or a program
 sees when a request carries what no field may take. The corpus over every write endpoint is
 tests/test_malformed_input.py; these are the answers themselves."""
 import io

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Issue, IssueEvent
-from service import intake
-from service.calendar import LOCAL_TZ
-from service.errors import Forbidden, Invalid
-from service.meetings import ensure_evening_tea_meetings
+from service.core.errors import Forbidden, Invalid
+from service.deadlines.calendar import LOCAL_TZ
+from service.intake import issues as intake
+from service.workflow.meetings import ensure_evening_tea_meetings
 
 from .helpers import REPORTER
 

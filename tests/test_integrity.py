@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from app import create_app
 from models import SmsMessage
 from notifications import RecordingSender
-from service.calendar import LOCAL_TZ, national_calendar
-from service.outbox import dispatch_due, queue_sms
+from service.deadlines.calendar import LOCAL_TZ, national_calendar
+from service.reminders.outbox import dispatch_due, queue_sms
 
 from .console import Console
 from .helpers import REPORTER

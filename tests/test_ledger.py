@@ -8,9 +8,9 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from models import Issue, IssueCoDepartment, IssueEvent, User, metadata
-from service.calendar import local_date
+from service.core.xlsx import Column, workbook_bytes, write_table
+from service.deadlines.calendar import local_date
 from service.ledger import check_period, export_ledger, import_ledger
-from service.spreadsheet import Column, workbook_bytes, write_table
 
 from .conftest import audit_guard_lifted
 from .helpers import REPORTER, future, issue_in

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 from sqlmodel import Session
 
 from models import User
-from service.calendar import local_date
-from service.workflow import WorkflowOptions, transition
+from service.deadlines.calendar import local_date
+from service.workflow.transition import WorkflowOptions, transition
 
 from .helpers import future, issue_in
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from app import create_app
 from scheduler import dispatch_outbox
-from service.calendar import LOCAL_TZ, local_date
+from service.deadlines.calendar import LOCAL_TZ, local_date
 from web.context import db
 from web.logs import mask
 

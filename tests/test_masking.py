@@ -5,7 +5,7 @@ ID numbers 35*************123, and any phone or ID number in free text masked as
 """
 import pytest
 
-from service.masking import mask_name, mask_phone, scrub_text
+from service.disclosure.masking import mask_name, mask_phone, scrub_text
 
 # --- mask_name -------------------------------------------------------------------------------
 

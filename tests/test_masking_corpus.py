@@ -10,8 +10,8 @@ import os
 import pytest
 
 from faults.masking_corpus import Cast, run
-from service.masking import doubts, scrub_text, search_text
-from service.queues import publication_draft
+from service.disclosure.masking import doubts, scrub_text, search_text
+from service.supervision.office_queues import publication_draft
 
 from .console import Console
 from .public_helpers import closed

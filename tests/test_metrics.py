@@ -15,8 +15,8 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from models import SmsMessage, User
-from service.leader import Leadership
-from service.workflow import WorkflowOptions, transition
+from service.core.scheduler_lock import Leadership
+from service.workflow.transition import WorkflowOptions, transition
 
 ROOT = Path(__file__).resolve().parent.parent
 SH = ZoneInfo("Asia/Shanghai")

@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select, text
 from werkzeug.serving import make_server
 
 from models import Issue
-from service.categories import seed_defaults
+from service.intake.categories import seed_defaults
 
 from .helpers import REPORTER, issue_in
 from .public_helpers import published, withheld

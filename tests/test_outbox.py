@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from models import SmsMessage
 from notifications import RecordingSender, SendError
-from service.outbox import MAX_ATTEMPTS, dispatch_due, first_allowed, queue_sms
+from service.reminders.outbox import MAX_ATTEMPTS, dispatch_due, first_allowed, queue_sms
 
 SH = ZoneInfo("Asia/Shanghai")
 

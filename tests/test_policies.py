@@ -5,9 +5,9 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlmodel import Session
 
-from service.calendar import load_calendar, local_date
-from service.deadlines import builtin_policy
-from service.policy import policy_for
+from service.deadlines.calendar import load_calendar, local_date
+from service.deadlines.policies import policy_for
+from service.deadlines.rules import builtin_policy
 
 POLICIES = "/api/v1/admin/deadline-policies"
 

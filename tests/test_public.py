@@ -7,7 +7,7 @@ from sqlalchemy import text
 from app import create_app
 from models import Status
 from notifications import RecordingSender
-from service.calendar import LOCAL_TZ
+from service.deadlines.calendar import LOCAL_TZ
 
 from .helpers import REPORTER, issue_in
 

@@ -9,7 +9,7 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.categories import seed_defaults
+from service.intake.categories import seed_defaults
 
 from .public_helpers import closed, published, walk
 

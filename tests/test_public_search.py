@@ -6,9 +6,9 @@ import re
 import pytest
 from sqlalchemy import text
 
-from service import search
-from service.public import list_public, public_issues
-from service.schema import alembic_config
+from service.core.migrate import alembic_config
+from service.disclosure import search
+from service.disclosure.public import list_public, public_issues
 
 from .conftest import audit_guard_lifted
 from .helpers import REPORTER, issue_in
@@ -133,7 +133,7 @@ def test_the_search_uses_the_trigram_index(db):
     from sqlalchemy import insert
 
     from models import Issue
-    from service.public import PublicFilters, _filtered
+    from service.disclosure.public import PublicFilters, _filtered
     now = datetime.now(timezone.utc)
     db.execute(insert(Issue), [
         {"code": f"PL2026-{i:06d}", "year": 2026, "seq": 900000 + i, "title": f"第{i}号问题",
@@ -170,7 +170,7 @@ def test_migration_0004_downgrades_and_upgrades(database_url, tmp_path):
     from alembic import command
     from alembic.script import ScriptDirectory
 
-    from service.db import make_engine
+    from service.core.db import make_engine
 
     from .conftest import PG_ADMIN_URL
     if database_url.startswith("sqlite"):

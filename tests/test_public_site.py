@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Issue
-from service.calendar import LOCAL_TZ
-from service.categories import seed_defaults
+from service.deadlines.calendar import LOCAL_TZ
+from service.intake.categories import seed_defaults
 from web.public import pages
 
 from .conftest import make_test_app

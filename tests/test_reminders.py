@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import Session, select
 
 from models import SmsMessage, User
-from service.calendar import WorkCalendar
-from service.reminders import ReminderPolicy, plan_and_queue
-from service.workflow import WorkflowOptions, transition
+from service.deadlines.calendar import WorkCalendar
+from service.reminders.plan import ReminderPolicy, plan_and_queue
+from service.workflow.transition import WorkflowOptions, transition
 
 SH = ZoneInfo("Asia/Shanghai")
 # December 2026 with a public holiday on Friday the 25th and a swapped working Saturday on the

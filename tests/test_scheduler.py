@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 import scheduler
 from models import Meeting, SmsMessage, User
-from service.workflow import WorkflowOptions, transition
+from service.workflow.transition import WorkflowOptions, transition
 
 SH = ZoneInfo("Asia/Shanghai")
 

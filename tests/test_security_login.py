@@ -1,4 +1,4 @@
-"""Login budgets that cannot be turned against a user (service/login_throttle.py): wrong answers
+"""Login budgets that cannot be turned against a user (service/identity/login_throttle.py): wrong answers
 make the client that gave them wait, for that username only, with growing delays; the owner on
 another client logs in as ever; unknown usernames get the same answers; the console form, its
 code step and the API token endpoint draw on one budget, shared by every worker."""

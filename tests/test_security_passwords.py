@@ -4,7 +4,7 @@ one built on the username. Everywhere a password is chosen: the command line, th
 the console's user pages and one's own password change."""
 import pytest
 
-from service.passwords import common_passwords, password_problem
+from service.identity.passwords import common_passwords, password_problem
 
 from .conftest import PASSWORD
 from .console import Console

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from models import ApiToken, IssueEvent
-from service import directory
+from service.identity import directory
 
 from .conftest import PASSWORD
 from .console import Console

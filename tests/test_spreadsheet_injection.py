@@ -11,10 +11,10 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from models import Issue, User
-from service.calendar import local_date
-from service.categories import save_category, seed_defaults
-from service.spreadsheet import FORMULA_STARTS, Column, workbook_bytes, write_table
-from service.workflow import WorkflowOptions, transition
+from service.core.xlsx import FORMULA_STARTS, Column, workbook_bytes, write_table
+from service.deadlines.calendar import local_date
+from service.intake.categories import save_category, seed_defaults
+from service.workflow.transition import WorkflowOptions, transition
 
 from .console import Console
 from .helpers import REPORTER

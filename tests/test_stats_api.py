@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from service.calendar import local_date
+from service.deadlines.calendar import local_date
 
 from .helpers import issue_in
 

@@ -7,10 +7,11 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from models import Issue, SmsMessage, User
-from service import queues, supervision
-from service.calendar import WEEKDAYS
-from service.errors import Forbidden
-from service.supervision import BoardFilters
+from service.core.errors import Forbidden
+from service.deadlines.calendar import WEEKDAYS
+from service.supervision import board as supervision
+from service.supervision import office_queues as queues
+from service.supervision.board import BoardFilters
 
 from .helpers import future, issue_in
 from .test_query_counts import counted

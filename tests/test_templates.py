@@ -5,8 +5,8 @@ import pytest
 from sqlmodel import Session
 
 from notifications.messages import TEMPLATES, render, template_placeholders
-from service.errors import Forbidden, Invalid, NotFound
-from service.templates import list_templates, reset_template, set_template, template_text
+from service.core.errors import Forbidden, Invalid, NotFound
+from service.reminders.sms_texts import list_templates, reset_template, set_template, template_text
 
 TEMPLATES_URL = "/api/v1/admin/sms-templates"
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)

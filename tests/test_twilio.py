@@ -13,7 +13,7 @@ from app import create_app
 from models import SmsMessage
 from notifications import SendError
 from notifications.twilio_sender import TwilioSender, e164
-from service.outbox import dispatch_due, queue_sms
+from service.reminders.outbox import dispatch_due, queue_sms
 
 from .fake_twilio import FakeTwilio
 

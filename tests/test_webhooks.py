@@ -10,10 +10,10 @@ from twilio.request_validator import RequestValidator
 from models import Issue, SmsInbound, SmsMessage, User
 from models.workflow import REPORTER
 from notifications import RecordingSender
-from service.errors import NotFound
-from service.issues import get_visible
-from service.outbox import dispatch_due, queue_sms
-from service.ratings import record_reply
+from service.core.errors import NotFound
+from service.reminders.outbox import dispatch_due, queue_sms
+from service.reminders.sms_replies import record_reply
+from service.workflow.queries import get_visible
 
 from .helpers import REPORTER as REPORTER_DATA
 from .helpers import issue_in

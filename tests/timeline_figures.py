@@ -23,8 +23,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Department, IssueEvent
-from service.calendar import local_date
-from service.periods import Period
+from service.assessment.periods import Period
+from service.deadlines.calendar import local_date
 
 DEPARTMENT_DEADLINES = ("accept_due", "reply_due", "complete_due")
 # The deadlines still ahead in each state whose clock runs (docs/assessment.md).

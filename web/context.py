@@ -9,12 +9,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from models import User
-from service.auth import user_for_token
-from service.calendar import WorkCalendar, local_date
-from service.db import open_session
-from service.errors import Forbidden, NotAuthenticated
-from service.login_throttle import LoginLimits
-from service.workflow import WorkflowOptions
+from service.core.db import open_session
+from service.core.errors import Forbidden, NotAuthenticated
+from service.deadlines.calendar import WorkCalendar, local_date
+from service.identity.login import user_for_token
+from service.identity.login_throttle import LoginLimits
+from service.workflow.transition import WorkflowOptions
 
 log = logging.getLogger(__name__)
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}

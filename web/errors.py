@@ -6,7 +6,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from service.errors import DomainError
+from service.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 

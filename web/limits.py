@@ -29,8 +29,8 @@ from flask_limiter.util import get_remote_address
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import ValidationError
 
-from service import text_rules
-from service.errors import DomainError, Invalid, NotFound
+from service.core import text_rules
+from service.core.errors import DomainError, Invalid, NotFound
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 

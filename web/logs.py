@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 from flask import Flask, g, has_request_context, request
 
-from service.masking import scrub_text
+from service.disclosure.masking import scrub_text
 
 access_log = logging.getLogger("ys.access")
 

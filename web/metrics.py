@@ -26,8 +26,8 @@ from sqlalchemy import func, select
 
 from models import Issue, SmsMessage, SmsStatus
 from models.enums import OPEN_STATUSES
-from service.calendar import local_date
-from service.leader import leaders
+from service.core.scheduler_lock import leaders
+from service.deadlines.calendar import local_date
 
 from .errors import envelope
 

@@ -16,9 +16,9 @@ from flask import Blueprint, Response, current_app, json, request
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import HTTPException
 
-from service import open311
-from service.calendar import LOCAL_TZ
-from service.errors import DomainError, Forbidden, Invalid, NotAuthenticated, NotFound
+from service.core.errors import DomainError, Forbidden, Invalid, NotAuthenticated, NotFound
+from service.deadlines.calendar import LOCAL_TZ
+from service.disclosure import open311
 
 from .context import db, now
 from .limits import limiter

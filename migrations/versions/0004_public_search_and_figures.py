@@ -3,7 +3,7 @@
 Revision ID: 0004
 Revises: 0003
 
-Search over the title and public summary of published issues (service/search.py):
+Search over the title and public summary of published issues (service/disclosure/search.py):
 
 - SQLite: an FTS5 table `issue_search` with the trigram tokenizer, holding only the rows the
   public may see, kept in step with `issue` by three triggers. NOTE for later migrations: an

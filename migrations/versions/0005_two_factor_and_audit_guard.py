@@ -4,7 +4,7 @@ Revision ID: 0005
 Revises: 0004
 
 - user_account: the TOTP secret (set at enrolment, in force once `totp_enabled_at` is set) and
-  the last accepted time step, so one code is not accepted twice (service/two_factor.py).
+  the last accepted time step, so one code is not accepted twice (service/identity/two_factor.py).
 - issue_event, the audit trail, becomes append-only in the database itself: triggers refuse
   UPDATE and DELETE of its rows (and TRUNCATE on PostgreSQL), whoever sends them. The
   application refuses the same earlier, in models/audit.py. On PostgreSQL only a superuser can

@@ -4,7 +4,7 @@ Revision ID: 0007
 Revises: 0005
 
 The staff list's `q=` is a substring search over the title and content of all issues
-(service/issues.py, `text_match`). Without an index a term that occurs rarely or nowhere reads
+(service/workflow/queries.py, `text_match`). Without an index a term that occurs rarely or nowhere reads
 every issue (about a second at 1,000,000 issues). Same technique as the public search of 0004:
 
 - SQLite: an FTS5 table `issue_text` with the trigram tokenizer, *external content* (it keeps

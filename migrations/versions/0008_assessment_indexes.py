@@ -3,7 +3,7 @@
 Revision ID: 0008
 Revises: 0007
 
-The assessment (service/assessment.py, service/channel_figures.py) aggregates a period's issues
+The assessment (service/assessment/rates.py, service/assessment/channels.py) aggregates a period's issues
 by SQL. Without these, a year's department figures at 1,000,000 issues read the whole `issue`
 table and the whole `issue_event` table (returns); with them each figure is an index-only scan
 (bench/assessment.py, figures in bench/README.md).

@@ -6,7 +6,7 @@ Revises: 0009
 - deadline_judgement: the first judgement of each deadline (签收, 回复, 办结, 回访) in each round
   of an issue, append-only like the timeline (triggers refuse UPDATE and DELETE). The figures of
   the assessment count these rows, so a reopening or a late extension can no longer clear a
-  late round (service/workflow.py, docs/assessment.md).
+  late round (service/workflow/transition.py, docs/assessment.md).
 - issue: the round number, the current round's reply judgement, the count of late completions
   over all rounds, and the round's original completion deadline beside the approved one.
 - meeting_change: corrections of a meeting (title, time, host, attendees), append-only.

@@ -6,12 +6,12 @@ Revises: 0010
 - api_token.kind: a row is an API bearer token ("api") or a console login ("console"); logging
   out revokes the row, so a copy of the session cookie made before 退出 is worthless after it.
 - login_throttle: per client, its login attempts in the current window; per (account, client),
-  the wrong answers in a row that make that client wait (service/login_throttle.py). It
+  the wrong answers in a row that make that client wait (service/identity/login_throttle.py). It
   replaces the per-account lock (user_account.failed_logins, locked_until), which anyone could
   trigger against anyone.
 - idempotent_request: the first answer to a workflow step sent with an Idempotency-Key.
 - attachment.filename: bidirectional control characters removed from the names stored before
-  uploads dropped them (service/attachments.py BIDI_CONTROLS), so no name shows a false type.
+  uploads dropped them (service/intake/attachments.py BIDI_CONTROLS), so no name shows a false type.
 """
 import sqlalchemy as sa
 import sqlmodel

@@ -18,8 +18,7 @@ from models import (
     Satisfaction,
     Status,
 )
-
-from ..spreadsheet import Column
+from service.core.xlsx import Column
 
 
 @dataclass(frozen=True)

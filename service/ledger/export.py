@@ -3,7 +3,7 @@
 The office (coordinator) and the administrator get the reporters' names, organisations and
 phones whole; the inspection office (supervisor) and county leaders get them masked, with
 phone numbers and names scrubbed from the free text too. A leader's ledger holds only the
-issues they lead, as everywhere else (service/access.py).
+issues they lead, as everywhere else (service/workflow/visibility.py).
 """
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,16 +25,13 @@ from models import (
     Role,
     User,
 )
-
-from ..access import visible_to
-from ..calendar import LOCAL_TZ, WorkCalendar, load_calendar, local_date
-from ..deadlines import flag_for
-from ..errors import Forbidden, require
-from ..issues import co_department_ids, user_names
-from ..masking import mask_name, mask_phone, scrub_text
-from ..periods import Period
-from ..spreadsheet import workbook_bytes, write_table
-from .columns import (
+from service.assessment.periods import Period
+from service.core.errors import Forbidden, require
+from service.core.xlsx import workbook_bytes, write_table
+from service.deadlines.calendar import LOCAL_TZ, WorkCalendar, load_calendar, local_date
+from service.deadlines.rules import flag_for
+from service.disclosure.masking import mask_name, mask_phone, scrub_text
+from service.ledger.columns import (
     COLUMNS,
     DISCLOSURE_LABELS,
     FLAG_LABELS,
@@ -47,6 +44,8 @@ from .columns import (
     SATISFACTION_LABELS,
     YES,
 )
+from service.workflow.queries import co_department_ids, user_names
+from service.workflow.visibility import visible_to
 
 BATCH = 500
 EXPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.SUPERVISOR, Role.LEADER})

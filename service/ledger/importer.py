@@ -37,13 +37,12 @@ from models import (
     Status,
     User,
 )
-
-from ..calendar import LOCAL_TZ, local_date
-from ..codes import PREFIX, allocate, ensure_above, format_code
-from ..deadlines import nearest_open_deadline
-from ..errors import Conflict, Forbidden, Invalid
-from ..masking import is_blank
-from .columns import BY_KEY, BY_TITLE, COLUMNS, LEDGER_MARK, MASKED_MARK, NO, VOCABULARIES, YES
+from service.core.errors import Conflict, Forbidden, Invalid
+from service.deadlines.calendar import LOCAL_TZ, local_date
+from service.deadlines.rules import nearest_open_deadline
+from service.disclosure.masking import is_blank
+from service.intake.codes import PREFIX, allocate, ensure_above, format_code
+from service.ledger.columns import BY_KEY, BY_TITLE, COLUMNS, LEDGER_MARK, MASKED_MARK, NO, VOCABULARIES, YES
 
 IMPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 MAX_FILE_SIZE = 10 * 1024 * 1024

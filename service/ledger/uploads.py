@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ..errors import Invalid
+from service.core.errors import Invalid
 
 UPLOAD_TTL = timedelta(hours=2)
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,40}$")

@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Issue, Meeting
-from service.calendar import LOCAL_TZ
-from service.categories import seed_defaults as seed_categories
-from service.meetings import ensure_evening_tea_meetings
+from service.deadlines.calendar import LOCAL_TZ
+from service.intake.categories import seed_defaults as seed_categories
+from service.workflow.meetings import ensure_evening_tea_meetings
 
 from ..helpers import REPORTER, issue_in
 from .conftest import login, screenshot

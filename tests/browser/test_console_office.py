@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from models import User
-from service.workflow import WorkflowOptions, transition
+from service.workflow.transition import WorkflowOptions, transition
 
 from ..helpers import REPORTER, issue_in
 from .conftest import login, screenshot

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from service import demo
+import demo
 
 from .conftest import login, screenshot
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from playwright.sync_api import expect
 
-from service.calendar import LOCAL_TZ
+from service.deadlines.calendar import LOCAL_TZ
 
 from ..helpers import REPORTER
 from .conftest import login, screenshot

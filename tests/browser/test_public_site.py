@@ -4,7 +4,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from service.categories import seed_defaults
+from service.intake.categories import seed_defaults
 
 from ..helpers import REPORTER, issue_in
 from ..public_helpers import published

@@ -4,8 +4,8 @@ with the CSP on (it holds: present, no violation, no payload turned into markup)
 CSP off in the browser (no payload runs). It runs on SQLite only: no template or view renders
 differently by database (see the module's docstring), so PostgreSQL would load the same markup."""
 from faults import xss_sweep
-from service.db import make_engine
-from service.schema import upgrade
+from service.core.db import make_engine
+from service.core.migrate import upgrade
 
 from ..conftest import make_test_app
 

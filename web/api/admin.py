@@ -3,9 +3,10 @@ from datetime import date
 
 from flask_smorest import Blueprint
 
-from service import calendar as work_calendar
-from service import policy, templates
-from service.errors import require
+from service.core.errors import require
+from service.deadlines import calendar as work_calendar
+from service.deadlines import policies as policy
+from service.reminders import sms_texts as templates
 
 from ..context import current_user, db, now, today
 from ..schemas.admin import (

@@ -1,6 +1,6 @@
 from flask_smorest import Blueprint
 
-from service import auth
+from service.identity import login as auth
 
 from ..context import bearer_token, client_address, current_user, db, login_limits, now
 from ..schemas.directory import TokenIn, TokenOut

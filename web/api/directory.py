@@ -1,7 +1,7 @@
 from flask_smorest import Blueprint
 
 from models import Role
-from service import directory
+from service.identity import directory
 
 from ..context import current_user, db, require_roles
 from ..schemas.directory import DepartmentList, DepartmentSchema, UserList, UserSchema

@@ -3,7 +3,10 @@ from flask_smorest import Blueprint
 
 from models import User
 from models.workflow import STEPS
-from service import idempotency, intake, issues, workflow
+from service.core import idempotency
+from service.intake import issues as intake
+from service.workflow import queries as issues
+from service.workflow import transition as workflow
 
 from ..context import calendar, current_user, db, now, today, workflow_options
 from ..schemas.actions import ACTION_SCHEMAS

@@ -8,9 +8,9 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from service import ledger
-from service.errors import DomainError, Invalid
+from service.core.errors import DomainError, Invalid
+from service.core.xlsx import XLSX_MIMETYPE
 from service.ledger.importer import MAX_FILE_SIZE
-from service.spreadsheet import XLSX_MIMETYPE
 
 from ..context import current_user, db, now, today
 

@@ -1,6 +1,6 @@
 from flask_smorest import Blueprint
 
-from service import meetings
+from service.workflow import meetings
 
 from ..context import current_user, db, now, workflow_options
 from ..schemas.meetings import (

@@ -1,7 +1,7 @@
 from flask_smorest import Blueprint
 
-from service.masking import mask_phone
-from service.outbox import list_outbox
+from service.disclosure.masking import mask_phone
+from service.reminders.outbox import list_outbox
 
 from ..context import current_user, db
 from ..schemas.public import NotificationArgs, NotificationPage

@@ -6,9 +6,9 @@ from marshmallow import Schema, fields
 from sqlmodel import Session
 
 from models import DEADLINE_KEYS, Issue, User
-from service.deadlines import flag_for
-from service.issues import co_department_ids
-from service.workflow import allowed_actions
+from service.deadlines.rules import flag_for
+from service.workflow.queries import co_department_ids
+from service.workflow.transition import allowed_actions
 
 from ..context import calendar, today
 from ..schemas.issues import IssueOut

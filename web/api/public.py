@@ -1,7 +1,7 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
-from service import public
+from service.disclosure import public
 
 from ..context import db, today
 from ..limits import limiter

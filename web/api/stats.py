@@ -8,7 +8,7 @@ from dataclasses import asdict
 from flask_smorest import Blueprint
 
 from models import CHANNEL_LABELS
-from service import assessment
+from service.assessment import rates as assessment
 
 from ..context import calendar, current_user, db, now, today
 from ..schemas.stats import DepartmentsOut, PeriodArgs, SummaryOut

@@ -13,10 +13,13 @@ from flask_login import login_required
 from marshmallow import Schema, fields, validate
 
 from models import CHANNEL_LABELS, ISSUE_TYPE_LABELS, ROLE_LABELS
-from service import admin as pages
-from service import calendar as work_calendar
-from service import categories, directory, policy, templates
-from service.errors import DomainError, NotFound
+from service.admin import pages
+from service.core.errors import DomainError, NotFound
+from service.deadlines import calendar as work_calendar
+from service.deadlines import policies as policy
+from service.identity import directory
+from service.intake import categories
+from service.reminders import sms_texts as templates
 
 from ..context import db, now, today
 from ..schemas.admin import CalendarDayIn, PolicyIn, TemplateIn

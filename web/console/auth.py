@@ -8,8 +8,9 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from models import User
-from service import auth, two_factor
-from service.errors import DomainError
+from service.core.errors import DomainError
+from service.identity import login as auth
+from service.identity import two_factor
 
 from ..context import client_address, db, login_limits, now
 from . import bp

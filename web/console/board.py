@@ -6,9 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from models import CHANNEL_LABELS, Channel
-from service import queues, supervision
-from service.errors import DomainError
-from service.workflow import transition
+from service.core.errors import DomainError
+from service.supervision import board as supervision
+from service.supervision import office_queues as queues
+from service.workflow.transition import transition
 
 from ..context import calendar, db, now, today, workflow_options
 from ..schemas.actions import ExtensionDecisionBody, PublishBody, ReasonBody, VisitBody

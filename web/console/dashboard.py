@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from models import CHANNEL_LABELS, Role
-from service import dashboard as dashboard_service
-from service.assessment import PENALTIES
-from service.errors import Invalid
-from service.periods import Period
+from service.assessment import dashboard as dashboard_service
+from service.assessment.periods import Period
+from service.assessment.rates import PENALTIES
+from service.core.errors import Invalid
 
 from ..context import calendar, db, now, today
 from . import bp

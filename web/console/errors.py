@@ -4,7 +4,7 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from service.errors import DomainError
+from service.core.errors import DomainError
 
 from . import bp
 

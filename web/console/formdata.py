@@ -6,8 +6,8 @@ from datetime import datetime
 from flask import request
 from marshmallow import Schema, ValidationError
 
-from service.calendar import LOCAL_TZ
-from service.errors import DomainError
+from service.core.errors import DomainError
+from service.deadlines.calendar import LOCAL_TZ
 
 from ..errors import flatten_messages
 

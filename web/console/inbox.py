@@ -2,7 +2,7 @@
 from flask import render_template
 from flask_login import login_required
 
-from service import issues
+from service.workflow import queries as issues
 
 from ..context import calendar, db, today
 from . import bp

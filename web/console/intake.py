@@ -4,9 +4,9 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from service import intake as intake_service
-from service import issues
-from service.errors import DomainError
+from service.core.errors import DomainError
+from service.intake import issues as intake_service
+from service.workflow import queries as issues
 
 from ..context import db, now, workflow_options
 from . import bp

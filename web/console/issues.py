@@ -6,8 +6,11 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from models import Channel, Flag, Status
-from service import attachments, issue_view, issues, workflow
-from service.errors import DomainError, Invalid
+from service.core.errors import DomainError, Invalid
+from service.intake import attachments
+from service.workflow import issue_page as issue_view
+from service.workflow import queries as issues
+from service.workflow import transition as workflow
 
 from ..context import calendar, db, now, today, workflow_options
 from ..security import csrf

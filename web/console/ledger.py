@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from service import ledger
-from service.errors import DomainError, Forbidden, Invalid
+from service.core.errors import DomainError, Forbidden, Invalid
+from service.core.xlsx import XLSX_MIMETYPE
 from service.ledger.importer import MAX_FILE_SIZE
 from service.ledger.uploads import UPLOAD_TTL, discard_upload, keep_upload, load_upload
-from service.spreadsheet import XLSX_MIMETYPE
 
 from ..context import db, now, today
 from ..security import csrf

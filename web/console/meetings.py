@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from models import DEADLINE_KEYS, MEETING_KIND_LABELS, MeetingKind
-from service import agenda, meetings
-from service.errors import DomainError
+from service.core.errors import DomainError
+from service.workflow import meeting_desk as agenda
+from service.workflow import meetings
 
 from ..context import calendar, db, now, today, workflow_options
 from ..schemas.actions import MeetingAssignment

@@ -8,11 +8,11 @@ from flask_babel import gettext
 from flask_login import login_required
 
 from models import STATUS_LABELS
-from service import bulletin as bulletin_service
-from service import report_card as card_service
-from service.errors import Invalid
-from service.periods import Period, parse_day
-from service.spreadsheet import XLSX_MIMETYPE
+from service.assessment import report_card as card_service
+from service.assessment.periods import Period, parse_day
+from service.core.errors import Invalid
+from service.core.xlsx import XLSX_MIMETYPE
+from service.supervision import bulletin as bulletin_service
 
 from ..context import calendar, db, now, today
 from . import bp

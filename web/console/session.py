@@ -16,8 +16,9 @@ from flask_babel import gettext
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from models import User
-from service import auth, two_factor
-from service.errors import NotAuthenticated
+from service.core.errors import NotAuthenticated
+from service.identity import login as auth
+from service.identity import two_factor
 
 from ..context import db, login_limits, now
 

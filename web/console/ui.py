@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from models import CHANNEL_LABELS, DEADLINE_LABELS, ISSUE_TYPE_LABELS, ROLE_LABELS, STATUS_LABELS, Role
 from models.workflow import STEPS
-from service.calendar import LOCAL_TZ
+from service.deadlines.calendar import LOCAL_TZ
 
 # (endpoint, label, roles that see it), in menu order
 NAV = (

@@ -13,7 +13,7 @@ from datetime import datetime
 from flask import Blueprint, Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from service.errors import DomainError
+from service.core.errors import DomainError
 
 bp = Blueprint("site", __name__)
 

@@ -2,7 +2,7 @@
 from flask import current_app, render_template, request
 
 from models import Channel, IssueType
-from service import public
+from service.disclosure import public
 
 from ..context import db, today
 from . import bp, cached

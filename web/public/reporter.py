@@ -3,8 +3,9 @@ raising a new one (网上反映). Both are forms with CSRF tokens and per-client
 from flask import current_app, redirect, render_template, request, session, url_for
 from wtforms.fields.choices import SelectChoice
 
-from service import categories, public
-from service.errors import Invalid, NotFound
+from service.core.errors import Invalid, NotFound
+from service.disclosure import public
+from service.intake import categories
 
 from ..context import db, now
 from ..limits import limiter

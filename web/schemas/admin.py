@@ -2,9 +2,9 @@
 from marshmallow import Schema, fields, validate
 
 from models import Channel, IssueType
-from service.calendar import MAX_YEAR, MIN_YEAR, OVERRIDE_KINDS
-from service.policy import MAX_DAYS
-from service.templates import MAX_LENGTH
+from service.deadlines.calendar import MAX_YEAR, MIN_YEAR, OVERRIDE_KINDS
+from service.deadlines.policies import MAX_DAYS
+from service.reminders.sms_texts import MAX_LENGTH
 
 from .common import Choice, Text, check_printable
 

@@ -1,10 +1,10 @@
 """Field types and checks shared by the API schemas (and the console forms that load them).
-The rules for text and numbers are web/limits.py's and service/text_rules.py's."""
+The rules for text and numbers are web/limits.py's and service/core/text_rules.py's."""
 import re
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from service import text_rules
+from service.core import text_rules
 
 from ..limits import MAX_INT, multi_line
 

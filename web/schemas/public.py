@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from models import Channel, IssueType
-from service.public import STATUS_FILTERS
+from service.disclosure.public import STATUS_FILTERS
 
 from .common import Choice, Id, PageArgs
 

@@ -1,0 +1,95 @@
+"""The demo county (秦川县): departments, users of every role, meetings, and issues that have
+run the loop at past moments, every step taken through the service layer.
+
+Each issue follows a scenario (published, overdue, extended, reopened, …). The scenarios are
+generators of acts; the acts of all issues are performed in time order, so codes, timeline
+events and SMS rows are numbered in the order they happened.
+
+The package, each module importing only from those above it in this list: `texts` (people, places
+and phrases), `topics` (the kinds of problem raised), `county` (directory, meetings, plans, acts),
+`walk` (one issue's history), `scenarios` (the histories an issue may follow) and this module,
+which seeds the county.
+"""
+import heapq
+import random
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from demo.county import DEMO_PASSWORD, Act, County
+from demo.scenarios import SCENARIOS
+from demo.texts import DEPARTMENTS, LISTED_DEPARTMENTS, STAFF
+from demo.walk import Walk
+from models import ROLE_LABELS, Department, Role, SmsMessage, SmsStatus, User
+from service.core.errors import Conflict
+from service.intake.categories import seed_defaults as seed_categories
+
+__all__ = ["DEMO_PASSWORD", "demo_logins", "has_data", "has_demo_users", "seed"]
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, role, department) of the main demo logins; all share DEMO_PASSWORD."""
+    rows = [(u, f"{ROLE_LABELS[r]}（{post}）" if r == Role.LEADER else ROLE_LABELS[r], "")
+            for u, r, _, post in STAFF]
+    names = {code: name for code, name, _ in DEPARTMENTS}
+    rows += [(f"dept_{code}", ROLE_LABELS[Role.DEPARTMENT], names[code]) for code in LISTED_DEPARTMENTS]
+    return rows
+
+
+def has_data(session: Session) -> bool:
+    return any(session.execute(select(model.id).limit(1)).first() for model in (Department, User))
+
+
+def has_demo_users(session: Session) -> bool:
+    """Whether the logins of `demo_logins()` exist, so that they may be shown."""
+    names = [username for username, _, _ in demo_logins()]
+    found = session.execute(select(func.count()).select_from(User)
+                            .where(User.username.in_(names))).scalar_one()
+    return found == len(names)
+
+
+def seed(session: Session, now: datetime, issue_count: int = 240) -> str:
+    """Load the demo county into an empty database; returns a one-line summary."""
+    if has_data(session):
+        raise Conflict("数据库中已有部门或用户，演示数据只能加载到空数据库", code="not_empty")
+    seed_categories(session)
+    county = County(session, now, random.Random(2026))
+    county.add_departments()
+    county.add_users()
+    county.add_meetings()
+    first_sms = session.execute(select(func.coalesce(func.max(SmsMessage.id), 0))).scalar_one()
+    walks = [Walk(county, plan, n) for n, plan in enumerate(county.plan_issues(issue_count, SCENARIOS))]
+    _perform_in_time_order(county, walks)
+    _mark_history_sent(session, first_sms)
+    return (f"部门{len(county.depts)}个、用户{len(county.users)}个、会议{len(county.meetings)}次、"
+            f"问题{len(walks)}件")
+
+
+# --- running the histories ------------------------------------------------------------------
+
+def _perform_in_time_order(county: County, walks: list[Walk]) -> None:
+    """Take the acts of all walks earliest first, so ids follow the county's own chronology."""
+    queue: list[tuple[datetime, int, Act, Walk]] = []
+
+    def push(walk: Walk) -> None:
+        act = next(walk.acts, None)
+        if act is not None:
+            heapq.heappush(queue, (act.at, walk.n, act, walk))
+
+    for walk in walks:
+        push(walk)
+    while queue:
+        _, _, act, walk = heapq.heappop(queue)
+        walk.issue = county.perform(act, walk.issue)
+        push(walk)
+
+
+def _mark_history_sent(session: Session, after_id: int) -> None:
+    """The demo's texts belong to its past: record them as sent back then, so that starting the
+    demo does not send hundreds of messages to made-up numbers."""
+    session.execute(update(SmsMessage).where(SmsMessage.id > after_id,
+                                             SmsMessage.status == SmsStatus.PENDING)
+                    .values(status=SmsStatus.SENT, attempts=1, sent_at=SmsMessage.next_attempt_at,
+                            updated_at=SmsMessage.next_attempt_at, provider_id="demo"))
+    session.commit()

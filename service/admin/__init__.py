@@ -1,0 +1,1 @@
+"""系统管理: what the administration pages read."""

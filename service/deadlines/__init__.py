@@ -1,0 +1,1 @@
+"""Working days, deadline policies and rules, the three colours."""

@@ -1,0 +1,1 @@
+"""公开公示: the public listing, tracking, figures, search, masking and Open311."""

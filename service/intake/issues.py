@@ -1,0 +1,242 @@
+"""问题收集: creating an issue, and editing its descriptive fields."""
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from models import CHANNEL_LABELS, Category, Channel, Issue, IssueEvent, Meeting, MeetingKind, Status, User
+from models.workflow import CREATE_ROLES, EDIT_ROLES, EDIT_STATES
+from service.core.errors import Forbidden, Invalid, StaleVersion, WrongState
+from service.deadlines.calendar import LOCAL_TZ
+from service.disclosure.masking import is_blank
+from service.intake.categories import list_categories
+from service.intake.codes import allocate
+from service.workflow.queries import get_visible
+from service.workflow.transition import WorkflowOptions, transition
+from service.workflow.visibility import visible_to
+
+REPORTER_FIELDS = {"name": "reporter_name", "org": "reporter_org", "phone": "reporter_phone",
+                   "kind": "reporter_kind", "consent_public": "reporter_consent_public"}
+DESCRIPTIVE_FIELDS = ("title", "content", "category", "type", "township", "meeting_id")
+
+_MEETING_CHANNEL = {MeetingKind.BREAKFAST: Channel.BREAKFAST, MeetingKind.FORUM: Channel.FORUM,
+                    MeetingKind.EVENING_TEA: Channel.EVENING_TEA}
+
+
+# The reporter's texts that may be left out (None) but, when given, must show something: a
+# name of spaces cannot be masked, shown or called back.
+REPORTER_TEXTS = {"name": "反映人姓名", "org": "单位（企业）名称"}
+
+
+def blank_reporter_texts(reporter: dict | None) -> dict[str, str]:
+    """{key: message} for each of the reporter's name and organisation that was given but shows
+    nothing (empty, spaces, invisible characters); to leave one out, give None."""
+    return {key: f"{label}不能只有空格或不可见字符：请填写，或不填" for key, label in REPORTER_TEXTS.items()
+            if reporter and isinstance(reporter.get(key), str) and is_blank(reporter[key])}
+
+
+def _reporter(reporter: dict | None) -> dict:
+    """The reporter's fields as stored: name and organisation without surrounding spaces;
+    Invalid naming each one given blank."""
+    blank = blank_reporter_texts(reporter)
+    if blank:
+        first = next(iter(blank.values()))
+        raise Invalid(first, {f"reporter.{key}": message for key, message in blank.items()})
+    reporter = dict(reporter or {})
+    for key in REPORTER_TEXTS:
+        if isinstance(reporter.get(key), str):
+            reporter[key] = reporter[key].strip()
+    return reporter
+
+
+def _apply_reporter(issue: Issue, reporter: dict | None) -> None:
+    for key, column in REPORTER_FIELDS.items():
+        if reporter and key in reporter:
+            setattr(issue, column, reporter[key])
+
+
+def _check_category(session: Session, name: str | None, current: str | None = None) -> None:
+    """An issue's category is one of the administrator's active categories, by name (the figures
+    count issues by it); an edit may keep the one the issue has, even one retired since."""
+    if not name or name == current:
+        return
+    found = session.execute(select(Category.id).where(Category.name == name, Category.active.is_(True))
+                            ).first()
+    if found is None:
+        raise Invalid("问题类别须从类别表中选择", {"category": "不是可选的问题类别，请从列表中选择"})
+
+
+def _check_meeting(session: Session, meeting_id: int | None) -> Meeting | None:
+    if meeting_id is None:
+        return None
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise Invalid("所选会议不存在", {"meeting_id": "会议不存在"})
+    return meeting
+
+
+def create_issue(session: Session, actor: User | None, data: dict, now: datetime,
+                 *, channel_default: str | None = None, commit: bool = True) -> Issue:
+    """Log a new issue in `collected` and record it on its timeline. Commits (unless
+    `commit=False`, for a caller that takes a further step in the same transaction).
+
+    `actor` is None for the public's own submissions.
+    """
+    if actor is not None and actor.role not in CREATE_ROLES:
+        raise Forbidden("您的角色不能登记问题")
+    meeting = _check_meeting(session, data.get("meeting_id"))
+    _check_category(session, data.get("category"))
+    meeting_channel = meeting and _MEETING_CHANNEL.get(meeting.kind)
+    if meeting_channel and data.get("channel") and data["channel"] != meeting_channel:
+        raise Invalid("问题来源渠道与所属会议不一致",
+                      {"channel": f"所选会议的问题渠道应为“{CHANNEL_LABELS[meeting_channel]}”"})
+    channel = data.get("channel") or meeting_channel or channel_default
+    if not channel:
+        raise Invalid("请选择问题来源渠道", {"channel": "必填"})
+    reporter = _reporter(data.get("reporter"))
+    year = now.astimezone(LOCAL_TZ).year
+    seq, code = allocate(session, year)
+    issue = Issue(code=code, year=year, seq=seq, title=data["title"].strip(),
+                  content=data["content"].strip(), category=data.get("category") or None,
+                  type=data.get("type") or "help", channel=channel,
+                  meeting_id=meeting.id if meeting else None, township=data.get("township"),
+                  status=Status.COLLECTED, created_by_id=actor.id if actor else None,
+                  created_at=now, updated_at=now)
+    _apply_reporter(issue, reporter)
+    session.add(issue)
+    session.flush()
+    session.add(IssueEvent(issue_id=issue.id, at=now, actor_id=issue.created_by_id, action="create",
+                           to_status=Status.COLLECTED, data={"channel": channel}))
+    if commit:
+        session.commit()
+    return issue
+
+
+def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: datetime) -> Issue:
+    """Change descriptive fields; `data["version"]` must be the version the editor saw. Commits."""
+    issue = get_visible(session, actor, issue_id)
+    if actor.role not in EDIT_ROLES:
+        raise Forbidden("您的角色不能修改问题内容")
+    if data.get("version") is None:
+        raise Invalid("修改时须提供当前版本号 version", {"version": "必填"})
+    if data["version"] != issue.version:
+        raise StaleVersion("该问题已被他人修改，请刷新后再改")
+    if issue.status not in EDIT_STATES:
+        raise WrongState("已办结、已公示或不予受理的问题不能再修改")
+    if "meeting_id" in data:
+        _check_meeting(session, data["meeting_id"])
+    if "category" in data:
+        _check_category(session, data["category"], issue.category)
+    reporter = _reporter(data.get("reporter"))
+    changed = []
+    for field in DESCRIPTIVE_FIELDS:
+        if field in data and getattr(issue, field) != data[field]:
+            setattr(issue, field, data[field])
+            changed.append(field)
+    for key, column in REPORTER_FIELDS.items():
+        if key in reporter and getattr(issue, column) != reporter[key]:
+            setattr(issue, column, reporter[key])
+            changed.append(f"reporter.{key}")
+    if not changed:
+        return issue
+    issue.updated_at = now
+    session.add(issue)
+    session.add(IssueEvent(issue_id=issue.id, at=now, actor_id=actor.id, action="edit",
+                           from_status=issue.status, to_status=issue.status,
+                           data={"fields": changed}))
+    try:
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise StaleVersion("该问题已被他人修改，请刷新后再改") from None
+    return issue
+
+
+# --- 话务登记: the hotline desk ----------------------------------------------------------------
+
+EVENING_TEA_DAYS = (1, 15)
+EVENING_TEA_FROM, EVENING_TEA_UNTIL = time(19, 0), time(20, 30)
+
+
+def channel_for_call(moment: datetime) -> str:
+    """The channel of a call taken at `moment`: the county head's line (“听您说”晚茶会) on the
+    1st and 15th from 19:00 to 20:30 Asia/Shanghai, both minutes included; the hotline otherwise."""
+    local = moment.astimezone(LOCAL_TZ)
+    clock = local.time().replace(second=0, microsecond=0)
+    if local.day in EVENING_TEA_DAYS and EVENING_TEA_FROM <= clock <= EVENING_TEA_UNTIL:
+        return Channel.EVENING_TEA
+    return Channel.HOTLINE
+
+
+def earlier_by_phone(session: Session, phone: str | None, limit: int = 10, *,
+                     actor: User | None = None) -> list[Issue]:
+    """The caller's earlier issues, newest first, to spot repeat callers and duplicates.
+    With `actor`, only the issues that actor may see."""
+    phone = (phone or "").strip()
+    if not phone:
+        return []
+    stmt = select(Issue).where(Issue.reporter_phone == phone)
+    if actor is not None:
+        stmt = stmt.where(visible_to(actor))
+    return list(session.execute(stmt.order_by(Issue.id.desc()).limit(max(1, min(limit, 50)))).scalars())
+
+
+@dataclass
+class IntakeDefaults:
+    """What the intake form offers and preselects for a call taken now."""
+
+    channel: str
+    meetings: list[Meeting]
+    meeting_id: int | None
+    categories: list[str]
+
+
+MEETINGS_OFFERED = 30
+
+
+def intake_defaults(session: Session, actor: User, now: datetime, meeting_id: int | None = None) -> IntakeDefaults:
+    """The channel from the clock; recent and coming meetings, today's evening-tea meeting
+    preselected during its session; the active categories. `meeting_id`: the form was opened
+    from that meeting's page (登记本会议的问题), so it is offered and preselected, with its channel."""
+    if actor.role not in CREATE_ROLES:
+        raise Forbidden("您的角色不能登记问题")
+    channel = channel_for_call(now)
+    meetings = list(session.execute(
+        select(Meeting).where(Meeting.held_at >= now - timedelta(days=60),
+                              Meeting.held_at <= now + timedelta(days=60))
+        .order_by(Meeting.held_at.desc()).limit(MEETINGS_OFFERED)).scalars())
+    chosen = session.get(Meeting, meeting_id) if meeting_id else None
+    if chosen is not None:
+        if chosen not in meetings:
+            meetings.insert(0, chosen)
+        return IntakeDefaults(meeting_channel(chosen) or channel, meetings, chosen.id,
+                              [c.name for c in list_categories(session)])
+    today = now.astimezone(LOCAL_TZ).date()
+    tonight = next((m for m in meetings if m.kind == MeetingKind.EVENING_TEA
+                    and m.held_at.astimezone(LOCAL_TZ).date() == today), None)
+    meeting_id = tonight.id if tonight is not None and channel == Channel.EVENING_TEA else None
+    return IntakeDefaults(channel, meetings, meeting_id, [c.name for c in list_categories(session)])
+
+
+def meeting_channel(meeting: Meeting) -> str | None:
+    """The channel a meeting's issues take (None: any)."""
+    return _MEETING_CHANNEL.get(meeting.kind)
+
+
+def record_call(session: Session, actor: User, data: dict, now: datetime,
+                options: WorkflowOptions = WorkflowOptions(), *, answer: str | None = None,
+                satisfaction: str | None = None) -> Issue:
+    """Log a call; with `answer`, also record that it was answered on the spot. One transaction:
+    both are saved, or neither. Commits."""
+    try:
+        issue = create_issue(session, actor, data, now, commit=False)
+        if answer is not None:
+            issue = transition(session, actor, issue.id, "answer_on_spot",
+                               {"answer": answer, "satisfaction": satisfaction}, now, options, commit=False)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return issue

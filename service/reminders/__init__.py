@@ -1,0 +1,2 @@
+"""Messages: planning reminders, the outbox and its delivery, replies received by SMS, SMS
+wordings."""

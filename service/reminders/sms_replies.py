@@ -1,0 +1,138 @@
+"""回访 by SMS: a reporter answers the "reply 1, 2 or 3" text, and that reply is the visit."""
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from models import Issue, Satisfaction, SmsInbound, Status, User
+from models.workflow import REPORTER
+from service.core.errors import DomainError
+from service.workflow.transition import WorkflowOptions, transition
+
+log = logging.getLogger(__name__)
+
+RATINGS = {
+    "1": Satisfaction.SATISFIED, "满意": Satisfaction.SATISFIED,
+    "2": Satisfaction.BASICALLY, "基本满意": Satisfaction.BASICALLY,
+    "3": Satisfaction.UNSATISFIED, "不满意": Satisfaction.UNSATISFIED,
+}
+RATING_LABELS = {Satisfaction.SATISFIED: "满意", Satisfaction.BASICALLY: "基本满意",
+                 Satisfaction.UNSATISFIED: "不满意"}
+
+# What became of a text (SmsInbound.outcome).
+RATED = "rated"
+NOT_A_RATING = "not_a_rating"
+NO_ISSUE = "no_replied_issue"
+REFUSED = "refused"  # the visit could not be taken (e.g. staff visited the issue meanwhile)
+
+
+@dataclass(frozen=True)
+class ReplyOutcome:
+    outcome: str
+    issue_code: str | None = None
+    satisfaction: str | None = None
+    status: str | None = None      # the issue's state after the visit
+    duplicate: bool = False        # a text already received (the provider retried)
+
+
+def parse_rating(body: str | None) -> str | None:
+    """The satisfaction a reply names: "1"/"2"/"3" (full-width too) or the words; else None."""
+    text = unicodedata.normalize("NFKC", body or "")
+    text = re.sub(r"\s+", "", text).rstrip("。.!！")
+    return RATINGS.get(text)
+
+
+def local_mobile(phone: str | None) -> str:
+    """+86 138 1234 5678, 008613812345678, 13812345678 → 13812345678; other numbers as digits."""
+    digits = re.sub(r"\D", "", phone or "")
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11 and digits[len(prefix)] == "1":
+            return digits[len(prefix):]
+    return digits
+
+
+def _issue_awaiting_visit(session: Session, phone: str) -> Issue | None:
+    """The phone's most recently replied issue still waiting for its visit."""
+    if not phone:
+        return None
+    return session.execute(
+        select(Issue).where(Issue.reporter_phone.in_([phone, f"+86{phone}"]),
+                            Issue.status == Status.REPLIED)
+        .order_by(Issue.replied_at.desc().nulls_last(), Issue.id.desc()).limit(1)
+    ).scalars().first()
+
+
+def _reporter(phone: str) -> User:
+    """The reporter as the workflow's actor: never saved, it sees only their own issues."""
+    return User(id=None, username="reporter", display_name="反映人", role=REPORTER, phone=phone,
+                password_hash="")
+
+
+def record_reply(session: Session, from_phone: str, body: str, provider_id: str | None, now: datetime,
+                 *, options: WorkflowOptions | None = None) -> ReplyOutcome:
+    """Keep a received text, and take the visit step when it is a rating. Commits once.
+
+    A text already received under the same provider id changes nothing a second time.
+    """
+    if provider_id:
+        seen = session.execute(select(SmsInbound).where(SmsInbound.provider_id == provider_id)).scalars().first()
+        if seen is not None:
+            return _outcome_of(session, seen)
+    phone = local_mobile(from_phone)
+    received = {"provider_id": provider_id or None, "from_phone": (phone or from_phone or "")[:20],
+                "body": (body or "")[:1600], "received_at": now}
+    inbound = SmsInbound(**received, outcome=NOT_A_RATING)
+    satisfaction = parse_rating(body)
+    issue = _issue_awaiting_visit(session, phone) if satisfaction else None
+    if satisfaction and issue is None:
+        inbound.outcome = NO_ISSUE
+    if issue is None:
+        return _keep(session, inbound, ReplyOutcome(inbound.outcome))
+
+    issue_id = issue.id
+    inbound.issue_id, inbound.outcome = issue_id, RATED
+    session.add(inbound)
+    try:
+        session.flush()  # claims the provider id first: a concurrent retry stops here
+        label = RATING_LABELS[satisfaction]
+        issue = transition(session, _reporter(issue.reporter_phone), issue_id, "visit",
+                           {"satisfaction": satisfaction, "note": f"反映人短信回复：{label}"},
+                           now, options or WorkflowOptions(), commit=False, event_data={"via": "sms"})
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return _duplicate(session, provider_id)
+    except DomainError as exc:
+        # e.g. staff took the visit meanwhile (stale version): keep the text, change nothing
+        session.rollback()
+        log.info("SMS rating for issue %s not applied: %s", issue_id, exc.message)
+        return _keep(session, SmsInbound(**received, issue_id=issue_id, outcome=REFUSED),
+                     ReplyOutcome(REFUSED))
+    return ReplyOutcome(RATED, issue.code, satisfaction, issue.status)
+
+
+def _keep(session: Session, inbound: SmsInbound, outcome: ReplyOutcome) -> ReplyOutcome:
+    session.add(inbound)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return _duplicate(session, inbound.provider_id)
+    return outcome
+
+
+def _duplicate(session: Session, provider_id: str | None) -> ReplyOutcome:
+    seen = session.execute(select(SmsInbound).where(SmsInbound.provider_id == provider_id)).scalars().first()
+    return _outcome_of(session, seen) if seen is not None else ReplyOutcome(NOT_A_RATING, duplicate=True)
+
+
+def _outcome_of(session: Session, inbound: SmsInbound) -> ReplyOutcome:
+    issue = session.get(Issue, inbound.issue_id) if inbound.issue_id else None
+    return ReplyOutcome(inbound.outcome, issue.code if issue else None,
+                        parse_rating(inbound.body) if inbound.outcome == RATED else None,
+                        issue.status if issue else None, duplicate=True)

@@ -1,0 +1,281 @@
+"""Reading issues: one visible issue, the filtered list with keyset pagination, the timeline."""
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Integer, Select, bindparam, column, func, literal_column, or_, select, table
+from sqlmodel import Session
+
+from models import (
+    DEADLINE_KEYS,
+    DEADLINE_LABELS,
+    OPEN_DEADLINES,
+    OPEN_STATUSES,
+    Department,
+    Flag,
+    Issue,
+    IssueCoDepartment,
+    IssueEvent,
+    Role,
+    Status,
+    User,
+)
+from service.core.errors import Forbidden, NotFound
+from service.core.paging import page
+from service.deadlines.calendar import WorkCalendar
+from service.deadlines.rules import flag_for, yellow_threshold
+from service.workflow.visibility import co_handles, visible_to
+
+
+def get_visible(session: Session, user: User, issue_id: int, *, for_update: bool = False) -> Issue:
+    stmt = select(Issue).where(Issue.id == issue_id, visible_to(user))
+    issue = session.execute(stmt).scalars().first()
+    if issue is None:
+        raise NotFound("问题不存在或您无权查看", code="issue_not_found")
+    return issue
+
+
+# Built once (every issue shown runs it); the ids are bound as an expanding parameter.
+_CO_DEPARTMENTS = (select(IssueCoDepartment.issue_id, IssueCoDepartment.department_id)
+                   .where(IssueCoDepartment.issue_id.in_(bindparam("ids", expanding=True)))
+                   .order_by(IssueCoDepartment.department_id))
+
+
+def co_department_ids(session: Session, issue_ids: list[int]) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = {i: [] for i in issue_ids}
+    if issue_ids:
+        rows = session.execute(_CO_DEPARTMENTS, {"ids": issue_ids}).all()
+        for issue_id, dept_id in rows:
+            result[issue_id].append(dept_id)
+    return result
+
+
+@dataclass
+class IssueFilters:
+    status: list[str] | None = None
+    channel: str | None = None
+    department_id: int | None = None
+    flag: str | None = None
+    meeting_id: int | None = None
+    q: str | None = None
+    overdue: bool | None = None
+    lead_leader_id: int | None = None
+
+
+def flag_clause(flag: str, today: date, calendar: WorkCalendar):
+    """The colour as SQL on the indexed `next_due` column."""
+    threshold = yellow_threshold(today, calendar)
+    if flag == "red":
+        return Issue.next_due < today
+    if flag == "yellow":
+        return Issue.next_due.between(today, threshold)
+    return Issue.next_due > threshold
+
+
+def is_open(session: Session):
+    """The issue is in an open state (the colours apply). On SQLite the status is written
+    `+issue.status`, which no index answers: SQLite has no statistics unless ANALYZE was run,
+    takes `status IN (3 values)` on ix_issue_status_id for selective, and would read and sort
+    every open issue (95,000 of 1,000,000) to show 50; without it, it walks the newest issues
+    (or a department's, by its index) and stops at a full page."""
+    if session.get_bind().dialect.name == "sqlite":
+        return literal_column("+issue.status").in_([str(s) for s in OPEN_STATUSES])
+    return Issue.status.in_(OPEN_STATUSES)
+
+
+def list_issues(session: Session, user: User, filters: IssueFilters, *, today: date,
+                calendar: WorkCalendar, limit: int = 50, cursor: str | None = None,
+                ) -> tuple[list[Issue], str | None]:
+    """Newest first, `limit` at a time; the cursor makes every page cost the same."""
+    stmt = select(Issue).where(visible_to(user))
+    if filters.status:
+        stmt = stmt.where(Issue.status.in_(filters.status))
+    if filters.channel:
+        stmt = stmt.where(Issue.channel == filters.channel)
+    if filters.department_id is not None:
+        stmt = stmt.where(or_(Issue.lead_department_id == filters.department_id,
+                              co_handles(filters.department_id)))
+    if filters.meeting_id is not None:
+        stmt = stmt.where(Issue.meeting_id == filters.meeting_id)
+    if filters.lead_leader_id is not None:
+        stmt = stmt.where(Issue.lead_leader_id == filters.lead_leader_id)
+    if filters.flag:
+        stmt = stmt.where(is_open(session), flag_clause(filters.flag, today, calendar))
+    if filters.overdue:
+        stmt = stmt.where(is_open(session), Issue.next_due < today)
+    order_column = Issue.id
+    if filters.q:
+        stmt, order_column = text_match(session, stmt, filters.q)
+    # PostgreSQL sorts every match of a rare term found through the trigram index: ids only
+    ids_first = bool(filters.q) and session.get_bind().dialect.name == "postgresql"
+    return page(session, stmt, order_column, limit, cursor, ids_first=ids_first)
+
+
+# The expression of the trigram index of migration 0007 (PostgreSQL), written out as text so
+# that the query and the index match under any plan.
+STAFF_TEXT = literal_column("(issue.title || ' ' || issue.content)")
+# The FTS5 table of migration 0007 (SQLite only): the trigram index of every issue's text.
+ISSUE_TEXT = table("issue_text", column("rowid", Integer))
+
+
+# What a tracking code looks like (YS2026-000123; the bench's BN codes too): only such a term is
+# looked up as a code before the text search.
+CODE_SHAPE = re.compile(r"[A-Za-z]{2}\d{4}-\d+")
+
+
+def text_match(session: Session, stmt: Select, q: str) -> tuple[Select, Any]:
+    """`stmt` narrowed to issues whose title or content contains `q`, or to the one issue whose
+    code `q` is; and the column to page the result by.
+
+    A term of 3 or more characters is answered by the trigram index of migration 0007 (FTS5 on
+    SQLite, read newest first so a page stops after `limit` matches; pg_trgm on PostgreSQL,
+    whose planner walks the newest rows for a common term and asks the index for a rare one).
+    A shorter term has no trigram: the newest issues are read until the page is full."""
+    term = q.strip()
+    code_id = (session.execute(select(Issue.id).where(Issue.code == term)).scalar()
+               if CODE_SHAPE.fullmatch(term) else None)
+    if code_id is not None:
+        # a tracking code typed into the search box is a look-up of that issue
+        return stmt.where(Issue.id == code_id), Issue.id
+    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    either = or_(Issue.title.like(pattern, escape="\\"), Issue.content.like(pattern, escape="\\"))
+    dialect = session.get_bind().dialect.name
+    if len(q) >= 3 and dialect == "sqlite":
+        phrase = '"' + q.replace('"', '""') + '"'
+        return (stmt.join(ISSUE_TEXT, ISSUE_TEXT.c.rowid == Issue.id)
+                .where(literal_column("issue_text").op("MATCH")(phrase)), ISSUE_TEXT.c.rowid)
+    if len(q) >= 3 and dialect == "postgresql":
+        # The concatenation is what the index holds; `either` keeps a match within one field.
+        # The pattern is written into the statement (escaped by SQLAlchemy), so each term is a
+        # statement of its own: once psycopg has prepared a statement, the server may keep one
+        # generic plan for every value, and the best plan here depends on the term (walk the
+        # newest issues for a common one, ask the trigram index for a rare one).
+        inline = bindparam("q_pattern", pattern, literal_execute=True)
+        either = or_(Issue.title.like(inline, escape="\\"), Issue.content.like(inline, escape="\\"))
+        return stmt.where(STAFF_TEXT.like(inline, escape="\\"), either), Issue.id
+    return stmt.where(either), Issue.id
+
+
+def timeline(session: Session, user: User, issue_id: int) -> list[tuple[IssueEvent, str | None]]:
+    """The timeline, each event with its actor's display name (one statement after the check)."""
+    get_visible(session, user, issue_id)
+    return list(session.execute(
+        select(IssueEvent, User.display_name).outerjoin(User, User.id == IssueEvent.actor_id)
+        .where(IssueEvent.issue_id == issue_id).order_by(IssueEvent.id)
+    ).all())
+
+
+def department_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(Department.id, Department.name)
+                                .where(Department.id.in_(ids))).all())
+
+
+def user_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+# --- what the console lists show -------------------------------------------------------------
+
+@dataclass
+class IssueRow:
+    """One line of a staff list: the issue with its colour and lateness worked out."""
+
+    issue: Issue
+    flag: str | None
+    overdue_days: int          # working days past the nearest open deadline; 0 when not late
+    lead_department: str | None
+    co_handling: bool = False  # for a department user: it co-handles rather than leads
+
+
+def overdue_days(next_due: date | None, today: date, calendar: WorkCalendar) -> int:
+    """Working days by which the nearest open deadline has passed (0 when it has not)."""
+    if next_due is None or next_due >= today:
+        return 0
+    return max(1, calendar.working_days_between(next_due, today))
+
+
+def _rows(session: Session, issues: list[Issue], today: date, calendar: WorkCalendar,
+          department_id: int | None = None) -> list[IssueRow]:
+    names = department_names(session, {i.lead_department_id for i in issues if i.lead_department_id})
+    rows = []
+    for issue in issues:
+        flag = flag_for(issue.next_due, today, calendar) if issue.status in OPEN_STATUSES else None
+        rows.append(IssueRow(issue, flag, overdue_days(issue.next_due, today, calendar) if flag else 0,
+                             names.get(issue.lead_department_id),
+                             department_id is not None and issue.lead_department_id != department_id))
+    return rows
+
+
+@dataclass
+class IssueListPage:
+    rows: list[IssueRow]
+    next_cursor: str | None
+    departments: list[Department]   # to filter by
+
+
+def list_page(session: Session, user: User, filters: IssueFilters, *, today: date,
+              calendar: WorkCalendar, limit: int = 50, cursor: str | None = None) -> IssueListPage:
+    """One page of `list_issues`, each issue with its colour, lateness and lead department."""
+    issues, next_cursor = list_issues(session, user, filters, today=today, calendar=calendar,
+                                      limit=limit, cursor=cursor)
+    departments = list(session.execute(select(Department).order_by(Department.id)).scalars())
+    return IssueListPage(_rows(session, issues, today, calendar), next_cursor, departments)
+
+
+# The department's work in hand: what it must accept, handle or wait on (挂账).
+INBOX_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED)
+INBOX_LIMIT = 500
+
+
+@dataclass
+class Inbox:
+    rows: list[IssueRow]
+    counts: dict[str, int]     # red / yellow / green / none (suspended: no clock)
+    replied: int               # answered, waiting for the office's return visit
+
+
+def department_inbox(session: Session, user: User, *, today: date, calendar: WorkCalendar) -> Inbox:
+    """承办: the open issues the user's department leads or co-handles, the most urgent first —
+    red, then yellow, then green, each by nearest deadline; suspended ones (no clock) last."""
+    if user.role != Role.DEPARTMENT or user.department_id is None:
+        raise Forbidden("承办页面只对承办部门开放")
+    mine = or_(Issue.lead_department_id == user.department_id, co_handles(user.department_id))
+    issues = list(session.execute(
+        select(Issue).where(mine, Issue.status.in_(INBOX_STATUSES))
+        .order_by(Issue.next_due.is_(None), Issue.next_due, Issue.id).limit(INBOX_LIMIT)
+    ).scalars())
+    rows = _rows(session, issues, today, calendar, user.department_id)
+    rank = {Flag.RED: 0, Flag.YELLOW: 1, Flag.GREEN: 2, None: 3}
+    rows.sort(key=lambda r: (rank[r.flag], r.issue.next_due or date.max, r.issue.id))
+    counts = {"red": 0, "yellow": 0, "green": 0, "none": 0}
+    for row in rows:
+        counts[row.flag or "none"] += 1
+    replied = session.execute(select(func.count()).select_from(Issue).where(
+        mine, Issue.status == Status.REPLIED)).scalar_one()
+    return Inbox(rows, counts, replied)
+
+
+@dataclass
+class DeadlineRow:
+    key: str
+    label: str
+    due: date | None
+    flag: str | None   # colour while the deadline is still to be met; None once past that stage
+
+
+def deadline_rows(issue: Issue, today: date, calendar: WorkCalendar) -> list[DeadlineRow]:
+    """The five deadlines; those still to be met in the issue's state carry their colour."""
+    still_open = OPEN_DEADLINES.get(Status(issue.status), ()) if issue.status in set(Status) else ()
+    return [DeadlineRow(key, DEADLINE_LABELS[key], getattr(issue, key),
+                        flag_for(getattr(issue, key), today, calendar) if key in still_open else None)
+            for key in DEADLINE_KEYS]
+
+
+def id_for_code(session: Session, code: str) -> int | None:
+    """The id of the issue with tracking code `code` (any case), or None."""
+    return session.execute(select(Issue.id).where(Issue.code == code.strip().upper())).scalar()

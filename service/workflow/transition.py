@@ -1,0 +1,576 @@
+"""The closed loop's one enforcer: `transition()` checks the table, applies the step, writes the
+event and queues the messages in one transaction."""
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from models import (
+    DEADLINE_KEYS,
+    DEADLINE_LABELS,
+    JUDGED_DEADLINES,
+    JUDGEMENT_FLAGS,
+    OPEN_DEADLINES,
+    STATUS_LABELS,
+    DeadlineJudgement,
+    Department,
+    ExtensionRequest,
+    ExtensionStatus,
+    Issue,
+    IssueCoDepartment,
+    IssueEvent,
+    RejectReason,
+    Role,
+    Satisfaction,
+    Status,
+    User,
+)
+from models.workflow import ANY_DEPARTMENT, LEAD_DEPARTMENT, LEAD_LEADER, STEPS, Step
+from service.core.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion, WrongState, require
+from service.deadlines.calendar import WEEKDAYS, WorkCalendar, local_date
+from service.deadlines.policies import policy_for
+from service.deadlines.rules import default_deadlines, nearest_open_deadline
+from service.reminders.outbox import queue_sms
+from service.workflow.queries import get_visible
+
+STALE_MESSAGE = "该问题刚被他人处理过，请刷新后再操作"
+# Body fields whose value is a word of a vocabulary, per step: checked here for every caller
+# (the API's schemas check them too; the console's forms and the SMS ratings come only here).
+CHOICES: dict[str, dict[str, frozenset[str]]] = {
+    "answer_on_spot": {"satisfaction": frozenset(Satisfaction)},
+    "visit": {"satisfaction": frozenset(Satisfaction)},
+    "reject": {"reason": frozenset(RejectReason)},
+}
+
+
+@dataclass(frozen=True)
+class WorkflowOptions:
+    """`calendar` computes deadlines; with `load_calendar` set, the calendar is read through it
+    instead, and only by a step that computes a deadline."""
+
+    calendar: WorkCalendar = WEEKDAYS
+    track_url: str = "/track"
+    load_calendar: Callable[[], WorkCalendar] | None = None
+
+
+@dataclass
+class StepContext:
+    session: Session
+    issue: Issue
+    actor: User
+    body: dict
+    now: datetime
+    today: date
+    options: WorkflowOptions
+    note: str | None = None
+    data: dict = field(default_factory=dict)
+    # (kind, phone, template, params) queued once the event has its id
+    messages: list[tuple[str, str | None, str, dict]] = field(default_factory=list)
+    # deadlines judged by this step, written once the event has its id
+    judgements: list[DeadlineJudgement] = field(default_factory=list)
+    _calendar: WorkCalendar | None = field(default=None, repr=False)
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        if self._calendar is None:
+            load = self.options.load_calendar
+            self._calendar = load() if load else self.options.calendar
+        return self._calendar
+
+
+def allowed_actions(session: Session, actor: User, issue: Issue) -> list[str]:
+    """The actions `actor` may take on `issue` now, in table order."""
+    return [s.action for s in STEPS.values()
+            if issue.status in s.from_states and _permitted(session, s, actor, issue)
+            and (s.action != "decide_extension" or extension_decider(issue) == actor.role)]
+
+
+def extension_decider(issue: Issue) -> str:
+    """Who decides the issue's next extension: the office the first, the lead leader (主抓县级
+    领导) any further one."""
+    return Role.LEADER if issue.extension_count >= 1 else Role.COORDINATOR
+
+
+def _permitted(session: Session, step: Step, actor: User, issue: Issue) -> bool:
+    if actor.role not in step.roles:
+        return False
+    if actor.role == Role.DEPARTMENT:
+        if issue.lead_department_id == actor.department_id and actor.department_id is not None:
+            return True
+        return step.scope == ANY_DEPARTMENT and _co_handles(session, issue.id, actor.department_id)
+    if actor.role == Role.LEADER and step.scope == LEAD_LEADER:
+        return issue.lead_leader_id == actor.id
+    return True
+
+
+def _co_handles(session: Session, issue_id: int, department_id: int | None) -> bool:
+    return session.get(IssueCoDepartment, (issue_id, department_id)) is not None
+
+
+def transition(session: Session, actor: User, issue_id: int, action: str, body: dict,
+               now: datetime, options: WorkflowOptions = WorkflowOptions(), *,
+               commit: bool = True, event_data: dict | None = None) -> Issue:
+    """Take one workflow step. Commits (unless `commit=False`, for a caller that groups several
+    steps into one transaction), or raises a DomainError having changed nothing.
+
+    `event_data` is added to the step's event as it is written (events are never changed later).
+    """
+    step = STEPS.get(action)
+    if step is None:
+        raise NotFound(f"没有名为 {action} 的办理操作", code="unknown_action")
+    try:
+        issue = get_visible(session, actor, issue_id)
+    except NotFound:
+        _refuse_if_returned_by(session, actor, issue_id, step)
+        raise
+    if not _permitted(session, step, actor, issue):
+        if actor.role in step.roles and actor.role == Role.DEPARTMENT and step.scope == LEAD_DEPARTMENT:
+            raise Forbidden(f"只有主办单位可以{step.label}，协办单位请报送进展")
+        if action == "decide_extension" and actor.role == Role.LEADER:
+            raise Forbidden("只有该问题的主抓县级领导可以审批其再次延期")
+        raise Forbidden(f"您的角色无权{step.label}")
+
+    if body.get("version") is not None and body["version"] != issue.version:
+        raise StaleVersion(STALE_MESSAGE)
+    if issue.status not in step.from_states:
+        raise WrongState(f"问题当前为“{STATUS_LABELS[Status(issue.status)]}”，不能{step.label}")
+    require({f: "必填" for f in step.required if body.get(f) in (None, "", [])})
+    require({f: "不是可选的取值" for f, words in CHOICES.get(action, {}).items()
+             if body.get(f) not in (None, "") and body[f] not in words})
+
+    from_status = issue.status
+    ctx = StepContext(session, issue, actor, body, now, local_date(now), options,
+                      note=body.get("note"))
+    with session.no_autoflush:  # one UPDATE per step, so `version` grows by exactly one
+        to_status = _HANDLERS[action](ctx)
+    if to_status is not None:
+        issue.status = to_status
+    issue.updated_at = now
+    issue.next_due = nearest_open_deadline(issue)
+    session.add(issue)
+    data = {**ctx.data, **(event_data or {})}
+    if ctx.judgements:
+        data["judged"] = {j.deadline: {"due": j.due and j.due.isoformat(), "on_time": j.on_time, "met": j.met}
+                          for j in ctx.judgements}
+        data["round"] = ctx.judgements[0].round_no
+    event = IssueEvent(issue_id=issue.id, at=now, actor_id=actor.id, action=action,
+                       from_status=from_status, to_status=issue.status, note=ctx.note, data=data)
+    session.add(event)
+    try:
+        session.flush()
+        for judgement in ctx.judgements:
+            judgement.event_id = event.id
+        session.add_all(ctx.judgements)
+        for kind, phone, template, params in ctx.messages:
+            queue_sms(session, dedupe_key=f"event:{event.id}:{kind}:{phone}", phone=phone,
+                      kind=kind, template=template, params=params, issue_id=issue.id, now=now)
+        if commit:
+            session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise StaleVersion(STALE_MESSAGE) from None
+    return issue
+
+
+def _refuse_if_returned_by(session: Session, actor: User, issue_id: int, step: Step) -> None:
+    """A department that lost sight of the issue because it was just returned (退单, by a
+    colleague a moment earlier, or by the same click sent twice) is told so, 409, rather than
+    that the issue does not exist: the issue's latest assignment news is that return, naming
+    the department as lead or co-handler."""
+    if actor.role != Role.DEPARTMENT or actor.department_id is None:
+        return
+    last = session.execute(
+        select(IssueEvent.action, IssueEvent.data)
+        .where(IssueEvent.issue_id == issue_id, IssueEvent.action.in_(("assign", "return")))
+        .order_by(IssueEvent.id.desc()).limit(1)).first()
+    if last is None or last.action != "return":
+        return
+    departments = {last.data.get("department_id"), *last.data.get("co_department_ids", [])}
+    if actor.department_id in departments:
+        raise WrongState(f"该问题已退回县营商办重新交办，不能再{step.label}")
+
+
+# --- lateness: judged once per round, never rewritten ---------------------------------------
+
+def _judge(ctx: StepContext, key: str, *, met: bool = True) -> None:
+    """Record the first judgement of deadline `key` in the issue's current round: on time when
+    the step is taken by the due date (local), late after it; `met=False` records a deadline
+    that passed unmet (always late). A deadline judged once in a round is never judged again."""
+    issue = ctx.issue
+    flag = JUDGEMENT_FLAGS.get(key)
+    if flag and getattr(issue, flag) is not None:
+        return
+    if any(j.deadline == key for j in ctx.judgements):
+        return
+    due = getattr(issue, key)
+    on_time = met and (due is None or ctx.today <= due)
+    if flag:
+        setattr(issue, flag, on_time)
+    if key == "complete_due" and not on_time:
+        issue.late_completions += 1
+    ctx.judgements.append(DeadlineJudgement(
+        issue_id=issue.id, round_no=issue.round_no, deadline=key, department_id=issue.lead_department_id,
+        assigned_at=issue.assigned_at, due=due,
+        original_due=issue.original_complete_due if key == "complete_due" else due,
+        at=ctx.now, on_time=on_time, met=met))
+
+
+def _record_missed(ctx: StepContext) -> None:
+    """Before the clock stops or a deadline moves (挂账, 退单, 重新确定时限): every deadline of
+    the issue's stage that has already passed unmet is recorded late, so no later step can
+    make it look kept."""
+    for key in OPEN_DEADLINES.get(ctx.issue.status, ()):
+        due = getattr(ctx.issue, key)
+        if key in JUDGED_DEADLINES and due is not None and due < ctx.today:
+            _judge(ctx, key, met=False)
+
+
+def _deadline_data(issue: Issue) -> dict[str, str | None]:
+    return {k: getattr(issue, k) and getattr(issue, k).isoformat() for k in DEADLINE_KEYS}
+
+
+# --- step handlers: each changes the issue and returns the new state (None: unchanged) -------
+
+def _department(session: Session, dept_id: int, field_name: str) -> Department:
+    dept = session.get(Department, dept_id)
+    if dept is None or not dept.active:
+        raise Invalid("所选部门不存在或已停用", {field_name: "部门不存在"})
+    return dept
+
+
+# No deadline is set further ahead than this (a mistyped year would otherwise be accepted).
+LATEST_DEADLINE = timedelta(days=731)
+
+
+def check_deadline_order(deadlines: dict[str, date | None], first_day: date, prefix: str = "deadlines.",
+                         new: Iterable[str] = DEADLINE_KEYS) -> None:
+    """Deadlines run in order 签收 ≤ 回复 ≤ 办结 ≤ 报告 ≤ 回访; those being set (`new`) fall
+    neither before `first_day` (the day of the assignment or of the change) nor two years after
+    it. Raises Invalid naming each field out of order."""
+    errors = {}
+    previous: tuple[str, date] | None = None
+    for key in DEADLINE_KEYS:
+        due = deadlines.get(key)
+        if due is None:
+            continue
+        if key not in new:
+            pass
+        elif due < first_day:
+            errors[prefix + key] = f"{DEADLINE_LABELS[key]}时限不能早于{first_day.isoformat()}"
+        elif due > first_day + LATEST_DEADLINE:
+            errors[prefix + key] = f"{DEADLINE_LABELS[key]}时限不能晚于{(first_day + LATEST_DEADLINE).isoformat()}"
+        elif previous is not None and due < previous[1]:
+            errors[prefix + key] = (f"{DEADLINE_LABELS[key]}时限不能早于{DEADLINE_LABELS[previous[0]]}时限"
+                                    f"（{previous[1].isoformat()}）")
+        previous = (key, due) if previous is None or due >= previous[1] else previous
+    require(errors)
+
+
+def _deadlines(ctx: StepContext, given: dict | None, keys=DEADLINE_KEYS) -> dict[str, date]:
+    """Deadlines from the request where given, from the policy otherwise; in order, none before
+    today (together with the issue's other deadlines, which stay)."""
+    policy = policy_for(ctx.session, ctx.issue.type, ctx.issue.channel)
+    given = {k: v for k, v in (given or {}).items() if v is not None and k in keys}
+    check_deadline_order(given, ctx.today)  # what was typed, before anything is worked out from it
+    result = {k: v for k, v in default_deadlines(policy, ctx.today, ctx.calendar, given).items() if k in keys}
+    kept = {k: getattr(ctx.issue, k) for k in DEADLINE_KEYS if k not in keys}
+    check_deadline_order({**kept, **result}, ctx.today, new=result)
+    return result
+
+
+def _assign(ctx: StepContext) -> str:
+    s, issue, body = ctx.session, ctx.issue, ctx.body
+    lead = _department(s, body["lead_department_id"], "lead_department_id")
+    co_ids = list(dict.fromkeys(body.get("co_department_ids") or []))
+    if lead.id in co_ids:
+        require({"co_department_ids": "协办单位不能与主办单位相同"})
+    co_depts = [_department(s, d, "co_department_ids") for d in co_ids]
+    leader = s.get(User, body["lead_leader_id"])
+    if leader is None or leader.role != Role.LEADER or not leader.active:
+        require({"lead_leader_id": "请选择一位县级领导"})
+    deadlines = _deadlines(ctx, body.get("deadlines"))
+    issue.lead_department_id, issue.lead_leader_id = lead.id, leader.id
+    issue.responsible_person = body["responsible_person"].strip()
+    issue.responsible_phone = body["responsible_phone"].strip()
+    for key, value in deadlines.items():
+        setattr(issue, key, value)
+    issue.assigned_at = ctx.now
+    # A new round: judged on its own; earlier rounds keep their judgements.
+    issue.round_no += 1
+    issue.accepted_on_time = issue.replied_on_time = issue.completed_on_time = None
+    issue.original_complete_due = issue.complete_due
+    s.execute(delete(IssueCoDepartment).where(IssueCoDepartment.issue_id == issue.id))
+    s.add_all(IssueCoDepartment(issue_id=issue.id, department_id=d.id) for d in co_depts)
+    ctx.data = {"lead_department_id": lead.id, "co_department_ids": [d.id for d in co_depts],
+                "lead_leader_id": leader.id,
+                "deadlines": {k: v.isoformat() for k, v in deadlines.items()}}
+    base = {"code": issue.code, "title": issue.title}
+    ctx.messages.append(("department", issue.responsible_phone, "assigned_department",
+                         {**base, "complete_due": issue.complete_due.isoformat(),
+                          "accept_due": issue.accept_due.isoformat()}))
+    for dept in co_depts:
+        ctx.messages.append(("co_department", dept.contact_phone, "assigned_co_department",
+                             {**base, "lead": lead.name}))
+    ctx.messages.append(("reporter", issue.reporter_phone, "assigned_reporter",
+                         {"code": issue.code, "track_url": ctx.options.track_url}))
+    return Status.ASSIGNED
+
+
+def _answer_on_spot(ctx: StepContext) -> str:
+    issue, sat = ctx.issue, ctx.body.get("satisfaction")
+    if sat == Satisfaction.UNSATISFIED:
+        require({"satisfaction": "当场不满意的问题请交办部门办理，不作现场答复"})
+    issue.result, issue.answered_on_spot, issue.replied_at = ctx.body["answer"], True, ctx.now
+    issue.completed_on_time = True
+    ctx.note = ctx.note or ctx.body["answer"]
+    if sat:
+        issue.satisfaction, issue.closed_at = sat, ctx.now
+        ctx.data = {"satisfaction": sat}
+        return Status.CLOSED
+    issue.visit_due = ctx.calendar.add_working_days(ctx.today, 5)
+    ctx.messages.append(("reporter", issue.reporter_phone, "replied_reporter", {"code": issue.code}))
+    return Status.REPLIED
+
+
+def _reject(ctx: StepContext) -> str:
+    issue, body = ctx.issue, ctx.body
+    merged_into = body.get("merged_into")
+    if body["reason"] in ("duplicate", "merged") and merged_into is None:
+        require({"merged_into": "重复或合并办理的问题须注明并入哪一件"})
+    if merged_into is not None:
+        target = ctx.session.get(Issue, merged_into)
+        if target is None or target.id == issue.id:
+            require({"merged_into": "并入的问题不存在"})
+        issue.merged_into_id = target.id
+        ctx.data["merged_into"] = target.code
+    issue.reject_reason = body["reason"]
+    ctx.data["reason"] = body["reason"]
+    return Status.REJECTED
+
+
+def _accept(ctx: StepContext) -> str:
+    ctx.issue.accepted_at = ctx.now
+    _judge(ctx, "accept_due")
+    return Status.IN_PROGRESS
+
+
+def _return(ctx: StepContext) -> str:
+    issue = ctx.issue
+    ctx.note = ctx.body["reason"]
+    co = ctx.session.execute(select(IssueCoDepartment.department_id)
+                             .where(IssueCoDepartment.issue_id == issue.id)).scalars().all()
+    ctx.data = {"department_id": issue.lead_department_id, "co_department_ids": sorted(co)}
+    # A return is the department's answer to the assignment: it is judged against 限期签收 as an
+    # acceptance would be, and whatever else had already passed stays missed.
+    _judge(ctx, "accept_due")
+    _record_missed(ctx)
+    # Back to the office for reassignment: the department's part and the clock are cleared.
+    issue.lead_department_id = issue.responsible_person = issue.responsible_phone = None
+    for key in DEADLINE_KEYS:
+        setattr(issue, key, None)
+    ctx.session.execute(delete(IssueCoDepartment).where(IssueCoDepartment.issue_id == issue.id))
+    return Status.COLLECTED
+
+
+def _plan(ctx: StepContext) -> None:
+    ctx.issue.plan = ctx.note = ctx.body["plan"]
+
+
+def _progress(ctx: StepContext) -> None:
+    if ctx.actor.department_id:
+        ctx.data = {"department_id": ctx.actor.department_id}
+
+
+def _pending_extension(ctx: StepContext) -> ExtensionRequest | None:
+    return ctx.session.execute(select(ExtensionRequest).where(
+        ExtensionRequest.issue_id == ctx.issue.id, ExtensionRequest.status == ExtensionStatus.PENDING,
+    )).scalars().first()
+
+
+def _request_extension(ctx: StepContext) -> None:
+    issue, wanted = ctx.issue, ctx.body["complete_due"]
+    if _pending_extension(ctx) is not None:
+        raise Conflict("已有一份延期申请待审批", code="extension_pending")
+    if issue.complete_due and ctx.today > issue.complete_due:
+        raise Conflict(f"办结时限 {issue.complete_due.isoformat()} 已过，不能再申请延期。如需新的办理时限，"
+                       "请联系县营商办重新确定；该问题仍按超期计", code="deadline_passed")
+    if issue.complete_due and wanted <= issue.complete_due:
+        require({"complete_due": f"申请的办结时限须晚于现时限 {issue.complete_due.isoformat()}"})
+    if wanted > ctx.today + LATEST_DEADLINE:
+        require({"complete_due": f"申请的办结时限不能晚于 {(ctx.today + LATEST_DEADLINE).isoformat()}"})
+    ctx.session.add(ExtensionRequest(issue_id=issue.id, requested_by_id=ctx.actor.id,
+                                     requested_at=ctx.now, current_due=issue.complete_due,
+                                     requested_due=wanted, reason=ctx.body["reason"]))
+    ctx.note = ctx.body["reason"]
+    ctx.data = {"from": issue.complete_due and issue.complete_due.isoformat(),
+                "to": wanted.isoformat()}
+    if extension_decider(issue) == Role.LEADER and issue.lead_leader_id:
+        leader = ctx.session.get(User, issue.lead_leader_id)
+        ctx.messages.append(("leader", leader.phone if leader else None, "extension_to_leader",
+                             {"code": issue.code, "title": issue.title, "due": wanted.isoformat()}))
+
+
+def _decide_extension(ctx: StepContext) -> None:
+    issue, body = ctx.issue, ctx.body
+    request = _pending_extension(ctx)
+    if request is None:
+        raise Conflict("没有待审批的延期申请", code="no_pending_extension")
+    if extension_decider(issue) != ctx.actor.role:
+        raise Forbidden("该问题已延期过一次，再次延期须由主抓县级领导审批" if issue.extension_count
+                        else "首次延期由县营商办审批")
+    approve = bool(body["approve"])
+    if not approve and not (ctx.note or "").strip():
+        require({"note": "不批准延期须写明理由，将告知承办单位"})
+    new_due = body.get("complete_due") or request.requested_due
+    if approve and new_due < ctx.today:
+        require({"complete_due": "延期后的时限不能早于今天"})
+    if approve and issue.reply_due and issue.reply_due != issue.complete_due and new_due < issue.reply_due:
+        require({"complete_due": f"办结时限不能早于回复时限（{issue.reply_due.isoformat()}）"})
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    request.decided_by_id, request.decided_at, request.decision_note = ctx.actor.id, ctx.now, ctx.note
+    ctx.session.add(request)
+    ctx.data = {"approve": approve, "request_id": request.id}
+    if approve:
+        # Asked before the deadline (request_extension refuses it after): the approved date is
+        # the one on-time is judged by, the original stays beside it.
+        old = issue.complete_due
+        shift = ctx.calendar.working_days_between(old, new_due) if old else 0
+        issue.complete_due = new_due
+        for key in ("report_due", "visit_due"):
+            if getattr(issue, key) and shift > 0:
+                setattr(issue, key, ctx.calendar.add_working_days(getattr(issue, key), shift))
+        if issue.reply_due and issue.reply_due == old:
+            issue.reply_due = new_due
+        issue.extension_count += 1
+        ctx.data.update({"from": old and old.isoformat(), "to": new_due.isoformat(),
+                         "deadlines": _deadline_data(issue)})
+    ctx.messages.append(("department", issue.responsible_phone, "extension_decided",
+                         {"code": issue.code, "decision": "已批准" if approve else "未获批准",
+                          "complete_due": issue.complete_due.isoformat() if issue.complete_due else ""}))
+
+
+def _set_deadline(ctx: StepContext) -> None:
+    issue, given = ctx.issue, {k: v for k, v in (ctx.body.get("deadlines") or {}).items() if v is not None}
+    if not given:
+        require({"deadlines": "请填写要重新确定的时限"})
+    _record_missed(ctx)
+    # A new 办结 brings 报告 and 回访 after it as the policy says, unless they are given too.
+    keys = tuple(dict.fromkeys((*given, *(("report_due", "visit_due") if "complete_due" in given else ()))))
+    for key, value in _deadlines(ctx, given, keys=keys).items():
+        setattr(issue, key, value)
+    ctx.note = ctx.body["reason"]
+    ctx.data = {"deadlines": _deadline_data(issue)}
+    ctx.messages.append(("department", issue.responsible_phone, "deadline_set",
+                         {"code": issue.code, "title": issue.title,
+                          "complete_due": issue.complete_due.isoformat() if issue.complete_due else ""}))
+
+
+def _urge(ctx: StepContext) -> None:
+    issue = ctx.issue
+    ctx.messages.append(("department", issue.responsible_phone, "urged",
+                         {"code": issue.code, "title": issue.title, "note": ctx.note or ""}))
+
+
+def _suspend(ctx: StepContext) -> str:
+    review_on = ctx.body["review_on"]
+    if review_on < ctx.today:
+        require({"review_on": "复核日期不能早于今天"})
+    # The clock stops here: what had already passed stays missed.
+    _record_missed(ctx)
+    ctx.issue.suspended_at, ctx.issue.review_on = ctx.now, review_on
+    ctx.note = ctx.body["reason"]
+    ctx.data = {"review_on": review_on.isoformat()}
+    return Status.SUSPENDED
+
+
+def _resume(ctx: StepContext) -> str:
+    issue = ctx.issue
+    given = ctx.body.get("deadlines")
+    if given:
+        for key, value in _deadlines(ctx, given, keys=tuple(k for k, v in given.items() if v)).items():
+            setattr(issue, key, value)
+    elif issue.suspended_at is not None:
+        # The clock stood still while suspended: move every deadline by the days lost.
+        lost = ctx.calendar.working_days_between(local_date(issue.suspended_at), ctx.today)
+        for key in DEADLINE_KEYS:
+            if getattr(issue, key) and lost > 0:
+                setattr(issue, key, ctx.calendar.add_working_days(getattr(issue, key), lost))
+        ctx.data = {"working_days_suspended": lost}
+    ctx.data["deadlines"] = _deadline_data(issue)
+    issue.suspended_at = issue.review_on = None
+    return Status.IN_PROGRESS
+
+
+def _instruct(ctx: StepContext) -> None:
+    return None
+
+
+def _reply(ctx: StepContext) -> str:
+    issue = ctx.issue
+    issue.result, issue.replied_at = ctx.body["result"], ctx.now
+    _judge(ctx, "reply_due")
+    _judge(ctx, "complete_due")
+    ctx.note = ctx.note or ctx.body["result"]
+    ctx.messages.append(("reporter", issue.reporter_phone, "replied_reporter", {"code": issue.code}))
+    return Status.REPLIED
+
+
+# 不满意 goes back to the department with the reporter's reason: long enough to say something.
+UNSATISFIED_NOTE_MIN = 4
+
+
+def _visit(ctx: StepContext) -> str:
+    issue, sat = ctx.issue, ctx.body["satisfaction"]
+    if sat == Satisfaction.UNSATISFIED and len((ctx.note or "").strip()) < UNSATISFIED_NOTE_MIN:
+        require({"note": f"不满意时请写明反映人不满意的原因（至少{UNSATISFIED_NOTE_MIN}个字），将转告承办单位重办"})
+    if issue.lead_department_id is not None:
+        _judge(ctx, "visit_due")
+    issue.satisfaction = sat
+    ctx.data = {"satisfaction": sat}
+    if sat != Satisfaction.UNSATISFIED:
+        issue.closed_at = ctx.now
+        return Status.CLOSED
+    if issue.lead_department_id is None:
+        # Answered on the spot but not settled: the office now assigns it like any other.
+        issue.answered_on_spot = False
+        return Status.COLLECTED
+    # 重办: a new round with new deadlines; the last round's judgements stay as they are.
+    keys = ("reply_due", "complete_due", "report_due", "visit_due")
+    deadlines = _deadlines(ctx, ctx.body.get("deadlines"), keys=keys)
+    issue.reopen_count += 1
+    issue.round_no += 1
+    issue.replied_on_time = issue.completed_on_time = None
+    for key, value in deadlines.items():
+        setattr(issue, key, value)
+    issue.original_complete_due = issue.complete_due
+    ctx.data.update({"department_id": issue.lead_department_id, "deadlines": _deadline_data(issue)})
+    ctx.messages.append(("department", issue.responsible_phone, "reopened",
+                         {"code": issue.code, "title": issue.title, "note": ctx.note.strip(),
+                          "complete_due": issue.complete_due.isoformat()}))
+    return Status.IN_PROGRESS
+
+
+def _publish(ctx: StepContext) -> str:
+    issue = ctx.issue
+    issue.public_summary = ctx.body["public_summary"].strip()
+    issue.public_title = (ctx.body.get("public_title") or "").strip() or None
+    issue.disclosure, issue.published_at, issue.withhold_reason = "public", ctx.now, None
+    return Status.PUBLISHED
+
+
+def _withhold(ctx: StepContext) -> None:
+    ctx.issue.disclosure, ctx.issue.withhold_reason = "withheld", ctx.body["reason"]
+    ctx.note = ctx.body["reason"]
+
+
+_HANDLERS: dict[str, Callable[[StepContext], str | None]] = {
+    "assign": _assign, "answer_on_spot": _answer_on_spot, "reject": _reject, "accept": _accept,
+    "return": _return, "plan": _plan, "progress": _progress,
+    "request_extension": _request_extension, "decide_extension": _decide_extension,
+    "set_deadline": _set_deadline, "urge": _urge, "suspend": _suspend, "resume": _resume,
+    "instruct": _instruct, "reply": _reply, "visit": _visit, "publish": _publish, "withhold": _withhold,
+}
+assert set(_HANDLERS) == set(STEPS), "every step of the table has exactly one handler"
