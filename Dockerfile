@@ -14,11 +14,9 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY requirements.txt .
-# The test and lint tools (pytest, playwright, ruff, hypothesis, schemathesis) are not needed
-# to run the service.
-RUN grep -viE '^(pytest|playwright|ruff|hypothesis|schemathesis)[=<>[]' requirements.txt > runtime.txt \
-    && python -m venv /venv \
-    && /venv/bin/pip install --no-cache-dir --disable-pip-version-check -r runtime.txt
+# Only the runtime dependencies: the test and lint tools are in requirements-dev.txt.
+RUN python -m venv /venv \
+    && /venv/bin/pip install --no-cache-dir --disable-pip-version-check -r requirements.txt
 
 # --- runtime: the virtualenv and the code, no compiler, not root -------------------------
 FROM ${BASE}

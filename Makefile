@@ -9,9 +9,9 @@ PORT   ?= 5000
 
 .PHONY: run test test-sqlite test-pg lint browser-deps postgres clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
 # Readable log lines on a developer's terminal; production keeps the default JSON lines.
@@ -29,6 +29,7 @@ browser-deps:
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: $(STAMP) lint postgres browser-deps
 	$(BIN)/python -m pytest -q

@@ -117,7 +117,7 @@ def _sms_sender(config):
     backend = config["SMS_BACKEND"]
     if backend == "console":
         from notifications import ConsoleSender
-        from service.disclosure.masking import mask_phone
+        from service.core.masking import mask_phone
         return ConsoleSender(mask_phone)
     if backend == "twilio":
         return _twilio_sender(config)

@@ -2,7 +2,7 @@
 
     .venv/bin/gunicorn -c gunicorn.conf.py 'bench.ceiling:create_app()'   (DATABASE_URL as for the app)
 
-On a pooled connection from `service.db.make_engine` (the same pool and, on SQLite, the same
+On a pooled connection from `service.core.db.make_engine` (the same pool and, on SQLite, the same
 pragmas and BEGIN IMMEDIATE for writes): `POST /insert` adds one row to a small table, `GET
 /row/<id>` reads one row by primary key, each one statement. `POST /issue` sends the four
 statements a creation needs, written directly in SQLAlchemy Core with no validation, no ORM
@@ -24,7 +24,7 @@ from sqlmodel import Session
 from models import ApiToken, Issue, IssueEvent, User
 from service.core.db import WRITE, make_engine
 from service.deadlines.calendar import LOCAL_TZ
-from service.identity.login import token_digest
+from service.identity.sessions import token_digest
 from service.intake.codes import allocate
 
 metadata = MetaData()

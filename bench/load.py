@@ -44,7 +44,7 @@ from models import Department, Issue, User
 from service.core.db import make_engine
 from service.core.migrate import upgrade
 from service.core.paging import encode_cursor
-from service.identity.login import issue_token
+from service.identity.sessions import issue_token
 
 from . import ceiling
 

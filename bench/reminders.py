@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.reminders --backend sqlite --issues 100000
 
 Creates a throw-away database, loads open issues with `bench.generate`, then times one planning
-round (`service.reminders.plan_and_queue`) and a repeated round on the same day (which must
+round (`service.reminders.plan.plan_and_queue`) and a repeated round on the same day (which must
 queue nothing), counting SQL statements and the issue rows read.
 """
 import argparse

@@ -29,7 +29,7 @@ from models import Issue, IssueEvent
 from service.core.db import make_engine, open_session
 from service.core.migrate import upgrade
 from service.identity.directory import create_user
-from service.identity.login import issue_token
+from service.identity.sessions import issue_token
 from service.intake.categories import seed_defaults
 
 from .pg import PrivatePostgres

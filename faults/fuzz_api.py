@@ -148,7 +148,7 @@ def prepare(url: str | None, issues: int = 30):
     from models import User
     from service.core.db import make_engine
     from service.core.migrate import upgrade
-    from service.identity.login import issue_token
+    from service.identity.sessions import issue_token
 
     if url is None:
         url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'fuzz.db'}"

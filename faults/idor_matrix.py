@@ -34,14 +34,13 @@ from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
 from service.deadlines.calendar import local_date
-from service.identity import login as auth
+from service.identity import sessions
 from service.identity.directory import create_department, create_user
-from service.intake import attachments
 from service.intake import issues as intake
 from service.intake.categories import seed_defaults as seed_categories
 from service.ledger.uploads import keep_upload
 from service.reminders import sms_texts as templates
-from service.workflow import meetings
+from service.workflow import attachments, meetings
 from service.workflow import transition as workflow
 from service.workflow.transition import WorkflowOptions
 
@@ -409,8 +408,8 @@ class Callers:
                     client = app.test_client()
                     if who is not None:
                         user = s.get(User, world.user_ids[who])
-                        self.tokens[who] = auth.issue_token(s, user, now)[0]
-                        session_token = auth.issue_token(s, user, now, kind=auth.CONSOLE)[0]
+                        self.tokens[who] = sessions.issue_token(s, user, now)[0]
+                        session_token = sessions.issue_token(s, user, now, kind=sessions.CONSOLE)[0]
                         with client.session_transaction() as cookie:
                             cookie["_user_id"] = session_token
                             cookie["ys_login_at"] = cookie["ys_seen_at"] = now.timestamp()

@@ -45,7 +45,7 @@ from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
 from service.deadlines.calendar import local_date
-from service.identity import login as auth
+from service.identity import sessions
 from service.identity.directory import create_department, create_user
 from service.intake import issues as intake
 from service.intake.categories import seed_defaults
@@ -788,7 +788,7 @@ class Callers:
         engine = app.extensions["ys"]["engine"]
         with open_session(engine, write=True) as s:
             for name, user_id in world.users.items():
-                self.tokens[name] = auth.issue_token(s, s.get(User, user_id), _now())[0]
+                self.tokens[name] = sessions.issue_token(s, s.get(User, user_id), _now())[0]
         for name in {e.who for e in world.endpoints if e.channel == "console" and e.who} - {"halfway"}:
             self.clients[name] = self._login(name)
         self.anonymous = app.test_client()

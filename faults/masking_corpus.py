@@ -35,7 +35,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.disclosure.masking import fold
+from service.core.masking import fold
 
 SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "欧阳", "司马", "诸葛", "上官", "东方"]
 # Given names and trade names from characters no page of the site uses: a hit is a leak,
@@ -339,7 +339,7 @@ def prepare(url: str):
     from models import Department, User
     from service.core.db import make_engine
     from service.core.migrate import upgrade
-    from service.identity.login import issue_token
+    from service.identity.sessions import issue_token
     from service.intake.categories import seed_defaults
 
     engine = make_engine(url)

@@ -30,7 +30,7 @@ from bench.load import Call, settled_workers, start_server, stop_server, worker_
 from models import Department, Issue, User
 from service.core.db import make_engine
 from service.core.migrate import upgrade
-from service.identity.login import issue_token
+from service.identity.sessions import issue_token
 
 ADMIN_URL = os.environ.get("YS_SOAK_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "ys_soak"

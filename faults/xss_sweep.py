@@ -41,13 +41,12 @@ from models import Issue, SmsMessage, User
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines.calendar import local_date
-from service.disclosure import public
 from service.identity.directory import create_department, create_user
-from service.intake import attachments, categories
+from service.intake import categories, online
 from service.intake import issues as intake
-from service.reminders import sms_replies as ratings
 from service.reminders import sms_texts as templates
-from service.workflow import meetings
+from service.workflow import attachments, meetings
+from service.workflow import sms_ratings as ratings
 from service.workflow import transition as workflow
 from service.workflow.transition import WorkflowOptions
 
@@ -190,7 +189,7 @@ def build_world(app: Flask, storage_dir) -> World:
         s.execute(update(SmsMessage).where(SmsMessage.id == failed).values(status="failed", last_error=p(200),
                                                                           body=p(300)))
         s.commit()
-        submitted = public.submit_online(s, {"title": payload(0, 60), "content": "\n".join(PAYLOADS),
+        submitted = online.submit_online(s, {"title": payload(0, 60), "content": "\n".join(PAYLOADS),
                                              "category": "xss", "type": "help", "township": payload(1, 32),
                                              "name": payload(2, 32), "org": payload(3, 100),
                                              "phone": "13922223333"}, now)

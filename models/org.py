@@ -29,7 +29,7 @@ class User(SQLModel, table=True):
     department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     password_hash: str = Field(max_length=256)
     active: bool = Field(default=True)
-    # Bumped whenever the user's sessions end (service.auth.end_sessions): a login half done
+    # Bumped whenever the user's sessions end (service.identity.sessions.end_sessions): a login half done
     # (password given, two-factor code still to come) that began under an older value is void.
     session_epoch: int = Field(default=0)
     # Two-factor login (service/identity/two_factor.py): the base32 TOTP secret, set at enrolment and

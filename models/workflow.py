@@ -15,7 +15,7 @@ ANY_DEPARTMENT = "any_department"    # department users: lead or co-handling dep
 LEAD_LEADER = "lead_leader"          # leaders: only issues they lead
 
 # Not a login role: the reporter rating by SMS reply, acting through a pseudo-user that sees
-# only the issues reported from their phone (service.ratings).
+# only the issues reported from their phone (service.workflow.sms_ratings).
 REPORTER = "reporter"
 
 
@@ -50,7 +50,7 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     Step("request_extension", "申请延期", _s(P), _s(Role.DEPARTMENT), ("complete_due", "reason"), (),
          LEAD_DEPARTMENT),
     # The first extension of an issue is decided by the office, a further one by its lead
-    # leader (service.workflow.extension_decider).
+    # leader (service.workflow.transition.extension_decider).
     Step("decide_extension", "审批延期", _s(P), _s(Role.COORDINATOR, Role.LEADER), ("approve",), (), LEAD_LEADER),
     # 重新确定办理时限: the office sets new working dates, e.g. once a deadline has passed (a
     # deadline already missed stays missed in every figure).

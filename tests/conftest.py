@@ -21,7 +21,8 @@ from notifications import RecordingSender
 from service.core.db import make_engine
 from service.core.migrate import upgrade
 from service.disclosure.public import forget_figures as forget_public_figures
-from service.identity.login import hash_password, issue_token
+from service.identity.passwords import hash_password
+from service.identity.sessions import issue_token
 from service.intake.categories import seed_defaults as seed_categories
 
 from .helpers import ApiClient
@@ -120,7 +121,7 @@ def make_test_app(database_url: str, **config):
 
 
 def _refuse_writes_outside_a_transaction(conn, cursor, statement, *args):
-    """A reading request's session on PostgreSQL runs in autocommit (service.db.open_session):
+    """A reading request's session on PostgreSQL runs in autocommit (service.core.db.open_session):
     a write there would not be atomic. Every test run on PostgreSQL checks that none happens."""
     if (conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
             and statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import Attachment, IssueEvent
 from service.core.errors import Invalid, NotFound, WrongState
-from service.intake import attachments
+from service.workflow import attachments
 
 from .helpers import issue_in
 

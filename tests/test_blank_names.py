@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text, update
 from sqlmodel import Session
 
 from models import Issue, IssueEvent
-from service.disclosure.masking import doubts, is_blank, mask_name, mask_phone, scrub_text, search_text
+from service.core.masking import doubts, is_blank, mask_name, mask_phone, scrub_text, search_text
 
 from .console import Console
 from .helpers import REPORTER, issue_in

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from service.identity.login import issue_token
+from service.identity.sessions import issue_token
 
 from .helpers import future, issue_in
 

@@ -72,10 +72,10 @@ def test_a_pooled_connection_that_died_while_idle_is_replaced_before_use(private
 
     try:
         assert status() == 200
-        monkeypatch.setattr(service.db, "PING_AFTER_IDLE", 0.0)  # every connection counts as idle
+        monkeypatch.setattr(service.core.db, "PING_AFTER_IDLE", 0.0)  # every connection counts as idle
         end_every_session()
         assert status() == 200
-        monkeypatch.setattr(service.db, "PING_AFTER_IDLE", 3600.0)  # none does: no check
+        monkeypatch.setattr(service.core.db, "PING_AFTER_IDLE", 3600.0)  # none does: no check
         end_every_session()
         assert status() == 503
         assert status() == 200  # the pool was emptied by the failure and refilled

@@ -12,8 +12,8 @@ from sqlalchemy import func, insert, select, text
 from models import Attachment, IssueEvent
 from service.core.errors import Invalid
 from service.core.migrate import alembic_config
-from service.intake import attachments
-from service.intake.attachments import Quota
+from service.workflow import attachments
+from service.workflow.attachments import Quota
 
 from .conftest import make_test_app
 from .console import Console

@@ -1,11 +1,11 @@
-"""service.masking: the one set of masking rules for everything the public or a third party sees.
+"""service.core.masking: the one set of masking rules for everything the public or a third party sees.
 
 Formats (pitfalls.md, "Privacy on public pages"): names 张* / 张*明 / 欧阳**, mobiles 138****1234,
 ID numbers 35*************123, and any phone or ID number in free text masked as a safety net.
 """
 import pytest
 
-from service.disclosure.masking import mask_name, mask_phone, scrub_text
+from service.core.masking import mask_name, mask_phone, scrub_text
 
 # --- mask_name -------------------------------------------------------------------------------
 

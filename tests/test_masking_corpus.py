@@ -10,7 +10,7 @@ import os
 import pytest
 
 from faults.masking_corpus import Cast, run
-from service.disclosure.masking import doubts, scrub_text, search_text
+from service.core.masking import doubts, scrub_text, search_text
 from service.supervision.office_queues import publication_draft
 
 from .console import Console

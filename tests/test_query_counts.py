@@ -4,7 +4,7 @@ Every list and detail endpoint that bench/load.py measures has a budget here: th
 statements one request sends (authentication included), the same for 3 issues as for 15. A
 change that adds a query per issue (N+1) or a query per request fails the budget it breaks.
 The holiday overrides, which each worker reads at most every CALENDAR_MAX_AGE seconds
-(service.calendar.CalendarCache), are read before each measured request and not counted.
+(service.deadlines.calendar.CalendarCache), are read before each measured request and not counted.
 """
 from contextlib import contextmanager
 from urllib.parse import quote

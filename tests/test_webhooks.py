@@ -12,8 +12,8 @@ from models.workflow import REPORTER
 from notifications import RecordingSender
 from service.core.errors import NotFound
 from service.reminders.outbox import dispatch_due, queue_sms
-from service.reminders.sms_replies import record_reply
 from service.workflow.queries import get_visible
+from service.workflow.sms_ratings import record_reply
 
 from .helpers import REPORTER as REPORTER_DATA
 from .helpers import issue_in

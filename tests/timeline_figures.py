@@ -137,7 +137,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 def department_figures(session: Session, period: Period, now: datetime) -> dict[int, dict]:
     """Every active department's row (and any other with figures), keyed by id, with the
-    fields of `service.assessment.DepartmentRow` but the name."""
+    fields of `service.assessment.rates.DepartmentRow` but the name."""
     r, today = replay(session), local_date(now)
     lo, hi = period.bounds
 

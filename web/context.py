@@ -12,8 +12,8 @@ from models import User
 from service.core.db import open_session
 from service.core.errors import Forbidden, NotAuthenticated
 from service.deadlines.calendar import WorkCalendar, local_date
-from service.identity.login import user_for_token
 from service.identity.login_throttle import LoginLimits
+from service.identity.sessions import user_for_token
 from service.workflow.transition import WorkflowOptions
 
 log = logging.getLogger(__name__)

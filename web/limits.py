@@ -9,7 +9,7 @@ Open311 and the webhooks alike.
   query may hold a control character (tab and line breaks apart) or an unpaired surrogate;
   a form body must be UTF-8. A broken body answers 400, a bad value 422 naming the field.
 - The field rules the API schemas and the console and public forms share: text
-  (service.text_rules: characters, one line or several, length) and record numbers that fit
+  (service.core.text_rules: characters, one line or several, length) and record numbers that fit
   the database's integer (`MAX_INT`).
 
 Multipart bodies carry files and are left to their handlers, which parse them with their own
@@ -63,7 +63,7 @@ def multi_line(max_len: int) -> bool:
 
 
 class TextRule:
-    """WTForms validator for a console or public form's text field: service.text_rules, with
+    """WTForms validator for a console or public form's text field: service.core.text_rules, with
     the message in the reader's language."""
 
     def __init__(self, max_len: int, lines: bool | None = None):

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 from flask import Flask, g, has_request_context, request
 
-from service.disclosure.masking import scrub_text
+from service.core.masking import scrub_text
 
 access_log = logging.getLogger("ys.access")
 
@@ -29,7 +29,7 @@ REQUEST_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user
 # What a database error's text may carry of the data (mostly PostgreSQL's, through psycopg):
 # the failing row or key (DETAIL), a parameter's value (CONTEXT, or quoted in the message), the
 # statement's line with a literal written into it (LINE), and the literals of the statement
-# SQLAlchemy appends ([SQL: …]; its parameters are hidden by the engine, service.db).
+# SQLAlchemy appends ([SQL: …]; its parameters are hidden by the engine, service.core.db).
 _DATABASE_MASKS = (
     (re.compile(r"(?m)^(\s*)(DETAIL|CONTEXT|HINT|QUERY|WHERE|LINE \d+):.*$"), r"\1\2: ***"),
     (re.compile(r"(?m)^\[parameters: .*$"), "[parameters: ***]"),
@@ -39,7 +39,7 @@ _SQL_BLOCK = re.compile(r"\[SQL: .*?\](?=\n\[|\n\(Background|\s*$)", re.S)
 _SQL_LITERAL = re.compile(r"'(?:[^']|'')*'")
 
 # What must never reach a log line, and what stands in for it (besides the personal numbers,
-# e-mail addresses and chat ids service.masking finds: 13812345678 → 138****5678, as on the
+# e-mail addresses and chat ids service.core.masking finds: 13812345678 → 138****5678, as on the
 # public pages).
 _MASKS = (
     # bearer tokens, in headers or quoted anywhere

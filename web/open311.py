@@ -4,7 +4,7 @@
 
 POST takes the standard's form fields (`application/x-www-form-urlencoded`); it answers 200
 with the new request's id (the issue's tracking code) and a token. Location is optional here:
-the county's issues are not points on a map. This module parses and formats; service.open311
+the county's issues are not points on a map. This module parses and formats; service.disclosure.open311
 decides what is shown and who may post. No session cookie is used, so CSRF does not apply
 (the prefix is exempt in web.security).
 """

@@ -10,8 +10,8 @@ from flask import Blueprint, Response, current_app, request
 
 from models import Satisfaction
 from notifications.twilio_sender import messaging_twiml, signature_is_valid
-from service.reminders import sms_replies as ratings
 from service.reminders.delivery import record_status
+from service.workflow import sms_ratings as ratings
 
 from .context import db, now, workflow_options
 from .errors import envelope

@@ -11,7 +11,7 @@ Revises: 0010
   trigger against anyone.
 - idempotent_request: the first answer to a workflow step sent with an Idempotency-Key.
 - attachment.filename: bidirectional control characters removed from the names stored before
-  uploads dropped them (service/intake/attachments.py BIDI_CONTROLS), so no name shows a false type.
+  uploads dropped them (service/workflow/attachments.py BIDI_CONTROLS), so no name shows a false type.
 """
 import sqlalchemy as sa
 import sqlmodel
@@ -22,7 +22,7 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
-# As service.attachments.BIDI_CONTROLS (migrations import nothing of the application's).
+# As service.workflow.attachments.BIDI_CONTROLS (migrations import nothing of the application's).
 BIDI_CONTROLS = ["\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))]
 
 

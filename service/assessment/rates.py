@@ -3,7 +3,7 @@ a rank; the monthly trend and the colours of open issues now.
 
 The rules are written down once in docs/assessment.md; this module implements exactly them.
 Every figure is an SQL aggregate (one GROUP BY per table read): no issue is loaded into Python.
-The channel and meeting figures and the summary sentence live in `service.channel_figures`
+The channel and meeting figures and the summary sentence live in `service.assessment.channels`
 and are re-exported here, so the console and the API import one module.
 """
 from dataclasses import dataclass

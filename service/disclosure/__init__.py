@@ -1,1 +1,1 @@
-"""公开公示: the public listing, tracking, figures, search, masking and Open311."""
+"""公开公示: the public listing, tracking, figures, search and Open311."""

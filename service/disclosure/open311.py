@@ -15,10 +15,10 @@ from models import Category, Channel, Issue, Status
 from models.workflow import CREATE_ROLES
 from service.core import text_rules
 from service.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
+from service.core.masking import is_blank
 from service.deadlines.calendar import LOCAL_TZ
-from service.disclosure.masking import is_blank
 from service.disclosure.public import _views, public_issues
-from service.identity.login import user_for_token
+from service.identity.sessions import user_for_token
 from service.intake.categories import get_by_code, list_categories
 from service.intake.issues import create_issue
 

@@ -2,10 +2,9 @@
 and the public's own submissions.
 
 Everything the public sees goes through `public_issues()` and `public_view()`; the reporter's
-own text and contact never leave this module unmasked. Searching (service.search) narrows
+own text and contact never leave this module unmasked. Searching (service.disclosure.search) narrows
 `public_issues()` and keeps only rows whose *masked* text matches.
 """
-import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,14 +26,11 @@ from models import (
     Status,
 )
 from models.workflow import PUBLIC_STATUSES, STEPS
-from service.core import text_rules
-from service.core.errors import NotFound, require
+from service.core.errors import NotFound
+from service.core.masking import is_blank, mask_name, scrub_text, search_text
 from service.core.paging import page_by_time
 from service.deadlines.calendar import LOCAL_TZ
 from service.disclosure import search
-from service.disclosure.masking import is_blank, mask_name, scrub_text, search_text
-from service.intake.categories import get_by_code
-from service.intake.issues import blank_reporter_texts, create_issue
 from service.workflow.queries import co_department_ids, department_names
 
 # What a reporter sees of the timeline when tracking their own issue.
@@ -403,42 +399,3 @@ def track(session: Session, code: str, phone_last4: str) -> dict:
         "satisfaction": issue.satisfaction,
         "timeline": [{"at": _local(at), "action": a, "label": labels.get(a, a)} for at, a in events],
     }
-
-
-# --- the public's own submissions (网上反映) ----------------------------------------------------
-
-MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-SUBMIT_LIMITS = {"title": (4, 60), "content": (10, 2000), "name": (0, 32), "org": (0, 100),
-                 "township": (0, 32)}
-
-
-def submit_online(session: Session, data: dict, now: datetime) -> Issue:
-    """An issue raised by the public on the web form (channel `online`, no staff actor). The
-    phone is required: tracking asks for its last 4 digits and the SMS go to it. Commits."""
-    clean = {k: (data.get(k) or "").strip() for k in (*SUBMIT_LIMITS, "phone", "category", "type")}
-    errors = {}
-    for key, (low, high) in SUBMIT_LIMITS.items():
-        if not low <= len(clean[key]) <= high:
-            errors[key] = f"请填写 {low}-{high} 个字" if low else f"不超过 {high} 个字"
-        elif problem := text_rules.message(clean[key], lines=key == "content"):
-            errors[key] = problem
-    phone = re.sub(r"[\s-]", "", clean["phone"])
-    if not MOBILE.match(phone):
-        errors["phone"] = "请填写 11 位手机号（查询进度和接收短信都要用到）"
-    if clean["type"] and clean["type"] not in {t.value for t in IssueType}:
-        errors["type"] = "请选择诉求类型"
-    errors.update(blank_reporter_texts({"name": data.get("name") or None, "org": data.get("org") or None}))
-    category = None
-    if clean["category"]:
-        try:
-            category = get_by_code(session, clean["category"])
-        except NotFound:
-            errors["category"] = "请选择问题类别"
-    require(errors)
-    return create_issue(session, None, {
-        "title": clean["title"], "content": clean["content"], "category": category and category.name,
-        "type": clean["type"] or "help", "township": clean["township"] or None,
-        "reporter": {"name": clean["name"] or None, "org": clean["org"] or None, "phone": phone,
-                     "kind": "enterprise" if clean["org"] else "person",
-                     "consent_public": bool(data.get("consent_public")) and bool(clean["org"])},
-    }, now, channel_default=Channel.ONLINE)

@@ -1,2 +1,2 @@
-"""Who is who: passwords, login and its budgets, tokens and sessions, two-factor login, users and
-departments."""
+"""Who is who: passwords, logging in within its budgets, the sessions on the server (tokens and
+console logins), two-factor login, users and departments."""

@@ -7,8 +7,8 @@ from sqlmodel import Session
 from models import Department, Role, User
 from service.core.errors import Conflict, Forbidden, Invalid, NotFound, require
 from service.identity import login_throttle
-from service.identity.login import end_sessions, hash_password
-from service.identity.passwords import check_new_password
+from service.identity.passwords import check_new_password, hash_password
+from service.identity.sessions import end_sessions
 
 
 def _admin_only(actor: User | None) -> None:

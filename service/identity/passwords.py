@@ -1,4 +1,4 @@
-"""Which passwords staff may choose (OWASP ASVS 5.0 V6.2).
+"""Passwords: which ones staff may choose (OWASP ASVS 5.0 V6.2), and how they are kept (scrypt).
 
 At least 8 characters (ASVS 6.2.1; longer is better and up to 256 are taken), no composition
 rules (6.2.5), and refused when the password is a commonly used or breached one (6.2.4, 6.2.12)
@@ -12,7 +12,12 @@ import gzip
 from functools import cache
 from pathlib import Path
 
+from werkzeug.security import check_password_hash, generate_password_hash
+
 from service.core.errors import require
+
+# Compared against when the user does not exist, so both paths take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256
@@ -47,3 +52,17 @@ def check_new_password(password: str | None, username: str | None = None, field:
     problem = password_problem(password, username)
     if problem:
         require({field: problem})
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def check_password(stored_hash: str, password: str) -> bool:
+    return check_password_hash(stored_hash, password)
+
+
+def spend_as_much(password: str) -> None:
+    """The cost of checking a password, for a username that does not exist: both answers take
+    the same time."""
+    check_password_hash(_DUMMY_HASH, password)

@@ -23,8 +23,9 @@ from sqlmodel import Session
 from models import Role, User
 from service.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated
 from service.identity import login_throttle
-from service.identity.login import end_sessions
+from service.identity.directory import get_user
 from service.identity.login_throttle import DEFAULT_LIMITS, LoginLimits
+from service.identity.sessions import end_sessions
 
 ISSUER = "营商环境问题督办系统"
 DRIFT_STEPS = 1
@@ -139,7 +140,6 @@ def reset(session: Session, actor: User | None, user_id: int) -> User:
     """An administrator (or, `actor` None, the command line) clears a user's two-factor login,
     e.g. after a lost phone: his sessions and tokens end, and he enrols again (an
     administrator at his next login). Commits."""
-    from service.identity.directory import get_user  # directory builds on auth, like this module
     if actor is not None and actor.role != Role.ADMIN:
         raise Forbidden("只有系统管理员可以重置两步验证")
     user = get_user(session, user_id)

@@ -14,7 +14,7 @@ from models import CodeCounter
 
 PREFIX = "YS"
 # pg_advisory_xact_lock(LOCK_CLASS, year) serialises setting up one year's sequence. The
-# two-int key space is apart from the one-bigint keys used elsewhere (service.leader, meetings).
+# two-int key space is apart from the one-bigint keys used elsewhere (service.core.scheduler_lock, meetings).
 LOCK_CLASS = 0x5953
 
 

@@ -9,8 +9,8 @@ from sqlmodel import Session
 from models import CHANNEL_LABELS, Category, Channel, Issue, IssueEvent, Meeting, MeetingKind, Status, User
 from models.workflow import CREATE_ROLES, EDIT_ROLES, EDIT_STATES
 from service.core.errors import Forbidden, Invalid, StaleVersion, WrongState
+from service.core.masking import is_blank
 from service.deadlines.calendar import LOCAL_TZ
-from service.disclosure.masking import is_blank
 from service.intake.categories import list_categories
 from service.intake.codes import allocate
 from service.workflow.queries import get_visible

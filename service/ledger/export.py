@@ -27,10 +27,10 @@ from models import (
 )
 from service.assessment.periods import Period
 from service.core.errors import Forbidden, require
+from service.core.masking import mask_name, mask_phone, scrub_text
 from service.core.xlsx import workbook_bytes, write_table
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar, load_calendar, local_date
 from service.deadlines.rules import flag_for
-from service.disclosure.masking import mask_name, mask_phone, scrub_text
 from service.ledger.columns import (
     COLUMNS,
     DISCLOSURE_LABELS,

@@ -38,9 +38,9 @@ from models import (
     User,
 )
 from service.core.errors import Conflict, Forbidden, Invalid
+from service.core.masking import is_blank
 from service.deadlines.calendar import LOCAL_TZ, local_date
 from service.deadlines.rules import nearest_open_deadline
-from service.disclosure.masking import is_blank
 from service.intake.codes import PREFIX, allocate, ensure_above, format_code
 from service.ledger.columns import BY_KEY, BY_TITLE, COLUMNS, LEDGER_MARK, MASKED_MARK, NO, VOCABULARIES, YES
 

@@ -1,2 +1,1 @@
-"""Messages: planning reminders, the outbox and its delivery, replies received by SMS, SMS
-wordings."""
+"""Messages: planning deadline reminders, the outbox and its delivery reports, the SMS wordings."""

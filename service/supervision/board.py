@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 from models import DEADLINE_KEYS, OPEN_STATUSES, Department, Flag, Issue, Role, SmsStatus, Status, User
 from service.core.errors import Forbidden
+from service.core.masking import mask_phone
 from service.deadlines.calendar import WorkCalendar
 from service.deadlines.rules import flag_for, yellow_threshold
-from service.disclosure.masking import mask_phone
 from service.identity.directory import list_departments, list_leaders
 from service.reminders.outbox import list_outbox
 from service.supervision.office_queues import QUEUE_ROLES, QUEUES, queue_counts

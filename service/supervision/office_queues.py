@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from models import Disclosure, ExtensionRequest, ExtensionStatus, Issue, Role, SmsMessage, SmsStatus, Status, User
 from service.core.errors import Forbidden, Invalid
+from service.core.masking import doubts
 from service.core.paging import page
-from service.disclosure.masking import doubts
 from service.disclosure.public import masking_of, public_view
 from service.workflow.queries import co_department_ids, department_names, get_visible, user_names
 
@@ -114,7 +114,7 @@ class PublicationDraft:
     preview: dict
     may_publish: bool
     masked: list[str]    # fields whose text as typed had a name, phone or ID number masked
-    doubts: list[str]    # what the masking could not be sure of in the public texts (service.masking.doubts)
+    doubts: list[str]    # what the masking could not be sure of in the public texts (service.core.masking.doubts)
 
 
 def _preview(session: Session, issue: Issue, public_title: str | None, public_summary: str | None,

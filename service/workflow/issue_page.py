@@ -22,7 +22,7 @@ from models import (
 from service.deadlines.calendar import WorkCalendar, local_date
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, flag_for
-from service.intake.attachments import attachments_of, may_attach
+from service.workflow.attachments import attachments_of, may_attach
 from service.workflow.queries import (
     DeadlineRow,
     co_department_ids,

@@ -9,10 +9,10 @@ from sqlmodel import Session
 from models import Department, Issue, Meeting, MeetingChange, Status, User
 from models.workflow import MEETING_ROLES, STEPS
 from service.core.errors import Forbidden, Invalid
+from service.core.masking import mask_name
 from service.deadlines.calendar import WorkCalendar, calendar_warnings
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import Policy, default_deadlines, flag_for
-from service.disclosure.masking import mask_name
 from service.identity.directory import active_departments, list_leaders
 from service.workflow.meetings import (
     assign_batch,

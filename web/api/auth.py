@@ -1,6 +1,7 @@
 from flask_smorest import Blueprint
 
 from service.identity import login as auth
+from service.identity import sessions
 
 from ..context import bearer_token, client_address, current_user, db, login_limits, now
 from ..schemas.directory import TokenIn, TokenOut
@@ -32,4 +33,4 @@ def token(body):
 def logout():
     """吊销本次请求所用的令牌：此后用它的请求答 401"""
     current_user()
-    auth.revoke(db(), bearer_token())
+    sessions.revoke(db(), bearer_token())

@@ -1,6 +1,6 @@
 from flask_smorest import Blueprint
 
-from service.disclosure.masking import mask_phone
+from service.core.masking import mask_phone
 from service.reminders.outbox import list_outbox
 
 from ..context import current_user, db

@@ -6,7 +6,7 @@ on the server, ended on logout, password change or disabling (web/console/sessio
 """
 from flask import Blueprint, Flask
 
-from service.intake.attachments import MB, Quota
+from service.workflow.attachments import MB, Quota
 
 from . import session as console_session
 from . import ui

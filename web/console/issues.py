@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from models import Channel, Flag, Status
 from service.core.errors import DomainError, Invalid
-from service.intake import attachments
+from service.workflow import attachments
 from service.workflow import issue_page as issue_view
 from service.workflow import queries as issues
 from service.workflow import transition as workflow

@@ -1,9 +1,9 @@
 """Console sessions: Flask-Login on top of sessions kept on the server.
 
-A login is a row on the server (`service.auth`, kind "console") whose random token the signed
+A login is a row on the server (`service.identity.sessions`, kind "console") whose random token the signed
 session cookie carries; every request checks the row. So the session ends for every copy of
 the cookie when the user logs out (the row is revoked), when all his sessions end (password
-change, disabling, a two-factor reset: `auth.end_sessions`), CONSOLE_MAX_HOURS after the login
+change, disabling, a two-factor reset: `sessions.end_sessions`), CONSOLE_MAX_HOURS after the login
 whatever the activity (the row expires), and after CONSOLE_IDLE_MINUTES without a request (a
 stamp in the signed cookie; OWASP ASVS 5.0 V7.3). Times come from the request's clock
 (`web.context.now`), so tests move them with CONSOLE_NOW. An administrator who has not set up
@@ -17,8 +17,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 
 from models import User
 from service.core.errors import NotAuthenticated
-from service.identity import login as auth
-from service.identity import two_factor
+from service.identity import sessions, two_factor
 
 from ..context import db, login_limits, now
 
@@ -55,7 +54,7 @@ def _load(token: str) -> ConsoleUser | None:
     if g.get("database_down"):  # the outage page is being drawn: nobody to look up
         return None
     try:
-        user = auth.user_for_token(db(), token, now(), kind=auth.CONSOLE)
+        user = sessions.user_for_token(db(), token, now(), kind=sessions.CONSOLE)
     except NotAuthenticated:
         return None
     return ConsoleUser(user, token)
@@ -70,8 +69,8 @@ def start(user: User) -> None:
     """Log `user` in on this browser: a new session on the server, with fresh idle and
     absolute clocks."""
     at = now()
-    token, _ = auth.issue_token(db(), user, at, timedelta(hours=float(current_app.config["CONSOLE_MAX_HOURS"])),
-                                kind=auth.CONSOLE)
+    token, _ = sessions.issue_token(db(), user, at, timedelta(hours=float(current_app.config["CONSOLE_MAX_HOURS"])),
+                                kind=sessions.CONSOLE)
     login_user(ConsoleUser(user, token))
     session[LOGIN_AT] = session[SEEN_AT] = at.timestamp()
 
@@ -79,7 +78,7 @@ def start(user: User) -> None:
 def end() -> None:
     """Log out: the session on the server ends, so no copy of this cookie works any more."""
     if current_user.is_authenticated:
-        auth.revoke(db(), current_user.token)
+        sessions.revoke(db(), current_user.token)
     _forget()
 
 

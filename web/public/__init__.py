@@ -3,7 +3,7 @@ with filters and search, an issue's page, the figures, the Atom feed, tracking o
 and raising a new one.
 
 Light and mobile-first (WeChat's in-app browser on a phone): server-rendered pages with the
-local Bootstrap CSS and no script. Every page reads through service.public (the one public
+local Bootstrap CSS and no script. Every page reads through service.disclosure.public (the one public
 query and the one masking view); a handler parses, makes one service call and renders.
 Read pages carry ETag and Last-Modified and answer 304; the two form pages are never cached.
 """

@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 
 from service.core.errors import Invalid, NotFound
 from service.disclosure import public
-from service.intake import categories
+from service.intake import categories, online
 
 from ..context import db, now
 from ..limits import limiter
@@ -61,7 +61,7 @@ def submit():
         form.answer.errors = [problem]
         return _submit_page(form, 422, problem)
     try:
-        issue = public.submit_online(db(), {
+        issue = online.submit_online(db(), {
             "title": form.title.data, "content": form.content.data, "category": form.category.data,
             "type": form.type.data, "township": form.township.data, "name": form.name.data,
             "org": form.org.data, "consent_public": form.consent_public.data, "phone": form.phone.data,

@@ -50,7 +50,7 @@ def check_not_blank(value: str | None) -> None:
 
 def Text(max_len: int, required: bool = False, not_blank: bool | None = None,  # noqa: N802
          lines: bool | None = None, **kw) -> fields.String:
-    """Free text, as service.text_rules says: no control characters (PostgreSQL refuses NUL) or
+    """Free text, as service.core.text_rules says: no control characters (PostgreSQL refuses NUL) or
     unpaired surrogates, at most `max_len` characters, one line unless `lines` (by default, a
     field over 200 characters is multi-line). A required text, and one marked `not_blank` (an
     optional field that, when given, must say something), must hold more than spaces."""

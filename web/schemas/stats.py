@@ -5,7 +5,7 @@ DATE_HELP = "YYYY-MM-DD，含当日（Asia/Shanghai）"
 
 
 class PeriodArgs(Schema):
-    # Parsed by service.periods.parse_period, which names `from`/`to` in its 422.
+    # Parsed by service.assessment.periods.parse_period, which names `from`/`to` in its 422.
     from_ = fields.String(data_key="from", load_default=None, validate=validate.Length(max=10),
                           metadata={"description": f"起始日期，{DATE_HELP}；省略：本月1日（或 to 所在月1日）"})
     to = fields.String(load_default=None, validate=validate.Length(max=10),
