@@ -87,7 +87,7 @@ def dashboard():
     if error is not None:
         return render_template("console/dashboard/index.html", asked=asked, error=error, board=None,
                                presets=PRESET_LABELS), error.status
-    board = dashboard_service.assessment.dashboard(db(), me, period, now(), calendar())
+    board = dashboard_service.dashboard(db(), me, period, now(), calendar())
     return render_template("console/dashboard/index.html", asked=asked, error=None, board=board,
                            charts=charts(board), presets=PRESET_LABELS, penalties=PENALTIES,
                            period_args=period_args(asked, period))

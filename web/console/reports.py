@@ -91,7 +91,7 @@ def report_card(department_id: int):
         card_service.may_open(db(), staff(), department_id)
         return render_template("console/reports/card.html", card=None, asked=asked, error=error,
                                presets=PRESET_LABELS, department_id=department_id), error.status
-    card = card_service.assessment.report_card(db(), staff(), department_id, period, now(), calendar())
+    card = card_service.report_card(db(), staff(), department_id, period, now(), calendar())
     trend = {"trend": {"type": "line", "labels": [m.month for m in card.months], "series": [
         {"name": gettext("交办"), "data": [m.row.received for m in card.months], "color": "#0d6efd"},
         {"name": gettext("已办结"), "data": [m.row.completed for m in card.months], "color": "#20c997"},
@@ -110,6 +110,6 @@ def report_card_xlsx(department_id: int):
     card_service.may_open(db(), staff(), department_id)
     if error is not None:
         raise error
-    card = card_service.assessment.report_card(db(), staff(), department_id, period, now(), calendar())
+    card = card_service.report_card(db(), staff(), department_id, period, now(), calendar())
     return _xlsx(card_service.card_workbook(card, {k: str(v) for k, v in STATUS_LABELS.items()}),
                  f"{card.title}.xlsx", f"report-card-{department_id}-{period.start}-{period.end}.xlsx")
