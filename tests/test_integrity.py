@@ -227,18 +227,23 @@ def test_the_statistics_cards_and_the_trend_agree(app, api, clock):
         act(api, clock, at(11, day, 15), issue, "accept", "fgj")
         act(api, clock, at(11, day, 16), issue, "reply", "fgj", {"result": "已办结"})
         act(api, clock, at(11, day, 17), issue, "visit", "coordinator", {"satisfaction": "satisfied"})
-    # A third assigned in November, collected in October: the card and the trend count it alike.
+    # Replied by the department, not yet visited: not 已办结 on the card, nor in the trend.
+    waiting = assigned(api, clock, at(11, 4), "2026-11-20")
+    act(api, clock, at(11, 4, 15), waiting, "accept", "fgj")
+    act(api, clock, at(11, 4, 16), waiting, "reply", "fgj", {"result": "已答复，待回访"})
+    # Collected in October, assigned in November: the card and the trend count it alike.
     clock(at(10, 30))
     old = api.create_issue()
-    clock(at(11, 4))
+    clock(at(11, 5))
     api.act(old["id"], "assign", "coordinator", api.assign_body())
     page = Console(app, "coordinator").text("/console/dashboard?preset=custom&from=2026-10-01&to=2026-11-30")
     card = int(re.search(r'data-figure="resolved".*?<div class="count[^"]*">(\d+)<', page, re.S).group(1))
     trend = re.search(r'data-table="trend">(.*?)</table>', page, re.S).group(1)
-    months = re.findall(r'<th scope="row">(2026-\d\d)</th><td class="text-end">(\d+)</td>'
-                        r'<td class="text-end">(\d+)</td>', trend)
-    assert card == 2 and sum(int(r) for _, _, r in months) == card
-    assert sum(int(c) for _, c, _ in months) == 3
+    rows = re.findall(r'<tr><th scope="row">(2026-\d\d)</th>((?:<td class="text-end">\d+</td>)+)</tr>', trend)
+    months = {month: [int(n) for n in re.findall(r"(\d+)</td>", cells)] for month, cells in rows}
+    # Every column of the trend adds up to its card: collected 4, resolved 2.
+    assert card == 2 and sum(m[1] for m in months.values()) == card
+    assert sum(m[0] for m in months.values()) == 4
 
 
 # --- 6. reasons the loop needs ------------------------------------------------------------------
