@@ -176,3 +176,16 @@ OPEN_DEADLINES = {
     Status.IN_PROGRESS: ("reply_due", "complete_due", "report_due"),
     Status.REPLIED: ("visit_due",),
 }
+
+
+class EnterpriseScale(StrEnum):
+    ABOVE = "above"  # 规模以上
+    SME = "sme"
+    INDIVIDUAL = "individual"
+
+
+ENTERPRISE_SCALE_LABELS = {
+    EnterpriseScale.ABOVE: "规上企业",
+    EnterpriseScale.SME: "中小微企业",
+    EnterpriseScale.INDIVIDUAL: "个体工商户",
+}
