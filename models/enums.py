@@ -133,6 +133,13 @@ class Satisfaction(StrEnum):
     UNSATISFIED = "unsatisfied"
 
 
+SATISFACTION_LABELS = {
+    Satisfaction.SATISFIED: "满意",
+    Satisfaction.BASICALLY: "基本满意",
+    Satisfaction.UNSATISFIED: "不满意",
+}
+
+
 class Disclosure(StrEnum):
     PENDING = "pending"
     PUBLIC = "public"

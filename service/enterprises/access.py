@@ -13,6 +13,8 @@ MANAGE_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 TOWNSHIP_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 # Record a month-end visit on a leader's behalf (代为记录).
 ON_BEHALF_ROLES = frozenset({Role.COORDINATOR})
+# Read a meeting's invited enterprises and their open issues (the meeting desk's readers).
+ATTENDEE_READ_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR})
 # Read any leader's 包保 page, visit list and 双包一解 ledger (leaders read only their own).
 LEADER_PAGES_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR})
 

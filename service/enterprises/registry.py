@@ -106,7 +106,7 @@ def _leaders(session: Session, ids: list) -> list[int]:
     return ids
 
 
-def _set_leaders(session: Session, enterprise_id: int, ids: list[int]) -> None:
+def set_leaders(session: Session, enterprise_id: int, ids: list[int]) -> None:
     session.execute(delete(EnterpriseLeader).where(EnterpriseLeader.enterprise_id == enterprise_id))
     session.add_all([EnterpriseLeader(enterprise_id=enterprise_id, leader_id=i) for i in ids])
 
@@ -121,7 +121,7 @@ def add_enterprise(session: Session, actor: User, data: dict, now: datetime, *, 
     row = Enterprise(**fields, created_at=now, updated_at=now)
     session.add(row)
     session.flush()
-    _set_leaders(session, row.id, leaders)
+    set_leaders(session, row.id, leaders)
     if commit:
         session.commit()
     return row
@@ -136,7 +136,7 @@ def update_enterprise(session: Session, actor: User, enterprise_id: int, data: d
     for key, value in fields.items():
         setattr(row, key, value)
     if "leader_ids" in data:
-        _set_leaders(session, row.id, _leaders(session, data["leader_ids"] or []))
+        set_leaders(session, row.id, _leaders(session, data["leader_ids"] or []))
     row.updated_at = now
     session.add(row)
     session.commit()
