@@ -163,7 +163,8 @@ class VisitListOut(Schema):
 
 
 class VisitArgs(Schema):
-    month = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{4}-[0-9]{2}$", error="月份格式须为 YYYY-MM"))
+    month = fields.String(load_default=None,
+                          validate=validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error="月份格式须为 YYYY-MM"))
 
 
 class VisitIn(Schema):
