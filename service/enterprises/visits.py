@@ -163,12 +163,12 @@ class UnvisitedRow:
     issue: Issue
 
 
-def unvisited(session: Session, now: datetime) -> list[UnvisitedRow]:
-    """From the 25th of the month: every leader's visits still to make this month (the
-    supervision board shows them). Empty before the 25th."""
-    if now.astimezone(LOCAL_TZ).day < BOARD_FROM_DAY:
+def unvisited(session: Session, today: date) -> list[UnvisitedRow]:
+    """From the 25th of the month (`today`, the county's date): every leader's visits still to
+    make this month (the supervision board shows them). Empty before the 25th."""
+    if today.day < BOARD_FROM_DAY:
         return []
-    month = month_of(now)
+    month = today.strftime("%Y-%m")
     out = []
     for leader in session.execute(select(User).where(User.role == Role.LEADER, User.active.is_(True))
                                   .order_by(User.display_name, User.id)).scalars():
