@@ -195,5 +195,7 @@ def test_the_leader_home_is_their_dashboard(api, county, engine):
     assert [e["name"] for e in home["enterprises"]] == ["秦岭绿源农业科技有限公司"]
     assert home["reports"] == []
     assert api.get("/api/v1/leaders/me/dashboard", "coordinator").status_code == 403
-    page = Console(api.client.application, "leader").get("/console/").get_data(as_text=True)
+    console = Console(api.client.application, "leader")
+    assert console.get("/console/").headers["Location"].endswith("/console/leader")
+    page = console.text("/console/leader")
     assert "红牌" in page and late["code"] in page and "待回访" in page and due["code"] in page

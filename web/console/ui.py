@@ -11,11 +11,14 @@ from service.deadlines.calendar import LOCAL_TZ
 
 # (endpoint, label, roles that see it), in menu order
 NAV = (
+    ("console.leader_home_page", "我的首页", {Role.LEADER}),
     ("console.intake", "话务登记", {Role.OPERATOR, Role.COORDINATOR}),
     ("console.meetings", "会议交办", {Role.COORDINATOR}),
     ("console.inbox", "承办", {Role.DEPARTMENT}),
     ("console.board", "督办", {Role.SUPERVISOR, Role.COORDINATOR}),
     ("console.issue_list", "问题", set(Role)),
+    ("console.visit_list_page", "月末回访", {Role.LEADER, Role.COORDINATOR, Role.SUPERVISOR}),
+    ("console.enterprise_list", "企业库", {Role.OPERATOR, Role.COORDINATOR, Role.SUPERVISOR, Role.ADMIN, Role.LEADER}),
     # A department opens its own report card (成绩单) from here.
     ("console.dashboard", "统计分析", {Role.COORDINATOR, Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.DEPARTMENT}),
     ("console.ledger_page", "问题台账", {Role.COORDINATOR, Role.SUPERVISOR, Role.ADMIN}),
@@ -32,7 +35,7 @@ EXTENSION_STATUS_LABELS = {"pending": _l("待审批"), "approved": _l("已批准
 # The timeline's name for each kind of event: the workflow's steps and the other records.
 EVENT_LABELS = {**{action: step.label for action, step in STEPS.items()},
                 "create": _l("登记"), "edit": _l("修改内容"), "attach": _l("上传附件"),
-                "import": _l("台账导入")}
+                "import": _l("台账导入"), "leader_visit": _l("领导回访")}
 MEETING_FIELD_LABELS = {"title": _l("会议名称"), "held_at": _l("会议时间"), "host_leader_id": _l("主持领导"),
                         "attendees": _l("参会人员"), "location": _l("地点")}
 
