@@ -240,3 +240,22 @@ def test_the_link_command_links_exact_names_and_lists_the_rest(api, engine, app)
         assert ("edit", {"fields": ["enterprise_id"], "enterprise_id": linked.enterprise_id}) in events
         again = link_existing_issues(s, None, linked.updated_at, dry_run=True)
         assert again.linked == [] and again.unmatched == [(near["code"], "秦岭绿源农业科技公司")]
+
+
+def test_the_ledger_carries_the_enterprise_code_hidden_when_masked(api):
+    from openpyxl import load_workbook
+    row = enterprise(api)
+    api.create_issue(enterprise_id=row["id"])
+    year = api.ok("GET", "/api/v1/issues", "coordinator")["items"][0]["created_at"][:4]
+
+    def column(masked: bool) -> list:
+        resp = api.get(f"/api/v1/exports/ledger.xlsx?from={year}-01-01&to={year}-12-31&masked={str(masked).lower()}",
+                       "coordinator")
+        assert resp.status_code == 200
+        rows = list(load_workbook(io.BytesIO(resp.data)).active.iter_rows(values_only=True))
+        header = next(r for r in rows if r and "编号" in r)
+        at = header.index("统一社会信用代码")
+        return [r[at] for r in rows[rows.index(header) + 1:]]
+
+    assert column(False) == [VALID_CODES[0]]
+    assert column(True) == [None]
