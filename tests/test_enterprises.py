@@ -259,3 +259,17 @@ def test_the_ledger_carries_the_enterprise_code_hidden_when_masked(api):
 
     assert column(False) == [VALID_CODES[0]]
     assert column(True) == [None]
+
+
+def test_an_enterprise_contacts_and_code_reach_no_public_answer(api, client):
+    from .public_helpers import published
+    from .test_public_privacy import everything_public
+    # a contact, an envoy and a code no page of the site uses, so that a hit is a leak
+    row = enterprise(api, name="骁璟鑫瑞农业科技有限公司", credit_code=VALID_CODES[3], contact_name="欧阳翊琰",
+                     contact_phone="13698765432", envoy_name="司马昕珩", envoy_phone="13598761234")
+    issue = published(api, enterprise_id=row["id"], reporter={**REPORTER, "org": None})
+    secrets = ["骁璟鑫瑞", "欧阳翊琰", "翊琰", "13698765432", "司马昕珩", "13598761234", VALID_CODES[3]]
+    bodies = everything_public(client, [issue["code"]], secrets)
+    assert issue["code"] in bodies[f"/issues/{issue['code']} "]
+    leaks = [(path, s) for path, body in bodies.items() for s in secrets if s in body]
+    assert not leaks, leaks[:5]
