@@ -10,6 +10,8 @@ formula is refused (its value is not what the office typed); nothing read is eve
 """
 import io
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
@@ -38,6 +40,11 @@ HEADERS = {
 SCALE_WORDS = {**{str(label): str(scale) for scale, label in ENTERPRISE_SCALE_LABELS.items()},
                "规上": EnterpriseScale.ABOVE, "规模以上": EnterpriseScale.ABOVE, "中小微": EnterpriseScale.SME,
                "个体": EnterpriseScale.INDIVIDUAL, **{str(s): str(s) for s in EnterpriseScale}}
+# What openpyxl raises for a file that is not a well-formed workbook (as the ledger importer
+# lists them): a broken zip, missing parts, XML that does not parse, or XML with entities or a
+# DTD, which defusedxml refuses (ValueError): an XXE or "billion laughs" file.
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, IndexError, ValueError, TypeError,
+              AttributeError, OSError, SyntaxError)
 SEPARATORS = re.compile(r"[、,，;；\s]+")
 
 
@@ -67,15 +74,26 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _unreadable(exc: Exception) -> Invalid:
+    message = f"无法读取这个 Excel 文件（{type(exc).__name__}），请用 Excel 或 WPS 打开后另存为 .xlsx 再导入"
+    return Invalid(message, {"file": message})
+
+
 def _rows(data: bytes) -> tuple[dict[int, str], list[tuple[int, tuple]]]:
+    """The header's columns and the non-blank rows of the first sheet. Formulas are read as the
+    text they are (data_only=False), never evaluated; a file that is not a well-formed workbook
+    (broken zip or XML, entities or a DTD, which defusedxml refuses) is refused as the ledger's."""
+    if not data:
+        raise Invalid("文件是空的", {"file": "文件是空的"})
+    if not data.startswith(b"PK\x03\x04"):
+        raise Invalid("不是 Excel（.xlsx）文件；旧版 .xls 请先另存为 .xlsx", {"file": "不是 .xlsx 文件"})
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:
-        raise Invalid("无法读取该文件：请上传 Excel（.xlsx）格式的企业名单",
-                      {"file": "不是可读取的 .xlsx 文件"}) from None
-    ws = wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True, max_row=MAX_ROWS + HEADER_SEARCH_ROWS + 1))
-    wb.close()
+        ws = wb.worksheets[0]
+        rows = list(ws.iter_rows(values_only=True, max_row=MAX_ROWS + HEADER_SEARCH_ROWS + 1))
+        wb.close()
+    except UNREADABLE as exc:
+        raise _unreadable(exc) from None
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns = {i: HEADERS[_text(v)] for i, v in enumerate(row) if _text(v) in HEADERS}
         if "name" in columns.values():
