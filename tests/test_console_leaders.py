@@ -55,3 +55,25 @@ def test_other_users_do_not_reach_a_leader_pages(api, county, app):
     assert "秦岭绿源农业科技有限公司" in mine.text(f"/console/leaders/{county.user_id('leader')}/enterprises")
     assert mine.get(f"/console/leaders/{county.user_id('leader')}/ledger.xlsx").status_code == 200
     assert "秦岭绿源农业科技有限公司" in Console(app, "operator").text("/console/enterprises?q=绿源")
+
+
+def test_the_meeting_page_prepares_the_invited_enterprises_open_issues(api, county, app):
+    row = firm(api, county)
+    open_issue = issue_in(api, "in_progress", enterprise_id=row["id"])
+    m = api.ok("POST", "/api/v1/meetings", "coordinator", status=201, json={
+        "kind": "breakfast", "title": "服务企业早餐会", "held_at": "2026-12-03T07:30:00+08:00",
+        "host_leader_id": county.user_id("leader"), "attendees": ["县长", "秦岭绿源农业科技有限公司"]})
+    page = Console(app, "coordinator").text(f"/console/meetings/{m['id']}")
+    assert "参会企业的在办问题" in page and open_issue["code"] in page
+
+
+def test_the_office_keeps_the_township_list(app, county, api):
+    office = Console(app, "coordinator")
+    assert office.post("/console/townships", {"name": "城关镇", "sort_order": "1"}).status_code == 302
+    assert "城关镇" in office.text("/console/townships")
+    refused = office.post("/console/townships", {"name": "城关镇"})
+    assert refused.status_code == 409 and "已在名单中" in refused.get_data(as_text=True)
+    assert Console(app, "operator").get("/console/townships").status_code == 403
+    # the intake form now offers the list
+    page = Console(app, "operator").text("/console/intake")
+    assert 'id="township_pick"' in page and "城关镇" in page

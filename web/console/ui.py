@@ -19,6 +19,7 @@ NAV = (
     ("console.issue_list", "问题", set(Role)),
     ("console.visit_list_page", "月末回访", {Role.LEADER, Role.COORDINATOR, Role.SUPERVISOR}),
     ("console.enterprise_list", "企业库", {Role.OPERATOR, Role.COORDINATOR, Role.SUPERVISOR, Role.ADMIN, Role.LEADER}),
+    ("console.township_list", "乡镇名单", {Role.COORDINATOR, Role.ADMIN}),
     # A department opens its own report card (成绩单) from here.
     ("console.dashboard", "统计分析", {Role.COORDINATOR, Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.DEPARTMENT}),
     ("console.ledger_page", "问题台账", {Role.COORDINATOR, Role.SUPERVISOR, Role.ADMIN}),
