@@ -500,6 +500,9 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
                  {"name": "line", "sort_order": "int"}))
     add(Endpoint("api township change", "PATCH", f"/api/v1/townships/{township_id}", "coordinator", "api",
                  {"sort_order": 3}, {"name": "line", "sort_order": "int", "active": "bool"}))
+    add(Endpoint("console township", "POST", "/console/townships", "coordinator", "console",
+                 {"name": "语料新镇", "sort_order": "5"}, {"name": "line", "sort_order": "int", "id": "id"},
+                 encoding="form"))
     add(Endpoint("api leader visit", "POST", f"/api/v1/issues/{issue('replied')}/leader-visit", "coordinator", "api",
                  {"satisfaction": "satisfied", "note": "满意", "leader_id": u["leader"]},
                  {"satisfaction": "choice", "note": "text", "leader_id": "id"}))
@@ -584,9 +587,11 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("console two-factor confirm", "POST", "/console/two-factor/confirm", "coordinator", "console",
                  {"code": "123456"}, {"code": "line"}, encoding="form", also_refuses=REDIRECT, control=False,
                  volatile=frozenset({"user_account"})))
+    # a wrong code spends the client's login budget (login_throttle), whose one-minute window
+    # may also roll over while the corpus runs
     add(Endpoint("console two-factor disable", "POST", "/console/two-factor/disable", "victim3", "console",
                  {"code": "123456"}, {"code": "line"}, encoding="form", also_refuses=REDIRECT, control=False,
-                 volatile=frozenset({"user_account"})))
+                 volatile=frozenset({"user_account", "login_throttle"})))
     add(Endpoint("console logout", "POST", "/console/logout", "leaver", "console", {}, {}, encoding="form",
                  writes=False))
     admin = [

@@ -18,6 +18,7 @@ from models import (
     Role,
     User,
 )
+from service.core import text_rules
 from service.core.errors import Conflict, Forbidden, Invalid, require
 from service.core.masking import is_blank
 from service.deadlines.calendar import WorkCalendar
@@ -58,8 +59,10 @@ def clean(session: Session, data: dict, current: Enterprise | None = None) -> di
         if not out.get("name") or is_blank(out.get("name")):
             faults["name"] = "请填写企业名称"
     for key, (label, limit) in TEXTS.items():
-        if isinstance(out.get(key), str) and len(out[key]) > limit:
-            faults[key] = f"{label}不能超过{limit}个字"
+        if isinstance(out.get(key), str):
+            wrong = text_rules.message(out[key], limit, lines=False)
+            if wrong:
+                faults[key] = f"{label}：{wrong}"
     for key, label in PHONES.items():
         if out.get(key) and not PHONE.match(out[key]):
             faults[key] = f"{label}格式不正确（数字，可含 + 和 -）"

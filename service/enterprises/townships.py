@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Township, User
+from service.core import text_rules
 from service.core.errors import Conflict, Invalid, NotFound, require
 from service.core.masking import is_blank
 
@@ -38,7 +39,8 @@ def _name(data: dict) -> str:
     name = data.get("name")
     require({"name": "请填写乡镇（街道）名称"} if not isinstance(name, str) or is_blank(name) else {})
     name = name.strip()
-    require({"name": "名称不能超过64个字"} if len(name) > 64 else {})
+    wrong = text_rules.message(name, 64, lines=False)
+    require({"name": wrong} if wrong else {})
     return name
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from models import Issue, IssueEvent, LeaderVisit, Meeting, Role, Satisfaction, Status, User
+from service.core import text_rules
 from service.core.errors import Conflict, Forbidden, NotFound, WrongState, require
 from service.deadlines.calendar import LOCAL_TZ
 from service.workflow.transition import UNSATISFIED_NOTE_MIN, WorkflowOptions, transition
@@ -23,6 +24,7 @@ from service.workflow.transition import UNSATISFIED_NOTE_MIN, WorkflowOptions, t
 from .access import LEADER_PAGES_ROLES, ON_BEHALF_ROLES, leader_in_view
 
 BOARD_FROM_DAY = 25
+NOTE_MAX = 1000
 VISITED_STATUSES = (Status.REPLIED, Status.CLOSED, Status.PUBLISHED)
 
 
@@ -127,6 +129,8 @@ def record_visit(session: Session, actor: User, issue_id: int, body: dict, now: 
             select(Issue.id).where(Issue.id == issue.id, _in_month(month))).first():
         raise WrongState("该问题不在本月回访名单中（本月答复或办结的问题才需回访）")
     satisfaction, note = body.get("satisfaction"), (body.get("note") or "").strip() or None
+    wrong = text_rules.message(note, NOTE_MAX) if note else None
+    require({"note": wrong} if wrong else {})
     require({"satisfaction": "必填"} if not satisfaction else {})
     require({"satisfaction": "须为 satisfied（满意）、basically（基本满意）或 unsatisfied（不满意）"}
             if satisfaction not in set(Satisfaction) else {})

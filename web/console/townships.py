@@ -35,8 +35,10 @@ def township_save():
         if not sort.isdigit() or len(sort) > 6:
             return _page(_("排序须为数字"), 422, dict(form))
         body["sort_order"] = int(sort)
+    if row_id and not (row_id.isdigit() and len(row_id) < 10):
+        return _page(_("乡镇（街道）不存在"), 404, dict(form))
     try:
-        if row_id.isdigit() and len(row_id) < 10:
+        if row_id:
             body["active"] = form.get("active") == "1"
             row = townships.update_township(db(), staff(), int(row_id), body)
         else:
