@@ -74,6 +74,7 @@ def test_a_leader_records_a_month_end_visit_on_a_phone(live_server, browser, api
         card = page.locator(f"#visit-{issue['id']}")
         card.locator("label", has_text="基本满意").click()
         expect(card.locator("input[value=basically]")).to_be_checked()
+        page.wait_for_timeout(400)  # the buttons fade to their new colours
         card.locator("textarea").fill("电话回访，企业认可处理结果")
         screenshot(page, "leader-visit-form-phone")
         card.get_by_role("button", name="记录回访").click()
