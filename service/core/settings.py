@@ -18,8 +18,9 @@ How a value is written in the environment, by type:
 - dict: a JSON object, `{"socket_timeout": 1}`, or `k=v` pairs separated by commas,
   `socket_timeout=1,socket_connect_timeout=0.5`.
 
-`python -m service.core.settings` prints the table as Markdown: the README and docs/deploy.md
-carry it, and a test checks they agree with it.
+`python -m service.core.settings [app|gunicorn]` prints the table as Markdown;
+`python -m service.core.settings --update README.md docs/deploy.md` rewrites the tables those
+files carry, and tests/test_settings.py fails when they differ from this module.
 """
 import json
 import math
@@ -63,7 +64,7 @@ class Setting:
     item: str = "str"  # dicts: the type of each value (str, float)
     shown_default: str = ""  # for a default worked out at start-up, what the docs say
     secret: bool = False
-    required_in_production: bool = False
+    required: str = ""  # when production cannot do without it
     where: str = APP
 
     def allowed(self) -> str:
@@ -101,6 +102,8 @@ class Setting:
             return "unset"
         if isinstance(self.default, bool):
             return "1" if self.default else "0"
+        if isinstance(self.default, float):
+            return _number(self.default)
         if isinstance(self.default, dict):
             return json.dumps(self.default)
         if isinstance(self.default, tuple):
@@ -243,7 +246,8 @@ SETTINGS: tuple[Setting, ...] = (
             shown_default="`sqlite:///instance/ys.db`"),
     Setting("SECRET_KEY", "str", None,
             "signs sessions and tokens; the same on every web host",
-            shown_default="generated once into `instance/secret_key`", secret=True),
+            shown_default="generated once into `instance/secret_key`", secret=True,
+            required="when several web hosts serve it"),
     Setting("PUBLIC_BASE_URL", "str", None,
             "the public address: the tracking link sent by SMS, webhook signatures, Secure "
             "cookies; set it to the public address in production",
@@ -318,11 +322,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMS_BACKEND", "choice", "console",
             "`console` (a log line per SMS: template, issue code, phone masked; never the text) "
             "or `twilio`", choices=("console", "twilio")),
-    Setting("TWILIO_ACCOUNT_SID", "str", None, "Twilio account (`SMS_BACKEND=twilio`)",
-            required_in_production=True),
+    Setting("TWILIO_ACCOUNT_SID", "str", None, "Twilio account", required="with `SMS_BACKEND=twilio`"),
     Setting("TWILIO_AUTH_TOKEN", "str", None,
-            "Twilio credential (`SMS_BACKEND=twilio`); also checks the signature of its callbacks",
-            secret=True, required_in_production=True),
+            "Twilio credential; also checks the signature of its callbacks",
+            secret=True, required="with `SMS_BACKEND=twilio`"),
     Setting("TWILIO_FROM", "str", None,
             "sender number (`SMS_BACKEND=twilio`: this, `TWILIO_FROM_NUMBER` or "
             "`TWILIO_MESSAGING_SERVICE_SID`)"),
@@ -394,11 +397,9 @@ def markdown_table(where: str = APP) -> str:
         default = s.documented_default()
         if not default.startswith("`") and default not in ("unset",) and not s.shown_default:
             default = f"`{default}`"
-        notes = []
-        if s.secret:
-            notes.append("secret" + (", required in production" if s.required_in_production else ""))
-        elif s.required_in_production:
-            notes.append("required in production with its SMS backend")
+        notes = ["secret"] if s.secret else []
+        if s.required:
+            notes.append(f"required in production {s.required}")
         meaning = s.meaning + (f" ({'; '.join(notes)})" if notes else "")
         rows.append(f"| `{s.name}` | {_kind(s)} | {default} | {meaning} |")
     return "\n".join(rows)
@@ -415,7 +416,27 @@ def _kind(s: Setting) -> str:
     return s.kind
 
 
+def marked_region(where: str) -> tuple[str, str]:
+    """The comments around a generated table in a Markdown file."""
+    return f"<!-- settings table: {where} (python -m service.core.settings --update FILE) -->", \
+        f"<!-- end of settings table: {where} -->"
+
+
+def update_file(text: str) -> str:
+    """`text` with every marked table replaced by the table of today."""
+    for where in (APP, GUNICORN):
+        begin, end = marked_region(where)
+        pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
+        text = pattern.sub(lambda _m, w=where, b=begin, e=end: f"{b}\n{markdown_table(w)}\n{e}", text)
+    return text
+
+
 if __name__ == "__main__":
     import sys
-    part = sys.argv[1] if len(sys.argv) > 1 else APP
-    print(markdown_table(part if part in (APP, GUNICORN) else APP))
+    from pathlib import Path
+    if sys.argv[1:2] == ["--update"]:
+        for name in sys.argv[2:]:
+            path = Path(name)
+            path.write_text(update_file(path.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        print(markdown_table(sys.argv[1] if sys.argv[1:] else APP))
