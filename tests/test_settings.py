@@ -271,3 +271,18 @@ def test_the_table_names_each_key_once_with_a_meaning():
         assert s.meaning and s.kind in settings.PARSERS
         if s.default is not None:  # the default is a value of the setting's type
             assert s.parse(s.default) == s.default
+
+
+def test_every_setting_the_docs_name_is_declared():
+    """A name like `SOME_SETTING` in the docs is a declared setting, a variable of the test and
+    fault tools (YS_…), or a constant of the code; a setting removed or renamed fails here."""
+    code = "\n".join(p.read_text(encoding="utf-8") for folder in ("service", "web", "models", "notifications")
+                     for p in (ROOT / folder).rglob("*.py"))
+    docs = [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), ROOT / "faults" / "README.md",
+            ROOT / "bench" / "README.md"]
+    unknown = []
+    for doc in docs:
+        for name in set(re.findall(r"`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:=[^`]*)?`", doc.read_text(encoding="utf-8"))):
+            if name not in BY_NAME and not name.startswith("YS_") and not re.search(rf"^{name}\b.*=", code, re.M):
+                unknown.append(f"{doc.relative_to(ROOT)}: {name}")
+    assert unknown == []
