@@ -32,15 +32,14 @@ class RefusedToStart(settings.SettingsError, click.ClickException):
         self.name, self.value, self.allowed = refusal.name, refusal.value, refusal.allowed
 
 
-def listening_address(values: dict | None = None) -> str:
+def listening_address(values: dict) -> str:
     """Where this service listens (HOST and PORT, as `python app.py`, `make run` and gunicorn.conf.py
     read them): the default of PUBLIC_BASE_URL, so the tracking link sent by SMS reaches this
     service unless PUBLIC_BASE_URL says where the public reaches it."""
-    values = values if values is not None else settings.load(os.environ)
     host = values["HOST"]
     if host in ("0.0.0.0", "::"):
         host = "127.0.0.1"
-    return f"http://{host}:{values['PORT'] or 5000}"
+    return f"http://{host}:{values['PORT']}"
 
 
 def _secret_key(instance: Path) -> str:
@@ -287,7 +286,7 @@ if __name__ == "__main__":
         application = create_app()
     except settings.SettingsError as refusal:
         sys.exit(str(refusal))
-    host, port = application.config["HOST"], application.config["PORT"] or 5000
+    host, port = application.config["HOST"], application.config["PORT"]
     print(_welcome(application, f"http://{host}:{port}"), flush=True)
     import scheduler
     scheduler.build(application, background=True).start()  # the embedded default runs it in-process

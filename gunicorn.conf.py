@@ -24,6 +24,8 @@ import sys
 
 from service.core import settings
 
+# The application reads the same PORT for its default PUBLIC_BASE_URL (app.listening_address).
+os.environ.setdefault("PORT", "8000")
 # Every setting is checked here, before any worker starts: a wrong value stops gunicorn with one
 # line naming it (service/core/settings.py), not a worker's traceback.
 try:
@@ -33,9 +35,7 @@ except settings.SettingsError as refusal:
     sys.exit(str(refusal))
 
 wsgi_app = "app:create_app()"
-# The application reads the same PORT for its default PUBLIC_BASE_URL (app.listening_address).
-os.environ.setdefault("PORT", "8000")
-bind = f"{app_values['HOST']}:{app_values['PORT'] or 8000}"
+bind = f"{app_values['HOST']}:{app_values['PORT']}"
 workers = values["WEB_CONCURRENCY"] or 2 * multiprocessing.cpu_count()
 threads = values["GUNICORN_THREADS"]
 worker_class = "gthread"
