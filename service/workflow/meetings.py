@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from models import Issue, Meeting, MeetingChange, MeetingKind, Role, User
 from models.permissions import Permission
-from service.core.errors import DomainError, Forbidden, NotFound, WrongState, require
+from service.core.errors import DomainError, NotFound, WrongState, require
 from service.core.paging import page
 from service.deadlines.calendar import LOCAL_TZ, local_date
 from service.identity import permissions as access
@@ -123,8 +123,8 @@ def shows_attendees(actor: User) -> bool:
 
 
 def check_attendee_reader(actor: User) -> None:
-    if not shows_attendees(actor):
-        raise Forbidden("只有县营商办和县委督查办可以查看参会人员和交办单", code="meetings_forbidden")
+    access.require(actor, Permission.MEETING_ATTENDEES, "只有县营商办和县委督查办可以查看参会人员和交办单",
+                   code="meetings_forbidden")
 
 
 def read_meeting(session: Session, actor: User, meeting_id: int) -> Meeting:
