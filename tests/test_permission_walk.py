@@ -12,7 +12,7 @@ import pytest
 from flask import url_for
 
 from faults import idor_matrix
-from models import Role
+from models import ROLE_LABELS, Role
 from models.permissions import PERMISSIONS, Permission
 from models.workflow import STEPS
 from service.deadlines.calendar import local_date
@@ -220,3 +220,19 @@ def test_the_walk_finds_a_role_set_where_one_is_written():
 
 def test_workflow_steps_and_permissions_do_not_share_a_name():
     assert set(STEPS) & {p.value for p in Permission} == set()
+
+
+def permission_table_markdown() -> str:
+    """The permission table as docs/security.md shows it."""
+    roles = list(Role)
+    lines = ["| permission | what it allows | " + " | ".join(ROLE_LABELS[r] for r in roles) + " |",
+             "| --- | --- | " + " | ".join("---" for _ in roles) + " |"]
+    for permission, grant in PERMISSIONS.items():
+        marks = " | ".join("✓" if r in grant.roles else "" for r in roles)
+        lines.append(f"| `{permission.name}` | {grant.meaning} | {marks} |")
+    return "\n".join(lines) + "\n"
+
+
+def test_the_security_notes_show_the_table_as_it_is():
+    """docs/security.md lists the table; print `permission_table_markdown()` to renew it."""
+    assert permission_table_markdown() in (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
