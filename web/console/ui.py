@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(localtime=localtime, localdate=localdate)
     app.jinja_env.globals.update(
         console_menu=menu_for,
+        may=lambda user, permission: access.may(user, Permission(permission)),
         role_label=lambda role: _t(ROLE_LABELS.get(role, role)),
         status_label=lambda status: _t(STATUS_LABELS.get(status, status)),
         channel_label=lambda channel: _t(CHANNEL_LABELS.get(channel, channel)),
