@@ -93,10 +93,3 @@ PERMISSIONS: dict[Permission, Grant] = {
     P.SMS_TEXTS_MANAGE: Grant("维护短信模板", _r(ADMIN), "只有系统管理员可以维护短信模板"),
 }
 
-
-def roles_holding(permission: Permission) -> frozenset[str]:
-    return PERMISSIONS[permission].roles
-
-
-def permissions_of(role: str) -> frozenset[Permission]:
-    return frozenset(p for p, grant in PERMISSIONS.items() if role in grant.roles)

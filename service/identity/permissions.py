@@ -1,12 +1,13 @@
 """The one enforcer of the permission table (`models.permissions`): `may` asks, `require` refuses.
 
 `actor` None is the command line and the scheduler, which act with every right, as they did
-before there was a table. A refusal is 403 with the table's message unless the caller names
-its own, or asks for 404 where a refusal would tell that something exists.
+before there was a table. A refusal is 403 with the table's message unless the caller names its
+own. Where a refusal would tell that something exists (another department's issue or report
+card), the caller answers 404 by its scope rule, after the permission.
 """
 from models import User
-from models.permissions import PERMISSIONS, Permission, permissions_of
-from service.core.errors import Forbidden, NotFound
+from models.permissions import PERMISSIONS, Permission
+from service.core.errors import Forbidden
 
 
 def may(actor: User | None, permission: Permission) -> bool:
@@ -14,14 +15,7 @@ def may(actor: User | None, permission: Permission) -> bool:
 
 
 def require(actor: User | None, permission: Permission, message: str | None = None, *,
-            code: str | None = None, hide: bool = False) -> None:
-    """Do nothing when `actor` holds `permission`; else raise Forbidden (NotFound with `hide`)."""
-    if may(actor, permission):
-        return
-    error = NotFound if hide else Forbidden
-    raise error(message or PERMISSIONS[permission].refusal, code=code)
-
-
-def held(actor: User) -> frozenset[Permission]:
-    """Every permission `actor` holds: what the console's menu offers is read from this."""
-    return permissions_of(actor.role)
+            code: str | None = None) -> None:
+    """Do nothing when `actor` holds `permission`; else raise Forbidden."""
+    if not may(actor, permission):
+        raise Forbidden(message or PERMISSIONS[permission].refusal, code=code)
