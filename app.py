@@ -12,40 +12,34 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from service.core import settings
 from service.core.db import make_engine, open_session
 from service.core.errors import DomainError
 from service.deadlines.calendar import CalendarCache
 
-DEFAULTS = {
-    "SMS_BACKEND": "console",
-    "TIMEZONE": "Asia/Shanghai",
-    "MAX_CONTENT_LENGTH": 1024 * 1024,
-    "TRACK_RATE_LIMIT": "10 per minute",
-    "LOGIN_RATE_LIMIT": "10 per minute",
-    "REMINDER_DAYS_BEFORE": 2,
-    "ESCALATE_AFTER_DAYS": 3,
-    "JSON_AS_ASCII": False,
-    "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SAMESITE": "Lax",
+# Switches of the libraries that are part of how the service works, not settings.
+FIXED = {
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
-    # seconds a worker keeps the holiday overrides for colours and overdue days (deadlines read them fresh)
-    "CALENDAR_MAX_AGE": 30,
+    "RATELIMIT_HEADERS_ENABLED": True,
 }
-ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "SMS_BACKEND", "TIMEZONE", "PUBLIC_BASE_URL",
-            "REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER",
-            "TWILIO_FROM", "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_API_BASE",
-            "LOG_LEVEL", "LOG_FORMAT", "METRICS_TOKEN", "SCHEDULER_LEADER_RETRY", "PROXY_COUNT",
-            "ATTACHMENTS_DIR", "SCHEDULER_NOW", "ATTACHMENTS_MAX_FILES", "ATTACHMENTS_MAX_TOTAL_MB")
 
 
-def listening_address() -> str:
+class RefusedToStart(settings.SettingsError, click.ClickException):
+    """A setting that does not parse: the `flask` commands print its one line and stop."""
+
+    def __init__(self, refusal: settings.SettingsError):
+        click.ClickException.__init__(self, str(refusal))
+        self.name, self.value, self.allowed = refusal.name, refusal.value, refusal.allowed
+
+
+def listening_address(values: dict) -> str:
     """Where this service listens (HOST and PORT, as `python app.py`, `make run` and gunicorn.conf.py
     read them): the default of PUBLIC_BASE_URL, so the tracking link sent by SMS reaches this
     service unless PUBLIC_BASE_URL says where the public reaches it."""
-    host = os.environ.get("HOST") or "127.0.0.1"
+    host = values["HOST"]
     if host in ("0.0.0.0", "::"):
         host = "127.0.0.1"
-    return f"http://{host}:{os.environ.get('PORT') or '5000'}"
+    return f"http://{host}:{values['PORT']}"
 
 
 def _secret_key(instance: Path) -> str:
@@ -58,20 +52,28 @@ def _secret_key(instance: Path) -> str:
 
 
 def create_app(config: dict | None = None) -> Flask:
+    """The application, its settings read from the environment and then from `config` (which
+    wins: tests pass theirs). A setting that does not parse raises settings.SettingsError."""
+    config = dict(config or {})
+    try:
+        values = settings.load(os.environ, config)
+    except settings.SettingsError as refusal:
+        raise RefusedToStart(refusal) from None
     app = Flask(__name__, instance_relative_config=True)
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
-    app.config.update(DEFAULTS)
-    app.config.update({k: os.environ[k] for k in ENV_KEYS if os.environ.get(k)})
-    app.config.update(config or {})
-    app.config.setdefault("DATABASE_URL", f"sqlite:///{instance / 'ys.db'}")
-    app.config.setdefault("PUBLIC_BASE_URL", listening_address())
-    if not app.config.get("SECRET_KEY"):
+    app.config.update(FIXED)
+    app.config.update(values)
+    # Flask's and its extensions' own keys (TESTING, WTF_CSRF_ENABLED, ...) as given.
+    app.config.update({k: v for k, v in config.items() if k not in settings.BY_NAME})
+    if not values["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'ys.db'}"
+    if not values["PUBLIC_BASE_URL"]:
+        app.config["PUBLIC_BASE_URL"] = listening_address(values)
+    if not values["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.json.ensure_ascii = False
-    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["PUBLIC_BASE_URL"].startswith("https://"))
-    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"] or "memory://"
 
     engine = make_engine(app.config["DATABASE_URL"])
     base = app.config["PUBLIC_BASE_URL"].rstrip("/")
@@ -79,7 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
         "engine": engine,
         "track_url": f"{base}/track",  # the link reporters get by SMS
         "sms_sender": _sms_sender(app.config),
-        "calendar_cache": CalendarCache(max_age=float(app.config["CALENDAR_MAX_AGE"])),
+        "calendar_cache": CalendarCache(max_age=values["CALENDAR_MAX_AGE"]),
     }
 
     from web import context, errors, health, i18n, limits, logs, metrics, open311, security, webhooks
@@ -87,11 +89,11 @@ def create_app(config: dict | None = None) -> Flask:
     from web.console import register as register_console
     from web.public import register as register_public_site
 
-    if int(app.config.get("PROXY_COUNT") or 0):
+    if values["PROXY_COUNT"]:
         # Behind N reverse proxies: the client's address and scheme come from X-Forwarded-*
         # (rate limits per client, https links); trusted only for the N nearest hops.
         from werkzeug.middleware.proxy_fix import ProxyFix
-        hops = int(app.config["PROXY_COUNT"])
+        hops = values["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logs.init_app(app)
     metrics.init_app(app)
@@ -121,14 +123,14 @@ def _sms_sender(config):
         return ConsoleSender(mask_phone)
     if backend == "twilio":
         return _twilio_sender(config)
-    raise RuntimeError(f"未知的短信通道 SMS_BACKEND={backend}（可用：console、twilio）")
+    raise settings.SettingsError("SMS_BACKEND", backend, settings.BY_NAME["SMS_BACKEND"].allowed())
 
 
 def _twilio_sender(config):
     from notifications.twilio_sender import TwilioSender
-    from_number = config.get("TWILIO_FROM") or config.get("TWILIO_FROM_NUMBER")
-    service_sid = config.get("TWILIO_MESSAGING_SERVICE_SID")
-    missing = [k for k in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if not config.get(k)]
+    from_number = config["TWILIO_FROM"] or config["TWILIO_FROM_NUMBER"]
+    service_sid = config["TWILIO_MESSAGING_SERVICE_SID"]
+    missing = [k for k in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if not config[k]]
     if not (from_number or service_sid):
         missing.append("TWILIO_FROM（或 TWILIO_MESSAGING_SERVICE_SID）")
     if missing:
@@ -136,7 +138,7 @@ def _twilio_sender(config):
     base = config["PUBLIC_BASE_URL"].rstrip("/")
     return TwilioSender(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
                         from_number=from_number, messaging_service_sid=service_sid,
-                        api_base=config.get("TWILIO_API_BASE") or None,
+                        api_base=config["TWILIO_API_BASE"],
                         status_callback=f"{base}/webhooks/sms/twilio/status")
 
 
@@ -282,8 +284,11 @@ def _welcome(app: Flask, url: str) -> str:
 
 
 if __name__ == "__main__":
-    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000"))
-    application = create_app()
+    try:
+        application = create_app()
+    except settings.SettingsError as refusal:
+        sys.exit(str(refusal))
+    host, port = application.config["HOST"], application.config["PORT"]
     print(_welcome(application, f"http://{host}:{port}"), flush=True)
     import scheduler
     scheduler.build(application, background=True).start()  # the embedded default runs it in-process

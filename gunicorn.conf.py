@@ -1,6 +1,7 @@
 """gunicorn settings for the service: `gunicorn -c gunicorn.conf.py` (the app is `app:create_app()`).
 
-Sized for a small host (2 cores): environment variables override every default.
+Sized for a small host (2 cores): environment variables override every default; the settings
+and their defaults are declared in service/core/settings.py (docs/deploy.md lists them).
 
 - WEB_CONCURRENCY: worker processes, default 2 per core. Python runs one thread at a time per
   process, so processes are what use the cores; two per core keep a core busy while the other
@@ -19,30 +20,41 @@ memory by copy-on-write, but a worker stays well under 150 MB without it (bench/
 """
 import multiprocessing
 import os
+import sys
 
-wsgi_app = "app:create_app()"
+from service.core import settings
+
 # The application reads the same PORT for its default PUBLIC_BASE_URL (app.listening_address).
 os.environ.setdefault("PORT", "8000")
-bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ['PORT']}"
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
+# Every setting is checked here, before any worker starts: a wrong value stops gunicorn with one
+# line naming it (service/core/settings.py), not a worker's traceback.
+try:
+    app_values = settings.load(os.environ)
+    values = settings.load(os.environ, where=settings.GUNICORN)
+except settings.SettingsError as refusal:
+    sys.exit(str(refusal))
+
+wsgi_app = "app:create_app()"
+bind = f"{app_values['HOST']}:{app_values['PORT']}"
+workers = values["WEB_CONCURRENCY"] or 2 * multiprocessing.cpu_count()
+threads = values["GUNICORN_THREADS"]
 worker_class = "gthread"
 preload_app = False
 
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+timeout = int(values["GUNICORN_TIMEOUT"])
 graceful_timeout = 30
 keepalive = 5
 # A worker is replaced after about this many requests, staggered by the jitter so that not all
 # of them restart at once: whatever a long-lived process accumulates is returned.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
+max_requests = values["GUNICORN_MAX_REQUESTS"]
 max_requests_jitter = 200
 
 # Requests are logged by the app itself; gunicorn reports only its own events.
 accesslog = None
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+loglevel = values["GUNICORN_LOG_LEVEL"]
 # Behind a reverse proxy on the same host: trust its X-Forwarded-* headers.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = ",".join(values["FORWARDED_ALLOW_IPS"])
 
 # gunicorn's own lines as JSON too, masked like the app's (web/logs.py); its access log stays off.
 logconfig_dict = {
@@ -65,7 +77,7 @@ logconfig_dict = {
 def on_starting(server):
     """Prometheus multiprocess mode (PROMETHEUS_MULTIPROC_DIR): start from an empty directory,
     or the counts of a previous run would be added to this one's."""
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    folder = app_values["PROMETHEUS_MULTIPROC_DIR"]
     if folder:
         os.makedirs(folder, exist_ok=True)
         for name in os.listdir(folder):
@@ -74,6 +86,6 @@ def on_starting(server):
 
 
 def child_exit(server, worker):
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if app_values["PROMETHEUS_MULTIPROC_DIR"]:
         from prometheus_client import multiprocess
         multiprocess.mark_process_dead(worker.pid)

@@ -87,8 +87,7 @@ def tick(app: Flask, now: datetime) -> dict[str, dict]:
 def _now(app: Flask) -> datetime:
     """The time the jobs act as: the clock, or SCHEDULER_NOW (ISO 8601 with offset) when a test
     fixes it, as CONSOLE_NOW does for requests."""
-    fixed = app.config.get("SCHEDULER_NOW")
-    return datetime.fromisoformat(fixed) if fixed else datetime.now(timezone.utc)
+    return app.config["SCHEDULER_NOW"] or datetime.now(timezone.utc)
 
 
 def _run(app: Flask, job: Job, leadership: Leadership) -> None:
@@ -114,8 +113,8 @@ def _campaign(app: Flask, leadership: Leadership, standby_said: list) -> None:
                 _run(app, job, leadership)
     elif not standby_said:
         standby_said.append(True)
-        log.info("另一调度进程正在执行任务，本进程待命，每 %s 秒重试",
-                 app.config.get("SCHEDULER_LEADER_RETRY", 15))
+        log.info("另一调度进程正在执行任务，本进程待命，每 %g 秒重试",
+                 app.config["SCHEDULER_LEADER_RETRY"])
 
 
 def build(app: Flask, background: bool = False) -> BaseScheduler:
@@ -127,6 +126,6 @@ def build(app: Flask, background: bool = False) -> BaseScheduler:
         scheduler.add_job(_run, args=(app, job, leadership), id=job.id, **job.trigger)
     # Runs at once: the process that leads (on SQLite, the only one) starts with a full round.
     scheduler.add_job(_campaign, args=(app, leadership, []), id="leader_election",
-                      trigger="interval", seconds=int(app.config.get("SCHEDULER_LEADER_RETRY", 15)),
+                      trigger="interval", seconds=app.config["SCHEDULER_LEADER_RETRY"],
                       next_run_time=datetime.now(LOCAL_TZ))
     return scheduler

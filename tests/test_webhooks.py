@@ -27,13 +27,10 @@ PHONE = REPORTER_DATA["phone"]
 
 @pytest.fixture
 def twilio_app(app):
-    before = app.config.get("TWILIO_AUTH_TOKEN")
+    before = app.config["TWILIO_AUTH_TOKEN"]
     app.config["TWILIO_AUTH_TOKEN"] = TOKEN
     yield app
-    if before is None:
-        app.config.pop("TWILIO_AUTH_TOKEN", None)
-    else:
-        app.config["TWILIO_AUTH_TOKEN"] = before
+    app.config["TWILIO_AUTH_TOKEN"] = before
 
 
 def signed_post(client, path: str, params: dict, *, token: str = TOKEN, url: str | None = None,
@@ -118,7 +115,7 @@ def test_unsigned_status_is_refused_and_changes_nothing(client, engine, sent_mes
 
 
 def test_without_an_auth_token_every_callback_is_refused(app, client, engine):
-    before = app.config.pop("TWILIO_AUTH_TOKEN", None)
+    before, app.config["TWILIO_AUTH_TOKEN"] = app.config["TWILIO_AUTH_TOKEN"], None
     try:
         params = {"MessageSid": sid(), "MessageStatus": "delivered"}
         assert signed_post(client, STATUS, params, token="").status_code == 403

@@ -14,6 +14,6 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_Hans_CN")
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["TIMEZONE"])
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale

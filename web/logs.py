@@ -180,7 +180,7 @@ def _user_id() -> int | None:
 
 
 def init_app(app: Flask) -> None:
-    configure(app.config.get("LOG_LEVEL", "INFO"), app.config.get("LOG_FORMAT", "json"))
+    configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
 
     @app.before_request
     def _start():

@@ -14,7 +14,6 @@ host or the LAN, not a request relayed by the proxy), or anyone presenting
 """
 import hmac
 import ipaddress
-import os
 import time
 from datetime import datetime, timezone
 from functools import cache
@@ -84,7 +83,7 @@ class _Forward:
 
 
 def _allowed() -> bool:
-    token = current_app.config.get("METRICS_TOKEN")
+    token = current_app.config["METRICS_TOKEN"]
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if token and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token):
         return True
@@ -99,9 +98,9 @@ def _allowed() -> bool:
     return any(peer in network for network in LOCAL_NETWORKS)
 
 
-def scrape(engine) -> bytes:
+def scrape(engine, multiprocess_dir: str | None = None) -> bytes:
     registry = CollectorRegistry(auto_describe=False)
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if multiprocess_dir:
         from prometheus_client import multiprocess
         multiprocess.MultiProcessCollector(registry)
     else:
@@ -131,4 +130,5 @@ def init_app(app: Flask) -> None:
     def metrics():
         if not _allowed():
             return envelope(403, "forbidden", "指标仅对本机、内网或持有 METRICS_TOKEN 的调用方开放")
-        return Response(scrape(app.extensions["ys"]["engine"]), mimetype=CONTENT_TYPE_LATEST)
+        body = scrape(app.extensions["ys"]["engine"], app.config["PROMETHEUS_MULTIPROC_DIR"])
+        return Response(body, mimetype=CONTENT_TYPE_LATEST)

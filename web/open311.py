@@ -133,7 +133,7 @@ def _serializer() -> URLSafeSerializer:
 
 
 def _post_limit() -> str:
-    return current_app.config.get("OPEN311_POST_RATE_LIMIT", "60 per minute")
+    return current_app.config["OPEN311_POST_RATE_LIMIT"]
 
 
 # --- routes ------------------------------------------------------------------------------------
@@ -143,7 +143,7 @@ def discovery(fmt: str):
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     data = {
         "changeset": CHANGESET,
-        "contact": current_app.config.get("OPEN311_CONTACT", "县营商办（营商环境问题督办系统）"),
+        "contact": current_app.config["OPEN311_CONTACT"],
         "key_service": "api_key 即本系统用户的访问令牌（POST /api/v1/auth/token），向县营商办申请可登记问题的账号",
         "endpoints": [{"specification": SPECIFICATION, "url": f"{base}/open311/v2", "changeset": CHANGESET,
                        "type": "production", "formats": ["application/json", "text/xml"]}],

@@ -10,7 +10,6 @@ and their styling in CSS classes, and pass data through data-* attributes or a
 without an inline script gives it `nonce="{{ csp_nonce() }}"`: the nonce is new for every
 response.
 """
-import os
 import secrets
 
 from flask import Flask, current_app, g, render_template, request
@@ -50,20 +49,10 @@ def content_security_policy(nonce: str) -> str:
     ))
 
 
-def _flag(value) -> bool | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
-
-
 def _cookie_settings(app: Flask) -> None:
     """HttpOnly and SameSite=Lax always; Secure when the site is served over https
     (PREFERRED_URL_SCHEME=https) or COOKIE_SECURE says so (behind a TLS-terminating proxy)."""
-    if app.config.get("PREFERRED_URL_SCHEME", "http") == "http" and os.environ.get("PREFERRED_URL_SCHEME"):
-        app.config["PREFERRED_URL_SCHEME"] = os.environ["PREFERRED_URL_SCHEME"]
-    secure = _flag(app.config.get("COOKIE_SECURE", os.environ.get("COOKIE_SECURE")))
+    secure = app.config["COOKIE_SECURE"]
     if secure is None:
         secure = app.config["PREFERRED_URL_SCHEME"] == "https"
     app.config["HTTPS"] = secure

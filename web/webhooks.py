@@ -44,7 +44,7 @@ def _check_signature():
     url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + request.path
     if request.query_string:
         url += "?" + request.query_string.decode("latin-1")
-    token = current_app.config.get("TWILIO_AUTH_TOKEN") or ""
+    token = current_app.config["TWILIO_AUTH_TOKEN"] or ""
     if not token:
         log.warning("Twilio webhook refused: TWILIO_AUTH_TOKEN is not set")
     if not signature_is_valid(token, url, request.form, request.headers.get("X-Twilio-Signature"),

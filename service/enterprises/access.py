@@ -1,32 +1,22 @@
-"""Who may do what with enterprises, townships, 包保 and month-end visits: every role check
-of this package, in one place."""
+"""Who may do what with enterprises, townships, 包保 and month-end visits: the permission table
+(models.permissions) asked through its enforcer, and this package's scope rules (a leader reads
+only their own), in one place."""
 from models import Role, User
+from models.permissions import Permission
 from service.core.errors import Forbidden, NotFound
+from service.identity import permissions as access
 
-# Read the enterprise register and any enterprise's page.
-READ_ALL_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.OPERATOR, Role.SUPERVISOR})
-# Create enterprises (the operator inline at intake) and correct them.
-WRITE_ROLES = frozenset({Role.COORDINATOR, Role.OPERATOR})
-# Set an enterprise's 包保 leaders and 帮扶特派员, import the register, link old issues.
-MANAGE_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
-# Maintain the township list.
-TOWNSHIP_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
-# Record a month-end visit on a leader's behalf (代为记录).
-ON_BEHALF_ROLES = frozenset({Role.COORDINATOR})
-# Read a meeting's invited enterprises and their open issues (the meeting desk's readers).
-ATTENDEE_READ_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR})
-# Read any leader's 包保 page, visit list and 双包一解 ledger (leaders read only their own).
-LEADER_PAGES_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR})
+P = Permission
 
 
 def may_read_all(actor: User) -> bool:
-    return actor.role in READ_ALL_ROLES
+    return access.may(actor, P.ENTERPRISE_READ)
 
 
 def require_reader(actor: User) -> None:
     """The enterprise list: readers of the register and leaders (their own enterprises)."""
-    if actor.role not in READ_ALL_ROLES and actor.role != Role.LEADER:
-        raise Forbidden("您的角色不能查看企业库")
+    if not (may_read_all(actor) or access.may(actor, P.LEADER_HOME)):
+        access.require(actor, P.ENTERPRISE_READ)
 
 
 def enterprise_not_found() -> NotFound:
@@ -34,25 +24,47 @@ def enterprise_not_found() -> NotFound:
 
 
 def require_writer(actor: User) -> None:
-    if actor.role not in WRITE_ROLES:
-        raise Forbidden("您的角色不能登记或修改企业信息")
+    access.require(actor, P.ENTERPRISE_WRITE)
+
+
+def may_manage(actor: User) -> bool:
+    return access.may(actor, P.ENTERPRISE_MANAGE)
 
 
 def require_manager(actor: User) -> None:
-    if actor.role not in MANAGE_ROLES:
-        raise Forbidden("只有县营商办和系统管理员可以管理企业库")
+    access.require(actor, P.ENTERPRISE_MANAGE)
 
 
 def require_township_admin(actor: User) -> None:
-    if actor.role not in TOWNSHIP_ROLES:
-        raise Forbidden("只有县营商办和系统管理员可以维护乡镇（街道）名单")
+    access.require(actor, P.TOWNSHIPS_MANAGE)
+
+
+def may_record_on_behalf(actor: User) -> bool:
+    return actor.role != Role.LEADER and access.may(actor, P.VISIT_ON_BEHALF)
+
+
+def may_read_leader_pages(actor: User) -> bool:
+    return access.may(actor, P.LEADER_PAGES)
+
+
+def require_meeting_attendees(actor: User) -> None:
+    """A meeting's invited enterprises: the readers of its attendee list; anyone else is told
+    the meeting does not exist."""
+    if not access.may(actor, P.MEETING_ATTENDEES):
+        raise NotFound("会议不存在或您无权查看", code="meeting_not_found")
+
+
+def require_leader_home(actor: User) -> None:
+    if actor.role != Role.LEADER:
+        raise Forbidden("这是县级领导的首页")
+    access.require(actor, P.LEADER_HOME)
 
 
 def leader_in_view(actor: User, leader_id: int) -> None:
     """A leader reads only their own pages; the office and the supervision office any leader's;
     everyone else is told the page does not exist."""
-    if actor.role == Role.LEADER and actor.id == leader_id:
+    if actor.role == Role.LEADER and actor.id == leader_id and access.may(actor, P.LEADER_HOME):
         return
-    if actor.role in LEADER_PAGES_ROLES:
+    if may_read_leader_pages(actor):
         return
     raise NotFound("县级领导不存在或您无权查看", code="leader_not_found")

@@ -6,11 +6,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Enterprise, Flag, Issue, Role, User
-from service.core.errors import Forbidden
+from models import Enterprise, Flag, Issue, User
 from service.deadlines.calendar import WorkCalendar
 from service.workflow.queries import flag_clause, is_open
 
+from .access import require_leader_home
 from .leaders import enterprise_counts, enterprises_of
 from .registry import EnterpriseIssue, with_flags
 from .visits import VisitRow, visit_list
@@ -32,8 +32,7 @@ class LeaderDashboard:
 
 def leader_dashboard(session: Session, actor: User, *, now: datetime, today: date,
                      calendar: WorkCalendar) -> LeaderDashboard:
-    if actor.role != Role.LEADER:
-        raise Forbidden("这是县级领导的首页")
+    require_leader_home(actor)
 
     def coloured(flag: str) -> list[EnterpriseIssue]:
         rows = session.execute(select(Issue).where(Issue.lead_leader_id == actor.id, is_open(session),

@@ -22,7 +22,7 @@ from service.core.errors import NotFound
 from service.core.xlsx import Column, workbook_bytes, write_table
 from service.deadlines.calendar import WorkCalendar
 
-from .access import ATTENDEE_READ_ROLES, leader_in_view
+from .access import leader_in_view, require_meeting_attendees
 from .registry import EnterpriseIssue, count_issues, enterprise_issues, with_flags
 
 FLAG_WORDS = {"red": "红", "yellow": "黄", "green": "绿"}
@@ -112,8 +112,7 @@ def invited_enterprises(session: Session, actor: User, meeting_id: int, *, today
                         calendar: WorkCalendar) -> list[InvitedEnterprise]:
     """The enterprises on record among a meeting's attendees (by exact name), each with its
     open issues: what the office prepares before a breakfast meeting."""
-    if actor.role not in ATTENDEE_READ_ROLES:
-        raise NotFound("会议不存在或您无权查看", code="meeting_not_found")
+    require_meeting_attendees(actor)
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound("会议不存在或您无权查看", code="meeting_not_found")

@@ -26,8 +26,8 @@ from service.deadlines.rules import flag_for
 
 from . import credit_code as uscc
 from .access import (
-    MANAGE_ROLES,
     enterprise_not_found,
+    may_manage,
     may_read_all,
     require_manager,
     require_reader,
@@ -117,7 +117,7 @@ def set_leaders(session: Session, enterprise_id: int, ids: list[int]) -> None:
 def add_enterprise(session: Session, actor: User, data: dict, now: datetime, *, commit: bool = True) -> Enterprise:
     """A new enterprise; the 包保 leaders (`leader_ids`) only by the office. Commits."""
     require_writer(actor)
-    if data.get("leader_ids") and actor.role not in MANAGE_ROLES:
+    if data.get("leader_ids") and not may_manage(actor):
         raise Forbidden("只有县营商办可以确定包保县级领导")
     fields = clean(session, data)
     leaders = _leaders(session, data["leader_ids"]) if data.get("leader_ids") is not None else []
@@ -133,7 +133,7 @@ def add_enterprise(session: Session, actor: User, data: dict, now: datetime, *, 
 def update_enterprise(session: Session, actor: User, enterprise_id: int, data: dict, now: datetime) -> Enterprise:
     require_writer(actor)
     row = get_enterprise(session, actor, enterprise_id)
-    if "leader_ids" in data and actor.role not in MANAGE_ROLES:
+    if "leader_ids" in data and not may_manage(actor):
         raise Forbidden("只有县营商办可以确定包保县级领导")
     fields = clean(session, data, row)
     for key, value in fields.items():

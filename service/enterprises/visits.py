@@ -21,7 +21,7 @@ from service.core.errors import Conflict, Forbidden, NotFound, WrongState, requi
 from service.deadlines.calendar import LOCAL_TZ
 from service.workflow.transition import UNSATISFIED_NOTE_MIN, WorkflowOptions, transition
 
-from .access import LEADER_PAGES_ROLES, ON_BEHALF_ROLES, leader_in_view
+from .access import leader_in_view, may_read_leader_pages, may_record_on_behalf
 
 BOARD_FROM_DAY = 25
 NOTE_MAX = 1000
@@ -110,14 +110,14 @@ def record_visit(session: Session, actor: User, issue_id: int, body: dict, now: 
         if body.get("leader_id") not in (None, actor.id):
             raise NotFound("县级领导不存在或您无权查看", code="leader_not_found")
         leader, on_behalf = actor, False
-    elif actor.role in ON_BEHALF_ROLES:
+    elif may_record_on_behalf(actor):
         if body.get("leader_id") is None:
             require({"leader_id": "代为记录时请选择回访的县级领导"})
         leader = session.get(User, body["leader_id"])
         if leader is None or leader.role != Role.LEADER:
             require({"leader_id": "不是县级领导"})
         on_behalf = True
-    elif actor.role in LEADER_PAGES_ROLES:
+    elif may_read_leader_pages(actor):
         raise Forbidden("县委督查办不能记录回访")
     else:
         raise NotFound("问题不存在或您无权查看", code="issue_not_found")

@@ -6,13 +6,14 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from models import ENTERPRISE_SCALE_LABELS, Enterprise, User
-from models.workflow import CREATE_ROLES
-from service.core.errors import Forbidden, Invalid
+from models.permissions import Permission
+from service.core.errors import Invalid
 from service.core.xlsx import XLSX_MIMETYPE
 from service.enterprises import dashboard as leader_home
 from service.enterprises import importer, leaders, registry, townships, visits
 from service.enterprises.access import require_manager
 from service.enterprises.registry import EnterpriseIssue
+from service.identity import permissions as access
 
 from ..context import calendar, current_user, db, now, today, workflow_options
 from ..schemas.enterprises import (
@@ -87,8 +88,7 @@ def add_enterprise(body):
 @blp.response(200, CallerOut)
 def known_caller(args):
     """来电人：企业库中的联系人或以前反映过问题的来电人，带出姓名和单位（登记问题的角色）"""
-    if current_user().role not in CREATE_ROLES:
-        raise Forbidden("您的角色不能登记问题")
+    access.require(current_user(), Permission.ISSUE_CREATE)
     found = registry.known_caller(db(), args["phone"])
     if found is None:
         return {"known": False, "name": None, "org": None, "enterprise": None}

@@ -33,19 +33,9 @@ from . import (  # noqa: E402,F401
 
 
 def _attachment_quota(app: Flask) -> Quota:
-    """ATTACHMENTS_MAX_FILES (20) and ATTACHMENTS_MAX_TOTAL_MB (100) per issue; a wrong value
-    refuses to start, naming the key."""
-    app.config.setdefault("ATTACHMENTS_MAX_FILES", 20)
-    app.config.setdefault("ATTACHMENTS_MAX_TOTAL_MB", 100)
-    try:
-        files, total_mb = int(app.config["ATTACHMENTS_MAX_FILES"]), float(app.config["ATTACHMENTS_MAX_TOTAL_MB"])
-        if files < 1 or total_mb <= 0:
-            raise ValueError
-    except ValueError:
-        raise RuntimeError("ATTACHMENTS_MAX_FILES 须为正整数、ATTACHMENTS_MAX_TOTAL_MB 须为正数"
-                           f"（现为 {app.config['ATTACHMENTS_MAX_FILES']!r}、"
-                           f"{app.config['ATTACHMENTS_MAX_TOTAL_MB']!r}）") from None
-    return Quota(files=files, total_bytes=int(total_mb * MB))
+    """ATTACHMENTS_MAX_FILES and ATTACHMENTS_MAX_TOTAL_MB per issue (service/core/settings.py)."""
+    return Quota(files=app.config["ATTACHMENTS_MAX_FILES"],
+                 total_bytes=int(app.config["ATTACHMENTS_MAX_TOTAL_MB"] * MB))
 
 
 def register(app: Flask) -> None:

@@ -4,9 +4,11 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from models.permissions import Permission
 from service.core.errors import DomainError
 from service.enterprises import registry as enterprises
 from service.enterprises.townships import township_names
+from service.identity import permissions as access
 from service.intake import issues as intake_service
 from service.workflow import queries as issues
 
@@ -101,6 +103,7 @@ def intake_caller():
 @login_required
 def intake_enterprises():
     """企业库 type-ahead (htmx fragment under the search box): by name or credit code."""
+    access.require(staff(), Permission.ISSUE_CREATE)
     q = (request.args.get("enterprise_q") or "")[:200].strip()
     rows = enterprises.search(db(), staff(), q, limit=8) if q else []
     return render_template("console/intake/_enterprises.html", q=q, rows=rows)

@@ -129,7 +129,7 @@ def issue_action(issue_id: int, action: str):
 # --- attachments --------------------------------------------------------------------------------
 
 def _storage() -> Path:
-    return Path(current_app.config.get("ATTACHMENTS_DIR") or Path(current_app.instance_path) / "attachments")
+    return Path(current_app.config["ATTACHMENTS_DIR"] or Path(current_app.instance_path) / "attachments")
 
 
 @bp.post("/issues/<int:issue_id>/attachments")

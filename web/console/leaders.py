@@ -12,7 +12,7 @@ from service.core.errors import DomainError
 from service.core.xlsx import XLSX_MIMETYPE
 from service.enterprises import dashboard as leader_home
 from service.enterprises import leaders, registry, visits
-from service.enterprises.access import ON_BEHALF_ROLES
+from service.enterprises.access import may_record_on_behalf
 from service.identity.directory import list_leaders
 
 from ..context import calendar, db, now, today, workflow_options
@@ -46,7 +46,7 @@ def _visit_page(leader_id: int | None, error: str | None = None, status: int = 2
     page = visits.visit_list(db(), user, leader_id, now(), month)
     return render_template("console/leaders/visits.html", page=page, leaders=choices, error=error,
                            form=form or {}, satisfactions=SATISFACTION_LABELS,
-                           on_behalf=user.role in ON_BEHALF_ROLES), status
+                           on_behalf=may_record_on_behalf(user)), status
 
 
 @bp.get("/visits")

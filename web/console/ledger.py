@@ -28,7 +28,7 @@ PRESETS = ("month", "quarter", "year", "custom")
 
 
 def _uploads() -> Path:
-    return Path(current_app.config.get("LEDGER_UPLOADS_DIR") or Path(current_app.instance_path) / "ledger_uploads")
+    return Path(current_app.config["LEDGER_UPLOADS_DIR"] or Path(current_app.instance_path) / "ledger_uploads")
 
 
 def preset_period(preset: str, day: date) -> tuple[date, date]:

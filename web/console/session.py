@@ -19,7 +19,7 @@ from models import User
 from service.core.errors import NotAuthenticated
 from service.identity import sessions, two_factor
 
-from ..context import db, login_limits, now
+from ..context import db, now
 
 login_manager = LoginManager()
 login_manager.login_view = "console.login"
@@ -101,14 +101,6 @@ def expired(login_at: float | None, seen_at: float | None, at: datetime, idle_mi
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
-    app.config.setdefault("CONSOLE_IDLE_MINUTES", 30)
-    app.config.setdefault("CONSOLE_MAX_HOURS", 12)
-    with app.app_context():
-        try:
-            login_limits()
-        except ValueError:
-            raise RuntimeError(f"LOGIN_RATE_LIMIT={app.config['LOGIN_RATE_LIMIT']!r} 无法识别"
-                               "（应如 10 per minute）") from None
 
     @app.before_request
     def _timeouts_and_enrolment():

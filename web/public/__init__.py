@@ -80,8 +80,6 @@ def _too_many(_exc):
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(pub_day=_day, pub_minute=_minute, pub_percent=_percent,
                            xml_safe=_xml_safe)
-    app.config.setdefault("SUBMIT_RATE_LIMIT", "20 per hour")
-    app.config.setdefault("SUBMIT_MIN_SECONDS", 3)
     app.register_blueprint(bp)
 
 
