@@ -37,6 +37,13 @@ class Permission(StrEnum):
     DIRECTORY_MANAGE = "directory_manage"
     CATEGORIES_MANAGE = "categories_manage"
     SMS_TEXTS_MANAGE = "sms_texts_manage"
+    ENTERPRISE_READ = "enterprise_read"
+    ENTERPRISE_WRITE = "enterprise_write"
+    ENTERPRISE_MANAGE = "enterprise_manage"
+    TOWNSHIPS_MANAGE = "townships_manage"
+    LEADER_HOME = "leader_home"
+    LEADER_PAGES = "leader_pages"
+    VISIT_ON_BEHALF = "visit_on_behalf"
 
 
 @dataclass(frozen=True)
@@ -91,5 +98,19 @@ PERMISSIONS: dict[Permission, Grant] = {
     P.DIRECTORY_MANAGE: Grant("维护部门和用户", _r(ADMIN), "只有系统管理员可以维护部门和用户"),
     P.CATEGORIES_MANAGE: Grant("维护问题类别", _r(ADMIN), "只有系统管理员可以维护问题类别"),
     P.SMS_TEXTS_MANAGE: Grant("维护短信模板", _r(ADMIN), "只有系统管理员可以维护短信模板"),
+    # 企业库 (service.enterprises): the register; a leader reads the enterprises they 包保 (scope).
+    P.ENTERPRISE_READ: Grant("查看企业库", _r(ADMIN, COORDINATOR, OPERATOR, SUPERVISOR), "您的角色不能查看企业库"),
+    # the operator creates one inline at intake
+    P.ENTERPRISE_WRITE: Grant("登记和修改企业", _r(COORDINATOR, OPERATOR), "您的角色不能登记或修改企业信息"),
+    # 包保 leaders, the import of the enterprise list, linking old issues
+    P.ENTERPRISE_MANAGE: Grant("管理企业库（包保领导、导入）", _r(ADMIN, COORDINATOR),
+                               "只有县营商办和系统管理员可以管理企业库"),
+    P.TOWNSHIPS_MANAGE: Grant("维护乡镇（街道）名单", _r(ADMIN, COORDINATOR),
+                              "只有县营商办和系统管理员可以维护乡镇（街道）名单"),
+    # A leader's own home page, 包保 page and month-end visit list
+    P.LEADER_HOME: Grant("县级领导首页", _r(LEADER), "这是县级领导的首页"),
+    # Any leader's 包保 page, visit list and 双包一解 ledger
+    P.LEADER_PAGES: Grant("查看县级领导的包保企业和回访", _r(COORDINATOR, SUPERVISOR), "县级领导不存在或您无权查看"),
+    P.VISIT_ON_BEHALF: Grant("代县级领导记录回访", _r(COORDINATOR), "只有县营商办可以代县级领导记录回访"),
 }
 

@@ -60,7 +60,9 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     Step("resume", "恢复办理", _s(S), _s(Role.COORDINATOR), (), (P,)),
     Step("instruct", "领导批示", _s(C, A, P, S, R), _s(Role.LEADER), ("note",), (), LEAD_LEADER),
     Step("reply", "办理答复", _s(P), _s(Role.DEPARTMENT), ("result",), (R,), LEAD_DEPARTMENT),
-    Step("visit", "回访", _s(R), _s(Role.COORDINATOR, REPORTER), ("satisfaction",), (Status.CLOSED, P, C)),
+    # The lead leader's month-end visit (县长月末回访) takes it too (service.enterprises.visits).
+    Step("visit", "回访", _s(R), _s(Role.COORDINATOR, Role.LEADER, REPORTER), ("satisfaction",),
+         (Status.CLOSED, P, C), LEAD_LEADER),
     Step("publish", "公开公示", _s(Status.CLOSED), _s(Role.COORDINATOR), ("public_summary",),
          (Status.PUBLISHED,)),
     Step("withhold", "不予公开", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), ()),

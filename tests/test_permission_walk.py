@@ -61,6 +61,14 @@ CONSOLE = {
     "console.admin_policies": ((P.POLICIES_READ,), "/console/admin/policies"),
     "console.admin_calendar": ((P.CALENDAR_READ,), "/console/admin/calendar"),
     "console.admin_templates": ((P.SMS_TEXTS_MANAGE,), "/console/admin/templates"),
+    "console.intake_enterprises": ((P.ISSUE_CREATE,), "/console/intake/enterprises?enterprise_q=越权"),
+    "console.leader_home_page": ((P.LEADER_HOME,), "/console/leader"),
+    "console.visit_list_page": ((P.LEADER_HOME, P.LEADER_PAGES), "/console/visits"),
+    "console.leader_enterprises_page": ((P.LEADER_HOME, P.LEADER_PAGES), "/console/leaders/{leader}/enterprises"),
+    "console.leader_ledger_file": ((P.LEADER_HOME, P.LEADER_PAGES), "/console/leaders/{leader}/ledger.xlsx"),
+    "console.enterprise_list": ((P.ENTERPRISE_READ, P.LEADER_HOME), "/console/enterprises"),
+    "console.enterprise_page": ((P.ENTERPRISE_READ, P.LEADER_HOME), "/console/enterprises/{enterprise}"),
+    "console.township_list": ((P.TOWNSHIPS_MANAGE,), "/console/townships"),
 }
 API = {
     "issues.list_issues": ((P.ISSUE_LIST,), "/api/v1/issues"),
@@ -78,6 +86,15 @@ API = {
     "admin.sms_templates": ((P.SMS_TEXTS_MANAGE,), "/api/v1/admin/sms-templates"),
     "stats.departments": (EVERYONE, "/api/v1/stats/departments"),
     "stats.summary": (EVERYONE, "/api/v1/stats/summary"),
+    "enterprises.list_enterprises": ((P.ENTERPRISE_READ, P.LEADER_HOME), "/api/v1/enterprises"),
+    "enterprises.known_caller": ((P.ISSUE_CREATE,), "/api/v1/enterprises/caller?phone={phone}"),
+    "enterprises.enterprise_page": ((P.ENTERPRISE_READ, P.LEADER_HOME), "/api/v1/enterprises/{enterprise}"),
+    "enterprises.list_townships": (EVERYONE, "/api/v1/townships"),
+    "enterprises.leader_enterprises": ((P.LEADER_HOME, P.LEADER_PAGES), "/api/v1/leaders/{leader}/enterprises"),
+    "enterprises.leader_ledger": ((P.LEADER_HOME, P.LEADER_PAGES), "/api/v1/leaders/{leader}/ledger.xlsx"),
+    "enterprises.visit_list": ((P.LEADER_HOME, P.LEADER_PAGES), "/api/v1/leaders/{leader}/visits"),
+    "enterprises.invited_enterprises": ((P.MEETING_ATTENDEES,), "/api/v1/meetings/{meeting}/enterprises"),
+    "enterprises.dashboard": ((P.LEADER_HOME,), "/api/v1/leaders/me/dashboard"),
 }
 # Pages for those not signed in, and the API's description of itself.
 NOT_WALKED = {"console.login", "console.login_verify", "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
@@ -103,7 +120,8 @@ def walk(app, tmp_path, monkeypatch):
     today = local_date(datetime.now(timezone.utc))
     ids = {"issue": in_progress.id, "closed": closed.id, "attachment": world.attachment_ids[0],
            "meeting": world.meeting_id, "department": world.departments["scj"], "phone": "13912340000",
-           "year_start": today.replace(month=1, day=1).isoformat(), "today": today.isoformat()}
+           "year_start": today.replace(month=1, day=1).isoformat(), "today": today.isoformat(),
+           "leader": world.owner_leader_id, "enterprise": world.enterprise_id}
     return callers, ids
 
 
@@ -117,7 +135,7 @@ def test_the_route_lists_name_every_route_that_reads(app):
     reading = {rule.endpoint for rule in app.url_map.iter_rules()
                if "GET" in rule.methods and rule.endpoint.startswith(("console.", "issues.", "meetings.",
                                                                        "notifications.", "ledger.", "directory.",
-                                                                       "admin.", "stats."))}
+                                                                       "admin.", "stats.", "enterprises."))}
     assert reading - NOT_WALKED == set(CONSOLE) | set(API)
 
 

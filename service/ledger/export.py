@@ -20,6 +20,7 @@ from models import (
     OPEN_STATUSES,
     STATUS_LABELS,
     Department,
+    Enterprise,
     Issue,
     Meeting,
     User,
@@ -82,6 +83,7 @@ class _Names:
     leaders: dict[int, str]
     meetings: dict[int, tuple[str, date]]
     co: dict[int, list[int]]
+    enterprise_codes: dict[int, str | None]
 
 
 def _batches(session: Session, actor: User | None, period: Period) -> Iterator[list[Issue]]:
@@ -113,7 +115,10 @@ def _names(session: Session, batch: list[Issue], departments: dict[int, str]) ->
         meetings = {m.id: (m.title, local_date(m.held_at)) for m in session.execute(
             select(Meeting).where(Meeting.id.in_(meeting_ids))).scalars()}
     leaders = user_names(session, {i.lead_leader_id for i in batch if i.lead_leader_id})
-    return _Names(departments, leaders, meetings, co_department_ids(session, ids))
+    enterprise_ids = {i.enterprise_id for i in batch if i.enterprise_id}
+    codes = dict(session.execute(select(Enterprise.id, Enterprise.credit_code)
+                                 .where(Enterprise.id.in_(enterprise_ids))).all()) if enterprise_ids else {}
+    return _Names(departments, leaders, meetings, co_department_ids(session, ids), codes)
 
 
 def _yes_no(value: bool | None) -> str | None:
@@ -142,6 +147,9 @@ def _values(issue: Issue, names: _Names, masked: bool, today: date, calendar: Wo
         "reporter_kind": REPORTER_KIND_LABELS.get(issue.reporter_kind, issue.reporter_kind),
         "reporter_org": org,
         "reporter_phone": mask_phone(issue.reporter_phone) if masked else issue.reporter_phone,
+        # the code names the enterprise: hidden with its name in a masked ledger
+        "enterprise_code": None if masked and not issue.reporter_consent_public
+        else names.enterprise_codes.get(issue.enterprise_id),
         "reporter_consent_public": YES if issue.reporter_consent_public else NO,
         "type": ISSUE_TYPE_LABELS.get(issue.type, issue.type),
         "category": issue.category,

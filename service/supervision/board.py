@@ -15,6 +15,7 @@ from models.permissions import Permission
 from service.core.masking import mask_phone
 from service.deadlines.calendar import WorkCalendar
 from service.deadlines.rules import flag_for, yellow_threshold
+from service.enterprises.visits import UnvisitedRow, unvisited
 from service.identity import permissions as access
 from service.identity.directory import list_departments, list_leaders
 from service.reminders.outbox import list_outbox
@@ -64,6 +65,8 @@ class Board:
     filters: BoardFilters = field(default_factory=BoardFilters)
     departments: list[Department] = field(default_factory=list)   # to filter by
     leaders: list[User] = field(default_factory=list)
+    # 县长月末回访 still to make this month, from the 25th on (service.enterprises.visits)
+    unvisited: list[UnvisitedRow] = field(default_factory=list)
 
 
 def _where(actor: User, filters: BoardFilters) -> list:
@@ -144,7 +147,8 @@ def board(session: Session, actor: User, filters: BoardFilters, today: date, cal
                              can_urge="urge" in allowed_actions(session, actor, issue)))
     return Board(rows=rows, counts=counts, page=page, has_next=has_next,
                  tab_counts=queue_counts(session), filters=filters,
-                 departments=list_departments(session), leaders=list_leaders(session))
+                 departments=list_departments(session), leaders=list_leaders(session),
+                 unvisited=unvisited(session, today))
 
 
 @dataclass

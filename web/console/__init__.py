@@ -24,9 +24,11 @@ from . import (  # noqa: E402,F401
     inbox,
     intake,
     issues,
+    leaders,
     ledger,
     meetings,
     reports,
+    townships,
 )
 
 

@@ -12,7 +12,7 @@ HOME_BY_ROLE = {
     Role.COORDINATOR: "console.meetings",
     Role.SUPERVISOR: "console.board",
     Role.DEPARTMENT: "console.inbox",
-    Role.LEADER: "console.issue_list",
+    Role.LEADER: "console.leader_home_page",
     Role.ADMIN: "console.admin_users",
 }
 

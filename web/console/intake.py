@@ -4,7 +4,11 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from models.permissions import Permission
 from service.core.errors import DomainError
+from service.enterprises import registry as enterprises
+from service.enterprises.townships import township_names
+from service.identity import permissions as access
 from service.intake import issues as intake_service
 from service.workflow import queries as issues
 
@@ -17,7 +21,9 @@ from .ui import localtime
 # Where a field error of the service lands on the form.
 FIELD_OF = {"channel": "channel", "meeting_id": "meeting_id", "answer": "answer", "satisfaction": "satisfaction",
             "title": "title", "content": "content", "category": "category", "type": "type",
-            "township": "township", "reporter.phone": "reporter_phone", "reporter.name": "reporter_name",
+            "township": "township_pick", "enterprise_id": "enterprise_q", "enterprise": "new_enterprise_code",
+            "enterprise.name": "reporter_org", "enterprise.credit_code": "new_enterprise_code",
+            "reporter.phone": "reporter_phone", "reporter.name": "reporter_name",
             "reporter.org": "reporter_org", "reporter.kind": "reporter_kind"}
 
 
@@ -33,6 +39,8 @@ def _choices(form: IntakeForm, defaults: intake_service.IntakeDefaults) -> None:
         (m.id, _meeting_label(m), {"data-channel": intake_service.meeting_channel(m) or ""})
         for m in defaults.meetings])
     form.category.choices = options([("", _("请选择"))] + [(name, name) for name in defaults.categories])
+    names = township_names(db())
+    form.township_pick.choices = options([("", _("请选择"))] + [(n, n) for n in names]) if names else []
 
 
 def _asked_meeting() -> int | None:
@@ -87,4 +95,15 @@ def intake_caller():
     """The caller's earlier issues (htmx fragment beside the form)."""
     phone = request.args.get("phone") or request.args.get("reporter_phone") or ""
     earlier = intake_service.earlier_by_phone(db(), phone[:20], limit=10, actor=staff())
-    return render_template("console/intake/_caller.html", phone=phone.strip(), earlier=earlier)
+    known = enterprises.known_caller(db(), phone[:20])
+    return render_template("console/intake/_caller.html", phone=phone.strip(), earlier=earlier, known=known)
+
+
+@bp.get("/intake/enterprises")
+@login_required
+def intake_enterprises():
+    """企业库 type-ahead (htmx fragment under the search box): by name or credit code."""
+    access.require(staff(), Permission.ISSUE_CREATE)
+    q = (request.args.get("enterprise_q") or "")[:200].strip()
+    rows = enterprises.search(db(), staff(), q, limit=8) if q else []
+    return render_template("console/intake/_enterprises.html", q=q, rows=rows)

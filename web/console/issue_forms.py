@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -254,6 +255,14 @@ class IntakeForm(FlaskForm):
                        default="help")
     category = SelectField(_l("问题类别"), validate_choice=False)
     township = _line(_l("所在镇（街道）"), 64)
+    # the township from the office's list, when it keeps one (then `township` is not shown)
+    township_pick = SelectField(_l("所在镇（街道）"), validate_choice=False)
+    # 企业库: an enterprise picked by name or code (type-ahead), or a new one made from the
+    # organisation typed, with its credit code
+    enterprise_id = HiddenField()
+    enterprise_q = _line(_l("企业库（名称或信用代码）"), 200)
+    new_enterprise = BooleanField(_l("把该单位新建到企业库"))
+    new_enterprise_code = _line(_l("统一社会信用代码"), 40)
     title = StringField(_l("问题标题"), validators=[DataRequired(_l("请填写问题标题")), TextRule(200, lines=False)])
     content = TextAreaField(_l("问题内容"), validators=[DataRequired(_l("请填写问题内容")), TextRule(5000, lines=True)])
     answered_on_spot = BooleanField(_l("已当场答复"))
@@ -267,12 +276,23 @@ class IntakeForm(FlaskForm):
         return {
             "title": self.title.data.strip(), "content": self.content.data.strip(),
             "channel": self.channel.data, "meeting_id": self.meeting_id.data, "type": self.type.data,
-            "category": self.category.data or None, "township": text(self.township),
+            "category": self.category.data or None,
+            "township": text(self.township_pick) if self.township_pick.choices else text(self.township),
+            **self._enterprise(),
             # name and organisation as typed: one of only spaces is refused (service.intake), not dropped
             "reporter": {"phone": text(self.reporter_phone), "name": self.reporter_name.data or None,
                          "org": self.reporter_org.data or None, "kind": self.reporter_kind.data,
                          "consent_public": bool(self.reporter_consent_public.data)},
         }
+
+    def _enterprise(self) -> dict:
+        picked = (self.enterprise_id.data or "").strip()
+        if picked.isdigit() and len(picked) < 10:
+            return {"enterprise_id": int(picked)}
+        if self.new_enterprise.data:
+            return {"enterprise": {"name": (self.reporter_org.data or "").strip(),
+                                   "credit_code": (self.new_enterprise_code.data or "").strip() or None}}
+        return {}
 
     def answer_for_service(self) -> tuple[str | None, str | None]:
         """(answer, satisfaction) when answered on the spot; (None, None) otherwise."""

@@ -15,11 +15,15 @@ from service.identity import permissions as access
 # permission is the table in models.permissions, which the pages enforce as well.
 P = Permission
 NAV = (
+    ("console.leader_home_page", "我的首页", (P.LEADER_HOME,)),
     ("console.intake", "话务登记", (P.ISSUE_CREATE,)),
     ("console.meetings", "会议交办", (P.MEETING_MANAGE,)),
     ("console.inbox", "承办", (P.DEPARTMENT_WORK,)),
     ("console.board", "督办", (P.BOARD,)),
     ("console.issue_list", "问题", (P.ISSUE_LIST,)),
+    ("console.visit_list_page", "月末回访", (P.LEADER_HOME, P.LEADER_PAGES)),
+    ("console.enterprise_list", "企业库", (P.ENTERPRISE_READ, P.LEADER_HOME)),
+    ("console.township_list", "乡镇名单", (P.TOWNSHIPS_MANAGE,)),
     # A department opens its own report card (成绩单) from here.
     ("console.dashboard", "统计分析", (P.DASHBOARD, P.OWN_REPORT_CARD)),
     ("console.ledger_page", "问题台账", (P.LEDGER_EXPORT,)),
@@ -41,7 +45,7 @@ EXTENSION_STATUS_LABELS = {"pending": _l("待审批"), "approved": _l("已批准
 # The timeline's name for each kind of event: the workflow's steps and the other records.
 EVENT_LABELS = {**{action: step.label for action, step in STEPS.items()},
                 "create": _l("登记"), "edit": _l("修改内容"), "attach": _l("上传附件"),
-                "import": _l("台账导入")}
+                "import": _l("台账导入"), "leader_visit": _l("领导回访")}
 MEETING_FIELD_LABELS = {"title": _l("会议名称"), "held_at": _l("会议时间"), "host_leader_id": _l("主持领导"),
                         "attendees": _l("参会人员"), "location": _l("地点")}
 
