@@ -13,7 +13,7 @@ from service.identity import login as auth
 from service.identity import two_factor
 
 from ..context import client_address, db, login_limits, now
-from . import bp
+from .blueprint import bp
 from .forms import CodeForm, LoginForm, PasswordForm
 from .session import end, go_home, staff, start
 

@@ -13,7 +13,7 @@ from service.workflow.transition import transition
 
 from ..context import calendar, db, now, today, workflow_options
 from ..schemas.actions import ExtensionDecisionBody, PublishBody, ReasonBody, VisitBody
-from . import bp
+from .blueprint import bp
 from .formdata import FormErrors, back_to, errors_of, load, or_none, typed
 from .session import staff
 from .ui import SATISFACTION_LABELS

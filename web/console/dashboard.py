@@ -13,7 +13,7 @@ from service.assessment.rates import PENALTIES
 from service.core.errors import Invalid
 
 from ..context import calendar, db, now, today
-from . import bp
+from .blueprint import bp
 from .session import staff
 
 PRESET_LABELS = {"this_month": _l("本月"), "last_month": _l("上月"), "this_quarter": _l("本季度"),

@@ -9,7 +9,7 @@ from service.intake import issues as intake_service
 from service.workflow import queries as issues
 
 from ..context import db, now, workflow_options
-from . import bp
+from .blueprint import bp
 from .issue_forms import IntakeForm, options
 from .session import staff
 from .ui import localtime

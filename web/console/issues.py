@@ -14,7 +14,7 @@ from service.workflow import transition as workflow
 
 from ..context import calendar, db, now, today, workflow_options
 from ..security import csrf
-from . import bp
+from .blueprint import bp
 from .issue_forms import ACTION_FORMS, DANGER_ACTIONS, DONE_MESSAGES, HINTS, ActionForm
 from .issue_forms import options as choices
 from .session import staff
