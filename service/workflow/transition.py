@@ -29,7 +29,17 @@ from models import (
     User,
 )
 from models.workflow import ANY_DEPARTMENT, LEAD_DEPARTMENT, LEAD_LEADER, STEPS, Step
-from service.core.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion, WrongState, require
+from service.core import idempotency
+from service.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    StaleVersion,
+    WrongState,
+    require,
+)
 from service.deadlines.calendar import WEEKDAYS, WorkCalendar, local_date
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, nearest_open_deadline
@@ -114,10 +124,36 @@ def transition(session: Session, actor: User, issue_id: int, action: str, body: 
                now: datetime, options: WorkflowOptions = WorkflowOptions(), *,
                commit: bool = True, event_data: dict | None = None) -> Issue:
     """Take one workflow step. Commits (unless `commit=False`, for a caller that groups several
-    steps into one transaction), or raises a DomainError having changed nothing.
+    steps into one transaction), or raises a DomainError having changed nothing: with `commit`,
+    whatever the refused step had begun is rolled back here, so the caller reads the issue as
+    it was.
 
     `event_data` is added to the step's event as it is written (events are never changed later).
     """
+    try:
+        return _take_step(session, actor, issue_id, action, body, now, options, commit=commit,
+                          event_data=event_data)
+    except DomainError:
+        if commit:
+            session.rollback()
+        raise
+
+
+def transition_once(session: Session, actor: User, issue_id: int, action: str, body: dict,
+                    now: datetime, options: WorkflowOptions, *, key: str | None, fingerprint: str,
+                    answer: Callable[[Issue], dict]) -> tuple[dict, bool]:
+    """(answer, replayed): one workflow step sent with an optional retry-safe key
+    (service.core.idempotency). The step and its answer, `answer(issue)` read in the step's own
+    transaction, are committed together; a request already answered for this key gets the kept
+    answer and takes no step."""
+    def step() -> dict:
+        return answer(_take_step(session, actor, issue_id, action, body, now, options, commit=False,
+                                    event_data=None))
+    return idempotency.once(session, actor, key, fingerprint, now, step)
+
+
+def _take_step(session: Session, actor: User, issue_id: int, action: str, body: dict,
+               now: datetime, options: WorkflowOptions, *, commit: bool, event_data: dict | None) -> Issue:
     step = STEPS.get(action)
     if step is None:
         raise NotFound(f"没有名为 {action} 的办理操作", code="unknown_action")

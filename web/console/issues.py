@@ -112,7 +112,6 @@ def issue_action(issue_id: int, action: str):
             body = _resolve_merged_into(form.body())
             workflow.transition(db(), staff(), issue_id, action, body, now(), workflow_options())
         except DomainError as exc:
-            db().rollback()
             error = exc
             for key, message in exc.fields.items():
                 field = getattr(form, key.rsplit(".", 1)[-1], None)
@@ -144,7 +143,6 @@ def upload_attachment(issue_id: int):
                                    upload.filename if upload else None, now(), _storage(),
                                    current_app.extensions["ys"]["attachment_quota"])
     except DomainError as exc:
-        db().rollback()
         if exc.status != 422:
             raise
         name = attachments.clean_filename(upload.filename if upload else None)
