@@ -47,6 +47,8 @@ from service.reminders.outbox import queue_sms
 from service.workflow.queries import get_visible
 
 STALE_MESSAGE = "该问题刚被他人处理过，请刷新后再操作"
+# A value that is none of a step's choices (a satisfaction, a reject reason …).
+OFF_THE_LIST = "不是可选的取值"
 # Body fields whose value is a word of a vocabulary, per step: checked here for every caller
 # (the API's schemas check them too; the console's forms and the SMS ratings come only here).
 CHOICES: dict[str, dict[str, frozenset[str]]] = {
@@ -174,7 +176,7 @@ def _take_step(session: Session, actor: User, issue_id: int, action: str, body: 
     if issue.status not in step.from_states:
         raise WrongState(f"问题当前为“{STATUS_LABELS[Status(issue.status)]}”，不能{step.label}")
     require({f: "必填" for f in step.required if body.get(f) in (None, "", [])})
-    require({f: "不是可选的取值" for f, words in CHOICES.get(action, {}).items()
+    require({f: OFF_THE_LIST for f, words in CHOICES.get(action, {}).items()
              if body.get(f) not in (None, "") and body[f] not in words})
 
     from_status = issue.status

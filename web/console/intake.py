@@ -10,7 +10,7 @@ from service.workflow import queries as issues
 
 from ..context import db, now, workflow_options
 from .blueprint import bp
-from .issue_forms import IntakeForm, options
+from .forms import IntakeForm, options
 from .session import staff
 from .ui import localtime
 
