@@ -1,12 +1,16 @@
-"""The console's sign-in and hotline-desk forms (Flask-WTF: every form carries a CSRF token).
-The issue page's forms are the API's marshmallow schemas (web/console/issue_forms.py)."""
+"""The console's own form schemas (sign-in, password, two-factor code) and the hotline desk's
+form. Every console form carries its CSRF token (CSRFProtect checks every POST); the issue
+page's forms are the API's schemas (web/console/issue_forms.py)."""
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from marshmallow import Schema, ValidationError, fields, validates_schema
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp
 
 from models import CHANNEL_LABELS, ISSUE_TYPE_LABELS, Channel, IssueType
+from service.core import text_rules
 
 from ..limits import TextRule, record_id
 from ..schemas.common import PHONE_RE
@@ -32,20 +36,59 @@ def _phone(label, **kw):
     return StringField(label, validators=[Optional(), Regexp(PHONE_RE, message=PHONE_MESSAGE)], **kw)
 
 
-class LoginForm(FlaskForm):
-    username = StringField(_l("用户名"), validators=[DataRequired(_l("请填写用户名")), Length(max=64)])
-    password = PasswordField(_l("密码"), validators=[DataRequired(_l("请填写密码")), Length(max=256)])
+def _filled(message):
+    """A required field: the message (in the reader's language) when it is left empty."""
+    def check(value: str) -> None:
+        if not value.strip():
+            raise ValidationError(str(message))
+    return check
 
 
-class PasswordForm(FlaskForm):
-    current_password = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请填写当前密码"))])
-    new_password = PasswordField(_l("新密码"), validators=[DataRequired(_l("请填写新密码")), Length(min=8, max=256,
-                                                                                   message=_l("新密码至少 8 位"))])
-    confirm = PasswordField(_l("再次输入新密码"), validators=[EqualTo("new_password", _l("两次输入的新密码不一致"))])
+def _at_most(max_len: int):
+    def check(value: str) -> None:
+        if len(value) > max_len:
+            raise ValidationError(gettext(text_rules.TOO_LONG_MESSAGE, max=max_len, length=len(value)))
+    return check
 
 
-class CodeForm(FlaskForm):
-    code = StringField(_l("验证码"), validators=[DataRequired(_l("请填写验证器 App 上的 6 位验证码")), Length(max=16)])
+def _entered(message, max_len: int, *more) -> fields.String:
+    return fields.String(load_default="", validate=[_filled(message), _at_most(max_len), *more])
+
+
+class LoginBody(Schema):
+    """工作人员登录."""
+    username = _entered(_l("请填写用户名"), 64)
+    password = _entered(_l("请填写密码"), 256)
+
+
+class PasswordBody(Schema):
+    """修改密码: the new one twice."""
+    current_password = _entered(_l("请填写当前密码"), 256)
+    new_password = fields.String(load_default="")
+    confirm = fields.String(load_default="")
+
+    @validates_schema(skip_on_field_errors=False)
+    def _new_password(self, data: dict, **_kw) -> None:
+        new = data["new_password"]
+        errors = {}
+        if not new.strip():
+            errors["new_password"] = str(_l("请填写新密码"))
+        elif not 8 <= len(new) <= 256:
+            errors["new_password"] = str(_l("新密码至少 8 位"))
+        if data["confirm"] != new:
+            errors["confirm"] = str(_l("两次输入的新密码不一致"))
+        if errors:
+            raise ValidationError(errors)
+
+
+class CodeBody(Schema):
+    """A code of the authenticator app."""
+    code = _entered(_l("请填写验证器 App 上的 6 位验证码"), 16)
+
+
+# The labels of the sign-in forms' fields.
+LABELS = {"username": _l("用户名"), "password": _l("密码"), "current_password": _l("当前密码"),
+          "new_password": _l("新密码"), "confirm": _l("再次输入新密码"), "code": _l("验证码")}
 
 
 class IntakeForm(FlaskForm):
