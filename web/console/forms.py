@@ -1,39 +1,23 @@
-"""The console's own form schemas (sign-in, password, two-factor code) and the hotline desk's
-form. Every console form carries its CSRF token (CSRFProtect checks every POST); the issue
-page's forms are the API's schemas (web/console/issue_forms.py)."""
+"""The console's own form schemas: sign-in, password, two-factor code and the hotline desk.
+Every console form is a plain HTML form read into a marshmallow schema and carries its CSRF
+token (CSRFProtect checks every POST); the issue page's step forms are the API's schemas
+(web/console/issue_forms.py)."""
+from flask import request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from marshmallow import Schema, ValidationError, fields, validates_schema
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Optional, Regexp
 
 from models import CHANNEL_LABELS, ISSUE_TYPE_LABELS, Channel, IssueType
 from service.core import text_rules
+from service.workflow.transition import OFF_THE_LIST
 
-from ..limits import TextRule, record_id
+from ..limits import record_id
 from ..schemas.common import PHONE_RE
-from .ui import REPORTER_KIND_LABELS, SATISFACTION_LABELS
+from .formdata import FormErrors, load
+from .issue_forms import CHECK, LINE, SELECT, SPOT_SATISFACTION, TEXT, Field, StepForm
+from .ui import REPORTER_KIND_LABELS
 
 PHONE_MESSAGE = _l("请填写 11 位手机号或带区号的固定电话")
-
-
-def options(pairs) -> list[SelectChoice]:
-    """(value, label[, render_kw]) pairs as WTForms options."""
-    return [SelectChoice(*pair) for pair in pairs]
-
-
-def _text(label, max_len: int, **kw):
-    return TextAreaField(label, validators=[Optional(), TextRule(max_len, lines=True)], **kw)
-
-
-def _line(label, max_len: int, **kw):
-    return StringField(label, validators=[Optional(), TextRule(max_len, lines=False)], **kw)
-
-
-def _phone(label, **kw):
-    return StringField(label, validators=[Optional(), Regexp(PHONE_RE, message=PHONE_MESSAGE)], **kw)
 
 
 def _filled(message):
@@ -91,42 +75,109 @@ LABELS = {"username": _l("用户名"), "password": _l("密码"), "current_passwo
           "new_password": _l("新密码"), "confirm": _l("再次输入新密码"), "code": _l("验证码")}
 
 
-class IntakeForm(FlaskForm):
-    """话务登记, in the order a call goes."""
+# --- the hotline desk (话务登记) ----------------------------------------------------------------
 
-    reporter_phone = _phone(_l("来电号码"), render_kw={"autocomplete": "off", "inputmode": "tel"})
-    reporter_name = _line(_l("姓名"), 64)
-    reporter_org = _line(_l("单位（企业）"), 200)
-    reporter_kind = SelectField(_l("反映人身份"), choices=options(REPORTER_KIND_LABELS.items()), default="enterprise")
-    reporter_consent_public = BooleanField(_l("同意公开企业名称"))
-    channel = SelectField(_l("来源渠道"), choices=options((c.value, CHANNEL_LABELS[c]) for c in Channel))
-    meeting_id = SelectField(_l("所属会议"), coerce=record_id, validate_choice=False)
-    type = SelectField(_l("诉求类型"), choices=options((t.value, ISSUE_TYPE_LABELS[t]) for t in IssueType),
-                       default="help")
-    category = SelectField(_l("问题类别"), validate_choice=False)
-    township = _line(_l("所在镇（街道）"), 64)
-    title = StringField(_l("问题标题"), validators=[DataRequired(_l("请填写问题标题")), TextRule(200, lines=False)])
-    content = TextAreaField(_l("问题内容"), validators=[DataRequired(_l("请填写问题内容")), TextRule(5000, lines=True)])
-    answered_on_spot = BooleanField(_l("已当场答复"))
-    answer = _text(_l("答复内容"), 5000)
-    satisfaction = SelectField(_l("反映人当场评价"), choices=options([("", _l("未评价（待回访）"))] + [
-        (k, v) for k, v in SATISFACTION_LABELS.items() if k != "unsatisfied"]), validate_choice=False)
+INTAKE_FIELDS = (
+    Field("reporter_phone", _l("来电号码"), LINE),
+    Field("reporter_name", _l("姓名"), LINE),
+    Field("reporter_org", _l("单位（企业）"), LINE),
+    Field("reporter_kind", _l("反映人身份"), SELECT, choices=tuple(REPORTER_KIND_LABELS.items())),
+    Field("reporter_consent_public", _l("同意公开企业名称"), CHECK),
+    Field("channel", _l("来源渠道"), SELECT, choices=tuple((c.value, CHANNEL_LABELS[c]) for c in Channel)),
+    Field("meeting_id", _l("所属会议"), SELECT),
+    Field("type", _l("诉求类型"), SELECT, choices=tuple((t.value, ISSUE_TYPE_LABELS[t]) for t in IssueType)),
+    Field("category", _l("问题类别"), SELECT),
+    Field("township", _l("所在镇（街道）"), LINE),
+    Field("title", _l("问题标题"), LINE, required=True),
+    Field("content", _l("问题内容"), TEXT, required=True),
+    Field("answered_on_spot", _l("已当场答复"), CHECK),
+    Field("answer", _l("答复内容"), TEXT),
+    Field("satisfaction", _l("反映人当场评价"), SELECT, choices=SPOT_SATISFACTION),
+)
+INTAKE_DEFAULTS = {"reporter_kind": "enterprise", "type": "help"}
 
-    def data_for_service(self) -> dict:
-        def text(field):
-            return (field.data or "").strip() or None
-        return {
-            "title": self.title.data.strip(), "content": self.content.data.strip(),
-            "channel": self.channel.data, "meeting_id": self.meeting_id.data, "type": self.type.data,
-            "category": self.category.data or None, "township": text(self.township),
-            # name and organisation as typed: one of only spaces is refused (service.intake), not dropped
-            "reporter": {"phone": text(self.reporter_phone), "name": self.reporter_name.data or None,
-                         "org": self.reporter_org.data or None, "kind": self.reporter_kind.data,
-                         "consent_public": bool(self.reporter_consent_public.data)},
-        }
 
-    def answer_for_service(self) -> tuple[str | None, str | None]:
-        """(answer, satisfaction) when answered on the spot; (None, None) otherwise."""
-        if not self.answered_on_spot.data:
-            return None, None
-        return (self.answer.data or "").strip(), self.satisfaction.data or None
+def _text_rule(max_len: int, lines: bool):
+    """service.core.text_rules, with the message in the reader's language."""
+    def check(value: str) -> None:
+        found = text_rules.problem(value, max_len, lines=lines)
+        if found:
+            raise ValidationError(gettext(found[0], **found[1]))
+    return check
+
+
+def _one_of(values):
+    def check(value: str) -> None:
+        if value not in values:
+            raise ValidationError(OFF_THE_LIST)
+    return check
+
+
+def _phone(value: str) -> None:
+    if not PHONE_RE.match(value):
+        raise ValidationError(str(PHONE_MESSAGE))
+
+
+def _record(value: str) -> None:
+    try:
+        record_id(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def _typed(max_len: int, lines: bool = False, *more) -> fields.String:
+    return fields.String(load_default=None, validate=[_text_rule(max_len, lines), *more])
+
+
+class IntakeBody(Schema):
+    """A call as typed at the desk; empty fields are left out."""
+    reporter_phone = fields.String(load_default=None, validate=_phone)
+    reporter_name = _typed(64)
+    reporter_org = _typed(200)
+    reporter_kind = fields.String(load_default="enterprise", validate=_one_of(REPORTER_KIND_LABELS))
+    reporter_consent_public = fields.Boolean(load_default=False)
+    channel = fields.String(load_default=None, validate=_one_of({c.value for c in Channel}))
+    meeting_id = fields.String(load_default=None, validate=_record)
+    type = fields.String(load_default="help", validate=_one_of({t.value for t in IssueType}))
+    category = fields.String(load_default=None)
+    township = _typed(64)
+    title = fields.String(required=True, validate=_text_rule(200, False),
+                          error_messages={"required": _l("请填写问题标题")})
+    content = fields.String(required=True, validate=_text_rule(5000, True),
+                            error_messages={"required": _l("请填写问题内容")})
+    answered_on_spot = fields.Boolean(load_default=False)
+    answer = _typed(5000, True)
+    satisfaction = fields.String(load_default=None)
+
+
+def intake_form(values: dict | None = None, errors: FormErrors | None = None) -> StepForm:
+    return StepForm("intake", values if values is not None else dict(INTAKE_DEFAULTS), errors or FormErrors(),
+                    own_fields=INTAKE_FIELDS)
+
+
+def read_intake() -> tuple[StepForm, dict | None, tuple[str | None, str | None]]:
+    """The desk's form as typed; the call for service.intake.record_call (None when a field is
+    wrong: the errors are on the form); and (answer, satisfaction) when answered on the spot."""
+    values = {f.name: (f.name in request.form and request.form[f.name] not in ("", "false")) if f.kind == CHECK
+              else request.form.get(f.name, "") for f in INTAKE_FIELDS}
+    present = {k: (v.strip() if k in ("reporter_phone", "title", "content", "township") else v)
+               for k, v in values.items() if not isinstance(v, str) or v.strip()}
+    body, errors = load(IntakeBody(), present)
+    form = intake_form(values, errors)
+    if errors:
+        for name in ("title", "content"):
+            if name in errors and not values[name].strip():
+                errors[name] = gettext("请填写问题标题") if name == "title" else gettext("请填写问题内容")
+        return form, None, (None, None)
+    call = {
+        "title": body["title"], "content": body["content"], "channel": body["channel"],
+        "meeting_id": record_id(body["meeting_id"]), "type": body["type"], "category": body["category"],
+        "township": body["township"],
+        # name and organisation as typed: one of only spaces is refused (service.intake), not dropped
+        "reporter": {"phone": body["reporter_phone"], "name": values["reporter_name"] or None,
+                     "org": values["reporter_org"] or None, "kind": body["reporter_kind"],
+                     "consent_public": body["reporter_consent_public"]},
+    }
+    if not body["answered_on_spot"]:
+        return form, call, (None, None)
+    return form, call, ((body["answer"] or "").strip(), body["satisfaction"] or None)

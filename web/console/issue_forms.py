@@ -20,7 +20,7 @@ from ..schemas.actions import ACTION_SCHEMAS
 from .formdata import FormErrors, load, numbers
 from .ui import REJECT_REASON_LABELS, SATISFACTION_LABELS
 
-TEXT, LINE, DATE, RADIO, SELECT, MULTI = "text", "line", "date", "radio", "select", "multi"
+TEXT, LINE, DATE, RADIO, SELECT, MULTI, CHECK = "text", "line", "date", "radio", "select", "multi", "check"
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Field:
     description: object = None
     choices: tuple = ()          # (value, label) pairs; the assign form's come from the issue page
     placeholder: str | None = None
-    max_len: int | None = field(default=None, compare=False)
+    required: bool = False       # shown as such (the browser does not check: forms are novalidate)
 
 
 def _text(name, label, description=None):
@@ -115,10 +115,11 @@ class StepForm:
     values: dict = field(default_factory=dict)
     errors: FormErrors = field(default_factory=FormErrors)
     choices: dict = field(default_factory=dict)
+    own_fields: tuple[Field, ...] = ()   # a form that is no workflow step (the hotline desk)
 
     @property
     def fields(self) -> tuple[Field, ...]:
-        return ACTION_FIELDS[self.action]
+        return self.own_fields or ACTION_FIELDS[self.action]
 
     @property
     def by_name(self) -> dict[str, Field]:
