@@ -41,3 +41,15 @@ def test_imports_come_first_in_every_module_under_web():
             elif not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
                 code_seen = True
     assert late == []
+
+
+def test_every_console_form_is_read_by_a_marshmallow_schema():
+    """One form style in the console: plain HTML forms read into the same kind of schema as the
+    JSON API (web/console/formdata.py), none a WTForms class."""
+    console = [(name, tree) for name, tree in _modules() if name.startswith("web/console/")]
+    wtforms = [f"{name}:{node.lineno}" for name, tree in console for node in ast.walk(tree)
+               if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in ("wtforms", "flask_wtf")
+               or isinstance(node, ast.Import) and any(a.name.split(".")[0] in ("wtforms", "flask_wtf")
+                                                       for a in node.names)]
+    assert wtforms == []
+    assert len(console) > 10
