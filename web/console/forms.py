@@ -11,7 +11,7 @@ from models import CHANNEL_LABELS, ISSUE_TYPE_LABELS, Channel, IssueType
 from service.core import text_rules
 from service.workflow.transition import OFF_THE_LIST
 
-from ..limits import record_id
+from ..limits import record_id, text_problem
 from ..schemas.common import PHONE_RE
 from .formdata import FormErrors, load
 from .issue_forms import CHECK, LINE, SELECT, SPOT_SATISFACTION, TEXT, Field, StepForm
@@ -98,11 +98,10 @@ INTAKE_DEFAULTS = {"reporter_kind": "enterprise", "type": "help"}
 
 
 def _text_rule(max_len: int, lines: bool):
-    """service.core.text_rules, with the message in the reader's language."""
     def check(value: str) -> None:
-        found = text_rules.problem(value, max_len, lines=lines)
+        found = text_problem(value, max_len, lines)
         if found:
-            raise ValidationError(gettext(found[0], **found[1]))
+            raise ValidationError(found)
     return check
 
 

@@ -13,9 +13,9 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from models import DEADLINE_KEYS
-from service.core import text_rules
 from service.workflow.transition import OFF_THE_LIST
 
+from ..limits import text_problem
 from ..schemas.actions import ACTION_SCHEMAS
 from .formdata import FormErrors, load, numbers
 from .ui import REJECT_REASON_LABELS, SATISFACTION_LABELS
@@ -165,9 +165,9 @@ def submitted(action: str) -> tuple[StepForm, dict | None]:
     # The reject form names the issue it merges into by its code; the view looks up its id.
     merged_into = data.pop("merged_into", None)
     body, errors = load(ACTION_SCHEMAS[action](), data)
-    code_problem = merged_into and text_rules.problem(merged_into, 20, lines=False)
+    code_problem = merged_into and text_problem(merged_into, 20, lines=False)
     if code_problem:
-        errors["merged_into"] = gettext(code_problem[0], **code_problem[1])
+        errors["merged_into"] = code_problem
     if errors:
         form.errors = FormErrors({}, errors.status)
         form.refused(errors)
