@@ -15,7 +15,7 @@ from service.core.errors import Invalid
 from service.identity import permissions as access
 
 from ..context import calendar, db, now, today
-from . import bp
+from .blueprint import bp
 from .session import staff
 
 PRESET_LABELS = {"this_month": _l("本月"), "last_month": _l("上月"), "this_quarter": _l("本季度"),

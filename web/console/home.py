@@ -4,7 +4,7 @@ from flask_login import login_required
 
 from models import Role
 
-from . import bp
+from .blueprint import bp
 from .session import staff
 
 HOME_BY_ROLE = {

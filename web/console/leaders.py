@@ -16,7 +16,7 @@ from service.enterprises.access import may_record_on_behalf
 from service.identity.directory import list_leaders
 
 from ..context import calendar, db, now, today, workflow_options
-from . import bp
+from .blueprint import bp
 from .session import staff
 from .ui import SATISFACTION_LABELS
 

@@ -15,7 +15,7 @@ from service.workflow import meetings
 from ..context import calendar, db, now, today, workflow_options
 from ..schemas.actions import MeetingAssignment
 from ..schemas.meetings import MeetingPatch, MeetingSchema
-from . import bp
+from .blueprint import bp
 from .formdata import errors_of, load, local_datetime, or_none, typed
 from .session import staff
 from .ui import localtime

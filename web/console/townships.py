@@ -8,7 +8,7 @@ from service.enterprises import townships
 from service.enterprises.access import require_township_admin
 
 from ..context import db
-from . import bp
+from .blueprint import bp
 from .session import staff
 
 
