@@ -9,7 +9,7 @@ from .issue import CodeCounter, DeadlineJudgement, ExtensionRequest, Issue, Issu
 from .meeting import Meeting, MeetingChange
 from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage
-from .settings import CalendarDay, DeadlinePolicy, SmsTemplate
+from .settings import CalendarDay, DeadlinePolicy, SmsProviderTemplate, SmsTemplate
 from .types import UTCDateTime, utcnow
 
 metadata = SQLModel.metadata
@@ -18,6 +18,6 @@ __all__ = [
     "ApiToken", "Attachment", "AuditTrailImmutable",
     "CalendarDay", "Category", "CodeCounter", "DeadlineJudgement", "DeadlinePolicy", "Department",
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent",
-    "LoginThrottle", "Meeting", "MeetingChange", "SmsInbound", "SmsMessage", "SmsTemplate",
+    "LoginThrottle", "Meeting", "MeetingChange", "SmsInbound", "SmsMessage", "SmsProviderTemplate", "SmsTemplate",
     "User", "UTCDateTime", "metadata", "utcnow",
 ]

@@ -258,3 +258,84 @@ def test_outbox_retries_the_flaky_fails_the_invalid_and_sends_each_once(engine, 
     assert "号码无效" in rows[bad].last_error
     for phone in (ok, flaky):
         assert [r.message_id for r in fake.sent(phone)] == [rows[phone].provider_id]
+
+
+# --- the templates an administrator records ---------------------------------------------------
+
+TEMPLATES_URL = "/api/v1/admin/sms-templates"
+
+
+def test_provider_templates_are_checked_against_what_the_kind_provides(api):
+    url = f"{TEMPLATES_URL}/urged/providers/aliyun"
+    bad = api.call("PUT", url, "admin", json={"template_code": "SMS_1001", "params": ["code", "complete_due"]})
+    assert bad.status_code == 422
+    fields = bad.get_json()["error"]["fields"]
+    assert "complete_due" in fields["params"] and "title" in fields["params"]  # names what is on offer
+    no_code = api.call("PUT", url, "admin", json={"template_code": "SMS_1001", "params": ["title"]})
+    assert no_code.status_code == 422 and "code" in no_code.get_json()["error"]["fields"]["params"]
+    blank = api.call("PUT", url, "admin", json={"template_code": " ", "params": ["code"]})
+    assert blank.status_code == 422 and "模板编号" in blank.get_json()["error"]["fields"]["template_code"]
+    assert api.call("PUT", f"{TEMPLATES_URL}/urged/providers/pigeon", "admin",
+                    json={"template_code": "1", "params": ["code"]}).status_code == 404
+    assert api.call("PUT", url, "coordinator", json={"template_code": "SMS_1", "params": ["code"]}).status_code == 403
+
+    saved = api.ok("PUT", url, "admin", json={"template_code": "SMS_1001", "params": ["code", "title"]})
+    assert saved == {"provider": "aliyun", "key": "urged", "template_code": "SMS_1001", "params": ["code", "title"]}
+    listed = next(t for t in api.ok("GET", TEMPLATES_URL, "admin")["items"] if t["key"] == "urged")
+    assert listed["providers"]["aliyun"]["template_code"] == "SMS_1001"
+    assert api.call("DELETE", url, "admin").status_code == 204
+    listed = next(t for t in api.ok("GET", TEMPLATES_URL, "admin")["items"] if t["key"] == "urged")
+    assert listed["providers"] == {}
+
+
+# --- configuration ----------------------------------------------------------------------------
+
+def _config(tmp_path, **values):
+    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "k", **values}
+
+
+@pytest.mark.parametrize("backend, given, missing", [
+    ("aliyun", {"ALIYUN_SMS_ACCESS_KEY_ID": "id", "ALIYUN_SMS_SIGN_NAME": SIGN}, "ALIYUN_SMS_ACCESS_KEY_SECRET"),
+    ("aliyun", {"ALIYUN_SMS_ACCESS_KEY_ID": "id", "ALIYUN_SMS_ACCESS_KEY_SECRET": "s"}, "ALIYUN_SMS_SIGN_NAME"),
+    ("tencent", {"TENCENT_SMS_SECRET_ID": "id", "TENCENT_SMS_SECRET_KEY": "k", "TENCENT_SMS_SIGN_NAME": SIGN},
+     "TENCENT_SMS_SDK_APP_ID"),
+    ("tencent", {}, "TENCENT_SMS_SECRET_ID"),
+])
+def test_a_missing_credential_refuses_to_start_naming_it(tmp_path, monkeypatch, backend, given, missing):
+    for key in ("ALIYUN_SMS_ACCESS_KEY_ID", "ALIYUN_SMS_ACCESS_KEY_SECRET", "ALIYUN_SMS_SIGN_NAME",
+                "TENCENT_SMS_SECRET_ID", "TENCENT_SMS_SECRET_KEY", "TENCENT_SMS_SDK_APP_ID", "TENCENT_SMS_SIGN_NAME"):
+        monkeypatch.delenv(key, raising=False)
+    from app import create_app
+    with pytest.raises(RuntimeError, match=missing):
+        create_app(_config(tmp_path, SMS_BACKEND=backend, **given))
+
+
+def test_each_backend_from_settings_sends_the_recorded_template(tmp_path, aliyun, tencent):
+    from app import create_app
+    from service.core.migrate import upgrade
+    from service.reminders.sms_texts import set_provider_template
+    apps = {
+        "aliyun": create_app(_config(tmp_path, SMS_BACKEND="aliyun", ALIYUN_SMS_ACCESS_KEY_ID=aliyun.access_key_id,
+                                     ALIYUN_SMS_ACCESS_KEY_SECRET=aliyun.access_key_secret,
+                                     ALIYUN_SMS_SIGN_NAME=SIGN, ALIYUN_SMS_ENDPOINT=aliyun.base_url)),
+        "tencent": create_app(_config(tmp_path, SMS_BACKEND="tencent", TENCENT_SMS_SECRET_ID=tencent.secret_id,
+                                      TENCENT_SMS_SECRET_KEY=tencent.secret_key,
+                                      TENCENT_SMS_SDK_APP_ID=tencent.sdk_app_id, TENCENT_SMS_SIGN_NAME=SIGN,
+                                      TENCENT_SMS_ENDPOINT=tencent.base_url)),
+    }
+    engine = apps["aliyun"].extensions["ys"]["engine"]
+    upgrade(engine)
+    sender = apps["aliyun"].extensions["ys"]["sms_sender"]
+    with pytest.raises(SendError, match="未配置"):
+        sender.send("13812345678", "urged", PARAMS, "")
+    with Session(engine) as s:
+        set_provider_template(s, None, "aliyun", "urged", "SMS_1001", "code, title", NOW_UTC)
+        set_provider_template(s, None, "tencent", "urged", "2001", ["code", "title"], NOW_UTC)
+    assert sender.send("13812345678", "urged", PARAMS, "") == aliyun.sent()[0].message_id
+    serial = apps["tencent"].extensions["ys"]["sms_sender"].send("13812345678", "urged", PARAMS, "")
+    assert serial == tencent.sent()[0].message_id
+    for app in apps.values():
+        app.extensions["ys"]["engine"].dispose()
+
+
+NOW_UTC = datetime(2026, 11, 20, 4, 0, tzinfo=timezone.utc)

@@ -22,7 +22,7 @@ from service.intake import categories
 from service.reminders import sms_texts as templates
 
 from ..context import db, now, today
-from ..schemas.admin import CalendarDayIn, PolicyIn, TemplateIn
+from ..schemas.admin import CalendarDayIn, PolicyIn, ProviderTemplateIn, TemplateIn
 from ..schemas.common import Phone, Text
 from ..schemas.directory import DepartmentSchema, UserSchema
 from . import bp
@@ -301,7 +301,7 @@ def admin_calendar_delete(day: str):
 
 def _templates(form=None, values=None, errors=None, status=200):
     return _render("templates", pages.templates_page(db(), staff(), today()), form, values, errors, status,
-                   purposes=TEMPLATE_PURPOSES)
+                   purposes=TEMPLATE_PURPOSES, providers=templates.PROVIDERS)
 
 
 @bp.get("/admin/templates")
@@ -326,6 +326,28 @@ def admin_template_save(key: str):
                 flash(saved["warning"], "warning")
             return redirect(url_for("console.admin_templates", _anchor=f"t-{key}"))
     return _templates(f"t-{key}", values, errors, errors.status)
+
+
+@bp.post("/admin/templates/<key>/providers/<provider>")
+@login_required
+def admin_provider_template_save(key: str, provider: str):
+    values = {"template_code": request.form.get("template_code", ""),
+              "params": request.form.get("params", "")}
+    body, errors = load(ProviderTemplateIn(), {**values, "params": templates.split_names(values["params"])})
+    if not errors:
+        try:
+            if body["template_code"].strip() or body["params"]:
+                templates.set_provider_template(db(), staff(), provider, key, body["template_code"],
+                                                body["params"], now())
+            else:
+                templates.clear_provider_template(db(), staff(), provider, key)
+        except DomainError as exc:
+            errors = errors_of(exc)
+        else:
+            flash(gettext("已保存 %(provider)s 模板 %(key)s", provider=templates.PROVIDERS.get(provider, provider),
+                          key=key), "success")
+            return redirect(url_for("console.admin_templates", _anchor=f"t-{key}"))
+    return _templates(f"p-{provider}-{key}", values, errors, errors.status)
 
 
 @bp.post("/admin/templates/<key>/reset")
