@@ -107,6 +107,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(open311.bp)
     app.register_blueprint(health.blp)
     app.register_blueprint(webhooks.blp)
+    app.register_blueprint(webhooks.mainland)
     security.exempt_token_routes(app)
     app.teardown_appcontext(context.close_db)
     _register_cli(app)

@@ -25,15 +25,15 @@ DELIVERY_ERRORS = {
 }
 
 
-def failure_text(status: str, error_code: str | None) -> str:
+def failure_text(status: str, error_code: str | None, provider: str = "Twilio", reason: str | None = None) -> str:
     if error_code:
-        reason = DELIVERY_ERRORS.get(error_code, "运营商退回")
-        return f"短信未送达（Twilio {error_code}）：{reason}"
-    return f"短信未送达（Twilio 状态 {status}）"
+        reason = reason or DELIVERY_ERRORS.get(error_code, "运营商退回")
+        return f"短信未送达（{provider} {error_code}）：{reason}"
+    return f"短信未送达（{provider} 状态 {status}）"
 
 
 def record_status(session: Session, provider_id: str, status: str, error_code: str | None,
-                  now: datetime) -> SmsMessage | None:
+                  now: datetime, *, provider: str = "Twilio", reason: str | None = None) -> SmsMessage | None:
     """Apply one status callback. Callbacks come late, twice or out of order: a message never
     moves back from delivered, and in-flight reports never undo a final one. Commits."""
     status = (status or "").strip().lower()
@@ -53,7 +53,7 @@ def record_status(session: Session, provider_id: str, status: str, error_code: s
     elif status in FAILED:
         if msg.status != SmsStatus.DELIVERED:
             msg.status, msg.provider_status = SmsStatus.FAILED, status
-            msg.last_error = failure_text(status, error_code)
+            msg.last_error = failure_text(status, error_code, provider, reason)[:500]
     elif not final:
         msg.provider_status = status
     if session.is_modified(msg):
