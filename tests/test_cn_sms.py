@@ -339,3 +339,48 @@ def test_each_backend_from_settings_sends_the_recorded_template(tmp_path, aliyun
 
 
 NOW_UTC = datetime(2026, 11, 20, 4, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("backend", ["aliyun", "tencent"])
+def test_the_scheduler_pulls_receipts_and_replies(tmp_path, aliyun, tencent, backend):
+    import scheduler
+    from app import create_app
+    from models import SmsInbound
+    from service.core.migrate import upgrade
+    from service.reminders.sms_texts import set_provider_template
+    fake = aliyun if backend == "aliyun" else tencent
+    settings = ({"ALIYUN_SMS_ACCESS_KEY_ID": aliyun.access_key_id, "ALIYUN_SMS_ACCESS_KEY_SECRET": aliyun.access_key_secret,
+                 "ALIYUN_SMS_SIGN_NAME": SIGN, "ALIYUN_SMS_ENDPOINT": aliyun.base_url} if backend == "aliyun" else
+                {"TENCENT_SMS_SECRET_ID": tencent.secret_id, "TENCENT_SMS_SECRET_KEY": tencent.secret_key,
+                 "TENCENT_SMS_SDK_APP_ID": tencent.sdk_app_id, "TENCENT_SMS_SIGN_NAME": SIGN,
+                 "TENCENT_SMS_ENDPOINT": tencent.base_url})
+    app = create_app(_config(tmp_path, SMS_BACKEND=backend, **settings))
+    engine = app.extensions["ys"]["engine"]
+    upgrade(engine)
+    noon = datetime(2026, 11, 20, 12, 0, tzinfo=SH).astimezone(timezone.utc)
+    with Session(engine) as s:
+        set_provider_template(s, None, backend, "urged", "SMS_1001" if backend == "aliyun" else "2001",
+                              ["code", "title"], noon)
+        for i, phone in enumerate(("13800000021", "13800000022", "13800000023"), start=1):
+            queue_sms(s, dedupe_key=f"pull:{i}", phone=phone, kind="department", template="urged",
+                      params={"code": f"YS2026-{i:06d}", "title": "园区道路破损", "note": ""}, issue_id=None, now=noon)
+        s.commit()
+    assert scheduler.dispatch_outbox(app, noon)["sent"] == 3
+    with Session(engine) as s:
+        ids = {m.recipient_phone: m.provider_id for m in s.exec(select(SmsMessage))}
+    fake.fates = {ids["13800000021"]: (True, "DELIVERED"), ids["13800000022"]: (False, "MK:0008")}
+    if backend == "tencent":
+        tencent.replies = [{"CountryCode": "86", "SubscriberNumber": "13800000021", "PhoneNumber": "+8613800000021",
+                            "ReplyTime": "2026-11-20 12:05:00", "ReplyContent": "1", "SignName": SIGN, "ExtendCode": ""}]
+    later = noon + timedelta(minutes=5)
+    counts = scheduler.pull_receipts(app, later)
+    assert counts == {"receipts": 2, "replies": 1 if backend == "tencent" else 0}
+    with Session(engine) as s:
+        rows = {m.recipient_phone: m for m in s.exec(select(SmsMessage))}
+        inbound = s.exec(select(SmsInbound)).all()
+    assert rows["13800000021"].status == "delivered"
+    assert rows["13800000022"].status == "failed" and "MK:0008" in rows["13800000022"].last_error
+    assert rows["13800000023"].status == "sent"  # still on its way: asked again next time
+    assert [(r.from_phone, r.body) for r in inbound] == ([("13800000021", "1")] if backend == "tencent" else [])
+    assert scheduler.pull_receipts(app, later + timedelta(minutes=5))["receipts"] == 0  # nothing twice
+    engine.dispose()
