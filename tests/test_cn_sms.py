@@ -350,7 +350,8 @@ def test_the_scheduler_pulls_receipts_and_replies(tmp_path, aliyun, tencent, bac
     from service.reminders.sms_texts import set_provider_template
     fake = aliyun if backend == "aliyun" else tencent
     settings = ({"ALIYUN_SMS_ACCESS_KEY_ID": aliyun.access_key_id,
-                 "ALIYUN_SMS_ACCESS_KEY_SECRET": aliyun.access_key_secret, "ALIYUN_SMS_SIGN_NAME": SIGN, "ALIYUN_SMS_ENDPOINT": aliyun.base_url} if backend == "aliyun" else
+                 "ALIYUN_SMS_ACCESS_KEY_SECRET": aliyun.access_key_secret, "ALIYUN_SMS_SIGN_NAME": SIGN,
+                 "ALIYUN_SMS_ENDPOINT": aliyun.base_url} if backend == "aliyun" else
                 {"TENCENT_SMS_SECRET_ID": tencent.secret_id, "TENCENT_SMS_SECRET_KEY": tencent.secret_key,
                  "TENCENT_SMS_SDK_APP_ID": tencent.sdk_app_id, "TENCENT_SMS_SIGN_NAME": SIGN,
                  "TENCENT_SMS_ENDPOINT": tencent.base_url})
@@ -371,7 +372,8 @@ def test_the_scheduler_pulls_receipts_and_replies(tmp_path, aliyun, tencent, bac
     fake.fates = {ids["13800000021"]: (True, "DELIVERED"), ids["13800000022"]: (False, "MK:0008")}
     if backend == "tencent":
         tencent.replies = [{"CountryCode": "86", "SubscriberNumber": "13800000021",
-                            "PhoneNumber": "+8613800000021", "ReplyTime": "2026-11-20 12:05:00", "ReplyContent": "1", "SignName": SIGN, "ExtendCode": ""}]
+                            "PhoneNumber": "+8613800000021", "ReplyTime": "2026-11-20 12:05:00",
+                            "ReplyContent": "1", "SignName": SIGN, "ExtendCode": ""}]
     later = noon + timedelta(minutes=5)
     counts = scheduler.pull_receipts(app, later)
     assert counts == {"receipts": 2, "replies": 1 if backend == "tencent" else 0}
