@@ -80,7 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["ys"] = {
         "engine": engine,
         "track_url": f"{base}/track",  # the link reporters get by SMS
-        "sms_sender": _sms_sender(app.config, engine),
+        "sms_sender": _with_robots(_sms_sender(app.config, engine), engine, base, values["ROBOT_API_BASE"]),
         "calendar_cache": CalendarCache(max_age=values["CALENDAR_MAX_AGE"]),
     }
 
@@ -114,6 +114,13 @@ def create_app(config: dict | None = None) -> Flask:
     from commands.backup import backup_command
     app.cli.add_command(backup_command)
     return app
+
+
+def _with_robots(sender, engine, base: str, api_base: str | None):
+    """Outbox rows addressed to a department's group robot go to the robot, the rest by SMS."""
+    from notifications.robots import RobotSender, RoutingSender
+    from service.reminders.robots import card_maker, robot_book
+    return RoutingSender(sender, RobotSender(robot_book(engine), card_maker(engine, base), api_base=api_base))
 
 
 def _sms_sender(config, engine):

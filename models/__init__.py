@@ -9,7 +9,7 @@ from .issue import CodeCounter, DeadlineJudgement, ExtensionRequest, Issue, Issu
 from .meeting import Meeting, MeetingChange
 from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage
-from .settings import CalendarDay, DeadlinePolicy, SmsProviderTemplate, SmsTemplate
+from .settings import CalendarDay, DeadlinePolicy, DepartmentRobot, SmsProviderTemplate, SmsTemplate
 from .types import UTCDateTime, utcnow
 
 metadata = SQLModel.metadata
@@ -17,6 +17,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApiToken", "Attachment", "AuditTrailImmutable",
     "CalendarDay", "Category", "CodeCounter", "DeadlineJudgement", "DeadlinePolicy", "Department",
+    "DepartmentRobot",
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent",
     "LoginThrottle", "Meeting", "MeetingChange", "SmsInbound", "SmsMessage", "SmsProviderTemplate", "SmsTemplate",
     "User", "UTCDateTime", "metadata", "utcnow",

@@ -1,10 +1,11 @@
-"""the templates approved by a mainland SMS provider, per message kind
+"""the templates approved by a mainland SMS provider, per message kind; departments' group robots
 
 Revision ID: 0013
 Revises: 0012
 
 Aliyun and Tencent Cloud send only templates approved beforehand: for each message kind the
-administrator records the provider's template code and the names of the values it takes.
+administrator records the provider's template code and the names of the values it takes. A
+department's 企业微信 or 钉钉 group robot posts the message kinds the administrator chose.
 """
 import sqlalchemy as sa
 import sqlmodel
@@ -30,5 +31,26 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "department_robot",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("webhook_url", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("secret", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("templates", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["department_id"], ["department.id"]),
+        sa.ForeignKeyConstraint(["updated_by_id"], ["user_account.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_department_robot_department_id", "department_robot", ["department_id"])
+
+
 def downgrade() -> None:
+    op.drop_index("ix_department_robot_department_id", table_name="department_robot")
+    op.drop_table("department_robot")
     op.drop_table("sms_provider_template")

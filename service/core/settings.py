@@ -358,6 +358,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TWILIO_MESSAGING_SERVICE_SID", "str", None, "Twilio messaging service that sends"),
     Setting("TWILIO_API_BASE", "str", None,
             "send the SDK's requests to another address (a staging fake)"),
+    Setting("ROBOT_API_BASE", "str", None,
+            "send the group robots' posts to another address instead of qyapi.weixin.qq.com and "
+            "oapi.dingtalk.com (a staging fake)"),
     # --- the public side ---
     Setting("OPEN311_CONTACT", "str", "县营商办（营商环境问题督办系统）",
             "the contact named in the Open311 discovery document"),
