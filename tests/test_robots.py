@@ -180,3 +180,29 @@ def test_assigning_an_issue_queues_a_card_for_the_lead_departments_robot(db, eng
     assert row.recipient_phone == f"robot:{robot['id']}" and row.template == "assigned_department"
     assert row.issue_id == issue["id"] and row.params["mention"] == "13700001111"
     assert row.params["issue_id"] == issue["id"]
+
+
+# --- the admin page ---------------------------------------------------------------------------
+
+def test_the_robots_page_keeps_the_address_secret(app, county):
+    from .console import Console
+    admin = Console(app, "admin")
+    form = {"department_id": str(county.dept_id("fgj")), "kind": "dingtalk", "name": "发改局工作群",
+            "webhook_url": DING, "secret": SECRET, "templates": ["assigned_department", "overdue"]}
+    bad = admin.post("/console/admin/robots", {**form, "webhook_url": "https://evil.example.com/x?access_token=1"})
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "oapi.dingtalk.com" in text and SECRET not in text
+    assert admin.post("/console/admin/robots", form).status_code == 302
+    page = admin.text("/console/admin/robots")
+    assert "发改局工作群" in page and "https://oapi.dingtalk.com/robot/send?…cdef" in page
+    assert "dingtoken0123456789abcdef" not in page and SECRET not in page and "加签" in page
+    with Session(app.extensions["ys"]["engine"]) as s:
+        [robot] = list_robots(s, None)
+    assert robot["templates"] == ["assigned_department", "overdue"]
+    # Saving without retyping the address or the secret keeps them.
+    edit = {**form, "webhook_url": "", "secret": "", "templates": ["urged"]}
+    assert admin.post(f"/console/admin/robots/{robot['id']}", edit).status_code == 302
+    assert robot_book(app.extensions["ys"]["engine"])(robot["id"]).url == DING
+    assert Console(app, "coordinator").get("/console/admin/robots").status_code == 403
+    assert admin.post(f"/console/admin/robots/{robot['id']}/delete").status_code == 302
+    assert f'id="robot-{robot["id"]}"' not in admin.text("/console/admin/robots")

@@ -12,6 +12,7 @@ from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
 from service.identity.directory import list_departments, list_users
 from service.intake import categories
+from service.reminders import robots
 from service.reminders import sms_texts as templates
 
 # Sections of the administration pages and who may open each; only administrators change them.
@@ -22,6 +23,7 @@ SECTIONS = {
     "policies": policy.READ_ROLES,
     "calendar": work_calendar.READ_ROLES,
     "templates": frozenset({Role.ADMIN}),
+    "robots": frozenset({Role.ADMIN}),
 }
 
 
@@ -84,6 +86,15 @@ def calendar_page(session: Session, actor: User, year: int | None, today: date) 
 def templates_page(session: Session, actor: User, today: date) -> AdminPage:
     _allowed(actor, "templates")
     return _page(session, actor, "templates", today, items=templates.list_templates(session, actor))
+
+
+def robots_page(session: Session, actor: User, today: date) -> AdminPage:
+    """Each department's group robots (addresses masked), and what a robot may post."""
+    _allowed(actor, "robots")
+    depts = list_departments(session)
+    return _page(session, actor, "robots", today, items=robots.list_robots(session, actor),
+                 extra={"departments": depts, "dept_names": {d.id: d.name for d in depts},
+                        "templates": robots.ROBOT_TEMPLATES})
 
 
 def add_category(session: Session, actor: User, *, code: str, **values) -> Category:
