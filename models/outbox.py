@@ -29,6 +29,8 @@ class SmsMessage(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     provider_id: str | None = Field(default=None, max_length=64, index=True)
     provider_status: str | None = Field(default=None, max_length=32)
+    # Who took the message: the SMS backend's name (aliyun, tencent, twilio, console) or "robot".
+    provider: str | None = Field(default=None, max_length=16)
     # When a dispatcher took the row for sending; a row left "sending" long after it is
     # taken back (the dispatcher died).
     claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))

@@ -5,7 +5,8 @@ Revises: 0012
 
 Aliyun and Tencent Cloud send only templates approved beforehand: for each message kind the
 administrator records the provider's template code and the names of the values it takes. A
-department's 企业微信 or 钉钉 group robot posts the message kinds the administrator chose.
+department's 企业微信 or 钉钉 group robot posts the message kinds the administrator chose. Each
+message records who took it (`sms_outbox.provider`) for the delivery report.
 """
 import sqlalchemy as sa
 import sqlmodel
@@ -48,9 +49,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_department_robot_department_id", "department_robot", ["department_id"])
+    with op.batch_alter_table("sms_outbox") as batch:
+        batch.add_column(sa.Column("provider", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sms_outbox") as batch:
+        batch.drop_column("provider")
     op.drop_index("ix_department_robot_department_id", table_name="department_robot")
     op.drop_table("department_robot")
     op.drop_table("sms_provider_template")

@@ -2,12 +2,13 @@
 from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models import SmsMessage, SmsStatus, User
 from models.workflow import OUTBOX_ROLES
 from notifications import SendError, SmsSender, render
-from service.core.errors import Forbidden
+from service.core.errors import Conflict, Forbidden, NotFound
 from service.core.paging import page
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar, local_date
 from service.reminders.sms_texts import template_text
@@ -91,7 +92,8 @@ def _send_one(engine: Engine, sender: SmsSender, msg_id: int, now: datetime) -> 
         msg = session.get(SmsMessage, msg_id)
         attempts = msg.attempts + 1
         to, template, params, body = msg.recipient_phone, msg.template, msg.params, msg.body
-    values: dict = {"attempts": attempts, "claimed_at": None, "updated_at": now}
+    values: dict = {"attempts": attempts, "claimed_at": None, "updated_at": now,
+                    "provider": "robot" if to.startswith("robot:") else str(getattr(sender, "name", ""))[:16] or None}
     try:
         provider_id = sender.send(to, template, params, body)
     except SendError as exc:
@@ -131,6 +133,32 @@ def dispatch_due(engine: Engine, sender: SmsSender, now: datetime, limit: int = 
     for msg_id in _claim_batch(engine, now, limit, reminders):
         counts[_send_one(engine, sender, msg_id, now)] += 1
     return counts
+
+
+def resend(session: Session, actor: User, msg_id: int, now: datetime) -> SmsMessage:
+    """A failed message queued again as a new message (the failed one stays as it was). Each
+    failed message can be resent once: a second click finds the first resend. Commits."""
+    if actor.role not in OUTBOX_ROLES:
+        raise Forbidden("您的角色无权重发短信")
+    msg = session.get(SmsMessage, msg_id)
+    if msg is None:
+        raise NotFound("没有这条消息")
+    if msg.status != SmsStatus.FAILED:
+        raise Conflict("只有发送失败的消息可以重发", code="not_failed")
+    key = f"resend:{msg.id}"
+    if session.execute(select(SmsMessage.id).where(SmsMessage.dedupe_key == key)).first():
+        raise Conflict("这条消息已重发过，请在列表中查看新消息", code="already_resent")
+    again = SmsMessage(dedupe_key=key, issue_id=msg.issue_id, recipient_phone=msg.recipient_phone,
+                       recipient_kind=msg.recipient_kind, template=msg.template, params=dict(msg.params),
+                       body=msg.body, status=SmsStatus.PENDING, next_attempt_at=first_allowed(now),
+                       created_at=now, updated_at=now)
+    session.add(again)
+    try:
+        session.commit()
+    except IntegrityError:  # two clicks at once: one resend
+        session.rollback()
+        raise Conflict("这条消息已重发过，请在列表中查看新消息", code="already_resent") from None
+    return again
 
 
 def list_outbox(session: Session, actor: User, *, issue_id: int | None = None, status: str | None = None,

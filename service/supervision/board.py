@@ -186,4 +186,4 @@ def failed_sms(session: Session, actor: User, limit: int = 50, cursor: str | Non
 def tabs_for(actor: User) -> list[str]:
     """The board's tabs this user may open: the board and failed SMS for both offices, the
     queues for the office (县营商办) that works them."""
-    return ["board", "sms"] + (list(QUEUES) if actor.role in QUEUE_ROLES else [])
+    return ["board", "sms", "delivery"] + (list(QUEUES) if actor.role in QUEUE_ROLES else [])
