@@ -67,7 +67,8 @@ def test_the_report_counts_per_channel_and_provider(db, county, history):
 
 def test_a_resend_is_a_new_message_and_happens_once(db, engine, county, history):
     office = county.users["coordinator"]
-    failed = db.exec(select(SmsMessage).where(SmsMessage.status == "failed", SmsMessage.recipient_kind != "robot")).one()
+    failed = db.exec(select(SmsMessage).where(SmsMessage.status == "failed",
+                                              SmsMessage.recipient_kind != "robot")).one()
     again = resend(db, office, failed.id, NOON + timedelta(hours=1))
     assert again.id != failed.id and again.status == "pending" and again.body == failed.body
     assert again.recipient_phone == failed.recipient_phone
