@@ -8,7 +8,7 @@ from .idempotency import IdempotentRequest
 from .issue import CodeCounter, DeadlineJudgement, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
 from .meeting import Meeting, MeetingChange
 from .org import ApiToken, Department, LoginThrottle, User
-from .outbox import SmsInbound, SmsMessage
+from .outbox import SmsInbound, SmsMessage, SmsOptOut
 from .settings import CalendarDay, DeadlinePolicy, DepartmentRobot, SmsProviderTemplate, SmsTemplate
 from .types import UTCDateTime, utcnow
 
@@ -19,6 +19,7 @@ __all__ = [
     "CalendarDay", "Category", "CodeCounter", "DeadlineJudgement", "DeadlinePolicy", "Department",
     "DepartmentRobot",
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent",
-    "LoginThrottle", "Meeting", "MeetingChange", "SmsInbound", "SmsMessage", "SmsProviderTemplate", "SmsTemplate",
+    "LoginThrottle", "Meeting", "MeetingChange", "SmsInbound", "SmsMessage", "SmsOptOut",
+    "SmsProviderTemplate", "SmsTemplate",
     "User", "UTCDateTime", "metadata", "utcnow",
 ]

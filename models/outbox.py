@@ -53,3 +53,14 @@ class SmsInbound(SQLModel, table=True):
     received_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     issue_id: int | None = Field(default=None, foreign_key="issue.id")
     outcome: str = Field(max_length=32)
+
+
+class SmsOptOut(SQLModel, table=True):
+    """A number that answered TD (退订): it gets no more automatic texts, only what the office
+    sends by hand."""
+
+    __tablename__ = "sms_opt_out"
+
+    phone: str = Field(primary_key=True, max_length=20)
+    opted_out_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    via: str = Field(default="sms", max_length=16)

@@ -146,3 +146,32 @@ def test_a_reply_without_the_token_stores_nothing(tokens, api, client, engine, p
     assert api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")["status"] == "replied"
     with Session(engine) as s:
         assert s.exec(select(SmsInbound)).all() == []
+
+
+@pytest.mark.parametrize("provider", ["aliyun", "tencent"])
+@pytest.mark.parametrize("word", ["TD", "td", "退订", " ＴＤ "])
+def test_td_stops_automatic_texts_to_the_reporter(tokens, api, client, engine, provider, word):
+    """A reporter answers TD: the next steps of the issue send them nothing; the office and the
+    department still get theirs."""
+    from service.reminders.outbox import queue_sms
+    issue = issue_in(api, "assigned")
+    assert _post(client, provider, "reply", REPLIES[provider](word)).status_code == 200
+    with Session(engine) as s:
+        [row] = s.exec(select(SmsInbound)).all()
+        assert row.outcome == "opted_out"
+        before = {m.id for m in s.exec(select(SmsMessage))}
+    for action, who, body in (("accept", "fgj", {"note": "已签收"}), ("reply", "fgj", {"result": "已完成路面修复。"})):
+        resp = api.act(issue["id"], action, who, body)
+        assert resp.status_code == 200, resp.get_json()
+    with Session(engine) as s:
+        new = [m for m in s.exec(select(SmsMessage)) if m.id not in before]
+        assert all(m.recipient_phone != PHONE for m in new)
+        # What the office sends by hand still goes.
+        hand = queue_sms(s, dedupe_key="hand:1", phone=PHONE, kind="reporter", template="replied_reporter",
+                         params={"code": issue["code"]}, issue_id=issue["id"], now=datetime.now(timezone.utc),
+                         by_hand=True)
+        assert hand is not None
+        assert queue_sms(s, dedupe_key="auto:1", phone="+86" + PHONE, kind="reporter", template="replied_reporter",
+                         params={"code": issue["code"]}, issue_id=issue["id"],
+                         now=datetime.now(timezone.utc)) is None
+        s.rollback()

@@ -27,6 +27,7 @@ REPLIES = {
     ratings.NOT_A_RATING: HELP,
     ratings.NO_ISSUE: "【营商办】您目前没有待评价的问题。" + HOW_TO,
     ratings.REFUSED: "【营商办】该问题已完成回访，无需再次评价，感谢您的反馈。",
+    ratings.OPTED_OUT: "【营商办】已退订，今后不再向您发送办理进度短信。",
 }
 
 

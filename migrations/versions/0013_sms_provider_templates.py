@@ -6,7 +6,8 @@ Revises: 0012
 Aliyun and Tencent Cloud send only templates approved beforehand: for each message kind the
 administrator records the provider's template code and the names of the values it takes. A
 department's 企业微信 or 钉钉 group robot posts the message kinds the administrator chose. Each
-message records who took it (`sms_outbox.provider`) for the delivery report.
+message records who took it (`sms_outbox.provider`) for the delivery report. A number that
+answered TD (退订) is kept in `sms_opt_out`.
 """
 import sqlalchemy as sa
 import sqlmodel
@@ -49,11 +50,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_department_robot_department_id", "department_robot", ["department_id"])
+    op.create_table(
+        "sms_opt_out",
+        sa.Column("phone", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("opted_out_at", sa.DateTime(), nullable=False),
+        sa.Column("via", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.PrimaryKeyConstraint("phone"),
+    )
     with op.batch_alter_table("sms_outbox") as batch:
         batch.add_column(sa.Column("provider", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_table("sms_opt_out")
     with op.batch_alter_table("sms_outbox") as batch:
         batch.drop_column("provider")
     op.drop_index("ix_department_robot_department_id", table_name="department_robot")

@@ -5,7 +5,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from models import SmsMessage, SmsStatus, User
+from models import SmsMessage, SmsOptOut, SmsStatus, User
 from models.workflow import OUTBOX_ROLES
 from notifications import SendError, SmsSender, render
 from service.core.errors import Conflict, Forbidden, NotFound
@@ -34,10 +34,28 @@ def first_allowed(moment: datetime, tz=LOCAL_TZ) -> datetime:
     return datetime.combine(day, QUIET_UNTIL, tzinfo=tz).astimezone(timezone.utc)
 
 
+def opted_out(session: Session, phone: str | None) -> bool:
+    """Whether `phone` answered TD (退订)."""
+    local = mobile_digits(phone)
+    return bool(local) and session.get(SmsOptOut, local) is not None
+
+
+def mobile_digits(phone: str | None) -> str:
+    """+86 138 1234 5678, 008613812345678, 13812345678 → 13812345678; other numbers as digits."""
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11 and digits[len(prefix)] == "1":
+            return digits[len(prefix):]
+    return digits
+
+
 def queue_sms(session: Session, *, dedupe_key: str, phone: str | None, kind: str, template: str,
-              params: dict, issue_id: int | None, now: datetime) -> SmsMessage | None:
-    """Add a message to the outbox in the caller's transaction. No phone: nothing is queued."""
+              params: dict, issue_id: int | None, now: datetime, by_hand: bool = False) -> SmsMessage | None:
+    """Add a message to the outbox in the caller's transaction. No phone: nothing is queued; a
+    reporter who answered TD (退订) gets only what the office sends by hand (`by_hand`)."""
     if not phone:
+        return None
+    if kind == "reporter" and not by_hand and opted_out(session, phone):
         return None
     msg = SmsMessage(dedupe_key=dedupe_key, issue_id=issue_id, recipient_phone=phone,
                      recipient_kind=kind, template=template, params=params,
