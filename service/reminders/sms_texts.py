@@ -6,7 +6,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from models import Role, SmsProviderTemplate, SmsTemplate, User
-from notifications.messages import TEMPLATES, placeholders, sample_render, template_placeholders
+from notifications.messages import PART, TEMPLATES, placeholders, sample_render, segments, template_placeholders
 from notifications.template_sms import ProviderTemplate, TemplateLookup
 from service.core.errors import Forbidden, NotFound, require
 
@@ -42,7 +42,9 @@ def _view(key: str, override: str | None, names: list[str]) -> dict:
 def _length_warning(length: int) -> str | None:
     if length <= SEGMENT:
         return None
-    return f"按常见内容估算约 {length} 字，超过一条短信的 {SEGMENT} 字，将分成多条发送并多计费用。"
+    parts = segments("字" * length)
+    return (f"按常见内容估算约 {length} 字，超过一条短信的 {SEGMENT} 字，将分成多条发送并多计费用"
+            f"（长短信每条 {PART} 字，约 {parts} 条）。")
 
 
 def list_templates(session: Session, actor: User | None = None) -> list[dict]:
