@@ -105,3 +105,9 @@ def test_the_report_page_and_its_resend_button(app, county, history, engine):
         assert Console(app, "fgj").get("/console/board/delivery").status_code == 403
     finally:
         app.config["CONSOLE_NOW"] = None
+
+
+def test_a_failed_robot_post_is_named_as_such_in_the_failed_list(db, county, history):
+    from service.supervision.board import failed_sms
+    items = failed_sms(db, county.users["supervisor"]).rows
+    assert "群机器人 #1" in [m.recipient for m in items]
