@@ -124,7 +124,7 @@ class RobotSender:
         if code == 0:
             return f"{robot.kind}-{robot_id}-{int(self.clock() * 1000)}"
         if code in THROTTLED:
-            raise SendError(f"{label} {code}：发送过于频繁，稍后重试", retryable=True)
+            raise SendError(f"{label} {code}：发送过于频繁，稍后重试", throttled=True)
         if code == -1 and resp.status_code < 400:
             raise SendError(f"{label}：服务暂时不可用", retryable=True)
         raise SendError(f"{label} {code}：{REFUSALS.get(code, '请求被拒绝')}", retryable=False)

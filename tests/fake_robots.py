@@ -36,6 +36,7 @@ class FakeRobots:
     dingtalk_secrets: dict[str, str] = field(default_factory=dict)   # access_token → secret
     posts: list[Post] = field(default_factory=list)
     flaky: dict[str, int] = field(default_factory=dict)              # robot → 500s still to give
+    busy: dict[str, int] = field(default_factory=dict)               # robot → "too fast" still to give
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -92,6 +93,9 @@ class FakeRobots:
                 self.flaky[robot] -= 1
                 return 500, {"errcode": -1, "errmsg": "system busy"}
             recent = [p for p in self.accepted(robot) if now - 60 < p.at <= now]
+            if self.busy.get(robot, 0) > 0:
+                self.busy[robot] -= 1
+                recent = [None] * PER_MINUTE
             if len(recent) >= PER_MINUTE:
                 code = 130101 if kind == "dingtalk" else 45009
                 return 200, self._log(kind, robot, payload, code, now, "send too fast")

@@ -206,3 +206,22 @@ def test_the_robots_page_keeps_the_address_secret(app, county):
     assert Console(app, "coordinator").get("/console/admin/robots").status_code == 403
     assert admin.post(f"/console/admin/robots/{robot['id']}/delete").status_code == 302
     assert f'id="robot-{robot["id"]}"' not in admin.text("/console/admin/robots")
+
+
+def test_a_robot_that_keeps_saying_too_fast_never_loses_the_message(db, engine, county, fake):
+    """Ten "send too fast" answers in a row (more than the tries a failing message gets): the
+    message waits a minute each time and goes out in the end."""
+    _robot(db, county, kind="wecom", url=WECOM, secret=None)
+    queue_robot_messages(db, dedupe_key="busy", department_id=county.dept_id("fgj"), template="urged",
+                         params=PARAMS, issue_id=None, now=NOON)
+    db.commit()
+    fake.busy["0a1b2c3d-wecom-key-9876"] = 10  # others fill the group's minute, ten times over
+    sender = _sender(engine, fake)
+    for minute in range(10):
+        assert dispatch_due(engine, sender, NOON + timedelta(minutes=minute, seconds=1)) == \
+            {"sent": 0, "retry": 1, "failed": 0}
+    assert [p.errcode for p in fake.posts] == [45009] * 10
+    assert dispatch_due(engine, sender, NOON + timedelta(minutes=10, seconds=1))["sent"] == 1
+    with Session(engine) as s:
+        [row] = s.exec(select(SmsMessage).where(SmsMessage.recipient_kind == "robot")).all()
+    assert row.status == "sent" and row.attempts == 1

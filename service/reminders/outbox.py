@@ -15,6 +15,7 @@ from service.reminders.sms_texts import template_text
 
 MAX_ATTEMPTS = 5
 BASE_BACKOFF = timedelta(minutes=1)
+THROTTLE_WAIT = timedelta(minutes=1)
 # How long a row may stay "sending" before it is taken to belong to a dead dispatcher.
 LEASE = timedelta(minutes=5)
 # No SMS reaches anyone between 21:00 and 08:00 local time; it waits for the morning. The rule
@@ -116,7 +117,11 @@ def _send_one(engine: Engine, sender: SmsSender, msg_id: int, now: datetime) -> 
         provider_id = sender.send(to, template, params, body)
     except SendError as exc:
         values["last_error"] = str(exc)[:500]
-        if exc.retryable and attempts < MAX_ATTEMPTS:
+        if getattr(exc, "throttled", False):
+            outcome = "retry"
+            values.update(status=SmsStatus.PENDING, attempts=attempts - 1,
+                          next_attempt_at=first_allowed(now + THROTTLE_WAIT))
+        elif exc.retryable and attempts < MAX_ATTEMPTS:
             outcome = "retry"
             values.update(status=SmsStatus.PENDING,
                           next_attempt_at=first_allowed(now + BASE_BACKOFF * 2 ** (attempts - 1)))
