@@ -9,18 +9,9 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from models import Role, User
+from service.assessment.channels import ChannelFigures, MonthRow, channel_figures, hot_spots, summary_sentence
 from service.assessment.periods import Period
-from service.assessment.rates import (
-    ChannelFigures,
-    DepartmentRow,
-    MonthRow,
-    channel_figures,
-    department_assessment,
-    flags_now,
-    hot_spots,
-    parse_period,
-    summary_sentence,
-)
+from service.assessment.rates import DepartmentRow, department_assessment, flags_now, parse_period
 from service.core.errors import Forbidden, require
 from service.deadlines.calendar import WorkCalendar, local_date
 

@@ -52,10 +52,10 @@ def new_issue_dict(session: Session, issue: Issue, user: User) -> dict:
 
 def dumper(schema: Schema) -> Callable[[dict], dict]:
     """What `schema.dump(data)` gives for a dict `data`, through each field's public
-    `serialize` (with `dict.get` as its accessor) without the schema's per-call set-up: a key left out of `data` is left out of
-    the result, nested schemas likewise. For a page of 50 issues `Schema.dump` took a third of
-    the request's time. The result is checked against `schema.dump` in
-    tests/test_query_counts.py."""
+    `serialize` (with `dict.get` as its accessor) without the schema's per-call set-up: a key
+    left out of `data` is left out of the result, nested schemas likewise. For a page of 50
+    issues `Schema.dump` took a third of the request's time. The result is checked against
+    `schema.dump` in tests/test_query_counts.py."""
     plan = []
     for name, field in schema.dump_fields.items():
         if field.attribute or (field.data_key and field.data_key != name):
