@@ -16,6 +16,7 @@ from sqlmodel import Session
 from models import (
     CHANNEL_LABELS,
     ISSUE_TYPE_LABELS,
+    SATISFACTION_LABELS,
     STATUS_LABELS,
     Channel,
     DeadlineJudgement,
@@ -45,7 +46,6 @@ PUBLIC_MILESTONES = {"create": "登记受理", "assign": "会议/集中交办", 
 # The public list's 办理状态 filter: a public status, or how the work ended.
 STATUS_FILTERS = {**{s.value: STATUS_LABELS[s] for s in Status if s in PUBLIC_STATUSES},
                   "on_time": "按期办结", "late": "超期办结"}
-SATISFACTION_LABELS = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
 FEED_SIZE = 50
 
 

@@ -18,6 +18,9 @@ from models import (
     CHANNEL_LABELS,
     ISSUE_TYPE_LABELS,
     OPEN_STATUSES,
+    REJECT_REASON_LABELS,
+    REPORTER_KIND_LABELS,
+    SATISFACTION_LABELS,
     STATUS_LABELS,
     Department,
     Issue,
@@ -39,9 +42,6 @@ from service.ledger.columns import (
     MASKED_MARK,
     MASKED_NOTE,
     NO,
-    REJECT_REASON_LABELS,
-    REPORTER_KIND_LABELS,
-    SATISFACTION_LABELS,
     YES,
 )
 from service.workflow.queries import co_department_ids, user_names
