@@ -430,7 +430,7 @@ def test_the_command_line_exports_and_imports(app, api, county, engine, tmp_path
     assert sheet(masked.read_bytes()).cell(row=HEADER_ROW + 1, column=headers(sheet(masked.read_bytes()))
                                            ["联系电话"]).value == "138****5678"
     bad = runner.invoke(args=["ledger", "export", "--from", "2026-05-01", "--to", "2026-04-01", str(path)])
-    assert bad.exit_code != 0 and "结束日期不能早于开始日期" in bad.output
+    assert bad.exit_code != 0 and "截止日期不能早于起始日期" in bad.output
 
     # still in the database: every row is refused, exit status 1, nothing written
     out = runner.invoke(args=["ledger", "import", str(path), "--dry-run"])

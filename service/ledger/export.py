@@ -29,7 +29,7 @@ from models import (
     User,
 )
 from service.assessment.periods import Period
-from service.core.errors import Forbidden, require
+from service.core.errors import Forbidden
 from service.core.masking import mask_name, mask_phone, scrub_text
 from service.core.xlsx import workbook_bytes, write_table
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar, load_calendar, local_date
@@ -51,22 +51,7 @@ BATCH = 500
 EXPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.SUPERVISOR, Role.LEADER})
 # Those who see reporters' data whole; everyone else who may export gets it masked.
 UNMASKED_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
-MAX_DAYS = 366 * 5
 HIDDEN_ORG = "（已隐去）"
-
-
-def check_period(start: date | None, end: date | None) -> Period:
-    fields = {}
-    if start is None:
-        fields["from"] = "请填写开始日期"
-    if end is None:
-        fields["to"] = "请填写结束日期"
-    if start and end and end < start:
-        fields["to"] = "结束日期不能早于开始日期"
-    if start and end and (end - start).days > MAX_DAYS:
-        fields["to"] = "一次最多导出五年"
-    require(fields)
-    return Period(start, end)  # the assessment's period: same bounds, and a label such as “2026年第一季度”
 
 
 def may_export(actor: User | None) -> bool:
