@@ -8,16 +8,17 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from models import Role, User
+from models import User
+from models.permissions import Permission
 from service.assessment import periods
 from service.assessment.channels import ChannelFigures, MonthRow, channel_figures, hot_spots, summary_sentence
 from service.assessment.periods import Period
 from service.assessment.rates import DepartmentRow, department_assessment, flags_now, parse_period
-from service.core.errors import Forbidden, require
+from service.core.errors import require
 from service.deadlines.calendar import WorkCalendar, local_date
+from service.identity import permissions as access
 
 # The offices and the county leaders see every department; a department sees its report card.
-DASHBOARD_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 PRESETS = (*periods.PRESETS, "custom")
 HOT_SPOTS = 10
 
@@ -56,8 +57,7 @@ def months_begun(rows: list, now: datetime) -> list:
 
 
 def may_see(actor: User) -> None:
-    if actor.role not in DASHBOARD_ROLES:
-        raise Forbidden("统计分析仅供县营商办、县委督查办、县级领导和管理员查看")
+    access.require(actor, Permission.DASHBOARD)
 
 
 def dashboard(session: Session, actor: User, period: Period, now: datetime,

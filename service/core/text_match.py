@@ -5,9 +5,14 @@ literally, and an FTS5 phrase (SQLite's trigram index) with its quotes doubled."
 LIKE_ESCAPE = "\\"
 
 
+def escape_like(term: str) -> str:
+    """`term` with LIKE's wildcards and the escape character escaped (`escape=LIKE_ESCAPE`)."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def contains_pattern(term: str) -> str:
     """The LIKE pattern (used with `escape=LIKE_ESCAPE`) of a text containing `term`."""
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return f"%{escape_like(term)}%"
 
 
 def fts5_phrase(term: str) -> str:
