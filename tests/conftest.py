@@ -16,6 +16,7 @@ from sqlalchemy import event, text
 from sqlmodel import Session
 
 from app import create_app
+from faults.pg import PrivatePostgres
 from models import Department, User, metadata
 from notifications import RecordingSender
 from service.core.db import make_engine
@@ -108,6 +109,22 @@ def _empty(engine) -> None:
             conn.execute(text(f"DELETE FROM {table}"))
     if engine.dialect.name == "sqlite":
         engine.dispose()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def private_pg():
+    """A PostgreSQL cluster of the test's own, to stop and start (faults.pg)."""
+    pg = PrivatePostgres(free_port()).init()
+    pg.start()
+    yield pg
+    pg.destroy()
 
 
 def make_test_app(database_url: str, **config):
