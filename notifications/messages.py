@@ -10,6 +10,7 @@ TEMPLATES: dict[str, str] = {
     "assigned_co_department": "【营商办】{code}请贵单位协办：{title}，主办单位{lead}。",
     "assigned_reporter": "【营商办】问题已交办，编号{code}，凭编号及手机尾号查询：{track_url}",
     "urged": "【督查办】{code}催办：{title}。{note}请抓紧办理。",
+    "answered_reporter": "【营商办】您反映的问题{code}承办单位已答复：{answer}",
     "replied_reporter": "【营商办】您反映的问题{code}已答复，请回复1满意、2基本满意、3不满意。",
     "extension_decided": "【营商办】{code}延期申请{decision}，办结时限{complete_due}。",
     "extension_to_leader": "【营商办】{code}再次申请延期至{due}，请您审批：{title}。",

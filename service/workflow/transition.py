@@ -22,6 +22,7 @@ from models import (
     Issue,
     IssueCoDepartment,
     IssueEvent,
+    IssueReport,
     RejectReason,
     Role,
     Satisfaction,
@@ -71,6 +72,8 @@ class StepContext:
     messages: list[tuple[str, str | None, str, dict]] = field(default_factory=list)
     # deadlines judged by this step, written once the event has its id
     judgements: list[DeadlineJudgement] = field(default_factory=list)
+    # reports to the lead leader made by this step, written once the event has its id
+    reports: list[IssueReport] = field(default_factory=list)
     _calendar: WorkCalendar | None = field(default=None, repr=False)
 
     @property
@@ -161,9 +164,10 @@ def transition(session: Session, actor: User, issue_id: int, action: str, body: 
     session.add(event)
     try:
         session.flush()
-        for judgement in ctx.judgements:
-            judgement.event_id = event.id
+        for record in (*ctx.judgements, *ctx.reports):
+            record.event_id = event.id
         session.add_all(ctx.judgements)
+        session.add_all(ctx.reports)
         for kind, phone, template, params in ctx.messages:
             queue_sms(session, dedupe_key=f"event:{event.id}:{kind}:{phone}", phone=phone,
                       kind=kind, template=template, params=params, issue_id=issue.id, now=now)
@@ -300,7 +304,8 @@ def _assign(ctx: StepContext) -> str:
     issue.assigned_at = ctx.now
     # A new round: judged on its own; earlier rounds keep their judgements.
     issue.round_no += 1
-    issue.accepted_on_time = issue.replied_on_time = issue.completed_on_time = None
+    issue.accepted_on_time = issue.replied_on_time = issue.completed_on_time = issue.reported_on_time = None
+    issue.answered_at = None
     issue.original_complete_due = issue.complete_due
     s.execute(delete(IssueCoDepartment).where(IssueCoDepartment.issue_id == issue.id))
     s.add_all(IssueCoDepartment(issue_id=issue.id, department_id=d.id) for d in co_depts)
@@ -508,9 +513,45 @@ def _instruct(ctx: StepContext) -> None:
     return None
 
 
+# The part of a 答复 the reporter reads in the SMS.
+ANSWER_SMS_CHARS = 40
+
+
+def _answer(ctx: StepContext) -> None:
+    issue, answer = ctx.issue, ctx.body["answer"].strip()
+    if not answer:
+        require({"answer": "必填"})
+    first = issue.answered_at is None
+    issue.answered_at = issue.answered_at or ctx.now
+    _judge(ctx, "reply_due")
+    ctx.note = answer
+    ctx.data = {"first": first}
+    ctx.messages.append(("reporter", issue.reporter_phone, "answered_reporter",
+                         {"code": issue.code, "answer": _shorten(answer, ANSWER_SMS_CHARS)}))
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _report(ctx: StepContext) -> None:
+    issue, text = ctx.issue, ctx.body["report"].strip()
+    if not text:
+        require({"report": "必填"})
+    _judge(ctx, "report_due")
+    issue.reported_at = ctx.now
+    ctx.note = text
+    ctx.data = {"leader_id": issue.lead_leader_id}
+    ctx.reports.append(IssueReport(issue_id=issue.id, leader_id=issue.lead_leader_id,
+                                   department_id=issue.lead_department_id, author_id=ctx.actor.id,
+                                   at=ctx.now, body=text))
+
+
 def _reply(ctx: StepContext) -> str:
     issue = ctx.issue
     issue.result, issue.replied_at = ctx.body["result"], ctx.now
+    issue.answered_at = issue.answered_at or ctx.now
     _judge(ctx, "reply_due")
     _judge(ctx, "complete_due")
     ctx.note = ctx.note or ctx.body["result"]
@@ -540,9 +581,13 @@ def _visit(ctx: StepContext) -> str:
     # 重办: a new round with new deadlines; the last round's judgements stay as they are.
     keys = ("reply_due", "complete_due", "report_due", "visit_due")
     deadlines = _deadlines(ctx, ctx.body.get("deadlines"), keys=keys)
+    # The round ends here: a report owed and already past its deadline stays missed.
+    if issue.report_due is not None and issue.report_due < ctx.today:
+        _judge(ctx, "report_due", met=False)
     issue.reopen_count += 1
     issue.round_no += 1
-    issue.replied_on_time = issue.completed_on_time = None
+    issue.replied_on_time = issue.completed_on_time = issue.reported_on_time = None
+    issue.answered_at = None
     for key, value in deadlines.items():
         setattr(issue, key, value)
     issue.original_complete_due = issue.complete_due
@@ -571,6 +616,7 @@ _HANDLERS: dict[str, Callable[[StepContext], str | None]] = {
     "return": _return, "plan": _plan, "progress": _progress,
     "request_extension": _request_extension, "decide_extension": _decide_extension,
     "set_deadline": _set_deadline, "urge": _urge, "suspend": _suspend, "resume": _resume,
-    "instruct": _instruct, "reply": _reply, "visit": _visit, "publish": _publish, "withhold": _withhold,
+    "instruct": _instruct, "answer": _answer, "reply": _reply, "report": _report, "visit": _visit,
+    "publish": _publish, "withhold": _withhold,
 }
 assert set(_HANDLERS) == set(STEPS), "every step of the table has exactly one handler"

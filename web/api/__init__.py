@@ -45,7 +45,7 @@ def register(app: Flask) -> Api:
 
     app.register_blueprint(assets)
 
-    from . import admin, auth, directory, issues, ledger, meetings, notifications, public, stats
-    for module in (auth, directory, meetings, issues, notifications, public, admin, stats, ledger):
+    from . import admin, auth, directory, issues, leader_reports, ledger, meetings, notifications, public, stats
+    for module in (auth, directory, meetings, issues, notifications, public, admin, stats, ledger, leader_reports):
         api.register_blueprint(module.blp)
     return api

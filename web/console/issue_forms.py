@@ -131,8 +131,16 @@ class InstructForm(ActionForm):
     note = _text(_l("批示内容"), 2000)
 
 
+class AnswerForm(ActionForm):
+    answer = _text(_l("答复内容"), 5000, description=_l("将短信告知反映人；尚未办结时请写明办理安排和预计办结时间"))
+
+
 class ReplyForm(ActionForm):
     result = _text(_l("办理结果"), 5000, description=_l("将短信告知反映人，请写明做了什么、结果如何"))
+
+
+class ReportForm(ActionForm):
+    report = _text(_l("办理情况报告"), 5000, description=_l("报主抓县级领导：办理过程、结果和反映人意见"))
 
 
 class VisitForm(ActionForm):
@@ -191,8 +199,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "accept": AcceptForm, "return": ReturnForm, "plan": PlanForm, "progress": ProgressForm,
     "request_extension": RequestExtensionForm, "decide_extension": DecideExtensionForm,
     "set_deadline": SetDeadlineForm, "urge": UrgeForm, "suspend": SuspendForm, "resume": ResumeForm,
-    "instruct": InstructForm,
-    "reply": ReplyForm, "visit": VisitForm, "publish": PublishForm, "withhold": WithholdForm,
+    "instruct": InstructForm, "answer": AnswerForm, "reply": ReplyForm, "report": ReportForm,
+    "visit": VisitForm, "publish": PublishForm, "withhold": WithholdForm,
 }
 
 # What the user reads once the step is done.
@@ -211,7 +219,9 @@ DONE_MESSAGES = {
     "suspend": _l("已挂账，时限和提醒暂停"),
     "resume": _l("已恢复办理"),
     "instruct": _l("批示已记录"),
+    "answer": _l("已答复，反映人将收到短信"),
     "reply": _l("办理结果已答复，反映人将收到短信"),
+    "report": _l("办理情况报告已报送主抓县级领导"),
     "visit": _l("回访结果已记录"),
     "publish": _l("已公开公示"),
     "withhold": _l("已记录不予公开的理由"),
@@ -232,7 +242,9 @@ HINTS = {
     "suspend": _l("本县权限内暂时无法解决的问题挂账，时限和提醒暂停。"),
     "resume": _l("恢复办理，时限按挂账天数顺延。"),
     "instruct": _l("县级领导对本问题的批示。"),
-    "reply": _l("答复后由县营商办回访。"),
+    "answer": _l("首次答复反映人（可为阶段性答复），按限期回复考核。"),
+    "reply": _l("办结后答复办理结果，按限期办结考核；答复后由县营商办回访。"),
+    "report": _l("向主抓县级领导报告办理情况，按限期报告考核。"),
     "visit": _l("回访反映人，记录评价。"),
     "publish": _l("在公开页面公示办理结果。"),
     "withhold": _l("不在公开页面公示，须说明理由。"),
