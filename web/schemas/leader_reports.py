@@ -17,9 +17,9 @@ class ReportOut(Schema):
     issue_status = fields.String()
     department = fields.String(allow_none=True, metadata={"description": "报告的主办单位"})
     leader_id = fields.Integer(allow_none=True, metadata={"description": "报送的主抓县级领导"})
-    at = fields.DateTime()
+    at = fields.AwareDateTime()
     body = fields.String(metadata={"description": "报告内容"})
-    read_at = fields.DateTime(allow_none=True, metadata={"description": "领导阅读时间，未读为 null"})
+    read_at = fields.AwareDateTime(allow_none=True, metadata={"description": "领导阅读时间，未读为 null"})
 
 
 class ReportList(Schema):

@@ -1,0 +1,162 @@
+"""答复, 办结答复 and 办理情况报告 as their own steps, each judged against its own deadline, through
+the API with the request clock fixed. November 2026 has no public holiday: Mon 2, 9, 16, 23, 30."""
+from datetime import datetime
+
+import pytest
+
+from .test_integrity import STATS, act, assigned, at, clock, fgj_row  # noqa: F401 - fixture
+
+REPORTS = "/api/v1/reports"
+
+
+def in_progress(api, clock, complete_due="2026-11-20", **deadlines) -> dict:  # noqa: F811
+    issue = assigned(api, clock, at(11, 2), complete_due, **deadlines)
+    act(api, clock, at(11, 2, 15), issue, "accept", "fgj")
+    return issue
+
+
+def moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def outbox(api, issue) -> list[dict]:
+    return api.ok("GET", f"/api/v1/notifications?issue_id={issue['id']}", "coordinator")["items"]
+
+
+def test_an_answer_meets_the_reply_deadline_and_leaves_the_issue_in_progress(api, clock):  # noqa: F811
+    issue = in_progress(api, clock, reply_due="2026-11-05")
+    done = act(api, clock, at(11, 4), issue, "answer", "fgj", {"answer": "已联系企业，本月20日前完成线路迁改"})
+    assert done["status"] == "in_progress" and done["replied_on_time"] is True
+    assert done["answered_at"] is not None and done["completed_on_time"] is None
+    # The reporter hears the answer itself, by SMS.
+    texts = [m for m in outbox(api, issue) if m["template"] == "answered_reporter"]
+    assert len(texts) == 1 and "线路迁改" in texts[0]["body"]
+    # A later 办结答复 meets 限期办结 and leaves the 回复 judgement as it was.
+    replied = act(api, clock, at(11, 18), issue, "reply", "fgj", {"result": "线路已迁改"})
+    assert (replied["status"], replied["replied_on_time"], replied["completed_on_time"]) == ("replied", True, True)
+    clock(at(11, 19))
+    row = fgj_row(api)
+    assert (row["replied_on_time"], row["reply_judged"]) == (1, 1)
+    assert (row["completed_on_time"], row["complete_judged"]) == (1, 1)
+
+
+def test_a_late_answer_is_late_whatever_the_reply_does(api, clock):  # noqa: F811
+    issue = in_progress(api, clock, reply_due="2026-11-05")
+    late = act(api, clock, at(11, 10), issue, "answer", "fgj", {"answer": "正在协调供电公司"})
+    assert late["replied_on_time"] is False
+    # A second, interim answer changes nothing in the figures; the timeline has both.
+    again = act(api, clock, at(11, 11), issue, "answer", "fgj", {"answer": "已完成勘察"})
+    assert again["replied_on_time"] is False and moment(again["answered_at"]) == moment(late["answered_at"])
+    act(api, clock, at(11, 12), issue, "reply", "fgj", {"result": "已完成"})
+    clock(at(11, 13))
+    row = fgj_row(api)
+    assert (row["replied_on_time"], row["reply_judged"], row["completed_on_time"]) == (0, 1, 1)
+    events = api.ok("GET", f"/api/v1/issues/{issue['id']}/events", "coordinator")["items"]
+    answers = [e for e in events if e["action"] == "answer"]
+    assert [a["note"] for a in answers] == ["正在协调供电公司", "已完成勘察"]
+    assert answers[0]["data"]["judged"]["reply_due"]["on_time"] is False
+    assert "judged" not in answers[1]["data"]
+
+
+def test_without_an_answer_the_reply_meets_both_deadlines(api, clock):  # noqa: F811
+    issue = in_progress(api, clock, reply_due="2026-11-05")
+    replied = act(api, clock, at(11, 10), issue, "reply", "fgj", {"result": "已完成"})
+    assert (replied["replied_on_time"], replied["completed_on_time"]) == (False, True)
+    assert replied["answered_at"] == replied["replied_at"]
+
+
+@pytest.mark.parametrize("body, field", [({}, "answer"), ({"answer": "   "}, "answer")])
+def test_an_answer_needs_its_text(api, clock, body, field):  # noqa: F811
+    issue = in_progress(api, clock)
+    before = api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")
+    refused = act(api, clock, at(11, 3), issue, "answer", "fgj", body, status=422)
+    assert field in refused["error"]["fields"]
+    after = api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")
+    assert (after["version"], after["answered_at"], after["replied_on_time"]) == (before["version"], None, None)
+
+
+def test_only_the_lead_department_answers_and_reports(api, clock):  # noqa: F811
+    issue = in_progress(api, clock)
+    # The co-handling department reports progress instead; a department with no part sees nothing.
+    for who, status in (("zrj", 403), ("scj", 404), ("coordinator", 403), ("leader", 403), ("operator", 403)):
+        act(api, clock, at(11, 3), issue, "answer", who, {"answer": "已安排"}, status=status)
+        act(api, clock, at(11, 3), issue, "report", who, {"report": "办理情况"}, status=status)
+    # Before acceptance there is nothing to answer yet.
+    fresh = assigned(api, clock, at(11, 3), "2026-11-20")
+    refused = act(api, clock, at(11, 3), fresh, "answer", "fgj", {"answer": "已安排"}, status=409)
+    assert refused["error"]["code"] == "wrong_state"
+
+
+def test_a_report_meets_the_report_deadline_and_reaches_the_lead_leader_unread(api, clock):  # noqa: F811
+    issue = in_progress(api, clock, complete_due="2026-11-10", report_due="2026-11-12")
+    act(api, clock, at(11, 9), issue, "reply", "fgj", {"result": "已完成"})
+    reported = act(api, clock, at(11, 11), issue, "report", "fgj",
+                   {"report": "已完成线路迁改，企业确认恢复生产"})
+    assert (reported["status"], reported["reported_on_time"]) == ("replied", True)
+    assert reported["reported_at"] is not None
+
+    mine = api.ok("GET", f"{REPORTS}?unread=true", "leader")
+    assert mine["unread"] == 1
+    [report] = mine["items"]
+    assert (report["issue_code"], report["body"], report["read_at"]) == \
+        (issue["code"], "已完成线路迁改，企业确认恢复生产", None)
+    assert report["department"] == "县发改局"
+    # Another leader sees none of it, cannot mark it read, and a department cannot list at all.
+    assert api.ok("GET", REPORTS, "leader2") == {"unread": 0, "items": []}
+    assert api.post(f"{REPORTS}/{report['id']}/read", "leader2").status_code == 404
+    assert api.get(REPORTS, "fgj").status_code == 403
+    # The office reads every leader's reports, but reading is the leader's own.
+    office = api.ok("GET", REPORTS, "coordinator")["items"]
+    assert [r["id"] for r in office] == [report["id"]]
+    assert api.post(f"{REPORTS}/{report['id']}/read", "coordinator").status_code == 404
+
+    clock(at(11, 13, 9))
+    read = api.ok("POST", f"{REPORTS}/{report['id']}/read", "leader")
+    assert read["read_at"] is not None
+    clock(at(11, 14))
+    assert moment(api.ok("POST", f"{REPORTS}/{report['id']}/read", "leader")["read_at"]) == moment(read["read_at"])
+    assert api.ok("GET", f"{REPORTS}?unread=true", "leader") == {"unread": 0, "items": []}
+    assert len(api.ok("GET", REPORTS, "leader")["items"]) == 1
+
+    clock(at(11, 13))
+    row = fgj_row(api)
+    assert (row["reported_on_time"], row["report_judged"], row["report_rate"]) == (1, 1, 1.0)
+
+
+def test_a_report_never_made_counts_late_once_its_deadline_passes(api, clock):  # noqa: F811
+    issue = in_progress(api, clock, complete_due="2026-11-10", report_due="2026-11-12")
+    act(api, clock, at(11, 9), issue, "reply", "fgj", {"result": "已完成"})
+    act(api, clock, at(11, 10), issue, "visit", "coordinator", {"satisfaction": "satisfied"})
+    clock(at(11, 12, 17))
+    row = fgj_row(api)
+    assert (row["report_judged"], row["report_rate"]) == (0, None)   # due today: not yet late
+    clock(at(11, 13))
+    row = fgj_row(api)
+    assert (row["reported_on_time"], row["report_judged"], row["report_rate"]) == (0, 1, 0.0)
+    # Made late, after the issue closed: judged late, and counted once.
+    late = act(api, clock, at(11, 16), issue, "report", "fgj", {"report": "补报办理情况"})
+    assert (late["status"], late["reported_on_time"]) == ("closed", False)
+    row = fgj_row(api)
+    assert (row["reported_on_time"], row["report_judged"]) == (0, 1)
+    # The report rate is a column of the bulletin, not part of the score.
+    assert row["score"] == 100.0
+
+
+def test_a_reopening_keeps_a_missed_report_late(api, clock):  # noqa: F811
+    issue = in_progress(api, clock, complete_due="2026-11-10", report_due="2026-11-12")
+    act(api, clock, at(11, 9), issue, "reply", "fgj", {"result": "已完成"})
+    act(api, clock, at(11, 16), issue, "visit", "coordinator",
+        {"satisfaction": "unsatisfied", "note": "线路仍未迁改",
+         "deadlines": {"reply_due": "2026-11-20", "complete_due": "2026-11-25", "report_due": "2026-11-26"}})
+    again = act(api, clock, at(11, 17), issue, "report", "fgj", {"report": "重办情况报告"})
+    assert (again["round_no"], again["reported_on_time"]) == (2, True)
+    clock(at(11, 17))
+    row = fgj_row(api)
+    assert (row["reported_on_time"], row["report_judged"]) == (1, 2)
+
+
+def test_the_reporters_tracking_page_shows_the_answer(api, clock):  # noqa: F811
+    issue = in_progress(api, clock)
+    act(api, clock, at(11, 3), issue, "answer", "fgj", {"answer": "已安排"})
+    tracked = api.ok("POST", "/api/v1/public/track", json={"code": issue["code"], "phone_last4": "5678"})
+    assert "答复" in [t["label"] for t in tracked["timeline"]]
