@@ -160,3 +160,31 @@ def test_the_reporters_tracking_page_shows_the_answer(api, clock):  # noqa: F811
     act(api, clock, at(11, 3), issue, "answer", "fgj", {"answer": "已安排"})
     tracked = api.ok("POST", "/api/v1/public/track", json={"code": issue["code"], "phone_last4": "5678"})
     assert "答复" in [t["label"] for t in tracked["timeline"]]
+
+
+def test_on_the_console_the_department_answers_and_reports_and_the_leader_reads(app, api, clock):  # noqa: F811
+    from .console import Console
+    issue = in_progress(api, clock, complete_due="2026-11-10", report_due="2026-11-12")
+    clock(at(11, 3))
+    dept = Console(app, "fgj")
+    page = dept.text(f"/console/issues/{issue['id']}")
+    assert 'id="form-answer"' in page and 'id="form-report"' in page
+    resp = dept.post(f"/console/issues/{issue['id']}/actions/answer", {"answer": "已安排施工队", "version": 3})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    resp = dept.post(f"/console/issues/{issue['id']}/actions/report", {"report": "施工队已进场", "version": 4})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    page = dept.text(f"/console/issues/{issue['id']}")
+    assert "施工队已进场" in page and "报送主抓领导：" in page
+
+    leader = Console(app, "leader")
+    assert "/console/leader-reports" in leader.text("/console/issues")
+    page = leader.text("/console/leader-reports?unread=1")
+    assert "施工队已进场" in page and "未读 1 份" in page
+    report_id = api.ok("GET", REPORTS, "leader")["items"][0]["id"]
+    assert leader.post(f"/console/leader-reports/{report_id}/read", {"unread": "1"}).status_code == 302
+    page = leader.text("/console/leader-reports?unread=1")
+    assert "施工队已进场" not in page and "未读 0 份" in page
+    assert "施工队已进场" in leader.text("/console/leader-reports")
+    # Another leader cannot mark it; a department has no such page.
+    assert Console(app, "leader2").post(f"/console/leader-reports/{report_id}/read").status_code == 404
+    assert dept.get("/console/leader-reports").status_code == 403

@@ -81,7 +81,7 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
     dept_ids = {d for d in (issue.lead_department_id, *co_ids) if d}
     people = {p for p in (issue.lead_leader_id, issue.created_by_id) if p}
     for event in events:
-        people |= {p for p in (event.actor_id, event.data.get("lead_leader_id")) if p}
+        people |= {p for p in (event.actor_id, event.data.get("lead_leader_id"), event.data.get("leader_id")) if p}
         dept_ids |= {d for d in (event.data.get("lead_department_id"), event.data.get("department_id"),
                                  *event.data.get("co_department_ids", ())) if isinstance(d, int)}
     extensions = list(session.execute(select(ExtensionRequest).where(ExtensionRequest.issue_id == issue.id)

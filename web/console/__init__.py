@@ -24,6 +24,7 @@ from . import (  # noqa: E402,F401
     inbox,
     intake,
     issues,
+    leader_reports,
     ledger,
     meetings,
     reports,

@@ -16,6 +16,7 @@ NAV = (
     ("console.inbox", "承办", {Role.DEPARTMENT}),
     ("console.board", "督办", {Role.SUPERVISOR, Role.COORDINATOR}),
     ("console.issue_list", "问题", set(Role)),
+    ("console.leader_reports_page", "办理情况报告", {Role.LEADER}),
     # A department opens its own report card (成绩单) from here.
     ("console.dashboard", "统计分析", {Role.COORDINATOR, Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.DEPARTMENT}),
     ("console.ledger_page", "问题台账", {Role.COORDINATOR, Role.SUPERVISOR, Role.ADMIN}),
