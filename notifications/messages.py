@@ -32,7 +32,7 @@ def render(template: str, params: dict, text: str | None = None) -> str:
     """The message text (`text`: an administrator's wording of the template); long free-text
     parameters are shortened to keep one segment."""
     values = dict(params)
-    for key, limit in (("title", 14), ("note", 16), ("lead", 12), ("dept", 10)):
+    for key, limit in (("title", 14), ("note", 16), ("lead", 12), ("dept", 10), ("answer", 36)):
         if key in values and values[key] is not None:
             values[key] = shorten(values[key], limit)
     if text:
@@ -52,6 +52,7 @@ SAMPLE_VALUES: dict[str, str] = {
     "accept_due": "2026-11-06", "due": "2026-11-20", "lead": "县自然资源局",
     "track_url": "https://ys.example.gov.cn/track", "note": "请本周内反馈进展。", "decision": "已批准",
     "what": "办结", "days": "2", "dept": "县市场监管局",
+    "answer": "已联系供电公司，本月20日前完成线路迁改，届时通知贵企业。",
 }
 
 

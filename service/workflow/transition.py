@@ -513,10 +513,6 @@ def _instruct(ctx: StepContext) -> None:
     return None
 
 
-# The part of a 答复 the reporter reads in the SMS.
-ANSWER_SMS_CHARS = 40
-
-
 def _answer(ctx: StepContext) -> None:
     issue, answer = ctx.issue, ctx.body["answer"].strip()
     if not answer:
@@ -527,12 +523,7 @@ def _answer(ctx: StepContext) -> None:
     ctx.note = answer
     ctx.data = {"first": first}
     ctx.messages.append(("reporter", issue.reporter_phone, "answered_reporter",
-                         {"code": issue.code, "answer": _shorten(answer, ANSWER_SMS_CHARS)}))
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+                         {"code": issue.code, "answer": answer}))
 
 
 def _report(ctx: StepContext) -> None:

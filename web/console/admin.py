@@ -42,6 +42,7 @@ TEMPLATE_PURPOSES = {
     "assigned_co_department": _l("交办时发给协办单位"),
     "assigned_reporter": _l("交办时发给反映人（查询编号和链接）"),
     "urged": _l("督查办催办时发给责任人"),
+    "answered_reporter": _l("承办单位答复（可为阶段性答复）时发给反映人"),
     "replied_reporter": _l("答复后请反映人评价"),
     "extension_decided": _l("延期申请审批结果"),
     "extension_to_leader": _l("再次申请延期时请主抓领导审批"),
