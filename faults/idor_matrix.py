@@ -81,6 +81,8 @@ STEP_BODIES = {
     "reply": lambda w: {"result": "已办结"},
     "report": lambda w: {"report": "办理情况报告"},
     "visit": lambda w: {"satisfaction": "satisfied", "note": "满意"},
+    "unreached": lambda w: {"note": "电话无人接听"},
+    "close_off": lambda w: {"reason": "多次未联系上"},
     "publish": lambda w: {"public_summary": "已公开的摘要"},
     "withhold": lambda w: {"reason": "涉及商业秘密"},
 }
@@ -92,7 +94,7 @@ STEP_ROLES = {
     "decide_extension": {"coordinator"}, "set_deadline": {"coordinator"}, "urge": {"supervisor", "coordinator"},
     "suspend": {"coordinator"},
     "resume": {"coordinator"}, "instruct": set(), "answer": set(), "reply": set(), "report": set(),
-    "visit": {"coordinator"},
+    "visit": {"coordinator"}, "unreached": {"coordinator"}, "close_off": {"coordinator"},
     "publish": {"coordinator"}, "withhold": {"coordinator"},
 }
 OFFICE = {"coordinator"}

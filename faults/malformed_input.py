@@ -328,13 +328,15 @@ ACTION_STATES = {"assign": "collected", "answer_on_spot": "collected", "reject":
                  "request_extension": "in_progress", "decide_extension": "extension", "set_deadline": "in_progress",
                  "urge": "assigned",
                  "suspend": "in_progress", "resume": "suspended", "instruct": "assigned", "reply": "in_progress",
-                 "answer": "in_progress", "report": "replied", "visit": "replied", "publish": "closed",
+                 "answer": "in_progress", "report": "replied", "visit": "replied",
+                 "unreached": "replied", "close_off": "replied", "publish": "closed",
                  "withhold": "closed"}
 ACTION_WHO = {"assign": "coordinator", "answer_on_spot": "operator", "reject": "coordinator", "accept": "fgj",
               "return": "fgj", "plan": "fgj", "progress": "fgj", "request_extension": "fgj",
               "decide_extension": "coordinator", "set_deadline": "coordinator", "urge": "supervisor",
               "suspend": "coordinator",
               "resume": "coordinator", "instruct": "leader", "reply": "fgj", "answer": "fgj", "report": "fgj",
+              "unreached": "coordinator", "close_off": "coordinator",
               "visit": "coordinator",
               "publish": "coordinator", "withhold": "coordinator"}
 
@@ -371,6 +373,7 @@ def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
         "reply": ({"result": "已完成修复"}, {"result": "text"}),
         "answer": ({"answer": "已联系企业"}, {"answer": "text"}),
         "report": ({"report": "办理情况报告"}, {"report": "text"}),
+        "unreached": ({"note": "电话无人接听"}, {"note": "text"}),
         "visit": ({"satisfaction": "satisfied", "note": "企业满意"}, {"satisfaction": "choice", "note": "text"}),
         "publish": ({"public_summary": "园区道路已修复。", "public_title": "园区道路修复"},
                     {"public_summary": "text", "public_title": "line"}),

@@ -67,6 +67,11 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     Step("report", "办理情况报告", _s(P, R, Status.CLOSED, Status.PUBLISHED), _s(Role.DEPARTMENT), ("report",), (),
          LEAD_DEPARTMENT),
     Step("visit", "回访", _s(R), _s(Role.COORDINATOR, REPORTER), ("satisfaction",), (Status.CLOSED, P, C)),
+    # 销号: the reporter confirms by the visit above (by phone or SMS rating); when they cannot
+    # be reached, each failed attempt is recorded, and after the policy's attempts the office
+    # closes the issue with a reason on record.
+    Step("unreached", "回访未联系上", _s(R), _s(Role.COORDINATOR), ("note",), ()),
+    Step("close_off", "销号", _s(R), _s(Role.COORDINATOR), ("reason",), (Status.CLOSED,)),
     Step("publish", "公开公示", _s(Status.CLOSED), _s(Role.COORDINATOR), ("public_summary",),
          (Status.PUBLISHED,)),
     Step("withhold", "不予公开", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), ()),

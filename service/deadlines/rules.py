@@ -29,6 +29,9 @@ class Policy:
     reply_days: int | None = None
     report_after: int = 2
     visit_after: int = 5
+    # 销号 without the reporter's word: the return-visit attempts that must have failed first
+    # (the same for every policy until the administrator's rows carry it).
+    visit_attempts: int = 3
 
     @classmethod
     def of(cls, row) -> "Policy":

@@ -589,6 +589,39 @@ def _visit(ctx: StepContext) -> str:
     return Status.IN_PROGRESS
 
 
+def _attempts_this_round(ctx: StepContext) -> int:
+    """Failed return-visit attempts since the issue's latest reply."""
+    events = ctx.session.execute(select(IssueEvent.action).where(
+        IssueEvent.issue_id == ctx.issue.id, IssueEvent.action.in_(("reply", "answer_on_spot", "unreached")))
+        .order_by(IssueEvent.id)).scalars().all()
+    count = 0
+    for action in events:
+        count = count + 1 if action == "unreached" else 0
+    return count
+
+
+def _unreached(ctx: StepContext) -> None:
+    ctx.data = {"attempt": _attempts_this_round(ctx) + 1}
+
+
+def _close_off(ctx: StepContext) -> str:
+    issue = ctx.issue
+    reason = ctx.body["reason"].strip()
+    if not reason:
+        require({"reason": "必填"})
+    needed = policy_for(ctx.session, issue.type, issue.channel).visit_attempts
+    attempts = _attempts_this_round(ctx)
+    if attempts < needed:
+        raise Conflict(f"销号前须回访反映人至少 {needed} 次未联系上（现 {attempts} 次）；联系上的请记录回访评价",
+                       code="reporter_not_tried")
+    if issue.lead_department_id is not None:
+        _judge(ctx, "visit_due")
+    issue.closed_at = ctx.now
+    ctx.note = reason
+    ctx.data = {"attempts": attempts}
+    return Status.CLOSED
+
+
 def _publish(ctx: StepContext) -> str:
     issue = ctx.issue
     issue.public_summary = ctx.body["public_summary"].strip()
@@ -608,6 +641,6 @@ _HANDLERS: dict[str, Callable[[StepContext], str | None]] = {
     "request_extension": _request_extension, "decide_extension": _decide_extension,
     "set_deadline": _set_deadline, "urge": _urge, "suspend": _suspend, "resume": _resume,
     "instruct": _instruct, "answer": _answer, "reply": _reply, "report": _report, "visit": _visit,
-    "publish": _publish, "withhold": _withhold,
+    "unreached": _unreached, "close_off": _close_off, "publish": _publish, "withhold": _withhold,
 }
 assert set(_HANDLERS) == set(STEPS), "every step of the table has exactly one handler"

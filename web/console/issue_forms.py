@@ -150,6 +150,14 @@ class VisitForm(ActionForm):
                  description=_l("“不满意”须写明原因（至少4个字），将退回承办单位重办并转告其意见"))
 
 
+class UnreachedForm(ActionForm):
+    note = _text(_l("回访情况"), 2000, description=_l("何时以何种方式联系、为何未联系上（如电话无人接听、号码停机）"))
+
+
+class CloseOffForm(ActionForm):
+    reason = _text(_l("销号理由"), 2000, description=_l("多次回访未联系上反映人，写明依据，留存备查"))
+
+
 class PublishForm(ActionForm):
     public_title = _line(_l("公开标题（选填，不填用问题标题）"), 200)
     public_summary = _text(_l("公开摘要"), 5000,
@@ -200,7 +208,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "request_extension": RequestExtensionForm, "decide_extension": DecideExtensionForm,
     "set_deadline": SetDeadlineForm, "urge": UrgeForm, "suspend": SuspendForm, "resume": ResumeForm,
     "instruct": InstructForm, "answer": AnswerForm, "reply": ReplyForm, "report": ReportForm,
-    "visit": VisitForm, "publish": PublishForm, "withhold": WithholdForm,
+    "visit": VisitForm, "unreached": UnreachedForm, "close_off": CloseOffForm,
+    "publish": PublishForm, "withhold": WithholdForm,
 }
 
 # What the user reads once the step is done.
@@ -223,6 +232,8 @@ DONE_MESSAGES = {
     "reply": _l("办理结果已答复，反映人将收到短信"),
     "report": _l("办理情况报告已报送主抓县级领导"),
     "visit": _l("回访结果已记录"),
+    "unreached": _l("已记录本次回访未联系上"),
+    "close_off": _l("已销号，理由已留存"),
     "publish": _l("已公开公示"),
     "withhold": _l("已记录不予公开的理由"),
 }
@@ -246,6 +257,8 @@ HINTS = {
     "reply": _l("办结后答复办理结果，按限期办结考核；答复后由县营商办回访。"),
     "report": _l("向主抓县级领导报告办理情况，按限期报告考核。"),
     "visit": _l("回访反映人，记录评价。"),
+    "unreached": _l("回访时未联系上反映人，记录本次联系情况。"),
+    "close_off": _l("多次回访未联系上反映人时，由县营商办销号并写明理由。"),
     "publish": _l("在公开页面公示办理结果。"),
     "withhold": _l("不在公开页面公示，须说明理由。"),
 }

@@ -96,5 +96,6 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
     "request_extension": ExtensionRequestBody, "decide_extension": ExtensionDecisionBody,
     "set_deadline": SetDeadlineBody, "urge": ActionBody, "suspend": SuspendBody, "resume": ResumeBody,
     "instruct": ActionBody, "answer": AnswerBody, "reply": ReplyBody, "report": ReportBody,
-    "visit": VisitBody, "publish": PublishBody, "withhold": ReasonBody,
+    "visit": VisitBody, "unreached": ActionBody, "close_off": ReasonBody,
+    "publish": PublishBody, "withhold": ReasonBody,
 }
