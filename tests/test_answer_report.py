@@ -188,3 +188,72 @@ def test_on_the_console_the_department_answers_and_reports_and_the_leader_reads(
     # Another leader cannot mark it; a department has no such page.
     assert Console(app, "leader2").post(f"/console/leader-reports/{report_id}/read").status_code == 404
     assert dept.get("/console/leader-reports").status_code == 403
+
+
+# --- 销号 --------------------------------------------------------------------------------------------
+
+def replied(api, clock) -> dict:  # noqa: F811
+    issue = in_progress(api, clock, complete_due="2026-11-10")
+    return act(api, clock, at(11, 9), issue, "reply", "fgj", {"result": "已完成"})
+
+
+def test_the_office_closes_off_an_issue_only_after_the_policys_failed_visits(api, clock):  # noqa: F811
+    issue = replied(api, clock)
+    # Not before the reporter has been tried: three times, by the policy.
+    refused = act(api, clock, at(11, 10), issue, "close_off", "coordinator", {"reason": "联系不上"}, status=409)
+    assert refused["error"]["code"] == "reporter_not_tried" and "3" in refused["error"]["message"]
+    for n, day in enumerate((10, 11, 12), start=1):
+        tried = act(api, clock, at(11, day), issue, "unreached", "coordinator", {"note": f"第{n}次电话无人接听"})
+        assert tried["status"] == "replied"
+        if n < 3:
+            act(api, clock, at(11, day, 11), issue, "close_off", "coordinator", {"reason": "联系不上"}, status=409)
+    # A reason is required, and only the office closes off.
+    missing = act(api, clock, at(11, 13), issue, "close_off", "coordinator", {"reason": "  "}, status=422)
+    assert "reason" in missing["error"]["fields"]
+    act(api, clock, at(11, 13), issue, "close_off", "supervisor", {"reason": "联系不上"}, status=403)
+    act(api, clock, at(11, 13), issue, "close_off", "fgj", {"reason": "联系不上"}, status=403)
+    closed = act(api, clock, at(11, 13), issue, "close_off", "coordinator",
+                 {"reason": "三次回访反映人均未接听，企业已搬离，予以销号"})
+    assert (closed["status"], closed["satisfaction"]) == ("closed", None) and closed["closed_at"]
+    events = api.ok("GET", f"/api/v1/issues/{issue['id']}/events", "coordinator")["items"]
+    assert [e["data"].get("attempt") for e in events if e["action"] == "unreached"] == [1, 2, 3]
+    last = events[-1]
+    assert (last["action"], last["note"], last["data"]["attempts"]) == \
+        ("close_off", "三次回访反映人均未接听，企业已搬离，予以销号", 3)
+    # Closed without a rating: no one counts it satisfied.
+    clock(at(11, 16))
+    assert fgj_row(api)["rated"] == 0
+
+
+def test_attempts_before_a_reopening_do_not_count_for_the_next_reply(api, clock):  # noqa: F811
+    issue = replied(api, clock)
+    for day in (10, 11, 12):
+        act(api, clock, at(11, day), issue, "unreached", "coordinator", {"note": "无人接听"})
+    act(api, clock, at(11, 12, 15), issue, "visit", "coordinator",
+        {"satisfaction": "unsatisfied", "note": "终于联系上，企业不满意",
+         "deadlines": {"reply_due": "2026-11-20", "complete_due": "2026-11-20"}})
+    act(api, clock, at(11, 16), issue, "reply", "fgj", {"result": "已重新办理"})
+    act(api, clock, at(11, 17), issue, "unreached", "coordinator", {"note": "无人接听"})
+    refused = act(api, clock, at(11, 17), issue, "close_off", "coordinator", {"reason": "联系不上"}, status=409)
+    assert "现 1 次" in refused["error"]["message"]
+
+
+# --- issues merged into another ----------------------------------------------------------------------
+
+def test_reporters_of_merged_issues_hear_the_outcome_and_the_main_issue_links_them(app, api, clock):  # noqa: F811
+    from .console import Console
+    clock(at(11, 2))
+    main = api.create_issue()
+    same = api.create_issue(reporter={"name": "赵六", "phone": "13655556666", "kind": "enterprise"})
+    twice = api.create_issue(reporter={"name": "赵六", "phone": "13655556666", "kind": "enterprise"})
+    own = api.create_issue()  # the main reporter's own second call: told once, by the main issue
+    for dup in (same, twice, own):
+        act(api, clock, at(11, 2), dup, "reject", "coordinator", {"reason": "duplicate", "merged_into": main["id"]})
+    act(api, clock, at(11, 2), main, "assign", "coordinator", api.assign_body())
+    act(api, clock, at(11, 3), main, "accept", "fgj")
+    act(api, clock, at(11, 5), main, "reply", "fgj", {"result": "已完成修复"})
+    texts = [(m["template"], m["body"]) for m in outbox(api, main) if m["template"] == "merged_outcome"]
+    assert len(texts) == 1 and same["code"] in texts[0][1] and main["code"] in texts[0][1]
+    page = Console(app, "coordinator").text(f"/console/issues/{main['id']}")
+    assert "并入本件的问题" in page
+    assert all(d["code"] in page for d in (same, twice, own))

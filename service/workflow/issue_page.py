@@ -57,6 +57,7 @@ class IssueView:
     created_by: str | None
     meeting: Meeting | None
     merged_into_code: str | None
+    merged: list  # (id, code, title) of the issues merged into this one
     events: list[IssueEvent]
     user_names: dict[int, str]
     department_names: dict[int, str]
@@ -102,6 +103,7 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
         lead_leader=names.get(issue.lead_leader_id), created_by=names.get(issue.created_by_id),
         meeting=session.get(Meeting, issue.meeting_id) if issue.meeting_id else None,
         merged_into_code=merged_into.code if merged_into else None,
+        merged=merged_issues(session, issue.id),
         events=events, user_names=names, department_names=depts,
         attachments=attachments_of(session, issue.id), can_attach=may_attach(issue.status), actions=actions,
         pending_extension=pending,
@@ -110,6 +112,12 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
         judgements=list(session.execute(select(DeadlineJudgement).where(DeadlineJudgement.issue_id == issue.id)
                                          .order_by(DeadlineJudgement.round_no, DeadlineJudgement.id)).scalars()),
     )
+
+
+def merged_issues(session: Session, issue_id: int) -> list:
+    """The issues merged into this one (重复反映、合并办理): id, code and title, oldest first."""
+    return list(session.execute(select(Issue.id, Issue.code, Issue.title).where(Issue.merged_into_id == issue_id)
+                                .order_by(Issue.id)).all())
 
 
 def _assign_options(session: Session, issue: Issue, today: date, calendar: WorkCalendar) -> AssignOptions:

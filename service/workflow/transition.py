@@ -547,6 +547,14 @@ def _reply(ctx: StepContext) -> str:
     _judge(ctx, "complete_due")
     ctx.note = ctx.note or ctx.body["result"]
     ctx.messages.append(("reporter", issue.reporter_phone, "replied_reporter", {"code": issue.code}))
+    # Those whose reports were merged into this one hear its outcome too.
+    merged = ctx.session.execute(select(Issue.code, Issue.reporter_phone).where(
+        Issue.merged_into_id == issue.id).order_by(Issue.id)).all()
+    told = {issue.reporter_phone}
+    for code, phone in merged:  # each number once, about its first merged issue
+        if phone and phone not in told:
+            told.add(phone)
+            ctx.messages.append(("reporter", phone, "merged_outcome", {"code": code, "main": issue.code}))
     return Status.REPLIED
 
 
