@@ -77,23 +77,8 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     Step("withhold", "不予公开", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), ()),
 )}
 
-# Who may create issues (问题收集).
-CREATE_ROLES = frozenset({Role.OPERATOR, Role.COORDINATOR, Role.SUPERVISOR})
-# Who may edit an issue's descriptive fields, and in which states.
-EDIT_ROLES = frozenset({Role.OPERATOR, Role.COORDINATOR})
+# Who may edit an issue's descriptive fields is `models.permissions` (ISSUE_EDIT); in which states, here.
 EDIT_STATES = frozenset({C, A, P, S, R})
-# Who may create meetings and assign in batch.
-MEETING_ROLES = frozenset({Role.COORDINATOR})
-# Who reads meetings (kind, title, time, place, host, issue count): those who register issues
-# at a meeting and pick it from the list, and the office. Department users, leaders and
-# administrators do not: they meet a meeting only as the title on an issue they may see.
-MEETING_READ_ROLES = CREATE_ROLES | MEETING_ROLES
-# Who also reads a meeting's attendee list (the meeting desk and the printed 交办单).
-ATTENDEE_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR})
-# Roles that see every issue; department users and leaders see only their own.
-SEE_ALL_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.OPERATOR, Role.SUPERVISOR})
-# Who reads the SMS outbox.
-OUTBOX_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.SUPERVISOR})
 
 # What the public may ever see: only published issues whose disclosure is public.
 PUBLIC_STATUSES = frozenset({Status.PUBLISHED})

@@ -7,10 +7,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from models import CHANNEL_LABELS, Category, Channel, Issue, IssueEvent, Meeting, MeetingKind, Status, User
-from models.workflow import CREATE_ROLES, EDIT_ROLES, EDIT_STATES
-from service.core.errors import Forbidden, Invalid, StaleVersion, WrongState
+from models.permissions import Permission
+from models.workflow import EDIT_STATES
+from service.core.errors import Invalid, StaleVersion, WrongState
 from service.core.masking import is_blank
 from service.deadlines.calendar import LOCAL_TZ
+from service.identity import permissions as access
 from service.intake.categories import list_categories
 from service.intake.codes import allocate
 from service.workflow.queries import get_visible
@@ -84,8 +86,7 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
 
     `actor` is None for the public's own submissions.
     """
-    if actor is not None and actor.role not in CREATE_ROLES:
-        raise Forbidden("您的角色不能登记问题")
+    access.require(actor, Permission.ISSUE_CREATE)
     meeting = _check_meeting(session, data.get("meeting_id"))
     _check_category(session, data.get("category"))
     meeting_channel = meeting and _MEETING_CHANNEL.get(meeting.kind)
@@ -117,8 +118,7 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
 def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: datetime) -> Issue:
     """Change descriptive fields; `data["version"]` must be the version the editor saw. Commits."""
     issue = get_visible(session, actor, issue_id)
-    if actor.role not in EDIT_ROLES:
-        raise Forbidden("您的角色不能修改问题内容")
+    access.require(actor, Permission.ISSUE_EDIT)
     if data.get("version") is None:
         raise Invalid("修改时须提供当前版本号 version", {"version": "必填"})
     if data["version"] != issue.version:
@@ -200,8 +200,7 @@ def intake_defaults(session: Session, actor: User, now: datetime, meeting_id: in
     """The channel from the clock; recent and coming meetings, today's evening-tea meeting
     preselected during its session; the active categories. `meeting_id`: the form was opened
     from that meeting's page (登记本会议的问题), so it is offered and preselected, with its channel."""
-    if actor.role not in CREATE_ROLES:
-        raise Forbidden("您的角色不能登记问题")
+    access.require(actor, Permission.ISSUE_CREATE)
     channel = channel_for_call(now)
     meetings = list(session.execute(
         select(Meeting).where(Meeting.held_at >= now - timedelta(days=60),

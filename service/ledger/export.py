@@ -22,15 +22,16 @@ from models import (
     Department,
     Issue,
     Meeting,
-    Role,
     User,
 )
+from models.permissions import Permission
 from service.assessment.periods import Period
 from service.core.errors import Forbidden, require
 from service.core.masking import mask_name, mask_phone, scrub_text
 from service.core.xlsx import workbook_bytes, write_table
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar, load_calendar, local_date
 from service.deadlines.rules import flag_for
+from service.identity import permissions as access
 from service.ledger.columns import (
     COLUMNS,
     DISCLOSURE_LABELS,
@@ -48,9 +49,6 @@ from service.workflow.queries import co_department_ids, user_names
 from service.workflow.visibility import visible_to
 
 BATCH = 500
-EXPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.SUPERVISOR, Role.LEADER})
-# Those who see reporters' data whole; everyone else who may export gets it masked.
-UNMASKED_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 MAX_DAYS = 366 * 5
 HIDDEN_ORG = "（已隐去）"
 
@@ -70,12 +68,12 @@ def check_period(start: date | None, end: date | None) -> Period:
 
 
 def may_export(actor: User | None) -> bool:
-    return actor is None or actor.role in EXPORT_ROLES
+    return access.may(actor, Permission.LEDGER_EXPORT)
 
 
 def masked_for(actor: User | None, asked: bool = False) -> bool:
     """Whether `actor`'s ledger hides reporters' data; anyone may ask for a masked one."""
-    return asked or (actor is not None and actor.role not in UNMASKED_ROLES)
+    return asked or not access.may(actor, Permission.LEDGER_EXPORT_UNMASKED)
 
 
 @dataclass

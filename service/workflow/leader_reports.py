@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Department, Issue, IssueReport, Role, User
-from service.core.errors import Forbidden, NotFound
+from models.permissions import Permission
+from service.core.errors import NotFound
+from service.identity import permissions as access
 
-# Besides the leader a report is addressed to, the office and the supervisors read them all.
-READ_ALL_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR})
 MAX_LISTED = 200
 
 
@@ -27,16 +27,11 @@ class ReportRow:
     read_at: datetime | None
 
 
-def _may_read(actor: User) -> None:
-    if actor.role != Role.LEADER and actor.role not in READ_ALL_ROLES:
-        raise Forbidden("只有县级领导、县营商办和督查办可以查看办理情况报告")
-
-
 def list_reports(session: Session, actor: User, *, unread_only: bool = False,
                  leader_id: int | None = None, limit: int = 50, report_id: int | None = None) -> list[ReportRow]:
     """Reports newest first: a leader's own (those addressed to them); the office's and the
     supervisors', every leader's or one leader's (`leader_id`)."""
-    _may_read(actor)
+    access.require(actor, Permission.LEADER_REPORTS)
     stmt = (select(IssueReport, Issue.code, Issue.title, Issue.status, Department.name)
             .join(Issue, Issue.id == IssueReport.issue_id)
             .outerjoin(Department, Department.id == IssueReport.department_id))
