@@ -102,7 +102,7 @@ class Issue(SQLModel, table=True):
     replied_at: datetime | None = _ts()
     # 答复: the first answer to the reporter (an interim 答复 or the 办结答复), this round.
     answered_at: datetime | None = _ts()
-    # 办理情况报告: the latest report to the lead leader.
+    # 办理情况报告: the latest report to the lead leader in the current round.
     reported_at: datetime | None = _ts()
     closed_at: datetime | None = _ts()
     published_at: datetime | None = _ts()

@@ -257,3 +257,16 @@ def test_reporters_of_merged_issues_hear_the_outcome_and_the_main_issue_links_th
     page = Console(app, "coordinator").text(f"/console/issues/{main['id']}")
     assert "并入本件的问题" in page
     assert all(d["code"] in page for d in (same, twice, own))
+
+
+def test_once_answered_the_reply_deadline_no_longer_colours_the_issue(api, clock):  # noqa: F811
+    issue = in_progress(api, clock, complete_due="2026-11-20", reply_due="2026-11-05")
+    act(api, clock, at(11, 4), issue, "answer", "fgj", {"answer": "已安排施工"})
+    clock(at(11, 9))   # past 限期回复, before 限期办结: answered in time, so not overdue
+    now = api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")
+    assert (now["next_due"], now["flag"]) == ("2026-11-20", "green")
+    assert fgj_row(api)["overdue_now"] == 0
+    # Unanswered, the same issue would be red.
+    other = in_progress(api, clock, complete_due="2026-11-20", reply_due="2026-11-05")
+    clock(at(11, 9))
+    assert api.ok("GET", f"/api/v1/issues/{other['id']}", "coordinator")["flag"] == "red"

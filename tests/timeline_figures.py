@@ -14,6 +14,8 @@ Written apart from `service.assessment` and from the workflow: it reads the `iss
 - a 重办 ends the round: a report owed past its deadline is judged late there;
 - an issue still on the department's desk past a deadline not judged in its round counts late
   (the report is owed in every state from 已交办 on but 挂账);
+- 当前逾期 looks at the deadlines of the issue's stage, less 限期回复 once the reporter has been
+  answered in the round and 限期报告 once the report is made;
 - a period takes the rounds of the assignments made in it, returns by their own date.
 
 If the service's figures and these ever differ, one of them breaks the rules.
@@ -60,6 +62,8 @@ class Story:
     reopens: int = 0
     extensions: int = 0
     asked_late: bool = False   # the pending extension was asked after the deadline it would move
+    answered: bool = False     # the reporter has been answered in this round: 限期回复 is met
+    reported: bool = False     # the report is made in this round: 限期报告 is met
 
 
 def _dates(raw: dict | None) -> dict[str, date | None]:
@@ -92,6 +96,7 @@ class Replay:
         if e.action == "assign":
             story.lead, story.assigned_at = data["lead_department_id"], e.at
             story.deadlines, story.judged = _dates(data["deadlines"]), set()
+            story.answered = story.reported = False
         elif e.action == "accept":
             self.judge(story, "accept_due", day)
         elif e.action == "return":
@@ -116,9 +121,12 @@ class Replay:
             story.deadlines.update(_dates(data["deadlines"]))
         elif e.action == "answer":
             self.judge(story, "reply_due", day)
+            story.answered = True
         elif e.action == "report":
             self.judge(story, "report_due", day)
+            story.reported = True
         elif e.action == "reply":
+            story.answered = True
             self.judge(story, "reply_due", day)
             self.judge(story, "complete_due", day)
         elif e.action in ("visit", "answer_on_spot"):
@@ -130,6 +138,7 @@ class Replay:
                 if report_due is not None and report_due < day:
                     self.judge(story, "report_due", day, met=False)
                 story.reopens += 1
+                story.answered = story.reported = False
                 story.judged -= {"reply_due", "complete_due", "report_due", "visit_due"}
                 story.deadlines.update(_dates(data["deadlines"]))
         story.status = e.to_status or story.status
@@ -178,7 +187,8 @@ def department_figures(session: Session, period: Period, now: datetime) -> dict[
         row["completed"] += story.status in ("replied", "closed", "published")
         row["open"] += running
         row["suspended"] += story.status == "suspended"
-        ahead = [story.deadlines.get(k) for k in STAGE.get(story.status, ())]
+        met = {"reply_due": story.answered, "report_due": story.reported}
+        ahead = [story.deadlines.get(k) for k in STAGE.get(story.status, ()) if not met.get(k)]
         ahead = [d for d in ahead if d is not None]
         row["overdue_now"] += running and bool(ahead) and min(ahead) < today
         if story.satisfaction:

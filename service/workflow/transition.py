@@ -305,7 +305,7 @@ def _assign(ctx: StepContext) -> str:
     # A new round: judged on its own; earlier rounds keep their judgements.
     issue.round_no += 1
     issue.accepted_on_time = issue.replied_on_time = issue.completed_on_time = issue.reported_on_time = None
-    issue.answered_at = None
+    issue.answered_at = issue.reported_at = None
     issue.original_complete_due = issue.complete_due
     s.execute(delete(IssueCoDepartment).where(IssueCoDepartment.issue_id == issue.id))
     s.add_all(IssueCoDepartment(issue_id=issue.id, department_id=d.id) for d in co_depts)
@@ -586,7 +586,7 @@ def _visit(ctx: StepContext) -> str:
     issue.reopen_count += 1
     issue.round_no += 1
     issue.replied_on_time = issue.completed_on_time = issue.reported_on_time = None
-    issue.answered_at = None
+    issue.answered_at = issue.reported_at = None
     for key, value in deadlines.items():
         setattr(issue, key, value)
     issue.original_complete_due = issue.complete_due
