@@ -220,6 +220,9 @@ def test_the_office_closes_off_an_issue_only_after_the_policys_failed_visits(api
     last = events[-1]
     assert (last["action"], last["note"], last["data"]["attempts"]) == \
         ("close_off", "三次回访反映人均未接听，企业已搬离，予以销号", 3)
+    # The reporter's tracking page says so.
+    tracked = api.ok("POST", "/api/v1/public/track", json={"code": issue["code"], "phone_last4": "5678"})
+    assert tracked["timeline"][-1]["label"] == "销号" and tracked["status"] == "closed"
     # Closed without a rating: no one counts it satisfied.
     clock(at(11, 16))
     assert fgj_row(api)["rated"] == 0

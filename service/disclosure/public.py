@@ -35,7 +35,7 @@ from service.workflow.queries import co_department_ids, department_names
 
 # What a reporter sees of the timeline when tracking their own issue.
 TRACKED_ACTIONS = ("create", "assign", "accept", "return", "request_extension", "decide_extension",
-                   "suspend", "resume", "answer", "reply", "answer_on_spot", "visit", "publish")
+                   "suspend", "resume", "answer", "reply", "answer_on_spot", "visit", "close_off", "publish")
 # What anyone sees of the timeline on the public issue page: dates and steps, never notes.
 PUBLIC_MILESTONES = {"create": "登记受理", "assign": "会议/集中交办", "accept": "部门签收",
                      "decide_extension": "延期审批", "suspend": "挂账", "resume": "恢复办理",
