@@ -283,6 +283,9 @@ def build_world(app: Flask) -> World:
                         ("reply", "fgj", {"result": "已办结"})],
             "closed": [("assign", "coordinator", assign), ("accept", "fgj", {}), ("reply", "fgj", {"result": "已办结"}),
                        ("visit", "coordinator", {"satisfaction": "satisfied"})],
+            "unreached": [("assign", "coordinator", assign), ("accept", "fgj", {}),
+                          ("reply", "fgj", {"result": "已办结"}),
+                          *[("unreached", "coordinator", {"note": "无人接听"})] * 3],
             "reported": [("assign", "coordinator", assign), ("accept", "fgj", {}),
                          ("reply", "fgj", {"result": "已办结"}), ("report", "fgj", {"report": "办理情况报告"})],
         }
@@ -329,7 +332,7 @@ ACTION_STATES = {"assign": "collected", "answer_on_spot": "collected", "reject":
                  "urge": "assigned",
                  "suspend": "in_progress", "resume": "suspended", "instruct": "assigned", "reply": "in_progress",
                  "answer": "in_progress", "report": "replied", "visit": "replied",
-                 "unreached": "replied", "close_off": "replied", "publish": "closed",
+                 "unreached": "replied", "close_off": "unreached", "publish": "closed",
                  "withhold": "closed"}
 ACTION_WHO = {"assign": "coordinator", "answer_on_spot": "operator", "reject": "coordinator", "accept": "fgj",
               "return": "fgj", "plan": "fgj", "progress": "fgj", "request_extension": "fgj",
@@ -374,6 +377,7 @@ def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
         "answer": ({"answer": "已联系企业"}, {"answer": "text"}),
         "report": ({"report": "办理情况报告"}, {"report": "text"}),
         "unreached": ({"note": "电话无人接听"}, {"note": "text"}),
+        "close_off": ({"reason": "三次回访均未联系上"}, {"reason": "text"}),
         "visit": ({"satisfaction": "satisfied", "note": "企业满意"}, {"satisfaction": "choice", "note": "text"}),
         "publish": ({"public_summary": "园区道路已修复。", "public_title": "园区道路修复"},
                     {"public_summary": "text", "public_title": "line"}),
