@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from demo.county import Act, County, Plan, _at_local
 from demo.texts import (
     ASSIGN_NOTES,
+    CLOSE_OFF_REASON,
     CO_PROGRESS,
     EXTENSION_DECISIONS,
     EXTENSION_REASONS,
@@ -20,6 +21,7 @@ from demo.texts import (
     RETURN_OVERRULED,
     RETURN_REASON,
     SUSPEND_REASONS,
+    UNREACHED_NOTES,
     URGE_NOTES,
     VISIT_NOTES,
     WITHHOLD_REASONS,
@@ -154,6 +156,13 @@ class Walk:
         sat = satisfaction or self.rng.choices((Satisfaction.SATISFIED, Satisfaction.BASICALLY), (4, 1))[0]
         body = {"satisfaction": sat, "note": self.rng.choice(VISIT_NOTES[sat])}
         yield self.step(self.coordinator(), "visit", body, days=self.rng.randint(1, 3))
+
+    def unreached(self) -> Iterator[Act]:
+        yield self.step(self.coordinator(), "unreached", {"note": self.rng.choice(UNREACHED_NOTES)},
+                        days=self.rng.randint(1, 2))
+
+    def close_off(self) -> Iterator[Act]:
+        yield self.step(self.coordinator(), "close_off", {"reason": CLOSE_OFF_REASON}, days=1)
 
     def publish(self) -> Iterator[Act]:
         yield self.step(self.coordinator(), "publish", {"public_summary": self.p.summary},

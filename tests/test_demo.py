@@ -56,6 +56,8 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     # 答复 and 办理情况报告 as their own steps: interim answers, reports read and unread.
     assert db.execute(select(func.count()).where(IssueEvent.action == "answer")).scalar_one() >= 5
     assert any(i.reported_on_time is True for i in issues) and any(i.reported_on_time is False for i in issues)
+    assert db.execute(select(func.count()).where(IssueEvent.action == "close_off")).scalar_one() >= 1
+    assert db.execute(select(func.count()).where(IssueEvent.action == "unreached")).scalar_one() >= 4
     reads = [r.read_at is None for r in db.execute(select(IssueReport)).scalars()]
     assert len(reads) >= 30 and True in reads and False in reads
 
