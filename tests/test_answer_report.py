@@ -273,3 +273,24 @@ def test_once_answered_the_reply_deadline_no_longer_colours_the_issue(api, clock
     other = in_progress(api, clock, complete_due="2026-11-20", reply_due="2026-11-05")
     clock(at(11, 9))
     assert api.ok("GET", f"/api/v1/issues/{other['id']}", "coordinator")["flag"] == "red"
+
+
+def test_the_ledger_carries_the_answer_and_the_report_through_export_and_import(api, county, engine):
+    from .test_ledger import export, importing, snapshot, wipe_issues
+    issue = replied_without_clock(api)
+    api.act(issue["id"], "report", "fgj", {"report": "办理情况已报告"})
+    before = snapshot(engine)[issue["code"]]
+    assert before["answered_at"] and before["reported_at"] and before["reported_on_time"] is True
+    content = export(api)
+    wipe_issues(engine)
+    assert importing(engine, county, content, dry_run=False).created == 1
+    after = snapshot(engine)[issue["code"]]
+    assert {k: after[k] for k in ("answered_at", "reported_at", "reported_on_time")} == \
+        {k: before[k] for k in ("answered_at", "reported_at", "reported_on_time")}
+
+
+def replied_without_clock(api) -> dict:
+    from .helpers import issue_in
+    issue = issue_in(api, "in_progress")
+    assert api.act(issue["id"], "answer", "fgj", {"answer": "已安排"}).status_code == 200
+    return api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/reply", "fgj", json={"result": "已完成"})

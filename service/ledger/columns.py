@@ -2,8 +2,7 @@
 
 Each column names the issue field it carries; the import matches columns by their header
 title, so the office may reorder them, and ignores columns it does not know (the colour is
-worked out, never imported; nor are the first answer, the report and its judgement, which only
-the steps themselves record).
+worked out, never imported).
 """
 from dataclasses import dataclass
 
@@ -69,9 +68,9 @@ COLUMNS: tuple[LedgerColumn, ...] = (
     _c("visit_due", "回访时限", 12, "date"),
     _c("assigned_at", "交办时间", 17, "datetime"),
     _c("accepted_at", "签收时间", 17, "datetime"),
-    _c("answered_at", "首次答复时间", 17, "datetime", imported=False),
+    _c("answered_at", "首次答复时间", 17, "datetime"),
     _c("replied_at", "答复时间", 17, "datetime"),
-    _c("reported_at", "报告时间", 17, "datetime", imported=False),
+    _c("reported_at", "报告时间", 17, "datetime"),
     _c("closed_at", "办结时间", 17, "datetime"),
     _c("published_at", "公示时间", 17, "datetime"),
     _c("suspended_at", "挂账时间", 17, "datetime"),
@@ -82,7 +81,7 @@ COLUMNS: tuple[LedgerColumn, ...] = (
     _c("accepted_on_time", "按期签收", 9),
     _c("replied_on_time", "按期回复", 9),
     _c("completed_on_time", "按期办结", 9),
-    _c("reported_on_time", "按期报告", 9, imported=False),
+    _c("reported_on_time", "按期报告", 9),
     _c("late_completions", "超期办结次数", 9, "int"),
     _c("round_no", "办理轮次", 9, "int"),
     _c("answered_on_spot", "现场答复", 9),

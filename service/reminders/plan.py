@@ -151,6 +151,7 @@ def _escalations(issue, deadlines, today, calendar, policy, contacts, base) -> I
 
 _COLUMNS = (Issue.id, Issue.code, Issue.title, Issue.status, Issue.responsible_phone,
             Issue.lead_department_id, Issue.lead_leader_id, Issue.assigned_at, Issue.replied_at,
+            Issue.answered_at, Issue.reported_at,
             *(getattr(Issue, k) for k in DEADLINE_KEYS))
 
 
