@@ -13,7 +13,7 @@ which seeds the county.
 """
 import heapq
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlmodel import Session
@@ -23,9 +23,10 @@ from demo.register import seed_register
 from demo.scenarios import SCENARIOS
 from demo.texts import DEPARTMENTS, LISTED_DEPARTMENTS, STAFF
 from demo.walk import Walk
-from models import ROLE_LABELS, Department, Role, SmsMessage, SmsStatus, User
+from models import ROLE_LABELS, Department, IssueReport, Role, SmsMessage, SmsStatus, User
 from service.core.errors import Conflict
 from service.intake.categories import seed_defaults as seed_categories
+from service.workflow import leader_reports
 
 __all__ = ["DEMO_PASSWORD", "demo_logins", "has_data", "has_demo_users", "seed"]
 
@@ -64,6 +65,7 @@ def seed(session: Session, now: datetime, issue_count: int = 240) -> str:
     walks = [Walk(county, plan, n) for n, plan in enumerate(county.plan_issues(issue_count, SCENARIOS))]
     _perform_in_time_order(county, walks)
     seed_register(session, now, random.Random(2027))
+    _leaders_read_reports(session, now, random.Random(17))
     _mark_history_sent(session, first_sms)
     return (f"部门{len(county.depts)}个、用户{len(county.users)}个、会议{len(county.meetings)}次、"
             f"问题{len(walks)}件")
@@ -86,6 +88,15 @@ def _perform_in_time_order(county: County, walks: list[Walk]) -> None:
         _, _, act, walk = heapq.heappop(queue)
         walk.issue = county.perform(act, walk.issue)
         push(walk)
+
+
+def _leaders_read_reports(session: Session, now: datetime, rng: random.Random) -> None:
+    """Most reports of more than two days ago have been read by their leader, a day after they
+    came; the recent ones and a few older ones are unread."""
+    for report in session.execute(select(IssueReport).order_by(IssueReport.id)).scalars().all():
+        leader = session.get(User, report.leader_id) if report.leader_id else None
+        if leader is not None and report.at < now - timedelta(days=2) and rng.random() < 0.8:
+            leader_reports.mark_read(session, leader, report.id, report.at + timedelta(days=1))
 
 
 def _mark_history_sent(session: Session, after_id: int) -> None:

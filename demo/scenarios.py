@@ -60,6 +60,8 @@ def _suspended(w: Walk) -> Iterator[Act]:
 
 def _replied(w: Walk) -> Iterator[Act]:
     yield from w.handled()
+    if w.rng.random() < 0.2:  # the office has called once without reaching the reporter
+        yield from w.unreached()
 
 
 def _reopened_open(w: Walk) -> Iterator[Act]:
@@ -70,6 +72,11 @@ def _reopened_open(w: Walk) -> Iterator[Act]:
 
 def _closed(w: Walk) -> Iterator[Act]:
     yield from w.handled()
+    if w.rng.random() < 0.15:  # 销号: the reporter could not be reached three times
+        for _ in range(3):
+            yield from w.unreached()
+        yield from w.close_off()
+        return
     yield from w.visit()
     if w.rng.random() < 0.3:
         yield from w.withhold()

@@ -119,3 +119,18 @@ OFFICE_CHANNELS = ("mailbox", "window", "visit", "supervisor")
 
 MEETING_LOCATIONS = {MeetingKind.BREAKFAST: "县政府机关食堂二楼会议室", MeetingKind.FORUM: "县行政中心一号会议室",
                      MeetingKind.EVENING_TEA: "县融媒体中心直播间", MeetingKind.OTHER: "县政府常务会议室"}
+
+# 答复: the first, interim answer to the reporter while the work goes on.
+INTERIM_ANSWERS = (
+    "已收到您反映的问题，我单位已安排专人现场核实，预计两周内办结，办结后再行答复。",
+    "经初步核实，问题属实，已制定办理方案，正在协调相关单位，办理进展将及时告知。",
+    "已与贵企业负责人电话沟通，明确了办理路径和时限，办结后书面答复。",
+)
+# 办理情况报告 to the lead leader.
+REPORTS = (
+    "关于该问题的办理情况报告：{result} 反映人已知悉办理结果。",
+    "现将办理情况报告如下：{result} 下一步将跟踪落实，防止问题反弹。",
+)
+# 回访未联系上, and the 销号 that follows three of them.
+UNREACHED_NOTES = ("电话回访无人接听。", "反映人电话已停机，短信未回复。", "致电企业，前台称负责人外出，留言未回电。")
+CLOSE_OFF_REASON = "三次回访均未联系上反映人，办理结果已短信告知，经县营商办研究予以销号。"

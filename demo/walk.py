@@ -7,17 +7,21 @@ from datetime import date, timedelta
 from demo.county import Act, County, Plan, _at_local
 from demo.texts import (
     ASSIGN_NOTES,
+    CLOSE_OFF_REASON,
     CO_PROGRESS,
     EXTENSION_DECISIONS,
     EXTENSION_REASONS,
     INSTRUCT_NOTES,
+    INTERIM_ANSWERS,
     LEAD_PROGRESS,
     MERGE_NOTES,
     REJECT_NOTES,
+    REPORTS,
     RESUME_NOTE,
     RETURN_OVERRULED,
     RETURN_REASON,
     SUSPEND_REASONS,
+    UNREACHED_NOTES,
     URGE_NOTES,
     VISIT_NOTES,
     WITHHOLD_REASONS,
@@ -111,6 +115,8 @@ class Walk:
         if rng.random() < 0.4:
             yield self.step(self.handler, "progress", {"note": rng.choice(LEAD_PROGRESS)},
                             days=rng.randint(1, 2))
+        if rng.random() < 0.3:  # an interim 答复 to the reporter before the result
+            yield self.step(self.handler, "answer", {"answer": rng.choice(INTERIM_ANSWERS)}, days=rng.randint(1, 2))
         if rng.random() < (0.6 if self.p.channel == "breakfast" else 0.15):
             yield from self.instruct()
 
@@ -138,11 +144,25 @@ class Walk:
         yield from self.accept()
         yield from self.work()
         yield from self.reply()
+        if self.rng.random() < 0.7:
+            yield from self.report()
+
+    def report(self) -> Iterator[Act]:
+        """办理情况报告 to the lead leader, mostly by 限期报告."""
+        body = {"report": self.rng.choice(REPORTS).format(result=self.p.result)}
+        yield self.step(self.handler, "report", body, days=self.rng.choice((0, 1, 1, 2, 4)))
 
     def visit(self, satisfaction: str | None = None) -> Iterator[Act]:
         sat = satisfaction or self.rng.choices((Satisfaction.SATISFIED, Satisfaction.BASICALLY), (4, 1))[0]
         body = {"satisfaction": sat, "note": self.rng.choice(VISIT_NOTES[sat])}
         yield self.step(self.coordinator(), "visit", body, days=self.rng.randint(1, 3))
+
+    def unreached(self) -> Iterator[Act]:
+        yield self.step(self.coordinator(), "unreached", {"note": self.rng.choice(UNREACHED_NOTES)},
+                        days=self.rng.randint(1, 2))
+
+    def close_off(self) -> Iterator[Act]:
+        yield self.step(self.coordinator(), "close_off", {"reason": CLOSE_OFF_REASON}, days=1)
 
     def publish(self) -> Iterator[Act]:
         yield self.step(self.coordinator(), "publish", {"public_summary": self.p.summary},

@@ -28,7 +28,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from faults.throwaway import arguments, throwaway_app
-from models import User, metadata
+from models import IssueReport, User, metadata
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
@@ -54,12 +54,13 @@ REFUSED = frozenset({401, 403, 404, 410})
 WATCHED = ("department", "user_account", "meeting", "issue", "issue_co_department", "issue_event",
            "attachment", "extension_request", "deadline_policy", "sms_template", "calendar_day",
            "category", "sms_outbox", "sms_inbound", "code_counter", "idempotent_request",
-           "enterprise", "enterprise_leader", "leader_visit", "township")
+           "enterprise", "enterprise_leader", "leader_visit", "township", "issue_report")
 # Routes with an object in the address that guard nothing a caller could reach for: the
 # Swagger UI's files, the public service catalogue, Open311's token look-up (the token is the
 # secret), and the catch-all for unknown Open311 paths.
 NOT_OBJECTS = {"static", "swagger_assets.swagger_asset", "open311.service_definition", "open311.token",
                "open311.unknown"}
+REPORT_TEXT = "越权测试办理情况报告"
 # What each workflow step needs so that the permission check, not the body, decides.
 STEP_BODIES = {
     "assign": lambda w: {"lead_department_id": w.departments["fgj"], "co_department_ids": [],
@@ -78,8 +79,12 @@ STEP_BODIES = {
     "suspend": lambda w: {"reason": "需省级审批", "review_on": w.future},
     "resume": lambda w: {"note": "恢复办理"},
     "instruct": lambda w: {"note": "请抓紧"},
+    "answer": lambda w: {"answer": "已答复"},
     "reply": lambda w: {"result": "已办结"},
+    "report": lambda w: {"report": "办理情况报告"},
     "visit": lambda w: {"satisfaction": "satisfied", "note": "满意"},
+    "unreached": lambda w: {"note": "电话无人接听"},
+    "close_off": lambda w: {"reason": "多次未联系上"},
     "publish": lambda w: {"public_summary": "已公开的摘要"},
     "withhold": lambda w: {"reason": "涉及商业秘密"},
 }
@@ -90,7 +95,8 @@ STEP_ROLES = {
     "accept": set(), "return": set(), "plan": set(), "progress": {"coordinator"}, "request_extension": set(),
     "decide_extension": {"coordinator"}, "set_deadline": {"coordinator"}, "urge": {"supervisor", "coordinator"},
     "suspend": {"coordinator"},
-    "resume": {"coordinator"}, "instruct": set(), "reply": set(), "visit": {"coordinator"},
+    "resume": {"coordinator"}, "instruct": set(), "answer": set(), "reply": set(), "report": set(),
+    "visit": {"coordinator"}, "unreached": {"coordinator"}, "close_off": {"coordinator"},
     "publish": {"coordinator"}, "withhold": {"coordinator"},
 }
 OFFICE = {"coordinator"}
@@ -129,6 +135,7 @@ class World:
     owner_leader_id: int                        # leader2: leads the foreign issues, 包保 the enterprise
     township_id: int
     attackers: dict[str, list[str]] = field(default_factory=dict)  # role → usernames
+    report_id: int | None = None                # a 办理情况报告 to another leader
 
 
 @dataclass
@@ -191,7 +198,7 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                                                       "review_on": local_date(now) + timedelta(days=30)})],
             "replied": [("assign", "coordinator", assign), ("accept", "scj", {}), ("reply", "scj", reply)],
             "closed": [("assign", "coordinator", assign), ("accept", "scj", {}), ("reply", "scj", reply),
-                       ("visit", "coordinator", satisfied)],
+                       ("report", "scj", {"report": REPORT_TEXT}), ("visit", "coordinator", satisfied)],
             "published": [("assign", "coordinator", assign), ("accept", "scj", {}), ("reply", "scj", reply),
                           ("visit", "coordinator", satisfied),
                           ("publish", "coordinator", {"public_summary": "园区东路已修复。"})],
@@ -238,7 +245,8 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                       target_department_id=depts["zrj"], policy_id=row.id, template_key="urged",
                       calendar_day=day.isoformat(), ledger_token=token, own_card_department="fgj",
                       future=future, enterprise_id=firm.id, enterprise_secrets=("越权联系人", "13655554444"),
-                      owner_leader_id=users["leader2"].id, township_id=township.id)
+                      owner_leader_id=users["leader2"].id, township_id=township.id,
+                      report_id=s.execute(select(IssueReport.id)).scalars().first())
     world.attackers = {"admin": ["admin"], "coordinator": ["coordinator"], "operator": ["operator"],
                        "supervisor": ["supervisor"], "leader": ["leader", "leader3"] if full else ["leader"],
                        "department": ["fgj", "zrj"] if full else ["fgj"], "anonymous": [None]}
@@ -350,6 +358,9 @@ def cells(world: World) -> list[Cell]:
     for suffix in ("", ".xlsx"):
         add({"coordinator", "supervisor", "leader", "admin"}, "GET", f"/console/reports/departments/{card}{suffix}",
             "console", False, ("县市场监管局",))
+    # a report to another leader: only that leader marks it read
+    add(set(), "POST", f"/api/v1/reports/{world.report_id}/read", "api", True, (REPORT_TEXT,))
+    add(set(), "POST", f"/console/leader-reports/{world.report_id}/read", "console", True, (REPORT_TEXT,), form={})
     # the coordinator's kept ledger upload: nobody else imports it
     add(OFFICE, "POST", f"/console/ledger/import/{world.ledger_token}", "console", True, form={})
     # the administrator's objects

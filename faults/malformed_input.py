@@ -36,10 +36,11 @@ import pyotp
 from flask import Flask
 from openpyxl import Workbook
 from sqlalchemy import select, update
+from sqlmodel import Session
 from twilio.request_validator import RequestValidator
 
 from faults.throwaway import arguments, throwaway_app
-from models import SmsMessage, User, metadata
+from models import IssueReport, SmsMessage, User, metadata
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
@@ -294,6 +295,11 @@ def build_world(app: Flask) -> World:
                         ("reply", "fgj", {"result": "已办结"})],
             "closed": [("assign", "coordinator", assign), ("accept", "fgj", {}), ("reply", "fgj", {"result": "已办结"}),
                        ("visit", "coordinator", {"satisfaction": "satisfied"})],
+            "unreached": [("assign", "coordinator", assign), ("accept", "fgj", {}),
+                          ("reply", "fgj", {"result": "已办结"}),
+                          *[("unreached", "coordinator", {"note": "无人接听"})] * 3],
+            "reported": [("assign", "coordinator", assign), ("accept", "fgj", {}),
+                         ("reply", "fgj", {"result": "已办结"}), ("report", "fgj", {"report": "办理情况报告"})],
         }
         made = [0]
 
@@ -340,12 +346,16 @@ ACTION_STATES = {"assign": "collected", "answer_on_spot": "collected", "reject":
                  "request_extension": "in_progress", "decide_extension": "extension", "set_deadline": "in_progress",
                  "urge": "assigned",
                  "suspend": "in_progress", "resume": "suspended", "instruct": "assigned", "reply": "in_progress",
-                 "visit": "replied", "publish": "closed", "withhold": "closed"}
+                 "answer": "in_progress", "report": "replied", "visit": "replied",
+                 "unreached": "replied", "close_off": "unreached", "publish": "closed",
+                 "withhold": "closed"}
 ACTION_WHO = {"assign": "coordinator", "answer_on_spot": "operator", "reject": "coordinator", "accept": "fgj",
               "return": "fgj", "plan": "fgj", "progress": "fgj", "request_extension": "fgj",
               "decide_extension": "coordinator", "set_deadline": "coordinator", "urge": "supervisor",
               "suspend": "coordinator",
-              "resume": "coordinator", "instruct": "leader", "reply": "fgj", "visit": "coordinator",
+              "resume": "coordinator", "instruct": "leader", "reply": "fgj", "answer": "fgj", "report": "fgj",
+              "unreached": "coordinator", "close_off": "coordinator",
+              "visit": "coordinator",
               "publish": "coordinator", "withhold": "coordinator"}
 
 
@@ -379,6 +389,10 @@ def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
         "resume": ({"note": "恢复办理"}, {"note": "text", "deadlines": "object"}),
         "instruct": ({"note": "请抓紧办理"}, {"note": "text"}),
         "reply": ({"result": "已完成修复"}, {"result": "text"}),
+        "answer": ({"answer": "已联系企业"}, {"answer": "text"}),
+        "report": ({"report": "办理情况报告"}, {"report": "text"}),
+        "unreached": ({"note": "电话无人接听"}, {"note": "text"}),
+        "close_off": ({"reason": "三次回访均未联系上"}, {"reason": "text"}),
         "visit": ({"satisfaction": "satisfied", "note": "企业满意"}, {"satisfaction": "choice", "note": "text"}),
         "publish": ({"public_summary": "园区道路已修复。", "public_title": "园区道路修复"},
                     {"public_summary": "text", "public_title": "line"}),
@@ -405,6 +419,11 @@ def _as_form(body: dict, fields: dict[str, str]) -> tuple[dict, dict[str, str]]:
             continue
         kinds[key.removeprefix("deadlines.")] = {"ids": "id", "bool": "choice"}.get(kind, kind)
     return form, kinds
+
+
+def _report_of(w: World, issue_id: int) -> int:
+    with Session(w.app.extensions["ys"]["engine"]) as s:
+        return s.execute(select(IssueReport.id).where(IssueReport.issue_id == issue_id)).scalar_one()
 
 
 def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], policy_ids: list[int],
@@ -434,6 +453,10 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
         target = issue(ACTION_STATES[action])
         add(Endpoint(f"api {action}", "POST", f"/api/v1/issues/{target}/actions/{action}", ACTION_WHO[action], "api",
                      body, fields))
+    for channel, path in (("api", "/api/v1/reports/{}/read"), ("console", "/console/leader-reports/{}/read")):
+        report = _report_of(w, issue("reported"))
+        add(Endpoint(f"{channel} read report", "POST", path.format(report), "leader", channel, {}, {},
+                     encoding="json" if channel == "api" else "form"))
     add(Endpoint("api create meeting", "POST", "/api/v1/meetings", "coordinator", "api",
                  {"kind": "forum", "title": "政企面对面恳谈会", "held_at": "2026-12-20T09:00:00+08:00",
                   "host_leader_id": u["leader"], "attendees": ["张三", "李四"], "location": "县政府三楼"},

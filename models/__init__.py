@@ -6,7 +6,7 @@ from .catalog import Attachment, Category
 from .enterprise import Enterprise, EnterpriseLeader, LeaderVisit, Township
 from .enums import *  # noqa: F401,F403
 from .idempotency import IdempotentRequest
-from .issue import CodeCounter, DeadlineJudgement, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
+from .issue import CodeCounter, DeadlineJudgement, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent, IssueReport
 from .meeting import Meeting, MeetingChange
 from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage, SmsOptOut
@@ -20,7 +20,7 @@ __all__ = [
     "CalendarDay", "Category", "CodeCounter", "DeadlineJudgement", "DeadlinePolicy", "Department",
     "Enterprise", "EnterpriseLeader", "LeaderVisit", "Township",
     "DepartmentRobot",
-    "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent",
+    "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent", "IssueReport",
     "LoginThrottle", "Meeting", "MeetingChange", "SmsInbound", "SmsMessage", "SmsOptOut",
     "SmsProviderTemplate", "SmsTemplate",
     "User", "UTCDateTime", "metadata", "utcnow",

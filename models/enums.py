@@ -191,12 +191,13 @@ DEADLINE_KEYS = ("accept_due", "reply_due", "complete_due", "report_due", "visit
 DEADLINE_LABELS = {"accept_due": "签收", "reply_due": "回复", "complete_due": "办结",
                    "report_due": "报告", "visit_due": "回访"}
 # The deadlines whose keeping is judged (按时与否, docs/assessment.md): 签收 by accepting (or
-# returning) the issue, 回复 and 办结 by the department's reply, 回访 by the visit. A judgement
-# is recorded once per round (models.DeadlineJudgement).
-JUDGED_DEADLINES = ("accept_due", "reply_due", "complete_due", "visit_due")
+# returning) the issue, 回复 by the first 答复 or 办结答复, 办结 by the 办结答复, 报告 by the
+# 办理情况报告 to the lead leader, 回访 by the visit. A judgement is recorded once per round
+# (models.DeadlineJudgement).
+JUDGED_DEADLINES = ("accept_due", "reply_due", "complete_due", "report_due", "visit_due")
 # The issue's columns holding the current round's judgement of the department's deadlines.
 JUDGEMENT_FLAGS = {"accept_due": "accepted_on_time", "reply_due": "replied_on_time",
-                   "complete_due": "completed_on_time"}
+                   "complete_due": "completed_on_time", "report_due": "reported_on_time"}
 # The deadlines still to be met in each state whose clock runs.
 OPEN_DEADLINES = {
     Status.ASSIGNED: ("accept_due", "reply_due", "complete_due"),

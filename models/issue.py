@@ -79,6 +79,7 @@ class Issue(SQLModel, table=True):
     accepted_on_time: bool | None = None
     replied_on_time: bool | None = None
     completed_on_time: bool | None = None
+    reported_on_time: bool | None = None
     # 办结 judged late in any round of this issue: the public "on time" never forgets one.
     late_completions: int = Field(default=0)
     # 原定办结时限: the round's complete_due as set at assignment or reopening, before extensions.
@@ -101,6 +102,10 @@ class Issue(SQLModel, table=True):
     assigned_at: datetime | None = _ts()
     accepted_at: datetime | None = _ts()
     replied_at: datetime | None = _ts()
+    # 答复: the first answer to the reporter (an interim 答复 or the 办结答复), this round.
+    answered_at: datetime | None = _ts()
+    # 办理情况报告: the latest report to the lead leader in the current round.
+    reported_at: datetime | None = _ts()
     closed_at: datetime | None = _ts()
     published_at: datetime | None = _ts()
     suspended_at: datetime | None = _ts()
@@ -190,3 +195,20 @@ class CodeCounter(SQLModel, table=True):
 
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     last: int = Field(default=0)
+
+
+class IssueReport(SQLModel, table=True):
+    """办理情况报告: the lead department's report on an issue to its lead leader, who reads it."""
+
+    __tablename__ = "issue_report"
+    __table_args__ = (Index("ix_issue_report_leader", "leader_id", "read_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(foreign_key="issue.id", index=True)
+    event_id: int | None = Field(default=None, foreign_key="issue_event.id")
+    leader_id: int | None = Field(default=None, foreign_key="user_account.id")
+    department_id: int | None = Field(default=None, foreign_key="department.id")
+    author_id: int | None = Field(default=None, foreign_key="user_account.id")
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    body: str
+    read_at: datetime | None = _ts()

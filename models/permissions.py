@@ -46,6 +46,7 @@ class Permission(StrEnum):
     LEADER_HOME = "leader_home"
     LEADER_PAGES = "leader_pages"
     VISIT_ON_BEHALF = "visit_on_behalf"
+    LEADER_REPORTS = "leader_reports"
 
 
 @dataclass(frozen=True)
@@ -118,5 +119,9 @@ PERMISSIONS: dict[Permission, Grant] = {
     # Any leader's 包保 page, visit list and 双包一解 ledger
     P.LEADER_PAGES: Grant("查看县级领导的包保企业和回访", _r(COORDINATOR, SUPERVISOR), "县级领导不存在或您无权查看"),
     P.VISIT_ON_BEHALF: Grant("代县级领导记录回访", _r(COORDINATOR), "只有县营商办可以代县级领导记录回访"),
+    # 办理情况报告: a leader reads and marks those addressed to them; the office and the
+    # supervisors read every leader's.
+    P.LEADER_REPORTS: Grant("查看办理情况报告", _r(LEADER, COORDINATOR, SUPERVISOR),
+                            "只有县级领导、县营商办和督查办可以查看办理情况报告"),
 }
 

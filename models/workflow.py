@@ -59,10 +59,21 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     Step("suspend", "挂账", _s(P), _s(Role.COORDINATOR), ("reason", "review_on"), (S,)),
     Step("resume", "恢复办理", _s(S), _s(Role.COORDINATOR), (), (P,)),
     Step("instruct", "领导批示", _s(C, A, P, S, R), _s(Role.LEADER), ("note",), (), LEAD_LEADER),
+    # 答复: the first answer to the reporter, possibly interim (meets 限期回复); 办结答复: the
+    # result (meets 限期办结, and 限期回复 when no 答复 came first); 办理情况报告 to the lead
+    # leader (meets 限期报告), also after the reply.
+    Step("answer", "答复", _s(P), _s(Role.DEPARTMENT), ("answer",), (), LEAD_DEPARTMENT),
     Step("reply", "办理答复", _s(P), _s(Role.DEPARTMENT), ("result",), (R,), LEAD_DEPARTMENT),
+    Step("report", "办理情况报告", _s(P, R, Status.CLOSED, Status.PUBLISHED), _s(Role.DEPARTMENT), ("report",), (),
+         LEAD_DEPARTMENT),
     # The lead leader's month-end visit (县长月末回访) takes it too (service.enterprises.visits).
     Step("visit", "回访", _s(R), _s(Role.COORDINATOR, Role.LEADER, REPORTER), ("satisfaction",),
          (Status.CLOSED, P, C), LEAD_LEADER),
+    # 销号: the reporter confirms by the visit above (by phone or SMS rating); when they cannot
+    # be reached, each failed attempt is recorded, and after the policy's attempts the office
+    # closes the issue with a reason on record.
+    Step("unreached", "回访未联系上", _s(R), _s(Role.COORDINATOR), ("note",), ()),
+    Step("close_off", "销号", _s(R), _s(Role.COORDINATOR), ("reason",), (Status.CLOSED,)),
     Step("publish", "公开公示", _s(Status.CLOSED), _s(Role.COORDINATOR), ("public_summary",),
          (Status.PUBLISHED,)),
     Step("withhold", "不予公开", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), ()),

@@ -10,6 +10,8 @@ TEMPLATES: dict[str, str] = {
     "assigned_co_department": "【营商办】{code}请贵单位协办：{title}，主办单位{lead}。",
     "assigned_reporter": "【营商办】问题已交办，编号{code}，凭编号及手机尾号查询：{track_url}",
     "urged": "【督查办】{code}催办：{title}。{note}请抓紧办理。",
+    "answered_reporter": "【营商办】您反映的问题{code}承办单位已答复：{answer}",
+    "merged_outcome": "【营商办】您反映的问题{code}已并入{main}一并办理，现已办结答复。",
     "replied_reporter": "【营商办】您反映的问题{code}已答复，请回复1满意、2基本满意、3不满意。",
     "extension_decided": "【营商办】{code}延期申请{decision}，办结时限{complete_due}。",
     "extension_to_leader": "【营商办】{code}再次申请延期至{due}，请您审批：{title}。",
@@ -44,7 +46,7 @@ def render(template: str, params: dict, text: str | None = None) -> str:
     """The message text (`text`: an administrator's wording of the template); long free-text
     parameters are shortened to keep one segment."""
     values = dict(params)
-    for key, limit in (("title", 14), ("note", 16), ("lead", 12), ("dept", 10)):
+    for key, limit in (("title", 14), ("note", 16), ("lead", 12), ("dept", 10), ("answer", 36)):
         if key in values and values[key] is not None:
             values[key] = shorten(values[key], limit)
     if text:
@@ -64,6 +66,8 @@ SAMPLE_VALUES: dict[str, str] = {
     "accept_due": "2026-11-06", "due": "2026-11-20", "lead": "县自然资源局",
     "track_url": "https://ys.example.gov.cn/track", "note": "请本周内反馈进展。", "decision": "已批准",
     "what": "办结", "days": "2", "dept": "县市场监管局",
+    "main": "YS2026-000120",
+    "answer": "已联系供电公司，本月20日前完成线路迁改，届时通知贵企业。",
 }
 
 

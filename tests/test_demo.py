@@ -10,6 +10,7 @@ from models import (
     Department,
     Issue,
     IssueEvent,
+    IssueReport,
     IssueType,
     Meeting,
     MeetingKind,
@@ -52,6 +53,13 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     assert any(i.reopen_count >= 1 for i in issues)
     assert any(i.answered_on_spot for i in issues)
     assert db.execute(select(func.count()).where(IssueEvent.action == "return")).scalar_one() >= 1
+    # 答复 and 办理情况报告 as their own steps: interim answers, reports read and unread.
+    assert db.execute(select(func.count()).where(IssueEvent.action == "answer")).scalar_one() >= 5
+    assert any(i.reported_on_time is True for i in issues) and any(i.reported_on_time is False for i in issues)
+    assert db.execute(select(func.count()).where(IssueEvent.action == "close_off")).scalar_one() >= 1
+    assert db.execute(select(func.count()).where(IssueEvent.action == "unreached")).scalar_one() >= 4
+    reads = [r.read_at is None for r in db.execute(select(IssueReport)).scalars()]
+    assert len(reads) >= 30 and True in reads and False in reads
 
     meetings = {m.id: m for m in db.execute(select(Meeting)).scalars()}
     for issue in issues:

@@ -123,6 +123,7 @@ class Loop(RuleBasedStateMachine):
         due = self.day(given or 0)
         return {
             "accept": {}, "return": {"reason": "不属于本单位职责"}, "reply": {"result": "已办理"},
+            "answer": {"answer": "已联系企业，正在办理"}, "report": {"report": "办理情况已报告"},
             "request_extension": {"complete_due": self.later_than_due(issue, 1 + (given or 0)), "reason": "需要协调"},
             "decide_extension": {"approve": satisfaction != "unsatisfied", "note": "审批意见"},
             "set_deadline": {"deadlines": {"complete_due": due}, "reason": "重新确定办理时限"},
@@ -147,6 +148,10 @@ class Loop(RuleBasedStateMachine):
         elif status == "in_progress" and pick in (1, 2):
             action = "suspend" if pick == 1 else "set_deadline"
             self.act(issue, "coordinator", action, self.body(issue, action, given, satisfaction))
+        elif status == "in_progress" and pick == 3:
+            self.act(issue, None, "answer", self.body(issue, "answer", given, satisfaction))
+        elif status in ("replied", "closed") and pick == 4:
+            self.act(issue, None, "report", self.body(issue, "report", given, satisfaction))
         elif status == "in_progress":
             self.act(issue, None, "reply", self.body(issue, "reply", given, satisfaction))
         elif status == "suspended":
@@ -154,7 +159,7 @@ class Loop(RuleBasedStateMachine):
         elif status == "replied":
             self.act(issue, "coordinator", "visit", self.body(issue, "visit", given, satisfaction))
 
-    @rule(issue=issues, action=st.sampled_from(("accept", "return", "reply", "request_extension",
+    @rule(issue=issues, action=st.sampled_from(("accept", "return", "answer", "reply", "report", "request_extension",
                                                 "decide_extension", "set_deadline", "suspend", "resume",
                                                 "visit", "urge")),
           who=st.sampled_from((None, "coordinator", "leader", "supervisor")), given=st.none() | st.integers(0, 12),

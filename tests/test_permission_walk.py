@@ -71,6 +71,7 @@ CONSOLE = {
     "console.enterprise_list": ((P.ENTERPRISE_READ, P.LEADER_HOME), "/console/enterprises"),
     "console.enterprise_page": ((P.ENTERPRISE_READ, P.LEADER_HOME), "/console/enterprises/{enterprise}"),
     "console.township_list": ((P.TOWNSHIPS_MANAGE,), "/console/townships"),
+    "console.leader_reports_page": ((P.LEADER_REPORTS,), "/console/leader-reports"),
 }
 API = {
     "issues.list_issues": ((P.ISSUE_LIST,), "/api/v1/issues"),
@@ -97,6 +98,7 @@ API = {
     "enterprises.visit_list": ((P.LEADER_HOME, P.LEADER_PAGES), "/api/v1/leaders/{leader}/visits"),
     "enterprises.invited_enterprises": ((P.MEETING_ATTENDEES,), "/api/v1/meetings/{meeting}/enterprises"),
     "enterprises.dashboard": ((P.LEADER_HOME,), "/api/v1/leaders/me/dashboard"),
+    "reports.reports": ((P.LEADER_REPORTS,), "/api/v1/reports"),
 }
 # Pages for those not signed in, and the API's description of itself.
 NOT_WALKED = {"console.login", "console.login_verify", "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
@@ -137,7 +139,7 @@ def test_the_route_lists_name_every_route_that_reads(app):
     reading = {rule.endpoint for rule in app.url_map.iter_rules()
                if "GET" in rule.methods and rule.endpoint.startswith(("console.", "issues.", "meetings.",
                                                                        "notifications.", "ledger.", "directory.",
-                                                                       "admin.", "stats.", "enterprises."))}
+                                                                       "admin.", "stats.", "enterprises.", "reports."))}
     assert reading - NOT_WALKED == set(CONSOLE) | set(API)
 
 

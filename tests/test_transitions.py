@@ -32,8 +32,13 @@ CONTRACT = {
     "suspend": ({"in_progress"}, {"coordinator"}, "suspended"),
     "resume": ({"suspended"}, {"coordinator"}, "in_progress"),
     "instruct": (OPEN, {"leader"}, None),
+    "answer": ({"in_progress"}, {"department"}, None),
     "reply": ({"in_progress"}, {"department"}, "replied"),
+    "report": ({"in_progress", "replied", "closed", "published"}, {"department"}, None),
     "visit": ({"replied"}, {"coordinator", "leader"}, "closed"),
+    "unreached": ({"replied"}, {"coordinator"}, None),
+    # the cell's issue has had no failed visit: 销号 is refused (409) though the role may
+    "close_off": ({"replied"}, {"coordinator"}, "closed"),
     "publish": ({"closed"}, {"coordinator"}, "published"),
     "withhold": ({"closed"}, {"coordinator"}, "closed"),
 }
@@ -55,8 +60,12 @@ def valid_body(action: str, api) -> dict:
         "suspend": {"reason": "需省级审批", "review_on": future(30)},
         "resume": {"note": "省级已批复"},
         "instruct": {"note": "务必本周解决"},
+        "answer": {"answer": "已联系企业，十日内完成修复"},
         "reply": {"result": "已完成修复"},
+        "report": {"report": "已完成修复，企业已确认"},
         "visit": {"satisfaction": "satisfied", "note": "企业满意"},
+        "unreached": {"note": "电话无人接听"},
+        "close_off": {"reason": "三次回访均未联系上"},
         "publish": {"public_summary": "已修复。"},
         "withhold": {"reason": "涉及商业秘密"},
     }[action]
@@ -73,6 +82,8 @@ def expected_status(state: str, action: str, role: str) -> int:
         return 409
     if action == "decide_extension" and role == "leader":
         return 403  # the cell's request is the issue's first: the office decides it
+    if action == "close_off":
+        return 409  # no return visit has failed yet: the reporter must be tried first
     return 200
 
 

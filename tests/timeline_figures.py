@@ -5,12 +5,17 @@ Written apart from `service.assessment` and from the workflow: it reads the `iss
 `issue`, no `deadline_judgement`. It follows the rules as docs/assessment.md states them:
 
 - each assignment and each 重办 starts a round; in a round each deadline is judged once, by the
-  step that meets it (签收 by 签收 or 退单, 回复 and 办结 by the reply), on time when the step
-  falls on or before the due date (county time);
+  step that meets it (签收 by 签收 or 退单, 回复 by the first 答复 or 办结答复, 办结 by the
+  办结答复, 报告 by the 办理情况报告), on time when the step falls on or before the due date
+  (county time);
 - when 挂账, 退单 or 重新确定时限 comes after a deadline of the issue's stage has passed unmet,
   that deadline is judged late there and then; an extension moves the deadline only when it was
   asked before the deadline passed (approved later, the miss is judged late at the approval);
-- an issue still on the department's desk past a deadline not judged in its round counts late;
+- a 重办 ends the round: a report owed past its deadline is judged late there;
+- an issue still on the department's desk past a deadline not judged in its round counts late
+  (the report is owed in every state from 已交办 on but 挂账);
+- 当前逾期 looks at the deadlines of the issue's stage, less 限期回复 once the reporter has been
+  answered in the round and 限期报告 once the report is made;
 - a period takes the rounds of the assignments made in it, returns by their own date.
 
 If the service's figures and these ever differ, one of them breaks the rules.
@@ -26,7 +31,8 @@ from models import Department, IssueEvent
 from service.assessment.periods import Period
 from service.deadlines.calendar import local_date
 
-DEPARTMENT_DEADLINES = ("accept_due", "reply_due", "complete_due")
+DEPARTMENT_DEADLINES = ("accept_due", "reply_due", "complete_due", "report_due")
+REPORT_OWED = ("assigned", "in_progress", "replied", "closed", "published")
 # The deadlines still ahead in each state whose clock runs (docs/assessment.md).
 STAGE = {"assigned": ("accept_due", "reply_due", "complete_due"),
          "in_progress": ("reply_due", "complete_due", "report_due"),
@@ -56,6 +62,8 @@ class Story:
     reopens: int = 0
     extensions: int = 0
     asked_late: bool = False   # the pending extension was asked after the deadline it would move
+    answered: bool = False     # the reporter has been answered in this round: 限期回复 is met
+    reported: bool = False     # the report is made in this round: 限期报告 is met
 
 
 def _dates(raw: dict | None) -> dict[str, date | None]:
@@ -79,7 +87,7 @@ class Replay:
     def missed(self, story: Story, day: date) -> None:
         for key in STAGE.get(story.status, ()):
             due = story.deadlines.get(key)
-            if key != "report_due" and due is not None and due < day:
+            if due is not None and due < day:
                 self.judge(story, key, day, met=False)
 
     def event(self, e: IssueEvent) -> None:
@@ -88,6 +96,7 @@ class Replay:
         if e.action == "assign":
             story.lead, story.assigned_at = data["lead_department_id"], e.at
             story.deadlines, story.judged = _dates(data["deadlines"]), set()
+            story.answered = story.reported = False
         elif e.action == "accept":
             self.judge(story, "accept_due", day)
         elif e.action == "return":
@@ -110,7 +119,14 @@ class Replay:
             self.missed(story, day)
         elif e.action == "resume":
             story.deadlines.update(_dates(data["deadlines"]))
+        elif e.action == "answer":
+            self.judge(story, "reply_due", day)
+            story.answered = True
+        elif e.action == "report":
+            self.judge(story, "report_due", day)
+            story.reported = True
         elif e.action == "reply":
+            story.answered = True
             self.judge(story, "reply_due", day)
             self.judge(story, "complete_due", day)
         elif e.action in ("visit", "answer_on_spot"):
@@ -118,7 +134,11 @@ class Replay:
                 self.judge(story, "visit_due", day)
             story.satisfaction = data.get("satisfaction", story.satisfaction)
             if e.action == "visit" and e.to_status == "in_progress":   # 重办: a new round
+                report_due = story.deadlines.get("report_due")
+                if report_due is not None and report_due < day:
+                    self.judge(story, "report_due", day, met=False)
                 story.reopens += 1
+                story.answered = story.reported = False
                 story.judged -= {"reply_due", "complete_due", "report_due", "visit_due"}
                 story.deadlines.update(_dates(data["deadlines"]))
         story.status = e.to_status or story.status
@@ -160,13 +180,15 @@ def department_figures(session: Session, period: Period, now: datetime) -> dict[
         running = story.status in ("assigned", "in_progress")
         for key in DEPARTMENT_DEADLINES:
             due = story.deadlines.get(key)
-            desk = story.status == "assigned" if key == "accept_due" else running
+            desk = (story.status == "assigned" if key == "accept_due"
+                    else story.status in REPORT_OWED if key == "report_due" else running)
             if desk and due is not None and due < today and key not in story.judged:
                 row[f"{key}:judged"] += 1
         row["completed"] += story.status in ("replied", "closed", "published")
         row["open"] += running
         row["suspended"] += story.status == "suspended"
-        ahead = [story.deadlines.get(k) for k in STAGE.get(story.status, ())]
+        met = {"reply_due": story.answered, "report_due": story.reported}
+        ahead = [story.deadlines.get(k) for k in STAGE.get(story.status, ()) if not met.get(k)]
         ahead = [d for d in ahead if d is not None]
         row["overdue_now"] += running and bool(ahead) and min(ahead) < today
         if story.satisfaction:
@@ -195,6 +217,8 @@ def department_figures(session: Session, period: Period, now: datetime) -> dict[
             "reopened": row["reopened"], "reopens": row["reopens"], "extended": row["extended"],
             "extensions": row["extensions"], "suspended": row["suspended"], "returned": row["returned"],
             "overdue_now": row["overdue_now"],
+            "reported_on_time": row["report_due:on_time"], "report_judged": row["report_due:judged"],
+            "report_rate": _rate(row["report_due:on_time"], row["report_due:judged"]),
         }
         rates = {"accept_rate": _rate(figures["accepted_on_time"], figures["accept_judged"]),
                  "reply_rate": _rate(figures["replied_on_time"], figures["reply_judged"]),

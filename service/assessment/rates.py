@@ -39,6 +39,8 @@ PENALTIES = {"reopens": 2.0, "returned": 1.0, "overdue_now": 2.0}
 # The department's own work is outstanding in these states; `replied` waits on the office's
 # return visit, `suspended` has its clock stopped.
 RUNNING = (Status.ASSIGNED, Status.IN_PROGRESS)
+# The 办理情况报告 is owed in these states until it is made (the clock stops while suspended).
+REPORT_OWED = (Status.ASSIGNED, Status.IN_PROGRESS, Status.REPLIED, Status.CLOSED, Status.PUBLISHED)
 # The department has replied (办结) in its latest round: the rest is the office's.
 COMPLETED = (Status.REPLIED, Status.CLOSED, Status.PUBLISHED)
 
@@ -75,6 +77,9 @@ class DepartmentRow:
     score: float | None      # None: nothing to judge in the period (本期无可评)
     rank: int | None         # None: not ranked, listed after the ranked departments
     complete_judged: int = 0  # 应办结: rounds judged, plus those unfinished past 限期办结
+    reported_on_time: int = 0  # 按时报告: 办理情况报告 judged on time against 限期报告
+    report_judged: int = 0    # 应报告: reports judged (every round), plus those unreported past 限期报告
+    report_rate: float | None = None  # 按时报告率 (a column of the bulletin, not in the score)
     reopens: int = 0          # 重办次数 (an issue reopened twice counts twice)
     penalty: float = 0.0      # points taken off the score (PENALTIES)
 
@@ -109,11 +114,12 @@ def _missed_while_open(key: str, today):
     """Still on the department's desk past deadline `key` and not judged in this round: late in
     every on-time rate, though nothing has been recorded yet."""
     flag = getattr(Issue, JUDGEMENT_FLAGS[key])
-    states = (Status.ASSIGNED,) if key == "accept_due" else RUNNING
+    states = (Status.ASSIGNED,) if key == "accept_due" else REPORT_OWED if key == "report_due" else RUNNING
     return and_(Issue.status.in_(states), getattr(Issue, key) < today, flag.is_(None))
 
 
-_ISSUE_COLUMNS = ("received", "accept_missing", "reply_missing", "complete_missing", "completed", "open",
+_ISSUE_COLUMNS = ("received", "accept_missing", "reply_missing", "complete_missing", "report_missing",
+                  "completed", "open",
                   "satisfied", "basically", "unsatisfied", "reopened", "reopens", "extended", "extensions",
                   "suspended", "overdue_now")
 
@@ -129,6 +135,7 @@ def _received_figures(session: Session, period: Period, now: datetime) -> dict[i
         _count(_missed_while_open("accept_due", today)),
         _count(_missed_while_open("reply_due", today)),
         _count(_missed_while_open("complete_due", today)),
+        _count(_missed_while_open("report_due", today)),
         _count(Issue.status.in_(COMPLETED)),
         _count(running),
         _count(Issue.satisfaction == Satisfaction.SATISFIED),
@@ -188,6 +195,7 @@ def _row(dept: Department, figures: dict[str, int] | None, judged: dict[str, int
     acc_ok, acc_judged = tally("accept_due")
     rep_ok, rep_judged = tally("reply_due")
     done_ok, done_judged = tally("complete_due")
+    report_ok, report_judged = tally("report_due")
     rated = f["satisfied"] + f["basically"] + f["unsatisfied"]
     rates = {"accept_rate": rate(acc_ok, acc_judged), "reply_rate": rate(rep_ok, rep_judged),
              "complete_rate": rate(done_ok, done_judged),
@@ -201,7 +209,8 @@ def _row(dept: Department, figures: dict[str, int] | None, judged: dict[str, int
         satisfied=f["satisfied"], basically=f["basically"], unsatisfied=f["unsatisfied"], rated=rated,
         reopened=f["reopened"], extended=f["extended"], extensions=f["extensions"], suspended=f["suspended"],
         returned=returned, overdue_now=f["overdue_now"], **rates, score=score_of(rates, penalty), rank=None,
-        complete_judged=done_judged, reopens=f["reopens"], penalty=penalty)
+        complete_judged=done_judged, reopens=f["reopens"], penalty=penalty,
+        reported_on_time=report_ok, report_judged=report_judged, report_rate=rate(report_ok, report_judged))
 
 
 def _rank(rows: list[DepartmentRow]) -> list[DepartmentRow]:

@@ -159,6 +159,8 @@ def card_figures(card: ReportCard) -> list[tuple[str, object, str]]:
          f"按期办结{r.completed_on_time}件次/应办结{r.complete_judged}件次（超期{r.completed_late}件次，"
          "已过时限仍未办结的计超期，重办每轮各计一次）"),
         ("满意率", _pct(r.satisfaction_rate), f"满意{r.satisfied}件、基本满意{r.basically}件、不满意{r.unsatisfied}件"),
+        ("按时报告率", _pct(r.report_rate),
+         f"按时报告{r.reported_on_time}件次/应报告{r.report_judged}件次（办理情况报告报主抓县级领导，不计入得分）"),
         ("在办", r.open, "已交办或办理中"),
         ("当前超期", r.overdue_now, "在办且已过最近时限"),
         ("重办", r.reopened, f"回访不满意后重新办理，共{r.reopens}次"),

@@ -29,6 +29,9 @@ class Policy:
     reply_days: int | None = None
     report_after: int = 2
     visit_after: int = 5
+    # 销号 without the reporter's word: the return-visit attempts that must have failed first
+    # (the same for every policy until the administrator's rows carry it).
+    visit_attempts: int = 3
 
     @classmethod
     def of(cls, row) -> "Policy":
@@ -80,9 +83,16 @@ def default_deadlines(policy: Policy, assigned_on: date, calendar: WorkCalendar,
     }
 
 
+def open_deadline_keys(issue: Issue) -> tuple[str, ...]:
+    """The deadlines still to be met in the issue's state: those of its stage, less 限期回复 once
+    the reporter has been answered and 限期报告 once the report is made in this round."""
+    met = {"reply_due": issue.answered_at is not None, "report_due": issue.reported_at is not None}
+    return tuple(k for k in OPEN_DEADLINES.get(issue.status, ()) if not met.get(k))
+
+
 def nearest_open_deadline(issue: Issue) -> date | None:
     """The deadline the issue must meet next, or None while its clock is stopped."""
-    present = [d for d in (getattr(issue, key) for key in OPEN_DEADLINES.get(issue.status, ())) if d is not None]
+    present = [d for d in (getattr(issue, key) for key in open_deadline_keys(issue)) if d is not None]
     return min(present) if present else None
 
 

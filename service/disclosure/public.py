@@ -37,11 +37,11 @@ from service.workflow.queries import co_department_ids, department_names
 
 # What a reporter sees of the timeline when tracking their own issue.
 TRACKED_ACTIONS = ("create", "assign", "accept", "return", "request_extension", "decide_extension",
-                   "suspend", "resume", "reply", "answer_on_spot", "visit", "publish")
+                   "suspend", "resume", "answer", "reply", "answer_on_spot", "visit", "close_off", "publish")
 # What anyone sees of the timeline on the public issue page: dates and steps, never notes.
 PUBLIC_MILESTONES = {"create": "登记受理", "assign": "会议/集中交办", "accept": "部门签收",
                      "decide_extension": "延期审批", "suspend": "挂账", "resume": "恢复办理",
-                     "reply": "部门答复", "answer_on_spot": "现场答复", "visit": "回访评价",
+                     "answer": "答复反映人", "reply": "部门答复", "answer_on_spot": "现场答复", "visit": "回访评价",
                      "publish": "公开公示"}
 # The public list's 办理状态 filter: a public status, or how the work ended.
 STATUS_FILTERS = {**{s.value: STATUS_LABELS[s] for s in Status if s in PUBLIC_STATUSES},

@@ -400,11 +400,11 @@ def _parse_row(values: tuple, columns: dict[int, str], directory: _Directory) ->
     for key in ("meeting_date", "accept_due", "reply_due", "complete_due", "original_complete_due", "report_due",
                 "visit_due", "review_on"):
         take(key, _date)
-    for key in ("created_at", "assigned_at", "accepted_at", "replied_at", "closed_at", "published_at",
-                "suspended_at"):
+    for key in ("created_at", "assigned_at", "accepted_at", "answered_at", "replied_at", "reported_at",
+                "closed_at", "published_at", "suspended_at"):
         take(key, _datetime)
     for key in ("reporter_consent_public", "accepted_on_time", "replied_on_time", "completed_on_time",
-                "answered_on_spot"):
+                "reported_on_time", "answered_on_spot"):
         take(key, _yes_no)
     for key in ("extension_count", "reopen_count", "late_completions", "round_no"):
         take(key, _int)
@@ -491,7 +491,7 @@ def _issue(data: dict, code: str, year: int, seq: int, actor: User | None, now: 
         complete_due=data.get("complete_due"), report_due=data.get("report_due"),
         visit_due=data.get("visit_due"),
         accepted_on_time=data.get("accepted_on_time"), replied_on_time=data.get("replied_on_time"),
-        completed_on_time=data.get("completed_on_time"),
+        completed_on_time=data.get("completed_on_time"), reported_on_time=data.get("reported_on_time"),
         late_completions=data.get("late_completions") or (1 if data.get("completed_on_time") is False else 0),
         original_complete_due=data.get("original_complete_due") or data.get("complete_due"),
         round_no=data.get("round_no") or (1 if data.get("assigned_at") or data.get("lead_department_id") else 0),
@@ -504,6 +504,7 @@ def _issue(data: dict, code: str, year: int, seq: int, actor: User | None, now: 
         created_by_id=actor.id if actor else None, created_at=data["created_at"], updated_at=now,
         assigned_at=data.get("assigned_at"), accepted_at=data.get("accepted_at"),
         replied_at=data.get("replied_at"), closed_at=data.get("closed_at"),
+        answered_at=data.get("answered_at"), reported_at=data.get("reported_at"),
         published_at=data.get("published_at") or (
             data.get("closed_at") or data["created_at"] if data["status"] == Status.PUBLISHED else None),
     )
@@ -513,7 +514,7 @@ def _issue(data: dict, code: str, year: int, seq: int, actor: User | None, now: 
 
 
 def _judgements(issue: Issue, issue_id: int, now: datetime) -> list[dict]:
-    """The judgements the ledger states (按期签收, 按期回复, 按期办结: the current round's) as the
+    """The judgements the ledger states (按期签收, 按期回复, 按期办结, 按期报告: the current round's) as the
     rows of that round, so the assessment counts an imported issue as it counts any other.
     Earlier rounds are summed up in 超期办结次数 (late_completions)."""
     if issue.lead_department_id is None:
@@ -521,7 +522,8 @@ def _judgements(issue: Issue, issue_id: int, now: datetime) -> list[dict]:
     rows = []
     for key, flag, at in (("accept_due", issue.accepted_on_time, issue.accepted_at),
                           ("reply_due", issue.replied_on_time, issue.replied_at),
-                          ("complete_due", issue.completed_on_time, issue.replied_at)):
+                          ("complete_due", issue.completed_on_time, issue.replied_at),
+                          ("report_due", issue.reported_on_time, issue.reported_at)):
         if flag is not None:
             rows.append({"issue_id": issue_id, "event_id": None, "round_no": max(issue.round_no, 1), "deadline": key,
                          "department_id": issue.lead_department_id, "assigned_at": issue.assigned_at,

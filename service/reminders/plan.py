@@ -33,6 +33,7 @@ from models import (
 )
 from notifications import render
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar
+from service.deadlines.rules import open_deadline_keys
 from service.reminders.outbox import QUIET_FROM
 
 SEND_AT = time(9, 0)
@@ -77,7 +78,7 @@ class Planned:
 def _open_deadlines(issue) -> list[tuple[str, date]]:
     """(key, date) of each open deadline; deadlines falling on the same date count once."""
     seen: dict[date, str] = {}
-    for key in OPEN_DEADLINES.get(issue.status, ()):
+    for key in open_deadline_keys(issue):
         due = getattr(issue, key)
         if due is not None and due not in seen:
             seen[due] = key
@@ -150,6 +151,7 @@ def _escalations(issue, deadlines, today, calendar, policy, contacts, base) -> I
 
 _COLUMNS = (Issue.id, Issue.code, Issue.title, Issue.status, Issue.responsible_phone,
             Issue.lead_department_id, Issue.lead_leader_id, Issue.assigned_at, Issue.replied_at,
+            Issue.answered_at, Issue.reported_at,
             *(getattr(Issue, k) for k in DEADLINE_KEYS))
 
 

@@ -57,6 +57,7 @@ class IssueView:
     created_by: str | None
     meeting: Meeting | None
     merged_into_code: str | None
+    merged: list  # (id, code, title) of the issues merged into this one
     events: list[IssueEvent]
     user_names: dict[int, str]
     department_names: dict[int, str]
@@ -81,7 +82,7 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
     dept_ids = {d for d in (issue.lead_department_id, *co_ids) if d}
     people = {p for p in (issue.lead_leader_id, issue.created_by_id) if p}
     for event in events:
-        people |= {p for p in (event.actor_id, event.data.get("lead_leader_id")) if p}
+        people |= {p for p in (event.actor_id, event.data.get("lead_leader_id"), event.data.get("leader_id")) if p}
         dept_ids |= {d for d in (event.data.get("lead_department_id"), event.data.get("department_id"),
                                  *event.data.get("co_department_ids", ())) if isinstance(d, int)}
     extensions = list(session.execute(select(ExtensionRequest).where(ExtensionRequest.issue_id == issue.id)
@@ -102,6 +103,7 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
         lead_leader=names.get(issue.lead_leader_id), created_by=names.get(issue.created_by_id),
         meeting=session.get(Meeting, issue.meeting_id) if issue.meeting_id else None,
         merged_into_code=merged_into.code if merged_into else None,
+        merged=merged_issues(session, issue.id),
         events=events, user_names=names, department_names=depts,
         attachments=attachments_of(session, issue.id), can_attach=may_attach(issue.status), actions=actions,
         pending_extension=pending,
@@ -110,6 +112,12 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
         judgements=list(session.execute(select(DeadlineJudgement).where(DeadlineJudgement.issue_id == issue.id)
                                          .order_by(DeadlineJudgement.round_no, DeadlineJudgement.id)).scalars()),
     )
+
+
+def merged_issues(session: Session, issue_id: int) -> list:
+    """The issues merged into this one (重复反映、合并办理): id, code and title, oldest first."""
+    return list(session.execute(select(Issue.id, Issue.code, Issue.title).where(Issue.merged_into_id == issue_id)
+                                .order_by(Issue.id)).all())
 
 
 def _assign_options(session: Session, issue: Issue, today: date, calendar: WorkCalendar) -> AssignOptions:

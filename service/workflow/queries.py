@@ -10,7 +10,6 @@ from sqlmodel import Session
 from models import (
     DEADLINE_KEYS,
     DEADLINE_LABELS,
-    OPEN_DEADLINES,
     OPEN_STATUSES,
     Department,
     Flag,
@@ -25,7 +24,7 @@ from service.core.errors import Forbidden, NotFound
 from service.core.paging import page
 from service.core.text_match import LIKE_ESCAPE, contains_pattern, fts5_phrase
 from service.deadlines.calendar import WorkCalendar
-from service.deadlines.rules import flag_for, yellow_threshold
+from service.deadlines.rules import flag_for, open_deadline_keys, yellow_threshold
 from service.identity import permissions as access
 from service.workflow.visibility import co_handles, visible_to
 
@@ -272,7 +271,7 @@ class DeadlineRow:
 
 def deadline_rows(issue: Issue, today: date, calendar: WorkCalendar) -> list[DeadlineRow]:
     """The five deadlines; those still to be met in the issue's state carry their colour."""
-    still_open = OPEN_DEADLINES.get(Status(issue.status), ()) if issue.status in set(Status) else ()
+    still_open = open_deadline_keys(issue) if issue.status in set(Status) else ()
     return [DeadlineRow(key, DEADLINE_LABELS[key], getattr(issue, key),
                         flag_for(getattr(issue, key), today, calendar) if key in still_open else None)
             for key in DEADLINE_KEYS]

@@ -22,6 +22,7 @@ from models import (
     Issue,
     IssueCoDepartment,
     IssueEvent,
+    IssueReport,
     RejectReason,
     Role,
     Satisfaction,
@@ -84,6 +85,8 @@ class StepContext:
     messages: list[tuple[str, str | None, str, dict]] = field(default_factory=list)
     # deadlines judged by this step, written once the event has its id
     judgements: list[DeadlineJudgement] = field(default_factory=list)
+    # reports to the lead leader made by this step, written once the event has its id
+    reports: list[IssueReport] = field(default_factory=list)
     _calendar: WorkCalendar | None = field(default=None, repr=False)
 
     @property
@@ -200,9 +203,10 @@ def _take_step(session: Session, actor: User, issue_id: int, action: str, body: 
     session.add(event)
     try:
         session.flush()
-        for judgement in ctx.judgements:
-            judgement.event_id = event.id
+        for record in (*ctx.judgements, *ctx.reports):
+            record.event_id = event.id
         session.add_all(ctx.judgements)
+        session.add_all(ctx.reports)
         for kind, phone, template, params in ctx.messages:
             queue_sms(session, dedupe_key=f"event:{event.id}:{kind}:{phone}", phone=phone,
                       kind=kind, template=template, params=params, issue_id=issue.id, now=now)
@@ -344,7 +348,8 @@ def _assign(ctx: StepContext) -> str:
     issue.assigned_at = ctx.now
     # A new round: judged on its own; earlier rounds keep their judgements.
     issue.round_no += 1
-    issue.accepted_on_time = issue.replied_on_time = issue.completed_on_time = None
+    issue.accepted_on_time = issue.replied_on_time = issue.completed_on_time = issue.reported_on_time = None
+    issue.answered_at = issue.reported_at = None
     issue.original_complete_due = issue.complete_due
     s.execute(delete(IssueCoDepartment).where(IssueCoDepartment.issue_id == issue.id))
     s.add_all(IssueCoDepartment(issue_id=issue.id, department_id=d.id) for d in co_depts)
@@ -552,13 +557,48 @@ def _instruct(ctx: StepContext) -> None:
     return None
 
 
+def _answer(ctx: StepContext) -> None:
+    issue, answer = ctx.issue, ctx.body["answer"].strip()
+    if not answer:
+        require({"answer": "必填"})
+    first = issue.answered_at is None
+    issue.answered_at = issue.answered_at or ctx.now
+    _judge(ctx, "reply_due")
+    ctx.note = answer
+    ctx.data = {"first": first}
+    ctx.messages.append(("reporter", issue.reporter_phone, "answered_reporter",
+                         {"code": issue.code, "answer": answer}))
+
+
+def _report(ctx: StepContext) -> None:
+    issue, text = ctx.issue, ctx.body["report"].strip()
+    if not text:
+        require({"report": "必填"})
+    _judge(ctx, "report_due")
+    issue.reported_at = ctx.now
+    ctx.note = text
+    ctx.data = {"leader_id": issue.lead_leader_id}
+    ctx.reports.append(IssueReport(issue_id=issue.id, leader_id=issue.lead_leader_id,
+                                   department_id=issue.lead_department_id, author_id=ctx.actor.id,
+                                   at=ctx.now, body=text))
+
+
 def _reply(ctx: StepContext) -> str:
     issue = ctx.issue
     issue.result, issue.replied_at = ctx.body["result"], ctx.now
+    issue.answered_at = issue.answered_at or ctx.now
     _judge(ctx, "reply_due")
     _judge(ctx, "complete_due")
     ctx.note = ctx.note or ctx.body["result"]
     ctx.messages.append(("reporter", issue.reporter_phone, "replied_reporter", {"code": issue.code}))
+    # Those whose reports were merged into this one hear its outcome too.
+    merged = ctx.session.execute(select(Issue.code, Issue.reporter_phone).where(
+        Issue.merged_into_id == issue.id).order_by(Issue.id)).all()
+    told = {issue.reporter_phone}
+    for code, phone in merged:  # each number once, about its first merged issue
+        if phone and phone not in told:
+            told.add(phone)
+            ctx.messages.append(("reporter", phone, "merged_outcome", {"code": code, "main": issue.code}))
     return Status.REPLIED
 
 
@@ -584,9 +624,13 @@ def _visit(ctx: StepContext) -> str:
     # 重办: a new round with new deadlines; the last round's judgements stay as they are.
     keys = ("reply_due", "complete_due", "report_due", "visit_due")
     deadlines = _deadlines(ctx, ctx.body.get("deadlines"), keys=keys)
+    # The round ends here: a report owed and already past its deadline stays missed.
+    if issue.report_due is not None and issue.report_due < ctx.today:
+        _judge(ctx, "report_due", met=False)
     issue.reopen_count += 1
     issue.round_no += 1
-    issue.replied_on_time = issue.completed_on_time = None
+    issue.replied_on_time = issue.completed_on_time = issue.reported_on_time = None
+    issue.answered_at = issue.reported_at = None
     for key, value in deadlines.items():
         setattr(issue, key, value)
     issue.original_complete_due = issue.complete_due
@@ -595,6 +639,39 @@ def _visit(ctx: StepContext) -> str:
                          {"code": issue.code, "title": issue.title, "note": ctx.note.strip(),
                           "complete_due": issue.complete_due.isoformat()}))
     return Status.IN_PROGRESS
+
+
+def _attempts_this_round(ctx: StepContext) -> int:
+    """Failed return-visit attempts since the issue's latest reply."""
+    events = ctx.session.execute(select(IssueEvent.action).where(
+        IssueEvent.issue_id == ctx.issue.id, IssueEvent.action.in_(("reply", "answer_on_spot", "unreached")))
+        .order_by(IssueEvent.id)).scalars().all()
+    count = 0
+    for action in events:
+        count = count + 1 if action == "unreached" else 0
+    return count
+
+
+def _unreached(ctx: StepContext) -> None:
+    ctx.data = {"attempt": _attempts_this_round(ctx) + 1}
+
+
+def _close_off(ctx: StepContext) -> str:
+    issue = ctx.issue
+    reason = ctx.body["reason"].strip()
+    if not reason:
+        require({"reason": "必填"})
+    needed = policy_for(ctx.session, issue.type, issue.channel).visit_attempts
+    attempts = _attempts_this_round(ctx)
+    if attempts < needed:
+        raise Conflict(f"销号前须回访反映人至少 {needed} 次未联系上（现 {attempts} 次）；联系上的请记录回访评价",
+                       code="reporter_not_tried")
+    if issue.lead_department_id is not None:
+        _judge(ctx, "visit_due")
+    issue.closed_at = ctx.now
+    ctx.note = reason
+    ctx.data = {"attempts": attempts}
+    return Status.CLOSED
 
 
 def _publish(ctx: StepContext) -> str:
@@ -615,6 +692,7 @@ _HANDLERS: dict[str, Callable[[StepContext], str | None]] = {
     "return": _return, "plan": _plan, "progress": _progress,
     "request_extension": _request_extension, "decide_extension": _decide_extension,
     "set_deadline": _set_deadline, "urge": _urge, "suspend": _suspend, "resume": _resume,
-    "instruct": _instruct, "reply": _reply, "visit": _visit, "publish": _publish, "withhold": _withhold,
+    "instruct": _instruct, "answer": _answer, "reply": _reply, "report": _report, "visit": _visit,
+    "unreached": _unreached, "close_off": _close_off, "publish": _publish, "withhold": _withhold,
 }
 assert set(_HANDLERS) == set(STEPS), "every step of the table has exactly one handler"

@@ -7,10 +7,22 @@ from flask_smorest import Api
 
 from ..errors import http_error
 from ..schemas.common import ErrorEnvelope
-from . import admin, auth, directory, enterprises, issues, ledger, meetings, notifications, public, stats
+from . import (
+    admin,
+    auth,
+    directory,
+    enterprises,
+    issues,
+    leader_reports,
+    ledger,
+    meetings,
+    notifications,
+    public,
+    stats,
+)
 
 # Each module owns its flask-smorest blueprint (`blp`); in this order in the OpenAPI document.
-ROUTES = (auth, directory, meetings, issues, notifications, public, admin, stats, ledger, enterprises)
+ROUTES = (auth, directory, meetings, issues, notifications, public, admin, stats, ledger, enterprises, leader_reports)
 SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 
 

@@ -25,6 +25,7 @@ NAV = (
     ("console.visit_list_page", "月末回访", (P.LEADER_HOME, P.LEADER_PAGES)),
     ("console.enterprise_list", "企业库", (P.ENTERPRISE_READ, P.LEADER_HOME)),
     ("console.township_list", "乡镇名单", (P.TOWNSHIPS_MANAGE,)),
+    ("console.leader_reports_page", "办理情况报告", (P.LEADER_REPORTS,)),
     # A department opens its own report card (成绩单) from here.
     ("console.dashboard", "统计分析", (P.DASHBOARD, P.OWN_REPORT_CARD)),
     ("console.ledger_page", "问题台账", (P.LEDGER_EXPORT,)),

@@ -68,8 +68,16 @@ class ResumeBody(ActionBody):
     deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
 
 
+class AnswerBody(ActionBody):
+    answer = Text(5000, load_default=None)
+
+
 class ReplyBody(ActionBody):
     result = Text(5000, load_default=None)
+
+
+class ReportBody(ActionBody):
+    report = Text(5000, load_default=None)
 
 
 class VisitBody(ActionBody):
@@ -87,6 +95,7 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
     "accept": ActionBody, "return": ReasonBody, "plan": PlanBody, "progress": ActionBody,
     "request_extension": ExtensionRequestBody, "decide_extension": ExtensionDecisionBody,
     "set_deadline": SetDeadlineBody, "urge": ActionBody, "suspend": SuspendBody, "resume": ResumeBody,
-    "instruct": ActionBody,
-    "reply": ReplyBody, "visit": VisitBody, "publish": PublishBody, "withhold": ReasonBody,
+    "instruct": ActionBody, "answer": AnswerBody, "reply": ReplyBody, "report": ReportBody,
+    "visit": VisitBody, "unreached": ActionBody, "close_off": ReasonBody,
+    "publish": PublishBody, "withhold": ReasonBody,
 }

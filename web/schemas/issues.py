@@ -96,6 +96,8 @@ class IssueOut(Schema):
     accepted_on_time = fields.Boolean(allow_none=True, metadata={"description": "本轮按时签收（未评判为 null）"})
     replied_on_time = fields.Boolean(allow_none=True, metadata={"description": "本轮按时回复（未评判为 null）"})
     completed_on_time = fields.Boolean(allow_none=True, metadata={"description": "本轮按期办结（未评判为 null）"})
+    reported_on_time = fields.Boolean(allow_none=True, metadata={
+        "description": "本轮按时报送办理情况报告（未评判为 null）"})
     late_completions = fields.Integer(metadata={"description": "各轮中超期办结的次数"})
     reject_reason = fields.String(allow_none=True)
     merged_into_id = fields.Integer(allow_none=True)
@@ -104,7 +106,10 @@ class IssueOut(Schema):
     updated_at = fields.AwareDateTime()
     assigned_at = fields.AwareDateTime(allow_none=True)
     accepted_at = fields.AwareDateTime(allow_none=True)
-    replied_at = fields.AwareDateTime(allow_none=True)
+    replied_at = fields.AwareDateTime(allow_none=True, metadata={"description": "办结答复时间"})
+    answered_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "本轮首次答复反映人的时间（答复或办结答复，先到者）"})
+    reported_at = fields.AwareDateTime(allow_none=True, metadata={"description": "最近一次报送办理情况报告的时间"})
     closed_at = fields.AwareDateTime(allow_none=True)
     published_at = fields.AwareDateTime(allow_none=True)
     version = fields.Integer()

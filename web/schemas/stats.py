@@ -49,6 +49,10 @@ class DepartmentRowOut(Schema):
     reply_rate = fields.Float(allow_none=True, metadata={"description": "回复及时率"})
     complete_rate = fields.Float(allow_none=True, metadata={"description": "按期办结率"})
     satisfaction_rate = fields.Float(allow_none=True, metadata={"description": "满意率（满意+基本满意）/已评价"})
+    reported_on_time = fields.Integer(metadata={"description": "按时报告：办理情况报告在限期报告内报送主抓县级领导"})
+    report_judged = fields.Integer(metadata={
+        "description": "应报告：各轮已评判的报告，加未报告且已过限期报告的（挂账除外）"})
+    report_rate = fields.Float(allow_none=True, metadata={"description": "按时报告率（列入通报，不计入得分）"})
     score = fields.Float(allow_none=True, metadata={
         "description": "得分（0-100）：各率加权，减去扣分；本期无可评（各率均为 null）时为 null"})
     penalty = fields.Float(metadata={"description": "扣分：重办、退单、当前逾期（见 penalties）"})
