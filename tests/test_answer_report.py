@@ -180,11 +180,18 @@ def test_on_the_console_the_department_answers_and_reports_and_the_leader_reads(
     assert "/console/leader-reports" in leader.text("/console/issues")
     page = leader.text("/console/leader-reports?unread=1")
     assert "施工队已进场" in page and "未读 1 份" in page
+    # The leader's home lists it unread, on the console and in the API.
+    home = leader.text("/console/leader")
+    assert issue["code"] in home.split('id="h-reports"', 1)[1].split("</section>", 1)[0]
+    unread = api.ok("GET", "/api/v1/leaders/me/dashboard", "leader")["reports"]
+    assert [(r["issue_code"], r["body"]) for r in unread] == [(issue["code"], "施工队已进场")]
     report_id = api.ok("GET", REPORTS, "leader")["items"][0]["id"]
     assert leader.post(f"/console/leader-reports/{report_id}/read", {"unread": "1"}).status_code == 302
     page = leader.text("/console/leader-reports?unread=1")
     assert "施工队已进场" not in page and "未读 0 份" in page
     assert "施工队已进场" in leader.text("/console/leader-reports")
+    assert api.ok("GET", "/api/v1/leaders/me/dashboard", "leader")["reports"] == []
+    assert issue["code"] not in leader.text("/console/leader").split('id="h-reports"', 1)[1].split("</section>", 1)[0]
     # Another leader cannot mark it; a department has no such page.
     assert Console(app, "leader2").post(f"/console/leader-reports/{report_id}/read").status_code == 404
     assert dept.get("/console/leader-reports").status_code == 403

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from models import Enterprise, Flag, Issue, User
 from service.deadlines.calendar import WorkCalendar
+from service.workflow.leader_reports import ReportRow, list_reports
 from service.workflow.queries import flag_clause, is_open
 
 from .access import require_leader_home
@@ -26,8 +27,8 @@ class LeaderDashboard:
     visits_due: list[VisitRow]
     enterprises: list[Enterprise]
     counts: dict[int, tuple[int, int]]            # enterprise id: (issues, open)
-    # 未读的办理情况报告: filled by the reports feature when it records them; empty until then.
-    reports: list = field(default_factory=list)
+    # 未读的办理情况报告, newest first
+    reports: list[ReportRow] = field(default_factory=list)
 
 
 def leader_dashboard(session: Session, actor: User, *, now: datetime, today: date,
@@ -43,4 +44,5 @@ def leader_dashboard(session: Session, actor: User, *, now: datetime, today: dat
     enterprises = enterprises_of(session, actor.id)
     return LeaderDashboard(actor, coloured(Flag.RED), coloured(Flag.YELLOW),
                            visit_list(session, actor, actor.id, now).due, enterprises,
-                           enterprise_counts(session, enterprises))
+                           enterprise_counts(session, enterprises),
+                           list_reports(session, actor, unread_only=True, limit=SHOWN))

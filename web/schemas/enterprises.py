@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 from models import EnterpriseScale, Satisfaction
 
 from .common import Choice, Id, Text
+from .leader_reports import ReportOut
 
 CREDIT_CODE = {"description": "统一社会信用代码，18位，按 GB 32100-2015 校验第18位；全角、小写会被规范为半角大写"}
 
@@ -189,7 +190,7 @@ class DashboardOut(Schema):
     yellow = fields.List(fields.Nested(EnterpriseIssueOut))
     visits_due = fields.List(fields.Nested(VisitRowOut))
     enterprises = fields.List(fields.Nested(EnterpriseOut))
-    reports = fields.List(fields.Dict(), metadata={"description": "未读的办理情况报告（由报告功能提供）"})
+    reports = fields.List(fields.Nested(ReportOut), metadata={"description": "未读的办理情况报告，新的在前"})
 
 
 class ImportOut(Schema):
