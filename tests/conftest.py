@@ -1,8 +1,12 @@
-"""Fixtures: every test that uses `app` runs once on SQLite and once on PostgreSQL.
+"""Fixtures: a test that uses `app` runs on SQLite; one marked `both_db` (a test of code that
+branches on the database's dialect) runs once on SQLite and once on PostgreSQL.
 
-YS_TEST_DB=sqlite|postgresql|both (default both) picks the backends; YS_TEST_PG_URL points at
-the PostgreSQL server (default postgresql://postgres@127.0.0.1:5432/postgres), on which a
-throw-away database is created for the run.
+YS_TEST_DB=sqlite|postgresql|both (default both) picks the backends: `sqlite` or `postgresql`
+runs every test on that one database; `both` runs the `both_db` tests on both and the rest on
+SQLite. tests/test_dialects.py fails when a dialect branch in service/ or models/ has no
+`both_db` test. YS_TEST_PG_URL points at the PostgreSQL server (default
+postgresql://postgres@127.0.0.1:5432/postgres), on which a throw-away database is created for
+each test process (each xdist worker has its own, and its own SQLite files).
 """
 import os
 import socket
@@ -30,6 +34,8 @@ from .helpers import ApiClient
 PG_ADMIN_URL = os.environ.get("YS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = {"sqlite": ["sqlite"], "postgresql": ["postgresql"],
             "both": ["sqlite", "postgresql"]}[os.environ.get("YS_TEST_DB", "both")]
+# A test on one database only runs on this one (the first of BACKENDS).
+ONE_BACKEND = BACKENDS[:1]
 PASSWORD = "Demo-pass-2026"
 # The fixture administrator has two-factor login (required for administrators); tests make his
 # codes with tests/totp.py.
@@ -54,7 +60,15 @@ def no_network_beyond_this_machine():
     socket.getaddrinfo = real
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+def pytest_generate_tests(metafunc):
+    """`both_db` tests run on every backend YS_TEST_DB names, the others on the first."""
+    if "database_url" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_db") is not None
+        metafunc.parametrize("database_url", BACKENDS if both else ONE_BACKEND, indirect=True,
+                             scope="session")
+
+
+@pytest.fixture(scope="session")
 def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"

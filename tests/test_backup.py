@@ -2,12 +2,16 @@
 import sqlite3
 import threading
 
+import pytest
 from sqlmodel import Session
 
 from service.core.migrate import upgrade
 
 from .conftest import PG_ADMIN_URL, County, make_test_app
 from .helpers import ApiClient
+
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
 
 
 def test_backup_copies_a_live_sqlite_database_while_it_is_written(tmp_path, password_hash):

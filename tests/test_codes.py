@@ -1,5 +1,6 @@
 """Tracking-code numbering: the PostgreSQL sequence per year takes over from the counter row
 without collisions, ledger imports keep new codes above imported ones, gaps but no duplicates."""
+import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -8,6 +9,9 @@ from service.intake.codes import allocate, ensure_above, format_code, sequence_n
 from .helpers import REPORTER
 from .test_concurrency import _run_together
 from .test_ledger import HEADER_ROW, edited, export, importing
+
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
 
 
 def _number(issue: dict) -> tuple[int, int]:

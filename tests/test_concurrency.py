@@ -2,7 +2,12 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from .helpers import REPORTER, future, issue_in
+
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
 
 
 def _run_together(app, token_calls):

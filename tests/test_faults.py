@@ -19,6 +19,9 @@ from service.reminders.outbox import dispatch_due
 from .conftest import make_test_app
 from .fake_twilio import FakeTwilio
 
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
+
 SH = ZoneInfo("Asia/Shanghai")
 
 

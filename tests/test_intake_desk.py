@@ -88,6 +88,7 @@ def test_a_call_whose_answer_is_refused_is_not_saved_at_all(db, county):
     assert db.execute(select(func.count()).select_from(Issue)).scalar_one() == before
 
 
+@pytest.mark.both_db  # ensure_evening_tea_meetings locks on PostgreSQL
 def test_the_desk_preselects_tonights_meeting_during_the_session(db, county):
     session_time = local(2026, 12, 1, 19, 5)
     tonight = ensure_evening_tea_meetings(db, session_time, days_ahead=0)[0]

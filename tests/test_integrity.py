@@ -18,6 +18,9 @@ from service.reminders.outbox import dispatch_due, queue_sms
 from .console import Console
 from .helpers import REPORTER
 
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
+
 STATS = "/api/v1/stats/departments?from=2026-11-01&to=2026-11-30"
 
 

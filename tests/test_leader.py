@@ -13,9 +13,13 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from sqlalchemy import insert, select
 
 from models import SmsMessage
+
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
 
 ROOT = Path(__file__).resolve().parent.parent
 LEADS = "成为调度主进程"

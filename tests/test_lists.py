@@ -1,6 +1,7 @@
 """The staff list: filters, colours as SQL, cursor pages, editing with versions."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlmodel import Session
 
 from models import User
@@ -8,6 +9,9 @@ from service.deadlines.calendar import local_date
 from service.workflow.transition import WorkflowOptions, transition
 
 from .helpers import future, issue_in
+
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
 
 
 def _assigned_days_ago(api, county, engine, days: int, **assign_over) -> dict:

@@ -5,6 +5,7 @@ logs one JSON line with the template, the issue code and the recipient masked, n
 import json
 from datetime import datetime, time, timedelta
 
+import pytest
 from sqlalchemy import text
 
 from app import create_app
@@ -15,6 +16,9 @@ from web.logs import mask
 
 from .conftest import make_test_app
 from .helpers import REPORTER
+
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
 
 SECRETS = ["王建国", "欧阳娜娜", "秦岭绿源农业科技有限公司", "13812345678", "610102199001011234"]
 

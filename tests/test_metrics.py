@@ -11,12 +11,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import insert
 from sqlmodel import Session
 
 from models import SmsMessage, User
 from service.core.scheduler_lock import Leadership
 from service.workflow.transition import WorkflowOptions, transition
+
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
 
 ROOT = Path(__file__).resolve().parent.parent
 SH = ZoneInfo("Asia/Shanghai")

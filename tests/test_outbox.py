@@ -9,6 +9,9 @@ from models import SmsMessage
 from notifications import RecordingSender, SendError
 from service.reminders.outbox import MAX_ATTEMPTS, dispatch_due, first_allowed, queue_sms
 
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
+
 SH = ZoneInfo("Asia/Shanghai")
 
 

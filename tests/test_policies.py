@@ -9,6 +9,9 @@ from service.deadlines.calendar import load_calendar, local_date
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import builtin_policy
 
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
+
 POLICIES = "/api/v1/admin/deadline-policies"
 
 

@@ -14,6 +14,9 @@ from .conftest import audit_guard_lifted
 from .helpers import REPORTER, issue_in
 from .public_helpers import published, walk
 
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
+
 API = "/api/v1/public/issues"
 
 

@@ -9,9 +9,13 @@ The holiday overrides, which each worker reads at most every CALENDAR_MAX_AGE se
 from contextlib import contextmanager
 from urllib.parse import quote
 
+import pytest
 from sqlalchemy import event
 
 from .helpers import issue_in
+
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
 
 
 @contextmanager

@@ -10,6 +10,9 @@ from service.deadlines.calendar import WorkCalendar
 from service.reminders.plan import ReminderPolicy, plan_and_queue
 from service.workflow.transition import WorkflowOptions, transition
 
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
+
 SH = ZoneInfo("Asia/Shanghai")
 # December 2026 with a public holiday on Friday the 25th and a swapped working Saturday on the
 # 19th (调休); New Year's Day 2027 off.

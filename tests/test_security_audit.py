@@ -11,6 +11,9 @@ from models import AuditTrailImmutable, IssueEvent
 
 from .conftest import PG_ADMIN_URL
 
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
+
 
 @pytest.fixture
 def event_id(api, db):

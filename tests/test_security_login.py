@@ -10,6 +10,9 @@ from .conftest import PASSWORD, make_test_app
 from .test_console_auth import csrf_of
 from .totp import code, forget_used_code
 
+# Runs on both databases: it covers code that branches on the dialect (tests/test_dialects.py).
+pytestmark = pytest.mark.both_db
+
 ATTACKER, OWNER = "203.0.113.66", "198.51.100.10"
 START = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
 
