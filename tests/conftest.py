@@ -18,6 +18,7 @@ import psycopg
 import pytest
 from sqlalchemy import event, text
 from sqlmodel import Session
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from models import Department, User, metadata
@@ -25,12 +26,15 @@ from notifications import RecordingSender
 from service.core.db import make_engine
 from service.core.migrate import upgrade
 from service.disclosure.public import forget_figures as forget_public_figures
-from service.identity.passwords import hash_password
+from service.identity.passwords import METHODS
 from service.identity.sessions import issue_token
 from service.intake.categories import seed_defaults as seed_categories
 
 from .helpers import ApiClient
 
+# Passwords kept with scrypt at N=2^8 in every app and command the tests start (the setting's
+# own default, N=2^15, costs 0.1–0.2 s a check): test_security_passwords.py tests the real one.
+os.environ.setdefault("PASSWORD_HASH", "fast")
 PG_ADMIN_URL = os.environ.get("YS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = {"sqlite": ["sqlite"], "postgresql": ["postgresql"],
             "both": ["sqlite", "postgresql"]}[os.environ.get("YS_TEST_DB", "both")]
@@ -127,7 +131,9 @@ def _empty(engine) -> None:
 def make_test_app(database_url: str, **config):
     settings = {"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
                 "PUBLIC_BASE_URL": "https://ys.example.gov.cn", "TRACK_RATE_LIMIT": "1000 per minute",
-                "LOGIN_RATE_LIMIT": "1000 per minute"}
+                "LOGIN_RATE_LIMIT": "1000 per minute",
+                # scrypt at N=2^8: the real cost is tested in test_security_passwords.py
+                "PASSWORD_HASH": "fast"}
     app = create_app({**settings, **config})
     # No test may reach a real SMS provider: the app's sender records instead.
     app.extensions["ys"]["sms_sender"] = RecordingSender()
@@ -174,7 +180,7 @@ def db(engine):
 
 @pytest.fixture(scope="session")
 def password_hash():
-    return hash_password(PASSWORD)
+    return generate_password_hash(PASSWORD, method=METHODS["fast"])
 
 
 class County:

@@ -3,11 +3,22 @@ common or breached password (the list ships with the code: no internet on the in
 one built on the username. Everywhere a password is chosen: the command line, the admin API,
 the console's user pages and one's own password change."""
 import pytest
+from werkzeug.security import generate_password_hash
 
-from service.identity.passwords import common_passwords, password_problem
+from app import RefusedToStart, create_app
+from models import User
+from service.identity.passwords import (
+    METHODS,
+    check_password,
+    common_passwords,
+    hash_password,
+    password_problem,
+    use_hash,
+)
 
 from .conftest import PASSWORD
 from .console import Console
+from .test_console_auth import login
 
 
 @pytest.mark.parametrize("password, problem", [
@@ -62,3 +73,43 @@ def test_the_console_refuses_weak_new_passwords(app, county):
     resp = own.post("/console/password", {"current_password": PASSWORD, "new_password": "baseball1",
                                           "confirm": "baseball1"})
     assert resp.status_code == 200 and "常见或已泄露" in resp.get_data(as_text=True)
+
+
+# The rest of the suite keeps passwords with PASSWORD_HASH=fast (conftest.py); these check the
+# method production uses.
+
+@pytest.fixture
+def production_hash(monkeypatch, database_url):
+    """An app as production builds it: PASSWORD_HASH unset, so scrypt at N=2^15."""
+    monkeypatch.delenv("PASSWORD_HASH")
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret"})
+    yield app
+    use_hash("fast")
+
+
+def test_production_keeps_passwords_with_full_strength_scrypt(production_hash):
+    assert production_hash.config["PASSWORD_HASH"] == "scrypt"
+    stored = hash_password(PASSWORD)
+    assert stored.startswith("scrypt:32768:8:1$")
+    assert check_password(stored, PASSWORD) and not check_password(stored, PASSWORD + "x")
+
+
+def test_a_password_set_in_production_logs_in_to_the_console(production_hash, app, county, db):
+    user = db.get(User, county.user_id("operator"))
+    user.password_hash = hash_password("Qinling-shan-2026")
+    db.commit()
+    assert user.password_hash.startswith("scrypt:32768:")
+    assert login(app.test_client(), "operator", "Qinling-shan-2026").status_code == 302
+    refused = login(app.test_client(), "operator", "Qinling-shan-2027")
+    assert refused.status_code != 302
+
+
+def test_a_wrong_setting_refuses_to_start(database_url):
+    with pytest.raises(RefusedToStart, match="PASSWORD_HASH"):
+        create_app({"DATABASE_URL": database_url, "SECRET_KEY": "k", "PASSWORD_HASH": "md5"})
+
+
+def test_the_suite_checks_cheap_hashes_and_both_kinds_check_whichever_is_set(production_hash):
+    fast = generate_password_hash(PASSWORD, method=METHODS["fast"])
+    assert fast.startswith("scrypt:256:8:1$")
+    assert check_password(fast, PASSWORD)  # a stored hash names its own parameters
