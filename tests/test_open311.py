@@ -23,17 +23,25 @@ REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name"
                   "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url"}
 
 
-@pytest.fixture
-def server(app, db, monkeypatch):
-    """The app on 127.0.0.1 over real HTTP, with the county's categories (the services)."""
-    seed_defaults(db)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+@pytest.fixture(scope="module")
+def listening(shared_app):
+    """The shared app on 127.0.0.1 over real HTTP, one server for the module's tests (each test's
+    `app` fixture empties the database under it)."""
+    httpd = make_server("127.0.0.1", 0, shared_app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}/open311/v2"
     httpd.shutdown()
+    httpd.server_close()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def server(app, db, listening, monkeypatch):
+    """The app over real HTTP, with the county's categories (the services)."""
+    seed_defaults(db)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    return listening
 
 
 @pytest.fixture
