@@ -8,11 +8,15 @@ SQLite. tests/test_dialects.py fails when a dialect branch in service/ or models
 postgresql://postgres@127.0.0.1:5432/postgres), on which a throw-away database is created for
 each test process (each xdist worker has its own, and its own SQLite files).
 """
+import atexit
 import os
+import shutil
 import socket
+import tempfile
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -128,8 +132,16 @@ def _empty(engine) -> None:
         engine.dispose()
 
 
+# Files the apps keep (attachments, uploaded ledgers) go to this process's own folder, not the
+# shared instance folder: xdist workers running at once must not meet there.
+FILES_DIR = Path(tempfile.mkdtemp(prefix="ys-test-files-"))
+atexit.register(shutil.rmtree, FILES_DIR, ignore_errors=True)
+
+
 def make_test_app(database_url: str, **config):
     settings = {"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
+                "ATTACHMENTS_DIR": str(FILES_DIR / "attachments"),
+                "LEDGER_UPLOADS_DIR": str(FILES_DIR / "ledger_uploads"),
                 "PUBLIC_BASE_URL": "https://ys.example.gov.cn", "TRACK_RATE_LIMIT": "1000 per minute",
                 "LOGIN_RATE_LIMIT": "1000 per minute",
                 # scrypt at N=2^8: the real cost is tested in test_security_passwords.py

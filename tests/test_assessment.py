@@ -28,6 +28,9 @@ from service.intake.issues import create_issue
 from service.workflow.meetings import create_meeting
 from service.workflow.transition import transition
 
+# Runs on both databases: the same SQL may answer differently on each engine (dates, text, aggregates).
+pytestmark = pytest.mark.both_db
+
 NOVEMBER = Period.month(2026, 11)
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=LOCAL_TZ)
 

@@ -193,6 +193,7 @@ def run_migration_0012(engine) -> None:
         module.upgrade()
 
 
+@pytest.mark.both_db  # the migration's SQL runs on each engine
 def test_migration_0012_sets_stored_blank_names_and_organisations_to_null(api, client, engine):
     blank_name = published(api)
     blank_org = issue_in(api, "assigned")

@@ -9,11 +9,15 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from models import SmsMessage
 from service.reminders.outbox import LEASE
+
+# Runs on both databases: the outbox claims rows with SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL.
+pytestmark = pytest.mark.both_db
 
 ROOT = Path(__file__).resolve().parent.parent
 # The dispatchers' clock: a working morning, so that the quiet hours (21:00-08:00) never hold

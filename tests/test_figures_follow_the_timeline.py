@@ -11,6 +11,7 @@ import os
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -33,6 +34,9 @@ from service.workflow.transition import WorkflowOptions, transition
 
 from .conftest import County, _empty
 from .timeline_figures import department_figures
+
+# Runs on both databases: the same SQL may answer differently on each engine (dates, text, aggregates).
+pytestmark = pytest.mark.both_db
 
 EXAMPLES = int(os.environ.get("YS_PROPERTY_EXAMPLES", "6"))
 STEPS = int(os.environ.get("YS_PROPERTY_STEPS", "30"))

@@ -1,7 +1,12 @@
 """The malformed-input corpus (faults/malformed_input.py) in its bounded form, on each database:
 every write endpoint refuses every kind of bad value with a 4xx, never a 5xx, and no row of any
 table changes; each endpoint's valid request is then accepted; no write route is left out."""
+import pytest
+
 from faults import malformed_input
+
+# Runs on both databases: the same SQL may answer differently on each engine (dates, text, aggregates).
+pytestmark = pytest.mark.both_db
 
 
 def test_every_write_endpoint_refuses_malformed_input_and_changes_nothing(app, tmp_path, monkeypatch):
