@@ -9,6 +9,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
 
 # module → the tests (a file, or file::test) that exercise its dialect branches on both databases
 BOTH_DB_TESTS = {
@@ -64,9 +65,10 @@ def _marked_both_db(decorators: list[ast.expr]) -> bool:
 def runs_on_both_databases(target: str) -> bool:
     """The test file's module is marked `pytestmark = pytest.mark.both_db`, or the named test is."""
     file, _, test = target.partition("::")
-    path = Path(__file__).parent / file
-    if not path.exists():
+    found = sorted(TESTS.rglob(file))
+    if len(found) != 1:
         return False
+    path = found[0]
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "pytestmark" for t in node.targets):
