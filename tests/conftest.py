@@ -255,3 +255,13 @@ def api(client, county):
 @pytest.fixture
 def sms(app):
     return app.extensions["ys"]["sms_sender"]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Captured output may hold text that is not valid UTF-8 (tests log lone surrogates on
+    purpose): written escaped, so an xdist worker can send the report to the controller."""
+    outcome = yield
+    report = outcome.get_result()
+    report.sections = [(title, text.encode("utf-8", "backslashreplace").decode("utf-8"))
+                       for title, text in report.sections]
