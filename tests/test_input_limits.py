@@ -15,6 +15,9 @@ from .console import Console
 from .helpers import issue_in
 from .test_errors import error_of as error_of_json
 
+# Runs on both databases: integers, NUL bytes and long text meet each engine's own limits.
+pytestmark = pytest.mark.both_db
+
 CREATE = {"title": "园区道路破损", "content": "货车绕行，请协调修复。", "channel": "hotline"}
 
 
