@@ -3,7 +3,7 @@ branches on the database's dialect) runs once on SQLite and once on PostgreSQL.
 
 YS_TEST_DB=sqlite|postgresql|both (default both) picks the backends: `sqlite` or `postgresql`
 runs every test on that one database; `both` runs the `both_db` tests on both and the rest on
-SQLite. tests/test_dialects.py fails when a dialect branch in service/ or models/ has no
+SQLite. tests/core/test_dialects.py fails when a dialect branch in service/ or models/ has no
 `both_db` test. YS_TEST_PG_URL points at the PostgreSQL server (default
 postgresql://postgres@127.0.0.1:5432/postgres), on which a throw-away database is created for
 each test process (each xdist worker has its own, and its own SQLite files).
