@@ -159,6 +159,8 @@ def _register_cli(app: Flask) -> None:
 
     from commands.ledger import ledger_group
     app.cli.add_command(ledger_group)
+    from commands.enterprises import enterprises_group
+    app.cli.add_command(enterprises_group)
 
     @app.cli.command("init-db")
     def init_db():

@@ -7,7 +7,8 @@ events and SMS rows are numbered in the order they happened.
 
 The package, each module importing only from those above it in this list: `texts` (people, places
 and phrases), `topics` (the kinds of problem raised), `county` (directory, meetings, plans, acts),
-`walk` (one issue's history), `scenarios` (the histories an issue may follow) and this module,
+`walk` (one issue's history), `scenarios` (the histories an issue may follow), `register` (the
+enterprise register, 包保 and month-end visits) and this module,
 which seeds the county.
 """
 import heapq
@@ -18,6 +19,7 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from demo.county import DEMO_PASSWORD, Act, County
+from demo.register import seed_register
 from demo.scenarios import SCENARIOS
 from demo.texts import DEPARTMENTS, LISTED_DEPARTMENTS, STAFF
 from demo.walk import Walk
@@ -61,6 +63,7 @@ def seed(session: Session, now: datetime, issue_count: int = 240) -> str:
     first_sms = session.execute(select(func.coalesce(func.max(SmsMessage.id), 0))).scalar_one()
     walks = [Walk(county, plan, n) for n, plan in enumerate(county.plan_issues(issue_count, SCENARIOS))]
     _perform_in_time_order(county, walks)
+    seed_register(session, now, random.Random(2027))
     _mark_history_sent(session, first_sms)
     return (f"部门{len(county.depts)}个、用户{len(county.users)}个、会议{len(county.meetings)}次、"
             f"问题{len(walks)}件")

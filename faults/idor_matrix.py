@@ -34,6 +34,8 @@ from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
 from service.deadlines.calendar import local_date
+from service.enterprises import registry as enterprise_registry
+from service.enterprises import townships
 from service.identity import sessions
 from service.identity.directory import create_department, create_user
 from service.intake import issues as intake
@@ -52,7 +54,8 @@ REFUSED = frozenset({401, 403, 404, 410})
 # by logging in, which the matrix does not do, but they are not the objects under attack).
 WATCHED = ("department", "user_account", "meeting", "issue", "issue_co_department", "issue_event",
            "attachment", "extension_request", "deadline_policy", "sms_template", "calendar_day",
-           "category", "sms_outbox", "sms_inbound", "code_counter", "idempotent_request")
+           "category", "sms_outbox", "sms_inbound", "code_counter", "idempotent_request",
+           "enterprise", "enterprise_leader", "leader_visit", "township")
 # Routes with an object in the address that guard nothing a caller could reach for: the
 # Swagger UI's files, the public service catalogue, Open311's token look-up (the token is the
 # secret), and the catch-all for unknown Open311 paths.
@@ -122,6 +125,10 @@ class World:
     ledger_token: str
     own_card_department: str                    # the attacking department's own code
     future: str
+    enterprise_id: int                          # an enterprise another leader (leader2) 包保
+    enterprise_secrets: tuple[str, ...]
+    owner_leader_id: int                        # leader2: leads the foreign issues, 包保 the enterprise
+    township_id: int
     attackers: dict[str, list[str]] = field(default_factory=dict)  # role → usernames
 
 
@@ -220,6 +227,10 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
         templates.set_template(s, users["admin"], "urged", "【督查办】请尽快办理{code}", now)
         day = local_date(now).replace(month=1, day=1) + timedelta(days=800)
         work_calendar.set_day(s, users["admin"], day, "workday", "越权测试", now)
+        firm = enterprise_registry.add_enterprise(s, users["coordinator"], {
+            "name": "越权测试包保企业有限公司", "credit_code": "91350100M000100Y43", "contact_name": "越权联系人",
+            "contact_phone": "13655554444", "leader_ids": [users["leader2"].id]}, now)
+        township = townships.add_township(s, users["coordinator"], {"name": "越权测试镇"})
         token = keep_upload(Path(app.config.get("LEDGER_UPLOADS_DIR") or Path(app.instance_path) / "ledger_uploads"),
                             users["coordinator"].id, "台账.xlsx", b"PK\x03\x04", now)
         world = World(users=users, user_ids={k: u.id for k, u in users.items()}, departments=depts,
@@ -227,7 +238,8 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                       meeting_id=meeting.id, attendees=attendees, target_user_id=users["zrj"].id,
                       target_department_id=depts["zrj"], policy_id=row.id, template_key="urged",
                       calendar_day=day.isoformat(), ledger_token=token, own_card_department="fgj",
-                      future=future)
+                      future=future, enterprise_id=firm.id, enterprise_secrets=("越权联系人", "13655554444"),
+                      owner_leader_id=users["leader2"].id, township_id=township.id)
     world.attackers = {"admin": ["admin"], "coordinator": ["coordinator"], "operator": ["operator"],
                        "supervisor": ["supervisor"], "leader": ["leader", "leader3"] if full else ["leader"],
                        "department": ["fgj", "zrj"] if full else ["fgj"], "anonymous": [None]}
@@ -287,6 +299,11 @@ def cells(world: World) -> list[Cell]:
             (OFFICE, "POST", f"/console/board/extensions/{i}", "console", {"approve": "yes", "note": "越权审批"}),
             (OFFICE, "POST", f"/console/board/visits/{i}", "console",
              {"satisfaction": "satisfied", "note": "越权回访"}),
+            # 县长月末回访: the lead leader (leader2, no attacker) and the office on their behalf
+            (OFFICE, "POST", f"/api/v1/issues/{i}/leader-visit", "api",
+             {"satisfaction": "satisfied", "note": "越权回访", "leader_id": world.owner_leader_id}),
+            (OFFICE, "POST", f"/console/visits/{i}", "console",
+             {"satisfaction": "satisfied", "note": "越权回访", "leader_id": str(world.owner_leader_id)}),
         ]
         for action, make in STEP_BODIES.items():
             body = make(world)
@@ -314,6 +331,21 @@ def cells(world: World) -> list[Cell]:
     add(OFFICE, "GET", f"/console/meetings/{m}/edit", "console", False, attendees, readers=attendee_readers)
     add(OFFICE, "POST", f"/console/meetings/{m}/edit", "console", True, attendees, readers=attendee_readers,
         form={"title": "越权修改的会议名称", "held_at": "2026-11-05T07:30"})
+    # 企业库: an enterprise another leader 包保; that leader's pages; the township list
+    e, firm_secrets = world.enterprise_id, world.enterprise_secrets
+    add(SEE_ALL, "GET", f"/api/v1/enterprises/{e}", "api", False, firm_secrets)
+    add(SEE_ALL, "GET", f"/console/enterprises/{e}", "console", False, firm_secrets)
+    add({"coordinator", "operator"}, "PATCH", f"/api/v1/enterprises/{e}", "api", True, firm_secrets,
+        json_body={"industry": "越权修改的行业"})
+    lead = world.owner_leader_id
+    for path, channel in ((f"/api/v1/leaders/{lead}/enterprises", "api"), (f"/api/v1/leaders/{lead}/visits", "api"),
+                          (f"/api/v1/leaders/{lead}/ledger.xlsx", "api"),
+                          (f"/console/leaders/{lead}/enterprises", "console"),
+                          (f"/console/leaders/{lead}/ledger.xlsx", "console")):
+        add({"coordinator", "supervisor"}, "GET", path, channel, False, firm_secrets)
+    add(attendee_readers, "GET", f"/api/v1/meetings/{m}/enterprises", "api", False, attendees)
+    add({"coordinator", "admin"}, "PATCH", f"/api/v1/townships/{world.township_id}", "api", True,
+        json_body={"name": "越权改名镇"})
     # another department's report card: its own is the department's; the office's roles read all
     card = world.departments["scj"]
     for suffix in ("", ".xlsx"):

@@ -45,6 +45,8 @@ from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
 from service.deadlines.calendar import local_date
+from service.enterprises import registry as enterprise_registry
+from service.enterprises import townships
 from service.identity import sessions
 from service.identity.directory import create_department, create_user
 from service.intake import issues as intake
@@ -163,6 +165,17 @@ XXE = b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY xxe SYSTEM "file:///etc/passw
 LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
           + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + i]), (b"&%s;" % bytes([97 + i])) * 10) for i in range(8))
           + b"]>")
+
+
+def enterprise_file() -> bytes:
+    """A small enterprise list that imports."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["企业名称", "统一社会信用代码", "企业规模"])
+    ws.append(["语料导入企业有限公司", "91440300708461136T", "规上"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def bad_files() -> list[tuple[str, str, bytes]]:
@@ -306,6 +319,9 @@ def build_world(app: Flask) -> World:
         uploads = Path(app.config.get("LEDGER_UPLOADS_DIR") or Path(app.instance_path) / "ledger_uploads")
         kept = keep_upload(uploads, users["coordinator"].id, "台账.xlsx", ledger_file(), now)
         issue("replied", reporter={**_issue_data("x", "13998760000")["reporter"], "phone": "13998760000"})
+        enterprise_id = enterprise_registry.add_enterprise(s, users["coordinator"], {
+            "name": "语料已登记企业有限公司", "credit_code": "91350100M000100Y43"}, now).id
+        township_id = townships.add_township(s, users["coordinator"], {"name": "城关镇"}).id
         # a message the provider has taken, for the delivery-status webhook
         sid = "SM" + "0" * 30 + "01"
         outbox_id = s.execute(select(SmsMessage.id).order_by(SmsMessage.id).limit(1)).scalar_one()
@@ -316,7 +332,7 @@ def build_world(app: Flask) -> World:
         world.endpoints = endpoints(world, issue, meeting_id=meeting.id, meeting_issues=[issue(
             "collected", channel="breakfast", meeting_id=meeting.id) for _ in range(2)], policy_ids=policy_ids,
             calendar_days=[day.isoformat() for day in calendar_days], kept=kept, future=future.isoformat(), sid=sid,
-            rated_phone="+8613998760000")
+            rated_phone="+8613998760000", enterprise_id=enterprise_id, township_id=township_id)
     return world
 
 
@@ -393,7 +409,8 @@ def _as_form(body: dict, fields: dict[str, str]) -> tuple[dict, dict[str, str]]:
 
 
 def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], policy_ids: list[int],
-              calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str) -> list[Endpoint]:
+              calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str,
+              enterprise_id: int, township_id: int) -> list[Endpoint]:
     """Every write endpoint with its valid request and the fields attacked."""
     out: list[Endpoint] = []
     add = out.append
@@ -468,6 +485,30 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("api ledger import", "POST", "/api/v1/imports/ledger", "coordinator", "api",
                  {"file": ("台账.xlsx", ledger_file()), "dry_run": "false"}, {"dry_run": "choice"},
                  encoding="multipart", files=[("file", *f) for f in bad_files()]))
+    # --- 企业库, townships and month-end visits
+    firm_fields = {"name": "line", "credit_code": "line", "industry": "line", "township": "line", "scale": "choice",
+                   "contact_name": "line", "contact_phone": "line", "envoy_name": "line", "envoy_phone": "line"}
+    add(Endpoint("api create enterprise", "POST", "/api/v1/enterprises", "coordinator", "api",
+                 {"name": "语料测试企业有限公司", "credit_code": "91110000600037341L", "scale": "sme"},
+                 {**firm_fields, "leader_ids": "ids"}))
+    add(Endpoint("api update enterprise", "PATCH", f"/api/v1/enterprises/{enterprise_id}", "coordinator", "api",
+                 {"industry": "农业"}, {**firm_fields, "leader_ids": "ids"}))
+    add(Endpoint("api enterprise import", "POST", "/api/v1/imports/enterprises", "coordinator", "api",
+                 {"file": ("企业名单.xlsx", enterprise_file()), "dry_run": "false"}, {"dry_run": "choice"},
+                 encoding="multipart", files=[("file", *f) for f in bad_files()]))
+    add(Endpoint("api township", "POST", "/api/v1/townships", "coordinator", "api", {"name": "语料镇"},
+                 {"name": "line", "sort_order": "int"}))
+    add(Endpoint("api township change", "PATCH", f"/api/v1/townships/{township_id}", "coordinator", "api",
+                 {"sort_order": 3}, {"name": "line", "sort_order": "int", "active": "bool"}))
+    add(Endpoint("console township", "POST", "/console/townships", "coordinator", "console",
+                 {"name": "语料新镇", "sort_order": "5"}, {"name": "line", "sort_order": "int", "id": "id"},
+                 encoding="form"))
+    add(Endpoint("api leader visit", "POST", f"/api/v1/issues/{issue('replied')}/leader-visit", "coordinator", "api",
+                 {"satisfaction": "satisfied", "note": "满意", "leader_id": u["leader"]},
+                 {"satisfaction": "choice", "note": "text", "leader_id": "id"}))
+    add(Endpoint("console leader visit", "POST", f"/console/visits/{issue('replied')}", "coordinator", "console",
+                 {"satisfaction": "satisfied", "note": "满意", "leader_id": str(u["leader"])},
+                 {"satisfaction": "choice", "note": "text", "leader_id": "id"}, encoding="form"))
     # --- the console
     for action, (body, fields) in bodies.items():
         target = issue(ACTION_STATES[action])
@@ -546,9 +587,11 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("console two-factor confirm", "POST", "/console/two-factor/confirm", "coordinator", "console",
                  {"code": "123456"}, {"code": "line"}, encoding="form", also_refuses=REDIRECT, control=False,
                  volatile=frozenset({"user_account"})))
+    # a wrong code spends the client's login budget (login_throttle), whose one-minute window
+    # may also roll over while the corpus runs
     add(Endpoint("console two-factor disable", "POST", "/console/two-factor/disable", "victim3", "console",
                  {"code": "123456"}, {"code": "line"}, encoding="form", also_refuses=REDIRECT, control=False,
-                 volatile=frozenset({"user_account"})))
+                 volatile=frozenset({"user_account", "login_throttle"})))
     add(Endpoint("console logout", "POST", "/console/logout", "leaver", "console", {}, {}, encoding="form",
                  writes=False))
     admin = [

@@ -41,6 +41,7 @@ from models import Issue, SmsMessage, User
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines.calendar import local_date
+from service.enterprises import registry as enterprise_registry
 from service.identity.directory import create_department, create_user
 from service.intake import categories, online
 from service.intake import issues as intake
@@ -92,6 +93,7 @@ class World:
     unpublished_code: str
     stored: int = 0                      # payloads stored
     users: dict[str, int] = field(default_factory=dict)
+    enterprise_id: int = 0
 
 
 def build_world(app: Flask, storage_dir) -> World:
@@ -180,6 +182,14 @@ def build_world(app: Flask, storage_dir) -> World:
             "kind": "breakfast", "title": p(200), "held_at": now + timedelta(days=2),
             "host_leader_id": users["leader"].id, "attendees": [p(), p(), p()], "location": p(200)}, now)
         intake.create_issue(s, users["operator"], issue_data(channel="breakfast", meeting_id=meeting.id), now)
+        # an enterprise on record whose every text is a payload, 包保 by the leader, with issues
+        firm = enterprise_registry.add_enterprise(s, users["coordinator"], {
+            "name": p(200), "industry": p(64), "contact_name": p(64), "envoy_name": p(64),
+            "leader_ids": [users["leader"].id]}, now)
+        stored[0] += 4
+        for state in ("replied", "closed", "in_progress"):
+            s.get(Issue, ids[state]).enterprise_id = firm.id
+        s.commit()
         templates.set_template(s, users["admin"], "urged", "【督查办】{code}" + PAYLOADS[0] + PAYLOADS[1], now)
         work_calendar.set_day(s, users["admin"], today + timedelta(days=400), "holiday", p(100), now)
         attachments.add_attachment(s, users["coordinator"], ids["in_progress"], io.BytesIO(b"%PDF-1.7\n%%EOF\n"),
@@ -196,7 +206,7 @@ def build_world(app: Flask, storage_dir) -> World:
         stored[0] += 4
         codes = dict(s.execute(select(Issue.id, Issue.code).where(Issue.id.in_(ids.values()))).all())
         return World(ids, meeting.id, depts["fgj"], codes[ids["published"]], submitted.code, stored[0],
-                     {k: u.id for k, u in users.items()})
+                     {k: u.id for k, u in users.items()}, firm.id)
 
 
 # --- the pages ---------------------------------------------------------------------------------------
@@ -237,7 +247,12 @@ def pages(world: World, full: bool) -> list[tuple[str | None, str]]:
                 (f"/console/dashboard?from={quote(PAYLOADS[6])}&to={quote(PAYLOADS[1])}", ("coordinator",)),
                 (f"/console/ledger?from={quote(PAYLOADS[0])}", ("coordinator",)),
                 (f"/console/admin/calendar?year={quote(PAYLOADS[2])}", ("admin",)),
-                (f"/console/issues/2147483647?x={quote(PAYLOADS[0])}", ("coordinator",))]
+                (f"/console/issues/2147483647?x={quote(PAYLOADS[0])}", ("coordinator",)),
+                (f"/console/enterprises/{world.enterprise_id}", ("coordinator", "leader")),
+                (f"/console/enterprises?q={quote(PAYLOADS[0])}", ("coordinator",)),
+                (f"/console/intake/enterprises?enterprise_q={quote(PAYLOADS[0][:5])}", ("operator",)),
+                (f"/console/leaders/{world.users['leader']}/enterprises", ("leader", "coordinator")),
+                ("/console/leader", ("leader",)), ("/console/visits", ("leader", "coordinator"))]
     out: list[tuple[str | None, str]] = []
     for path, roles in console:
         for role in (ROLES if full else roles[:1]):

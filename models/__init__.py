@@ -3,6 +3,7 @@ from sqlmodel import SQLModel
 
 from .audit import AuditTrailImmutable
 from .catalog import Attachment, Category
+from .enterprise import Enterprise, EnterpriseLeader, LeaderVisit, Township
 from .enums import *  # noqa: F401,F403
 from .idempotency import IdempotentRequest
 from .issue import CodeCounter, DeadlineJudgement, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
@@ -17,6 +18,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApiToken", "Attachment", "AuditTrailImmutable",
     "CalendarDay", "Category", "CodeCounter", "DeadlineJudgement", "DeadlinePolicy", "Department",
+    "Enterprise", "EnterpriseLeader", "LeaderVisit", "Township",
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent",
     "LoginThrottle", "Meeting", "MeetingChange", "SmsInbound", "SmsMessage", "SmsTemplate",
     "User", "UTCDateTime", "metadata", "utcnow",

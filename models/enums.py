@@ -133,6 +133,13 @@ class Satisfaction(StrEnum):
     UNSATISFIED = "unsatisfied"
 
 
+SATISFACTION_LABELS = {
+    Satisfaction.SATISFIED: "满意",
+    Satisfaction.BASICALLY: "基本满意",
+    Satisfaction.UNSATISFIED: "不满意",
+}
+
+
 class Disclosure(StrEnum):
     PENDING = "pending"
     PUBLIC = "public"
@@ -175,4 +182,17 @@ OPEN_DEADLINES = {
     Status.ASSIGNED: ("accept_due", "reply_due", "complete_due"),
     Status.IN_PROGRESS: ("reply_due", "complete_due", "report_due"),
     Status.REPLIED: ("visit_due",),
+}
+
+
+class EnterpriseScale(StrEnum):
+    ABOVE = "above"  # 规模以上
+    SME = "sme"
+    INDIVIDUAL = "individual"
+
+
+ENTERPRISE_SCALE_LABELS = {
+    EnterpriseScale.ABOVE: "规上企业",
+    EnterpriseScale.SME: "中小微企业",
+    EnterpriseScale.INDIVIDUAL: "个体工商户",
 }

@@ -43,6 +43,8 @@ class Issue(SQLModel, table=True):
     channel: str = Field(max_length=16)
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
     township: str | None = Field(default=None, max_length=64)
+    # The enterprise on record that raised it (企业库); the reporter's organisation stays as typed.
+    enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id", index=True)
 
     # The reporter's own data: never shown on a public page.
     reporter_name: str | None = Field(default=None, max_length=64)

@@ -60,29 +60,16 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     Step("resume", "恢复办理", _s(S), _s(Role.COORDINATOR), (), (P,)),
     Step("instruct", "领导批示", _s(C, A, P, S, R), _s(Role.LEADER), ("note",), (), LEAD_LEADER),
     Step("reply", "办理答复", _s(P), _s(Role.DEPARTMENT), ("result",), (R,), LEAD_DEPARTMENT),
-    Step("visit", "回访", _s(R), _s(Role.COORDINATOR, REPORTER), ("satisfaction",), (Status.CLOSED, P, C)),
+    # The lead leader's month-end visit (县长月末回访) takes it too (service.enterprises.visits).
+    Step("visit", "回访", _s(R), _s(Role.COORDINATOR, Role.LEADER, REPORTER), ("satisfaction",),
+         (Status.CLOSED, P, C), LEAD_LEADER),
     Step("publish", "公开公示", _s(Status.CLOSED), _s(Role.COORDINATOR), ("public_summary",),
          (Status.PUBLISHED,)),
     Step("withhold", "不予公开", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), ()),
 )}
 
-# Who may create issues (问题收集).
-CREATE_ROLES = frozenset({Role.OPERATOR, Role.COORDINATOR, Role.SUPERVISOR})
-# Who may edit an issue's descriptive fields, and in which states.
-EDIT_ROLES = frozenset({Role.OPERATOR, Role.COORDINATOR})
+# Who may edit an issue's descriptive fields is `models.permissions` (ISSUE_EDIT); in which states, here.
 EDIT_STATES = frozenset({C, A, P, S, R})
-# Who may create meetings and assign in batch.
-MEETING_ROLES = frozenset({Role.COORDINATOR})
-# Who reads meetings (kind, title, time, place, host, issue count): those who register issues
-# at a meeting and pick it from the list, and the office. Department users, leaders and
-# administrators do not: they meet a meeting only as the title on an issue they may see.
-MEETING_READ_ROLES = CREATE_ROLES | MEETING_ROLES
-# Who also reads a meeting's attendee list (the meeting desk and the printed 交办单).
-ATTENDEE_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR})
-# Roles that see every issue; department users and leaders see only their own.
-SEE_ALL_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.OPERATOR, Role.SUPERVISOR})
-# Who reads the SMS outbox.
-OUTBOX_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.SUPERVISOR})
 
 # What the public may ever see: only published issues whose disclosure is public.
 PUBLIC_STATUSES = frozenset({Status.PUBLISHED})

@@ -68,6 +68,45 @@ document.addEventListener("DOMContentLoaded", function () {
         if (wanted) { channel.value = wanted; }
       });
     }
+    // 企业库: picking an enterprise from the type-ahead links it and fills the organisation.
+    var enterpriseId = document.getElementById("enterprise_id");
+    var org = document.getElementById("reporter_org");
+    var chosen = document.getElementById("enterprise-chosen");
+    function pick(id, name) {
+      if (!enterpriseId) { return; }
+      enterpriseId.value = id;
+      if (name) { org.value = name; }
+      document.getElementById("enterprise-chosen-name").textContent = name || "";
+      chosen.classList.toggle("d-none", !id);
+      document.getElementById("enterprise-options").innerHTML = "";
+    }
+    form.addEventListener("click", function (event) {
+      var option = event.target.closest(".enterprise-option");
+      if (option) { pick(option.dataset.enterpriseId, option.dataset.enterpriseName); org.focus(); }
+      if (event.target.id === "enterprise-clear") { pick("", ""); }
+    });
+    // Down arrow from the search box goes to the first suggestion; arrows move between them.
+    form.addEventListener("keydown", function (event) {
+      var options = Array.from(form.querySelectorAll(".enterprise-option"));
+      if (!options.length || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) { return; }
+      var at = options.indexOf(document.activeElement);
+      if (event.target.id === "enterprise_q" && event.key === "ArrowDown") { at = -1; }
+      else if (at < 0) { return; }
+      event.preventDefault();
+      var next = options[Math.max(0, Math.min(options.length - 1, at + (event.key === "ArrowDown" ? 1 : -1)))];
+      next.focus();
+    });
+    // A known caller (by phone) fills the name and organisation left empty, and the enterprise.
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      var known = event.detail.target.querySelector && event.detail.target.querySelector(".known-caller");
+      if (!known) { return; }
+      var name = document.getElementById("reporter_name");
+      if (name && !name.value && known.dataset.knownName) { name.value = known.dataset.knownName; }
+      if (org && !org.value && known.dataset.knownOrg) { org.value = known.dataset.knownOrg; }
+      if (enterpriseId && !enterpriseId.value && known.dataset.knownEnterprise) {
+        pick(known.dataset.knownEnterprise, org.value);
+      }
+    });
     // Ctrl+Enter (or ⌘+Enter) saves from a text area, where Enter starts a new line.
     form.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.tagName === "TEXTAREA") {

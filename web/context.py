@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from models import User
 from service.core.db import open_session
-from service.core.errors import Forbidden, NotAuthenticated
+from service.core.errors import NotAuthenticated
 from service.deadlines.calendar import WorkCalendar, local_date
 from service.identity.login_throttle import LoginLimits
 from service.identity.sessions import user_for_token
@@ -109,10 +109,3 @@ def _parsed_login_limits(rate: str) -> LoginLimits:
 def login_limits() -> LoginLimits:
     """The login budgets, with the per-client rate from LOGIN_RATE_LIMIT ("10 per minute")."""
     return _parsed_login_limits(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def require_roles(*roles: str) -> User:
-    user = current_user()
-    if user.role not in roles:
-        raise Forbidden("您的角色无权进行此操作")
-    return user

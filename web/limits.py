@@ -62,20 +62,23 @@ def multi_line(max_len: int) -> bool:
     return max_len > 200
 
 
+def text_problem(value: str, max_len: int, lines: bool) -> str | None:
+    """What service.core.text_rules finds wrong with a form's text, in the reader's language."""
+    found = text_rules.problem(value, max_len, lines=lines)
+    return gettext(found[0], **found[1]) if found else None
+
+
 class TextRule:
-    """WTForms validator for a console or public form's text field: service.core.text_rules, with
-    the message in the reader's language."""
+    """WTForms validator for a public form's text field: `text_problem`."""
 
     def __init__(self, max_len: int, lines: bool | None = None):
         self.max_len = max_len
         self.lines = multi_line(max_len) if lines is None else lines
 
     def __call__(self, _form, field) -> None:
-        if isinstance(field.data, str):
-            found = text_rules.problem(field.data, self.max_len, lines=self.lines)
-            if found:
-                template, values = found
-                raise ValidationError(gettext(template, **values))
+        found = text_problem(field.data, self.max_len, self.lines) if isinstance(field.data, str) else None
+        if found:
+            raise ValidationError(found)
 
 
 class RecordIdConverter(IntegerConverter):

@@ -6,22 +6,25 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Category, Role, User
-from service.core.errors import Conflict, Forbidden
+from models import Category, User
+from models.permissions import Permission
+from service.core.errors import Conflict
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
+from service.identity import permissions as access
 from service.identity.directory import list_departments, list_users
 from service.intake import categories
 from service.reminders import sms_texts as templates
 
-# Sections of the administration pages and who may open each; only administrators change them.
+# Sections of the administration pages, in menu order: the permission that opens each, and the
+# one that changes it.
 SECTIONS = {
-    "users": frozenset({Role.ADMIN}),
-    "departments": frozenset({Role.ADMIN}),
-    "categories": frozenset({Role.ADMIN}),
-    "policies": policy.READ_ROLES,
-    "calendar": work_calendar.READ_ROLES,
-    "templates": frozenset({Role.ADMIN}),
+    "users": (Permission.DIRECTORY_MANAGE, Permission.DIRECTORY_MANAGE),
+    "departments": (Permission.DIRECTORY_MANAGE, Permission.DIRECTORY_MANAGE),
+    "categories": (Permission.CATEGORIES_MANAGE, Permission.CATEGORIES_MANAGE),
+    "policies": (Permission.POLICIES_READ, Permission.POLICIES_EDIT),
+    "calendar": (Permission.CALENDAR_READ, Permission.CALENDAR_EDIT),
+    "templates": (Permission.SMS_TEXTS_MANAGE, Permission.SMS_TEXTS_MANAGE),
 }
 
 
@@ -36,13 +39,12 @@ class AdminPage:
 
 
 def _allowed(actor: User, section: str) -> None:
-    if actor.role not in SECTIONS[section]:
-        raise Forbidden("只有系统管理员可以进入该设置页面")
+    access.require(actor, SECTIONS[section][0], "只有系统管理员可以进入该设置页面")
 
 
 def _page(session: Session, actor: User, section: str, today: date, **kw) -> AdminPage:
-    return AdminPage(section=section, sections=[s for s, roles in SECTIONS.items() if actor.role in roles],
-                     may_edit=actor.role == Role.ADMIN,
+    return AdminPage(section=section, sections=[s for s, (opens, _) in SECTIONS.items() if access.may(actor, opens)],
+                     may_edit=access.may(actor, SECTIONS[section][1]),
                      warnings=work_calendar.calendar_warnings(session, today), **kw)
 
 

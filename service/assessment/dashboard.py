@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from models import Role, User
+from models import User
+from models.permissions import Permission
 from service.assessment.periods import Period
 from service.assessment.rates import (
     ChannelFigures,
@@ -21,11 +22,11 @@ from service.assessment.rates import (
     parse_period,
     summary_sentence,
 )
-from service.core.errors import Forbidden, require
+from service.core.errors import require
 from service.deadlines.calendar import WorkCalendar, local_date
+from service.identity import permissions as access
 
 # The offices and the county leaders see every department; a department sees its report card.
-DASHBOARD_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 PRESETS = ("this_month", "last_month", "this_quarter", "this_year", "custom")
 HOT_SPOTS = 10
 
@@ -71,8 +72,7 @@ def months_begun(rows: list, now: datetime) -> list:
 
 
 def may_see(actor: User) -> None:
-    if actor.role not in DASHBOARD_ROLES:
-        raise Forbidden("统计分析仅供县营商办、县委督查办、县级领导和管理员查看")
+    access.require(actor, Permission.DASHBOARD)
 
 
 def dashboard(session: Session, actor: User, period: Period, now: datetime,

@@ -12,13 +12,14 @@ from openpyxl import Workbook
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from models import DEADLINE_KEYS, Department, Issue, IssueEvent, Role, Satisfaction, Status, User
-from service.assessment.dashboard import DASHBOARD_ROLES
+from models import DEADLINE_KEYS, Department, Issue, IssueEvent, Satisfaction, Status, User
+from models.permissions import Permission
 from service.assessment.periods import Period
 from service.assessment.rates import PENALTIES, RUNNING, DepartmentRow, department_assessment, department_row
-from service.core.errors import Forbidden, NotFound
+from service.core.errors import NotFound
 from service.core.xlsx import Column, workbook_bytes, write_table
 from service.deadlines.calendar import WorkCalendar, local_date
+from service.identity import permissions as access
 from service.workflow.queries import user_names
 
 
@@ -61,11 +62,10 @@ class ReportCard:
 
 def may_open(session: Session, actor: User, department_id: int) -> Department:
     """A department user sees its own card only; another's is answered as if it did not exist."""
-    if actor.role == Role.DEPARTMENT:
+    if not access.may(actor, Permission.DASHBOARD):
+        access.require(actor, Permission.OWN_REPORT_CARD)
         if actor.department_id != department_id:
             raise NotFound("没有找到这个单位的成绩单")
-    elif actor.role not in DASHBOARD_ROLES:
-        raise Forbidden("您的角色无权查看单位成绩单")
     dept = session.get(Department, department_id)
     if dept is None:
         raise NotFound("没有找到这个单位的成绩单")

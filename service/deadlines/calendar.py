@@ -14,8 +14,10 @@ from chinese_calendar import constants as national
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import CalendarDay, Role, User
-from service.core.errors import Forbidden, NotFound, require
+from models import CalendarDay, User
+from models.permissions import Permission
+from service.core.errors import NotFound, require
+from service.identity import permissions as access
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -177,18 +179,15 @@ def calendar_warnings(session: Session, today: date) -> list[str]:
 
 # --- what the administrator does (admin writes; admin and coordinator read) ---------------------
 
-READ_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def _may_read(actor: User | None) -> None:
-    if actor is not None and actor.role not in READ_ROLES:
-        raise Forbidden("只有系统管理员和县营商办可以查看节假日安排")
+    access.require(actor, Permission.CALENDAR_READ)
 
 
 def _may_write(actor: User | None) -> None:
-    if actor is not None and actor.role != Role.ADMIN:
-        raise Forbidden("只有系统管理员可以维护节假日安排")
+    access.require(actor, Permission.CALENDAR_EDIT)
 
 
 def _check_year(year: int, field_name: str) -> None:

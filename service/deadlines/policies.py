@@ -8,14 +8,15 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlmodel import Session
 
-from models import Channel, DeadlinePolicy, IssueType, Role, User
+from models import Channel, DeadlinePolicy, IssueType, User
+from models.permissions import Permission
 from service.core.db import is_postgres
-from service.core.errors import Forbidden, NotFound, require
+from service.core.errors import NotFound, require
 from service.deadlines.rules import BUILTIN_POLICIES, Policy, builtin_policy
+from service.identity import permissions as access
 
 MAX_DAYS = 90
 DAY_FIELDS = ("accept_days", "reply_days", "complete_days", "report_after", "visit_after")
-READ_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 
 def _row(session: Session, issue_type: str, channel: str | None) -> DeadlinePolicy | None:
@@ -33,8 +34,7 @@ def policy_for(session: Session, issue_type: str, channel: str | None) -> Policy
 
 def list_policies(session: Session, actor: User | None) -> list[dict]:
     """Built-in defaults (saying whether an override shadows them) and the overrides."""
-    if actor is not None and actor.role not in READ_ROLES:
-        raise Forbidden("只有系统管理员和县营商办可以查看时限规则")
+    access.require(actor, Permission.POLICIES_READ)
     rows = session.execute(select(DeadlinePolicy).order_by(DeadlinePolicy.issue_type,
                                                            DeadlinePolicy.id)).scalars().all()
     overridden = {(r.issue_type, r.channel) for r in rows}
@@ -74,8 +74,7 @@ def _check(values: dict) -> None:
 
 def set_policy(session: Session, actor: User | None, values: dict, now: datetime) -> DeadlinePolicy:
     """Create or replace the override for (issue_type, channel). Commits."""
-    if actor is not None and actor.role != Role.ADMIN:
-        raise Forbidden("只有系统管理员可以修改时限规则")
+    access.require(actor, Permission.POLICIES_EDIT)
     values = {"channel": None, "accept_days": 1, "reply_days": None, "report_after": 2,
               "visit_after": 5, **values}
     _check(values)
@@ -96,8 +95,7 @@ def set_policy(session: Session, actor: User | None, values: dict, now: datetime
 
 def delete_policy(session: Session, actor: User | None, policy_id: int) -> None:
     """Drop an override: the next rule down applies again. Commits."""
-    if actor is not None and actor.role != Role.ADMIN:
-        raise Forbidden("只有系统管理员可以修改时限规则")
+    access.require(actor, Permission.POLICIES_EDIT)
     row = session.get(DeadlinePolicy, policy_id)
     if row is None:
         raise NotFound("没有这条时限规则（内置规则不能删除）")

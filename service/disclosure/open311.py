@@ -12,12 +12,13 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Category, Channel, Issue, Status
-from models.workflow import CREATE_ROLES
+from models.permissions import Permission
 from service.core import text_rules
 from service.core.errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from service.core.masking import is_blank
 from service.deadlines.calendar import LOCAL_TZ
 from service.disclosure.public import _views, public_issues
+from service.identity import permissions as access
 from service.identity.sessions import user_for_token
 from service.intake.categories import get_by_code, list_categories
 from service.intake.issues import create_issue
@@ -156,8 +157,7 @@ def submit(session: Session, api_key: str | None, fields: dict[str, str], now: d
         user = None
     if user is None:
         raise Forbidden("api_key 无效或已过期", code="invalid_api_key")
-    if user.role not in CREATE_ROLES:
-        raise Forbidden("该 api_key 的用户不能登记问题")
+    access.require(user, Permission.ISSUE_CREATE, "该 api_key 的用户不能登记问题")
     if not (fields.get("service_code") or "").strip():
         raise Invalid("缺少 service_code", {"service_code": "必填"})
     try:

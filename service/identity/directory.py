@@ -5,15 +5,16 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Department, Role, User
-from service.core.errors import Conflict, Forbidden, Invalid, NotFound, require
+from models.permissions import Permission
+from service.core.errors import Conflict, Invalid, NotFound, require
 from service.identity import login_throttle
+from service.identity import permissions as access
 from service.identity.passwords import check_new_password, hash_password
 from service.identity.sessions import end_sessions
 
 
 def _admin_only(actor: User | None) -> None:
-    if actor is not None and actor.role != Role.ADMIN:
-        raise Forbidden("只有系统管理员可以维护部门和用户")
+    access.require(actor, Permission.DIRECTORY_MANAGE)
 
 
 def create_department(session: Session, actor: User | None, code: str, name: str,

@@ -20,9 +20,11 @@ import pyotp
 from pyotp.utils import strings_equal
 from sqlmodel import Session
 
-from models import Role, User
+from models import User
+from models.permissions import Permission
 from service.core.errors import Conflict, Forbidden, Invalid, NotAuthenticated
 from service.identity import login_throttle
+from service.identity import permissions as access
 from service.identity.directory import get_user
 from service.identity.login_throttle import DEFAULT_LIMITS, LoginLimits
 from service.identity.sessions import end_sessions
@@ -33,7 +35,7 @@ DRIFT_STEPS = 1
 
 def required(user: User) -> bool:
     """Whose role must log in with a second factor."""
-    return user.role == Role.ADMIN
+    return access.may(user, Permission.DIRECTORY_MANAGE)
 
 
 def enabled(user: User) -> bool:
@@ -140,8 +142,7 @@ def reset(session: Session, actor: User | None, user_id: int) -> User:
     """An administrator (or, `actor` None, the command line) clears a user's two-factor login,
     e.g. after a lost phone: his sessions and tokens end, and he enrols again (an
     administrator at his next login). Commits."""
-    if actor is not None and actor.role != Role.ADMIN:
-        raise Forbidden("只有系统管理员可以重置两步验证")
+    access.require(actor, Permission.DIRECTORY_MANAGE, "只有系统管理员可以重置两步验证")
     user = get_user(session, user_id)
     _clear(user)
     end_sessions(session, user)

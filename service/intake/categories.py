@@ -2,8 +2,10 @@
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Category, Role, User
-from service.core.errors import Conflict, Forbidden, NotFound, require
+from models import Category, User
+from models.permissions import Permission
+from service.core.errors import Conflict, NotFound, require
+from service.identity import permissions as access
 
 # The county's starting list; administrators edit it.
 DEFAULT_CATEGORIES = (
@@ -47,8 +49,7 @@ def get_by_code(session: Session, code: str) -> Category:
 
 
 def _admin_only(actor: User | None) -> None:
-    if actor is not None and actor.role != Role.ADMIN:
-        raise Forbidden("只有系统管理员可以维护问题类别")
+    access.require(actor, Permission.CATEGORIES_MANAGE)
 
 
 def save_category(session: Session, actor: User | None, *, code: str, name: str,

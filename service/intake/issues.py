@@ -7,10 +7,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from models import CHANNEL_LABELS, Category, Channel, Issue, IssueEvent, Meeting, MeetingKind, Status, User
-from models.workflow import CREATE_ROLES, EDIT_ROLES, EDIT_STATES
-from service.core.errors import Forbidden, Invalid, StaleVersion, WrongState
+from models.permissions import Permission
+from models.workflow import EDIT_STATES
+from service.core.errors import Invalid, StaleVersion, WrongState
 from service.core.masking import is_blank
 from service.deadlines.calendar import LOCAL_TZ
+from service.enterprises.registry import resolve_for_intake
+from service.enterprises.townships import check_township
+from service.identity import permissions as access
 from service.intake.categories import list_categories
 from service.intake.codes import allocate
 from service.workflow.queries import get_visible
@@ -19,7 +23,7 @@ from service.workflow.visibility import visible_to
 
 REPORTER_FIELDS = {"name": "reporter_name", "org": "reporter_org", "phone": "reporter_phone",
                    "kind": "reporter_kind", "consent_public": "reporter_consent_public"}
-DESCRIPTIVE_FIELDS = ("title", "content", "category", "type", "township", "meeting_id")
+DESCRIPTIVE_FIELDS = ("title", "content", "category", "type", "township", "meeting_id", "enterprise_id")
 
 _MEETING_CHANNEL = {MeetingKind.BREAKFAST: Channel.BREAKFAST, MeetingKind.FORUM: Channel.FORUM,
                     MeetingKind.EVENING_TEA: Channel.EVENING_TEA}
@@ -84,8 +88,7 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
 
     `actor` is None for the public's own submissions.
     """
-    if actor is not None and actor.role not in CREATE_ROLES:
-        raise Forbidden("您的角色不能登记问题")
+    access.require(actor, Permission.ISSUE_CREATE)
     meeting = _check_meeting(session, data.get("meeting_id"))
     _check_category(session, data.get("category"))
     meeting_channel = meeting and _MEETING_CHANNEL.get(meeting.kind)
@@ -95,13 +98,18 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
     channel = data.get("channel") or meeting_channel or channel_default
     if not channel:
         raise Invalid("请选择问题来源渠道", {"channel": "必填"})
+    check_township(session, data.get("township"))
     reporter = _reporter(data.get("reporter"))
+    enterprise = resolve_for_intake(session, actor, data, now)
+    if enterprise is not None and not reporter.get("org"):
+        reporter["org"] = enterprise.name
     year = now.astimezone(LOCAL_TZ).year
     seq, code = allocate(session, year)
     issue = Issue(code=code, year=year, seq=seq, title=data["title"].strip(),
                   content=data["content"].strip(), category=data.get("category") or None,
                   type=data.get("type") or "help", channel=channel,
                   meeting_id=meeting.id if meeting else None, township=data.get("township"),
+                  enterprise_id=enterprise.id if enterprise else None,
                   status=Status.COLLECTED, created_by_id=actor.id if actor else None,
                   created_at=now, updated_at=now)
     _apply_reporter(issue, reporter)
@@ -117,8 +125,7 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
 def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: datetime) -> Issue:
     """Change descriptive fields; `data["version"]` must be the version the editor saw. Commits."""
     issue = get_visible(session, actor, issue_id)
-    if actor.role not in EDIT_ROLES:
-        raise Forbidden("您的角色不能修改问题内容")
+    access.require(actor, Permission.ISSUE_EDIT)
     if data.get("version") is None:
         raise Invalid("修改时须提供当前版本号 version", {"version": "必填"})
     if data["version"] != issue.version:
@@ -129,6 +136,10 @@ def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: da
         _check_meeting(session, data["meeting_id"])
     if "category" in data:
         _check_category(session, data["category"], issue.category)
+    if "township" in data:
+        check_township(session, data["township"], issue.township)
+    if data.get("enterprise_id") is not None and data["enterprise_id"] != issue.enterprise_id:
+        resolve_for_intake(session, actor, {"enterprise_id": data["enterprise_id"]}, now)
     reporter = _reporter(data.get("reporter"))
     changed = []
     for field in DESCRIPTIVE_FIELDS:
@@ -200,8 +211,7 @@ def intake_defaults(session: Session, actor: User, now: datetime, meeting_id: in
     """The channel from the clock; recent and coming meetings, today's evening-tea meeting
     preselected during its session; the active categories. `meeting_id`: the form was opened
     from that meeting's page (登记本会议的问题), so it is offered and preselected, with its channel."""
-    if actor.role not in CREATE_ROLES:
-        raise Forbidden("您的角色不能登记问题")
+    access.require(actor, Permission.ISSUE_CREATE)
     channel = channel_for_call(now)
     meetings = list(session.execute(
         select(Meeting).where(Meeting.held_at >= now - timedelta(days=60),

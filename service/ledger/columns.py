@@ -47,6 +47,8 @@ COLUMNS: tuple[LedgerColumn, ...] = (
     _c("reporter_name", "反映人", 10, max_length=64),
     _c("reporter_kind", "反映人身份", 12),
     _c("reporter_org", "企业（单位）名称", 24, "wrap", max_length=200),
+    # the linked enterprise's 统一社会信用代码 (企业库); the link itself is not imported
+    _c("enterprise_code", "统一社会信用代码", 21, imported=False),
     _c("reporter_phone", "联系电话", 14, max_length=20),
     _c("reporter_consent_public", "同意公开单位名称", 10),
     _c("type", "诉求类型", 9),

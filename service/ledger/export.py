@@ -20,17 +20,19 @@ from models import (
     OPEN_STATUSES,
     STATUS_LABELS,
     Department,
+    Enterprise,
     Issue,
     Meeting,
-    Role,
     User,
 )
+from models.permissions import Permission
 from service.assessment.periods import Period
 from service.core.errors import Forbidden, require
 from service.core.masking import mask_name, mask_phone, scrub_text
 from service.core.xlsx import workbook_bytes, write_table
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar, load_calendar, local_date
 from service.deadlines.rules import flag_for
+from service.identity import permissions as access
 from service.ledger.columns import (
     COLUMNS,
     DISCLOSURE_LABELS,
@@ -48,9 +50,6 @@ from service.workflow.queries import co_department_ids, user_names
 from service.workflow.visibility import visible_to
 
 BATCH = 500
-EXPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.SUPERVISOR, Role.LEADER})
-# Those who see reporters' data whole; everyone else who may export gets it masked.
-UNMASKED_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 MAX_DAYS = 366 * 5
 HIDDEN_ORG = "（已隐去）"
 
@@ -70,12 +69,12 @@ def check_period(start: date | None, end: date | None) -> Period:
 
 
 def may_export(actor: User | None) -> bool:
-    return actor is None or actor.role in EXPORT_ROLES
+    return access.may(actor, Permission.LEDGER_EXPORT)
 
 
 def masked_for(actor: User | None, asked: bool = False) -> bool:
     """Whether `actor`'s ledger hides reporters' data; anyone may ask for a masked one."""
-    return asked or (actor is not None and actor.role not in UNMASKED_ROLES)
+    return asked or not access.may(actor, Permission.LEDGER_EXPORT_UNMASKED)
 
 
 @dataclass
@@ -84,6 +83,7 @@ class _Names:
     leaders: dict[int, str]
     meetings: dict[int, tuple[str, date]]
     co: dict[int, list[int]]
+    enterprise_codes: dict[int, str | None]
 
 
 def _batches(session: Session, actor: User | None, period: Period) -> Iterator[list[Issue]]:
@@ -115,7 +115,10 @@ def _names(session: Session, batch: list[Issue], departments: dict[int, str]) ->
         meetings = {m.id: (m.title, local_date(m.held_at)) for m in session.execute(
             select(Meeting).where(Meeting.id.in_(meeting_ids))).scalars()}
     leaders = user_names(session, {i.lead_leader_id for i in batch if i.lead_leader_id})
-    return _Names(departments, leaders, meetings, co_department_ids(session, ids))
+    enterprise_ids = {i.enterprise_id for i in batch if i.enterprise_id}
+    codes = dict(session.execute(select(Enterprise.id, Enterprise.credit_code)
+                                 .where(Enterprise.id.in_(enterprise_ids))).all()) if enterprise_ids else {}
+    return _Names(departments, leaders, meetings, co_department_ids(session, ids), codes)
 
 
 def _yes_no(value: bool | None) -> str | None:
@@ -144,6 +147,9 @@ def _values(issue: Issue, names: _Names, masked: bool, today: date, calendar: Wo
         "reporter_kind": REPORTER_KIND_LABELS.get(issue.reporter_kind, issue.reporter_kind),
         "reporter_org": org,
         "reporter_phone": mask_phone(issue.reporter_phone) if masked else issue.reporter_phone,
+        # the code names the enterprise: hidden with its name in a masked ledger
+        "enterprise_code": None if masked and not issue.reporter_consent_public
+        else names.enterprise_codes.get(issue.enterprise_id),
         "reporter_consent_public": YES if issue.reporter_consent_public else NO,
         "type": ISSUE_TYPE_LABELS.get(issue.type, issue.type),
         "category": issue.category,

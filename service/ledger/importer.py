@@ -37,14 +37,15 @@ from models import (
     Status,
     User,
 )
-from service.core.errors import Conflict, Forbidden, Invalid
+from models.permissions import Permission
+from service.core.errors import Conflict, Invalid
 from service.core.masking import is_blank
 from service.deadlines.calendar import LOCAL_TZ, local_date
 from service.deadlines.rules import nearest_open_deadline
+from service.identity import permissions as access
 from service.intake.codes import PREFIX, allocate, ensure_above, format_code
 from service.ledger.columns import BY_KEY, BY_TITLE, COLUMNS, LEDGER_MARK, MASKED_MARK, NO, VOCABULARIES, YES
 
-IMPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_ROWS = 20000
 HEADER_SEARCH_ROWS = 10
@@ -501,12 +502,11 @@ def _judgements(issue: Issue, issue_id: int, now: datetime) -> list[dict]:
 
 
 def may_import(actor: User | None) -> bool:
-    return actor is None or actor.role in IMPORT_ROLES
+    return access.may(actor, Permission.LEDGER_IMPORT)
 
 
 def require_importer(actor: User | None) -> None:
-    if not may_import(actor):
-        raise Forbidden("只有县营商办和系统管理员可以导入问题台账")
+    access.require(actor, Permission.LEDGER_IMPORT)
 
 
 def import_ledger(session: Session, file: bytes | IO[bytes], actor: User | None, now: datetime,

@@ -5,11 +5,11 @@ from sqlalchemy import Engine, select, update
 from sqlmodel import Session
 
 from models import SmsMessage, SmsStatus, User
-from models.workflow import OUTBOX_ROLES
+from models.permissions import Permission
 from notifications import SendError, SmsSender, render
-from service.core.errors import Forbidden
 from service.core.paging import page
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar, local_date
+from service.identity import permissions as access
 from service.reminders.sms_texts import template_text
 
 MAX_ATTEMPTS = 5
@@ -136,8 +136,7 @@ def dispatch_due(engine: Engine, sender: SmsSender, now: datetime, limit: int = 
 def list_outbox(session: Session, actor: User, *, issue_id: int | None = None, status: str | None = None,
                 limit: int = 50, cursor: str | None = None) -> tuple[list[SmsMessage], str | None]:
     """The outbox for the office and the supervision office, newest first."""
-    if actor.role not in OUTBOX_ROLES:
-        raise Forbidden("您的角色无权查看短信发送记录")
+    access.require(actor, Permission.OUTBOX_READ)
     stmt = select(SmsMessage)
     if issue_id is not None:
         stmt = stmt.where(SmsMessage.issue_id == issue_id)

@@ -4,9 +4,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Role, SmsTemplate, User
+from models import SmsTemplate, User
+from models.permissions import Permission
 from notifications.messages import TEMPLATES, placeholders, sample_render, template_placeholders
-from service.core.errors import Forbidden, NotFound, require
+from service.core.errors import NotFound, require
+from service.identity import permissions as access
 
 MAX_LENGTH = 300
 SEGMENT = 70  # characters of one SMS in Chinese (UCS-2)
@@ -19,8 +21,7 @@ def template_text(session: Session, key: str) -> str | None:
 
 
 def _admin_only(actor: User | None) -> None:
-    if actor is not None and actor.role != Role.ADMIN:
-        raise Forbidden("只有系统管理员可以维护短信模板")
+    access.require(actor, Permission.SMS_TEXTS_MANAGE)
 
 
 def _known(key: str) -> None:

@@ -10,19 +10,20 @@ from datetime import date
 from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
-from models import DEADLINE_KEYS, OPEN_STATUSES, Department, Flag, Issue, Role, SmsStatus, Status, User
-from service.core.errors import Forbidden
+from models import DEADLINE_KEYS, OPEN_STATUSES, Department, Flag, Issue, SmsStatus, Status, User
+from models.permissions import Permission
 from service.core.masking import mask_phone
 from service.deadlines.calendar import WorkCalendar
 from service.deadlines.rules import flag_for, yellow_threshold
+from service.enterprises.visits import UnvisitedRow, unvisited
+from service.identity import permissions as access
 from service.identity.directory import list_departments, list_leaders
 from service.reminders.outbox import list_outbox
-from service.supervision.office_queues import QUEUE_ROLES, QUEUES, queue_counts
+from service.supervision.office_queues import QUEUES, queue_counts
 from service.workflow.queries import department_names, flag_clause, user_names
 from service.workflow.transition import allowed_actions
 from service.workflow.visibility import co_handles, visible_to
 
-BOARD_ROLES = frozenset({Role.SUPERVISOR, Role.COORDINATOR})
 # Issues still on someone's desk after assignment; suspended ones (挂账) are counted apart.
 BOARD_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED, Status.REPLIED)
 SUSPENDED = "suspended"  # the board's fourth "colour": clock stopped
@@ -31,8 +32,7 @@ PAGE_SIZE = 50
 
 
 def _may_supervise(actor: User) -> None:
-    if actor.role not in BOARD_ROLES:
-        raise Forbidden("只有县委督查办和县营商办可以查看督办台")
+    access.require(actor, Permission.BOARD)
 
 
 @dataclass
@@ -65,6 +65,8 @@ class Board:
     filters: BoardFilters = field(default_factory=BoardFilters)
     departments: list[Department] = field(default_factory=list)   # to filter by
     leaders: list[User] = field(default_factory=list)
+    # 县长月末回访 still to make this month, from the 25th on (service.enterprises.visits)
+    unvisited: list[UnvisitedRow] = field(default_factory=list)
 
 
 def _where(actor: User, filters: BoardFilters) -> list:
@@ -145,7 +147,8 @@ def board(session: Session, actor: User, filters: BoardFilters, today: date, cal
                              can_urge="urge" in allowed_actions(session, actor, issue)))
     return Board(rows=rows, counts=counts, page=page, has_next=has_next,
                  tab_counts=queue_counts(session), filters=filters,
-                 departments=list_departments(session), leaders=list_leaders(session))
+                 departments=list_departments(session), leaders=list_leaders(session),
+                 unvisited=unvisited(session, today))
 
 
 @dataclass
@@ -186,4 +189,4 @@ def failed_sms(session: Session, actor: User, limit: int = 50, cursor: str | Non
 def tabs_for(actor: User) -> list[str]:
     """The board's tabs this user may open: the board and failed SMS for both offices, the
     queues for the office (县营商办) that works them."""
-    return ["board", "sms"] + (list(QUEUES) if actor.role in QUEUE_ROLES else [])
+    return ["board", "sms"] + (list(QUEUES) if access.may(actor, Permission.OFFICE_QUEUES) else [])

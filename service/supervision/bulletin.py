@@ -16,16 +16,17 @@ from openpyxl import Workbook
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from models import Issue, IssueEvent, Role, Status, User
+from models import Issue, IssueEvent, Status, User
+from models.permissions import Permission
 from service.assessment.periods import Period, local_midnight_utc
-from service.core.errors import Forbidden, require
+from service.core.errors import require
 from service.core.xlsx import Column, workbook_bytes, write_table
 from service.deadlines.calendar import WorkCalendar, local_date
+from service.identity import permissions as access
 from service.workflow.queries import department_names, user_names
 
 # Who reads the bulletin: the offices and the county leaders. A department sees its own
 # overdue issues on its report card instead, not the other departments'.
-READER_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 # (deadline, the step that meets it)
 JUDGED = (("accept_due", "accept"), ("reply_due", "reply"), ("complete_due", "reply"))
 # States after assignment in which a department held the issue.
@@ -35,8 +36,7 @@ REPLIED = (Status.REPLIED, Status.CLOSED, Status.PUBLISHED)
 
 
 def may_read(actor: User) -> None:
-    if actor.role not in READER_ROLES:
-        raise Forbidden("督查通报仅供县营商办、县委督查办和县级领导查阅")
+    access.require(actor, Permission.BULLETIN_READ)
 
 
 def half_month_number(period: Period) -> int:

@@ -7,20 +7,20 @@ from types import SimpleNamespace
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Disclosure, ExtensionRequest, ExtensionStatus, Issue, Role, SmsMessage, SmsStatus, Status, User
-from service.core.errors import Forbidden, Invalid
+from models import Disclosure, ExtensionRequest, ExtensionStatus, Issue, SmsMessage, SmsStatus, Status, User
+from models.permissions import Permission
+from service.core.errors import Invalid
 from service.core.masking import doubts
 from service.core.paging import page
 from service.disclosure.public import masking_of, public_view
+from service.identity import permissions as access
 from service.workflow.queries import co_department_ids, department_names, get_visible, user_names
 
-QUEUE_ROLES = frozenset({Role.COORDINATOR})
 QUEUES = ("extensions", "visits", "publication")
 
 
 def _office_only(actor: User) -> None:
-    if actor.role not in QUEUE_ROLES:
-        raise Forbidden("只有县营商办处理延期审批、回访和公开公示")
+    access.require(actor, Permission.OFFICE_QUEUES)
 
 
 def _awaiting_visit():

@@ -7,12 +7,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Department, Issue, Meeting, MeetingChange, Status, User
-from models.workflow import MEETING_ROLES, STEPS
-from service.core.errors import Forbidden, Invalid
+from models.permissions import Permission
+from models.workflow import STEPS
+from service.core.errors import Invalid
 from service.core.masking import mask_name
 from service.deadlines.calendar import WorkCalendar, calendar_warnings
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import Policy, default_deadlines, flag_for
+from service.identity import permissions as access
 from service.identity.directory import active_departments, list_leaders
 from service.workflow.meetings import (
     assign_batch,
@@ -30,8 +32,7 @@ MAX_ISSUES = 500
 
 
 def _office_only(actor: User) -> None:
-    if actor.role not in MEETING_ROLES:
-        raise Forbidden("只有县营商办可以安排会议和会议交办")
+    access.require(actor, Permission.MEETING_MANAGE)
 
 
 @dataclass

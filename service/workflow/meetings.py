@@ -5,10 +5,11 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from models import Issue, Meeting, MeetingChange, MeetingKind, Role, User
-from models.workflow import ATTENDEE_ROLES, MEETING_READ_ROLES, MEETING_ROLES
-from service.core.errors import DomainError, Forbidden, NotFound, WrongState, require
+from models.permissions import Permission
+from service.core.errors import DomainError, NotFound, WrongState, require
 from service.core.paging import page
 from service.deadlines.calendar import LOCAL_TZ, local_date
+from service.identity import permissions as access
 from service.workflow.transition import WorkflowOptions, transition
 
 # A meeting is recorded within a year of when it is held, before or after: a date outside
@@ -32,8 +33,7 @@ def _check_host(session: Session, host: int | None) -> None:
 
 
 def create_meeting(session: Session, actor: User, data: dict, now: datetime) -> Meeting:
-    if actor.role not in MEETING_ROLES:
-        raise Forbidden("只有县营商办可以安排会议")
+    access.require(actor, Permission.MEETING_MANAGE, "只有县营商办可以安排会议")
     host = data.get("host_leader_id")
     _check_host(session, host)
     _check_held_at(data["held_at"], now)
@@ -60,8 +60,7 @@ def _plain(value):
 def update_meeting(session: Session, actor: User, meeting_id: int, data: dict, now: datetime) -> Meeting:
     """Correct a meeting's title, time, host, attendees or place, until its issues are assigned;
     each correction is kept (MeetingChange: who, when, before and after). Commits."""
-    if actor.role not in MEETING_ROLES:
-        raise Forbidden("只有县营商办可以修改会议")
+    access.require(actor, Permission.MEETING_MANAGE, "只有县营商办可以修改会议")
     meeting = get_meeting(session, meeting_id)
     if meeting_assigned(session, meeting_id):
         raise WrongState("本次会议已有问题交办，会议信息作为交办依据不能再修改", code="meeting_assigned")
@@ -113,20 +112,19 @@ def get_meeting(session: Session, meeting_id: int) -> Meeting:
 
 
 def check_reader(actor: User) -> None:
-    """Who may read meetings at all (models.workflow.MEETING_READ_ROLES): 403 for the others,
+    """Who may read meetings at all (Permission.MEETING_READ): 403 for the others,
     whatever the meeting, so that nobody learns which meetings exist."""
-    if actor.role not in MEETING_READ_ROLES:
-        raise Forbidden("您的角色无权查看会议", code="meetings_forbidden")
+    access.require(actor, Permission.MEETING_READ, code="meetings_forbidden")
 
 
 def shows_attendees(actor: User) -> bool:
-    """Whether `actor` reads a meeting's attendee list (models.workflow.ATTENDEE_ROLES)."""
-    return actor.role in ATTENDEE_ROLES
+    """Whether `actor` reads a meeting's attendee list (Permission.MEETING_ATTENDEES)."""
+    return access.may(actor, Permission.MEETING_ATTENDEES)
 
 
 def check_attendee_reader(actor: User) -> None:
-    if not shows_attendees(actor):
-        raise Forbidden("只有县营商办和县委督查办可以查看参会人员和交办单", code="meetings_forbidden")
+    access.require(actor, Permission.MEETING_ATTENDEES, "只有县营商办和县委督查办可以查看参会人员和交办单",
+                   code="meetings_forbidden")
 
 
 def read_meeting(session: Session, actor: User, meeting_id: int) -> Meeting:
@@ -160,8 +158,7 @@ def issue_counts(session: Session, meeting_ids: list[int]) -> dict[int, int]:
 def assign_batch(session: Session, actor: User, meeting_id: int, assignments: list[dict],
                  now: datetime, options: WorkflowOptions) -> list[Issue]:
     """Assign many of the meeting's issues in one transaction: all of them, or none."""
-    if actor.role not in MEETING_ROLES:
-        raise Forbidden("只有县营商办可以会议交办")
+    access.require(actor, Permission.MEETING_MANAGE, "只有县营商办可以会议交办")
     get_meeting(session, meeting_id)
     require({"assignments": "至少交办一件问题"} if not assignments else {})
     seen: set[int] = set()

@@ -17,14 +17,15 @@ from models import (
     Issue,
     IssueCoDepartment,
     IssueEvent,
-    Role,
     Status,
     User,
 )
+from models.permissions import Permission
 from service.core.errors import Forbidden, NotFound
 from service.core.paging import page
 from service.deadlines.calendar import WorkCalendar
 from service.deadlines.rules import flag_for, yellow_threshold
+from service.identity import permissions as access
 from service.workflow.visibility import co_handles, visible_to
 
 
@@ -242,7 +243,8 @@ class Inbox:
 def department_inbox(session: Session, user: User, *, today: date, calendar: WorkCalendar) -> Inbox:
     """承办: the open issues the user's department leads or co-handles, the most urgent first —
     red, then yellow, then green, each by nearest deadline; suspended ones (no clock) last."""
-    if user.role != Role.DEPARTMENT or user.department_id is None:
+    access.require(user, Permission.DEPARTMENT_WORK)
+    if user.department_id is None:
         raise Forbidden("承办页面只对承办部门开放")
     mine = or_(Issue.lead_department_id == user.department_id, co_handles(user.department_id))
     issues = list(session.execute(

@@ -29,7 +29,17 @@ from models import (
     User,
 )
 from models.workflow import ANY_DEPARTMENT, LEAD_DEPARTMENT, LEAD_LEADER, STEPS, Step
-from service.core.errors import Conflict, Forbidden, Invalid, NotFound, StaleVersion, WrongState, require
+from service.core import idempotency
+from service.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    StaleVersion,
+    WrongState,
+    require,
+)
 from service.deadlines.calendar import WEEKDAYS, WorkCalendar, local_date
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, nearest_open_deadline
@@ -37,6 +47,8 @@ from service.reminders.outbox import queue_sms
 from service.workflow.queries import get_visible
 
 STALE_MESSAGE = "该问题刚被他人处理过，请刷新后再操作"
+# A value that is none of a step's choices (a satisfaction, a reject reason …).
+OFF_THE_LIST = "不是可选的取值"
 # Body fields whose value is a word of a vocabulary, per step: checked here for every caller
 # (the API's schemas check them too; the console's forms and the SMS ratings come only here).
 CHOICES: dict[str, dict[str, frozenset[str]]] = {
@@ -114,10 +126,36 @@ def transition(session: Session, actor: User, issue_id: int, action: str, body: 
                now: datetime, options: WorkflowOptions = WorkflowOptions(), *,
                commit: bool = True, event_data: dict | None = None) -> Issue:
     """Take one workflow step. Commits (unless `commit=False`, for a caller that groups several
-    steps into one transaction), or raises a DomainError having changed nothing.
+    steps into one transaction), or raises a DomainError having changed nothing: with `commit`,
+    whatever the refused step had begun is rolled back here, so the caller reads the issue as
+    it was.
 
     `event_data` is added to the step's event as it is written (events are never changed later).
     """
+    try:
+        return _take_step(session, actor, issue_id, action, body, now, options, commit=commit,
+                          event_data=event_data)
+    except DomainError:
+        if commit:
+            session.rollback()
+        raise
+
+
+def transition_once(session: Session, actor: User, issue_id: int, action: str, body: dict,
+                    now: datetime, options: WorkflowOptions, *, key: str | None, fingerprint: str,
+                    answer: Callable[[Issue], dict]) -> tuple[dict, bool]:
+    """(answer, replayed): one workflow step sent with an optional retry-safe key
+    (service.core.idempotency). The step and its answer, `answer(issue)` read in the step's own
+    transaction, are committed together; a request already answered for this key gets the kept
+    answer and takes no step."""
+    def step() -> dict:
+        return answer(_take_step(session, actor, issue_id, action, body, now, options, commit=False,
+                                    event_data=None))
+    return idempotency.once(session, actor, key, fingerprint, now, step)
+
+
+def _take_step(session: Session, actor: User, issue_id: int, action: str, body: dict,
+               now: datetime, options: WorkflowOptions, *, commit: bool, event_data: dict | None) -> Issue:
     step = STEPS.get(action)
     if step is None:
         raise NotFound(f"没有名为 {action} 的办理操作", code="unknown_action")
@@ -138,7 +176,7 @@ def transition(session: Session, actor: User, issue_id: int, action: str, body: 
     if issue.status not in step.from_states:
         raise WrongState(f"问题当前为“{STATUS_LABELS[Status(issue.status)]}”，不能{step.label}")
     require({f: "必填" for f in step.required if body.get(f) in (None, "", [])})
-    require({f: "不是可选的取值" for f, words in CHOICES.get(action, {}).items()
+    require({f: OFF_THE_LIST for f, words in CHOICES.get(action, {}).items()
              if body.get(f) not in (None, "") and body[f] not in words})
 
     from_status = issue.status

@@ -2,7 +2,9 @@
 from sqlalchemy import ColumnElement, exists, or_, select, true
 
 from models import Issue, IssueCoDepartment, Role, User
-from models.workflow import REPORTER, SEE_ALL_ROLES
+from models.permissions import Permission
+from models.workflow import REPORTER
+from service.identity import permissions as access
 
 
 def co_handles(department_id: int | None) -> ColumnElement[bool]:
@@ -14,7 +16,7 @@ def co_handles(department_id: int | None) -> ColumnElement[bool]:
 
 def visible_to(user: User) -> ColumnElement[bool]:
     """A WHERE clause selecting the issues `user` may see."""
-    if user.role in SEE_ALL_ROLES:
+    if access.may(user, Permission.ISSUE_SEE_ALL):
         return true()
     if user.role == Role.DEPARTMENT and user.department_id is not None:
         return or_(Issue.lead_department_id == user.department_id, co_handles(user.department_id))

@@ -283,6 +283,6 @@ def test_every_setting_the_docs_name_is_declared():
     unknown = []
     for doc in docs:
         for name in set(re.findall(r"`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:=[^`]*)?`", doc.read_text(encoding="utf-8"))):
-            if name not in BY_NAME and not name.startswith("YS_") and not re.search(rf"^{name}\b.*=", code, re.M):
+            if name not in BY_NAME and not name.startswith("YS_") and not re.search(rf"^\s*{name}\b.*=", code, re.M):
                 unknown.append(f"{doc.relative_to(ROOT)}: {name}")
     assert unknown == []

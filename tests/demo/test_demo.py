@@ -65,6 +65,20 @@ def test_demo_county_runs_every_part_of_the_loop(db):
             assert issue.reporter_name not in issue.public_summary
             assert issue.reporter_phone not in issue.public_summary
 
+    # The enterprise register: townships, enterprises with valid credit codes and their 包保
+    # leaders, issues linked to them, this month's visits by leaders and on their behalf.
+    from models import Enterprise, EnterpriseLeader, LeaderVisit, Township
+    from service.enterprises.credit_code import is_valid
+    assert set(_all(db, Township.name)) >= {i.township for i in issues if i.township}
+    firms = list(db.execute(select(Enterprise)).scalars())
+    assert len(firms) >= 20 and all(is_valid(f.credit_code) for f in firms)
+    assert {f.scale for f in firms} == {"above", "sme", "individual"}
+    leaders = _all(db, EnterpriseLeader.leader_id)
+    assert leaders == {u.id for u in db.execute(select(User).where(User.role == Role.LEADER)).scalars()}
+    assert sum(1 for i in issues if i.enterprise_id) >= 50
+    visits = list(db.execute(select(LeaderVisit)).scalars())
+    assert {v.on_behalf for v in visits} == {True, False} or len(visits) < 2
+
     # The county's history lies in the past and its messages were sent back then.
     assert db.execute(select(func.max(IssueEvent.at))).scalar_one() <= now
     assert _all(db, SmsMessage.status) == {"sent"}

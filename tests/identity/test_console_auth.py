@@ -19,7 +19,7 @@ def login(client, username, password=PASSWORD):
 
 def test_each_role_lands_on_its_own_page(app, county):
     homes = {"operator": "/console/intake", "coordinator": "/console/meetings", "fgj": "/console/inbox",
-             "supervisor": "/console/board", "leader": "/console/issues", "admin": "/console/admin/users"}
+             "supervisor": "/console/board", "leader": "/console/leader", "admin": "/console/admin/users"}
     for username, home in homes.items():
         client = app.test_client()
         assert login(client, username).status_code == 302

@@ -176,6 +176,21 @@ def test_refused_fields_are_marked_and_the_rest_kept(api, as_user, county):
     assert as_user("fgj").post(f"/console/issues/{issue['id']}/actions/fly", data={}).status_code in (400, 404)
 
 
+def test_a_step_form_is_checked_by_the_same_schema_as_the_api(api, as_user, county):
+    """A field means and accepts the same on the issue page as in the JSON API: a refused
+    value gets the API's message, under the field's label, and nothing is done."""
+    issue = issue_in(api, "in_progress")
+    refused = {"complete_due": "2026-02-30", "reason": "等设备"}
+    answer = api.post(f"/api/v1/issues/{issue['id']}/actions/request_extension", "fgj", json=refused)
+    assert answer.status_code == 422
+    message = answer.get_json()["error"]["fields"]["complete_due"]
+    resp = post_action(as_user("fgj"), issue, "request_extension", refused)
+    page = text(resp)
+    assert resp.status_code == 422 and f"申请将办结时限延至：{message}" in page
+    assert re.search(r">\s*等设备</textarea>", page) and 'value="2026-02-30"' in page
+    assert api.ok("GET", f"/api/v1/issues/{issue['id']}", "fgj")["version"] == issue["version"]
+
+
 def test_reject_names_the_issue_it_merges_into_by_code(api, as_user, county):
     first, second = issue_in(api, "collected"), issue_in(api, "collected")
     client = as_user("coordinator")

@@ -1,5 +1,5 @@
-"""Who reads meetings, and who their attendee lists: one rule (models.workflow
-MEETING_READ_ROLES, ATTENDEE_ROLES) for the API and the console."""
+"""Who reads meetings, and who their attendee lists: one rule (models.permissions
+MEETING_READ, MEETING_ATTENDEES) for the API and the console."""
 import pytest
 
 from ..console import Console

@@ -49,7 +49,7 @@ CONTRACT = {
     "resume": ({"suspended"}, {"coordinator"}, "in_progress"),
     "instruct": (OPEN, {"leader"}, None),
     "reply": ({"in_progress"}, {"department"}, "replied"),
-    "visit": ({"replied"}, {"coordinator"}, "closed"),
+    "visit": ({"replied"}, {"coordinator", "leader"}, "closed"),
     "publish": ({"closed"}, {"coordinator"}, "published"),
     "withhold": ({"closed"}, {"coordinator"}, "closed"),
 }

@@ -7,7 +7,10 @@ from flask_smorest import Api
 
 from ..errors import http_error
 from ..schemas.common import ErrorEnvelope
+from . import admin, auth, directory, enterprises, issues, ledger, meetings, notifications, public, stats
 
+# Each module owns its flask-smorest blueprint (`blp`); in this order in the OpenAPI document.
+ROUTES = (auth, directory, meetings, issues, notifications, public, admin, stats, ledger, enterprises)
 SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 
 
@@ -45,7 +48,6 @@ def register(app: Flask) -> Api:
 
     app.register_blueprint(assets)
 
-    from . import admin, auth, directory, issues, ledger, meetings, notifications, public, stats
-    for module in (auth, directory, meetings, issues, notifications, public, admin, stats, ledger):
+    for module in ROUTES:
         api.register_blueprint(module.blp)
     return api

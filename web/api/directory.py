@@ -1,9 +1,10 @@
 from flask_smorest import Blueprint
 
-from models import Role
+from models.permissions import Permission
 from service.identity import directory
+from service.identity import permissions as access
 
-from ..context import current_user, db, require_roles
+from ..context import current_user, db
 from ..schemas.directory import DepartmentList, DepartmentSchema, UserList, UserSchema
 
 blp = Blueprint("directory", __name__, url_prefix="/api/v1", description="部门与用户")
@@ -30,7 +31,7 @@ def create_department(body):
 @blp.response(200, UserList)
 def users():
     """用户列表（系统管理员）"""
-    require_roles(Role.ADMIN)
+    access.require(current_user(), Permission.DIRECTORY_MANAGE, "您的角色无权进行此操作")
     return {"items": directory.list_users(db())}
 
 

@@ -98,12 +98,9 @@ def _action_view(action: str, schema):
         key = idempotency.check_key(request.headers.get(idempotency.HEADER))
         fingerprint = idempotency.fingerprint(request.method, request.path, request.get_json(silent=True))
 
-        def step() -> dict:
-            issue = workflow.transition(db(), user, issue_id, action, body, now(), workflow_options(),
-                                        commit=False)
-            return issue_json(db(), issue, user)  # read in the step's own transaction
-
-        answer, replayed = idempotency.once(db(), user, key, fingerprint, now(), step)
+        answer, replayed = workflow.transition_once(
+            db(), user, issue_id, action, body, now(), workflow_options(), key=key, fingerprint=fingerprint,
+            answer=lambda issue: issue_json(db(), issue, user))  # read in the step's own transaction
         response = jsonify(answer)
         if replayed:
             response.headers["Idempotent-Replayed"] = "true"

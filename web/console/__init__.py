@@ -4,17 +4,12 @@ A page handler parses the form, makes one service call, and renders; every rule 
 service/. Forms carry CSRF tokens (Flask-WTF); sessions are Flask-Login's over sessions kept
 on the server, ended on logout, password change or disabling (web/console/session.py).
 """
-from flask import Blueprint, Flask
+from flask import Flask
 
 from service.workflow.attachments import MB, Quota
 
-from . import session as console_session
-from . import ui
-
-bp = Blueprint("console", __name__, url_prefix="/console")
-
-# Each feature is a module that adds its routes to `bp`.
-from . import (  # noqa: E402,F401
+# Each feature is a module that adds its routes to the blueprint (web/console/blueprint.py).
+from . import (
     admin,
     auth,
     board,
@@ -24,10 +19,18 @@ from . import (  # noqa: E402,F401
     inbox,
     intake,
     issues,
+    leaders,
     ledger,
     meetings,
     reports,
+    townships,
+    ui,
 )
+from . import session as console_session
+from .blueprint import bp
+
+PAGES = (admin, auth, board, dashboard, errors, home, inbox, intake, issues, leaders, ledger, meetings, reports,
+         townships)
 
 
 def _attachment_quota(app: Flask) -> Quota:

@@ -25,7 +25,7 @@ from ..context import db, now, today
 from ..schemas.admin import CalendarDayIn, PolicyIn, TemplateIn
 from ..schemas.common import Phone, Text
 from ..schemas.directory import DepartmentSchema, UserSchema
-from . import bp
+from .blueprint import bp
 from .formdata import errors_of, load, numbers, or_none, typed
 from .session import staff
 

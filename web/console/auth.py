@@ -13,8 +13,9 @@ from service.identity import login as auth
 from service.identity import two_factor
 
 from ..context import client_address, db, login_limits, now
-from . import bp
-from .forms import CodeForm, LoginForm, PasswordForm
+from .blueprint import bp
+from .formdata import FormErrors, load
+from .forms import LABELS, CodeBody, LoginBody, PasswordBody
 from .session import end, go_home, staff, start
 
 PENDING = "ys_2fa_pending"  # who passed the password step and when; the code step must follow
@@ -25,23 +26,32 @@ def _safe_next(target: str | None) -> str | None:
     return target if target and target.startswith("/console") and "//" not in target else None
 
 
-def _refused(template: str, form, exc: DomainError):
-    """The form again with the reason; 429 (and when to retry) while the login budget is spent."""
+def _refused(template: str, values: dict, field: str, exc: DomainError):
+    """The form again with the reason under `field`; 429 (and when to retry) while the login
+    budget is spent."""
     headers = {"Retry-After": str(exc.retry_after)} if getattr(exc, "retry_after", None) else {}
-    return render_template(template, form=form), 429 if exc.status == 429 else 200, headers
+    return (render_template(template, values=values, errors={field: exc.message}, labels=LABELS),
+            429 if exc.status == 429 else 200, headers)
+
+
+def _submitted(schema, *names: str) -> tuple[dict, dict, FormErrors]:
+    """(what was typed, the loaded values, the errors by field) of a posted form."""
+    values = {name: request.form.get(name, "") for name in names}
+    body, errors = load(schema, values)
+    return values, body, errors
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = auth.authenticate(db(), form.username.data.strip(), form.password.data, now(),
-                                     client_address(), login_limits())
-        except DomainError as exc:
-            form.password.errors.append(exc.message)
-            return _refused("console/login.html", form, exc)
-        else:
+    values, errors = {}, FormErrors()
+    if request.method == "POST":
+        values, body, errors = _submitted(LoginBody(), "username", "password")
+        if not errors:
+            try:
+                user = auth.authenticate(db(), body["username"].strip(), body["password"], now(),
+                                         client_address(), login_limits())
+            except DomainError as exc:
+                return _refused("console/login.html", values, "password", exc)
             target = _safe_next(request.args.get("next"))
             if two_factor.enabled(user):
                 session[PENDING] = {"id": user.id, "epoch": user.session_epoch,
@@ -51,7 +61,7 @@ def login():
             if two_factor.must_enrol(user):
                 return redirect(url_for("console.two_factor"))
             return redirect(target or url_for("console.home"))
-    return render_template("console/login.html", form=form)
+    return render_template("console/login.html", values=values, errors=errors, labels=LABELS)
 
 
 def _pending_user() -> User | None:
@@ -72,18 +82,18 @@ def login_verify():
         session.pop(PENDING, None)
         flash(gettext("请重新输入用户名和密码"), "warning")
         return redirect(url_for("console.login"))
-    form = CodeForm()
-    if form.validate_on_submit():
-        try:
-            two_factor.verify(db(), user, form.code.data, now(), client_address(), login_limits())
-        except DomainError as exc:
-            form.code.errors.append(exc.message)
-            return _refused("console/login_verify.html", form, exc)
-        else:
+    values, errors = {}, FormErrors()
+    if request.method == "POST":
+        values, body, errors = _submitted(CodeBody(), "code")
+        if not errors:
+            try:
+                two_factor.verify(db(), user, body["code"], now(), client_address(), login_limits())
+            except DomainError as exc:
+                return _refused("console/login_verify.html", values, "code", exc)
             target = session.pop(PENDING)["next"]
             start(user)
             return redirect(target or url_for("console.home"))
-    return render_template("console/login_verify.html", form=form)
+    return render_template("console/login_verify.html", values=values, errors=errors, labels=LABELS)
 
 
 @bp.post("/logout")
@@ -97,17 +107,19 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
-    form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = auth.change_password(db(), staff(), form.current_password.data, form.new_password.data)
-        except DomainError as exc:
-            getattr(form, next(iter(exc.fields), "current_password")).errors.append(exc.message)
-        else:
-            start(user)  # this session continues; all others have ended
-            flash(gettext("密码已修改，其他设备上的登录已失效"), "success")
-            return go_home()
-    return render_template("console/password.html", form=form)
+    values, errors = {}, FormErrors()
+    if request.method == "POST":
+        values, body, errors = _submitted(PasswordBody(), "current_password", "new_password", "confirm")
+        if not errors:
+            try:
+                user = auth.change_password(db(), staff(), body["current_password"], body["new_password"])
+            except DomainError as exc:
+                errors = FormErrors({next(iter(exc.fields), "current_password"): exc.message})
+            else:
+                start(user)  # this session continues; all others have ended
+                flash(gettext("密码已修改，其他设备上的登录已失效"), "success")
+                return go_home()
+    return render_template("console/password.html", errors=errors, labels=LABELS)
 
 
 def _qr_data_uri(text: str) -> str:
@@ -123,7 +135,7 @@ def two_factor_page():
     if user.totp_secret and not two_factor.enabled(user):
         uri = two_factor.provisioning_uri(user)
         pending = {"secret": user.totp_secret, "qr": _qr_data_uri(uri), "uri": uri}
-    return render_template("console/two_factor.html", user=user, pending=pending, form=CodeForm(),
+    return render_template("console/two_factor.html", user=user, pending=pending,
                            required=two_factor.required(user), enabled=two_factor.enabled(user))
 
 
@@ -141,26 +153,24 @@ def two_factor_start():
 @bp.post("/two-factor/confirm")
 @login_required
 def two_factor_confirm():
-    form = CodeForm()
-    if form.validate_on_submit():
-        try:
-            two_factor.confirm_enrolment(db(), staff(), form.code.data, now())
-        except DomainError as exc:
-            flash(exc.message, "danger")
-        else:
-            flash(gettext("两步验证已开启：以后登录时，输入密码后还要输入验证器 App 上的验证码"), "success")
-            return go_home()
-    else:
-        flash(str(next(iter(form.code.errors), gettext("请填写验证码"))), "danger")
-    return redirect(url_for("console.two_factor"))
+    _values, body, errors = _submitted(CodeBody(), "code")
+    if errors:
+        flash(errors.get("code") or gettext("请填写验证码"), "danger")
+        return redirect(url_for("console.two_factor"))
+    try:
+        two_factor.confirm_enrolment(db(), staff(), body["code"], now())
+    except DomainError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("console.two_factor"))
+    flash(gettext("两步验证已开启：以后登录时，输入密码后还要输入验证器 App 上的验证码"), "success")
+    return go_home()
 
 
 @bp.post("/two-factor/disable")
 @login_required
 def two_factor_disable():
-    form = CodeForm()
     try:
-        two_factor.disable_own(db(), staff(), form.code.data or "", now(), client_address(),
+        two_factor.disable_own(db(), staff(), request.form.get("code", ""), now(), client_address(),
                                login_limits())
     except DomainError as exc:
         flash(exc.message, "danger")

@@ -1,9 +1,13 @@
 """督办: the supervision board (colours, lateness, urging), failed SMS, and the office's queues —
 extension decisions, return visits (回访) and publication with a preview of the public page."""
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from marshmallow import Schema
 
 from models import CHANNEL_LABELS, Channel
 from service.core.errors import DomainError
@@ -13,7 +17,7 @@ from service.workflow.transition import transition
 
 from ..context import calendar, db, now, today, workflow_options
 from ..schemas.actions import ExtensionDecisionBody, PublishBody, ReasonBody, VisitBody
-from . import bp
+from .blueprint import bp
 from .formdata import FormErrors, back_to, errors_of, load, or_none, typed
 from .session import staff
 from .ui import SATISFACTION_LABELS
@@ -64,26 +68,6 @@ def board():
                    here=request.full_path.rstrip("?"))
 
 
-@bp.post("/board/urge/<int:issue_id>")
-@login_required
-def board_urge(issue_id: int):
-    values = typed("note", "version")
-    body, errors = load(ReasonBody(only=("note", "version")), or_none(values))
-    target = back_to(url_for("console.board"), "/console/board")
-    if not errors:
-        try:
-            issue = transition(db(), staff(), issue_id, "urge", body, now(), workflow_options())
-        except DomainError as exc:
-            errors = errors_of(exc)
-        else:
-            flash(gettext("已催办 %(code)s，短信已排队发给责任人", code=issue.code), "success")
-            return redirect(target)
-    # The board has one urge form per row: the answer comes back as a message above it.
-    why = gettext("请写明催办要求") if "note" in errors else errors.get("_form") or "；".join(errors.values())
-    flash(gettext("催办未发出：%(why)s", why=why), "danger")
-    return redirect(target)
-
-
 @bp.get("/board/sms")
 @login_required
 def board_sms():
@@ -99,49 +83,11 @@ def board_extensions():
     return _render("extensions", queue=queues.extension_queue(db(), staff()), tab="extensions")
 
 
-@bp.post("/board/extensions/<int:issue_id>")
-@login_required
-def board_extension_decide(issue_id: int):
-    values = typed("note", "complete_due", "version")
-    values["approve"] = request.form.get("approve", "")
-    body, errors = load(ExtensionDecisionBody(), or_none(values))
-    if not errors:
-        try:
-            issue = transition(db(), staff(), issue_id, "decide_extension", body, now(), workflow_options())
-        except DomainError as exc:
-            errors = errors_of(exc)
-        else:
-            flash(gettext("%(code)s 的延期申请已批准", code=issue.code) if body["approve"]
-                  else gettext("%(code)s 的延期申请未批准", code=issue.code), "success")
-            return redirect(url_for("console.board_extensions"))
-    return _render("extensions", queue=queues.extension_queue(db(), staff()), tab="extensions",
-                   failed=issue_id, values=values, errors=errors), errors.status
-
-
 @bp.get("/board/visits")
 @login_required
 def board_visits():
     return _render("visits", queue=queues.visit_queue(db(), staff(), cursor=request.args.get("cursor")),
                    tab="visits")
-
-
-@bp.post("/board/visits/<int:issue_id>")
-@login_required
-def board_visit(issue_id: int):
-    values = typed("satisfaction", "note", "version")
-    body, errors = load(VisitBody(), or_none(values))
-    if not errors:
-        try:
-            issue = transition(db(), staff(), issue_id, "visit", body, now(), workflow_options())
-        except DomainError as exc:
-            errors = errors_of(exc)
-        else:
-            flash(gettext("已记录 %(code)s 的回访：问题已办结，可在“公开公示”中发布", code=issue.code)
-                  if issue.status == "closed" else
-                  gettext("已记录 %(code)s 的回访：反映人不满意，问题已退回重办", code=issue.code), "success")
-            return redirect(url_for("console.board_visits"))
-    return _render("visits", queue=queues.visit_queue(db(), staff()), tab="visits", failed=issue_id,
-                   values=values, errors=errors), errors.status
 
 
 @bp.get("/board/publication")
@@ -178,35 +124,96 @@ def board_publication_preview(issue_id: int):
                            doubts=draft.doubts)
 
 
-@bp.post("/board/publication/<int:issue_id>/publish")
-@login_required
-def board_publish(issue_id: int):
-    values = typed("public_title", "public_summary", "version")
-    body, errors = load(PublishBody(), or_none(values))
-    if not errors:
-        try:
-            issue = transition(db(), staff(), issue_id, "publish", body, now(), workflow_options())
-        except DomainError as exc:
-            errors = errors_of(exc)
-        else:
-            flash(gettext("%(code)s 已公开公示", code=issue.code), "success")
-            return redirect(url_for("console.board_publication"))
-    return _editor(issue_id, values, errors, errors.status)
+# --- the steps taken from the board and the queues ----------------------------------------------
+# Each is one workflow step: a form checked by the API's schema, one transition(), and either a
+# message and the way back, or the page again with the form's errors.
+
+def _urge_refused(_issue_id: int, _values: dict, errors: FormErrors):
+    # The board has one urge form per row: the answer comes back as a message above it.
+    why = gettext("请写明催办要求") if "note" in errors else errors.get("_form") or "；".join(errors.values())
+    flash(gettext("催办未发出：%(why)s", why=why), "danger")
+    return redirect(_board_back())
 
 
-@bp.post("/board/publication/<int:issue_id>/withhold")
-@login_required
-def board_withhold(issue_id: int):
-    values = typed("reason", "version")
-    body, errors = load(ReasonBody(), or_none(values))
-    if not errors:
-        try:
-            issue = transition(db(), staff(), issue_id, "withhold", body, now(), workflow_options())
-        except DomainError as exc:
-            errors = errors_of(exc)
-        else:
-            flash(gettext("%(code)s 不予公开，理由已记录", code=issue.code), "success")
-            return redirect(url_for("console.board_publication"))
+def _board_back() -> str:
+    return back_to(url_for("console.board"), "/console/board")
+
+
+def _queue_refused(queue: str):
+    def refused(issue_id: int, values: dict, errors: FormErrors):
+        rows = queues.extension_queue(db(), staff()) if queue == "extensions" else queues.visit_queue(db(), staff())
+        return _render(queue, queue=rows, tab=queue, failed=issue_id, values=values, errors=errors), errors.status
+    return refused
+
+
+def _withhold_refused(issue_id: int, values: dict, errors: FormErrors):
     # The page has two forms: the withhold form's fields are named apart.
     named = FormErrors({("withhold_" + k if k != "_form" else k): v for k, v in errors.items()}, errors.status)
     return _editor(issue_id, {"withhold_reason": values["reason"]}, named, named.status)
+
+
+def _visited(issue) -> str:
+    if issue.status == "closed":
+        return gettext("已记录 %(code)s 的回访：问题已办结，可在“公开公示”中发布", code=issue.code)
+    return gettext("已记录 %(code)s 的回访：反映人不满意，问题已退回重办", code=issue.code)
+
+
+@dataclass(frozen=True)
+class BoardStep:
+    """A workflow step taken on a board page: its form fields (stripped; `raw` as sent), the
+    schema that checks them, the message once done, where to go then, and the answer to a
+    refused form."""
+    action: str
+    rule: str
+    fields: tuple[str, ...]
+    schema: Callable[[], Schema]
+    done: Callable[..., str]
+    back: Callable[[], str]
+    refused: Callable[[int, dict, FormErrors], object]
+    raw: tuple[str, ...] = ()
+
+
+BOARD_STEPS = {
+    "board_urge": BoardStep(
+        "urge", "/board/urge/<int:issue_id>", ("note", "version"), lambda: ReasonBody(only=("note", "version")),
+        lambda issue, _body: gettext("已催办 %(code)s，短信已排队发给责任人", code=issue.code),
+        _board_back, _urge_refused),
+    "board_extension_decide": BoardStep(
+        "decide_extension", "/board/extensions/<int:issue_id>", ("note", "complete_due", "version"),
+        ExtensionDecisionBody,
+        lambda issue, body: gettext("%(code)s 的延期申请已批准", code=issue.code) if body["approve"]
+        else gettext("%(code)s 的延期申请未批准", code=issue.code),
+        lambda: url_for("console.board_extensions"), _queue_refused("extensions"), raw=("approve",)),
+    "board_visit": BoardStep(
+        "visit", "/board/visits/<int:issue_id>", ("satisfaction", "note", "version"), VisitBody,
+        lambda issue, _body: _visited(issue), lambda: url_for("console.board_visits"), _queue_refused("visits")),
+    "board_publish": BoardStep(
+        "publish", "/board/publication/<int:issue_id>/publish", ("public_title", "public_summary", "version"),
+        PublishBody, lambda issue, _body: gettext("%(code)s 已公开公示", code=issue.code),
+        lambda: url_for("console.board_publication"),
+        lambda issue_id, values, errors: _editor(issue_id, values, errors, errors.status)),
+    "board_withhold": BoardStep(
+        "withhold", "/board/publication/<int:issue_id>/withhold", ("reason", "version"), ReasonBody,
+        lambda issue, _body: gettext("%(code)s 不予公开，理由已记录", code=issue.code),
+        lambda: url_for("console.board_publication"), _withhold_refused),
+}
+
+
+@login_required
+def board_step(issue_id: int, step_name: str):
+    step = BOARD_STEPS[step_name]
+    values = typed(*step.fields) | {name: request.form.get(name, "") for name in step.raw}
+    body, errors = load(step.schema(), or_none(values))
+    if not errors:
+        try:
+            issue = transition(db(), staff(), issue_id, step.action, body, now(), workflow_options())
+        except DomainError as exc:
+            errors = errors_of(exc)
+        else:
+            flash(step.done(issue, body), "success")
+            return redirect(step.back())
+    return step.refused(issue_id, values, errors)
+
+
+for _endpoint, _step in BOARD_STEPS.items():
+    bp.add_url_rule(_step.rule, _endpoint, board_step, methods=["POST"], defaults={"step_name": _endpoint})

@@ -6,14 +6,16 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from models import CHANNEL_LABELS, Role
+from models import CHANNEL_LABELS
+from models.permissions import Permission
 from service.assessment import dashboard as dashboard_service
 from service.assessment.periods import Period
 from service.assessment.rates import PENALTIES
 from service.core.errors import Invalid
+from service.identity import permissions as access
 
 from ..context import calendar, db, now, today
-from . import bp
+from .blueprint import bp
 from .session import staff
 
 PRESET_LABELS = {"this_month": _l("本月"), "last_month": _l("上月"), "this_quarter": _l("本季度"),
@@ -78,7 +80,7 @@ def charts(board: dashboard_service.Dashboard) -> dict:
 @login_required
 def dashboard():
     me = staff()
-    if me.role == Role.DEPARTMENT:
+    if access.may(me, Permission.OWN_REPORT_CARD):
         # A department's view of the assessment is its own report card.
         return redirect(url_for("console.report_card", department_id=me.department_id,
                                 **request.args.to_dict()))

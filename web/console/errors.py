@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.core.errors import DomainError
 
-from . import bp
+from .blueprint import bp
 
 TITLES = {
     400: _l("请求有误"), 401: _l("请先登录"), 403: _l("无权操作"), 404: _l("没有找到"),

@@ -4,7 +4,7 @@ from flask_login import login_required
 
 from models import Role
 
-from . import bp
+from .blueprint import bp
 from .session import staff
 
 HOME_BY_ROLE = {
@@ -12,7 +12,7 @@ HOME_BY_ROLE = {
     Role.COORDINATOR: "console.meetings",
     Role.SUPERVISOR: "console.board",
     Role.DEPARTMENT: "console.inbox",
-    Role.LEADER: "console.issue_list",
+    Role.LEADER: "console.leader_home_page",
     Role.ADMIN: "console.admin_users",
 }
 

@@ -5,7 +5,7 @@ from flask_login import login_required
 from service.workflow import queries as issues
 
 from ..context import calendar, db, today
-from . import bp
+from .blueprint import bp
 from .session import staff
 
 

@@ -4,20 +4,27 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from models.permissions import Permission
 from service.core.errors import DomainError
+from service.enterprises import registry as enterprises
+from service.enterprises.townships import township_names
+from service.identity import permissions as access
 from service.intake import issues as intake_service
 from service.workflow import queries as issues
 
 from ..context import db, now, workflow_options
-from . import bp
-from .issue_forms import IntakeForm, options
+from .blueprint import bp
+from .forms import intake_form, read_intake
+from .issue_forms import StepForm
 from .session import staff
 from .ui import localtime
 
 # Where a field error of the service lands on the form.
 FIELD_OF = {"channel": "channel", "meeting_id": "meeting_id", "answer": "answer", "satisfaction": "satisfaction",
             "title": "title", "content": "content", "category": "category", "type": "type",
-            "township": "township", "reporter.phone": "reporter_phone", "reporter.name": "reporter_name",
+            "township": "township_pick", "enterprise_id": "enterprise_q", "enterprise": "new_enterprise_code",
+            "enterprise.name": "reporter_org", "enterprise.credit_code": "new_enterprise_code",
+            "reporter.phone": "reporter_phone", "reporter.name": "reporter_name",
             "reporter.org": "reporter_org", "reporter.kind": "reporter_kind"}
 
 
@@ -28,11 +35,15 @@ def _meeting_label(meeting) -> str:
     return meeting.title if f"{month}月{date_}日" in meeting.title else f"{day} {meeting.title}"
 
 
-def _choices(form: IntakeForm, defaults: intake_service.IntakeDefaults) -> None:
-    form.meeting_id.choices = options([("", _("不属于会议"))] + [
-        (m.id, _meeting_label(m), {"data-channel": intake_service.meeting_channel(m) or ""})
-        for m in defaults.meetings])
-    form.category.choices = options([("", _("请选择"))] + [(name, name) for name in defaults.categories])
+def _choices(form: StepForm, defaults: intake_service.IntakeDefaults) -> None:
+    form.choices = {
+        "meeting_id": [("", _("不属于会议"))] + [
+            (m.id, _meeting_label(m), {"data-channel": intake_service.meeting_channel(m) or ""})
+            for m in defaults.meetings],
+        "category": [("", _("请选择"))] + [(name, name) for name in defaults.categories]}
+    names = township_names(db())
+    if names:  # the office keeps a list: the township is picked from it
+        form.choices["township_pick"] = [("", _("请选择"))] + [(n, n) for n in names]
 
 
 def _asked_meeting() -> int | None:
@@ -41,36 +52,32 @@ def _asked_meeting() -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def _render(form: IntakeForm, error: str | None = None, status: int = 200):
+def _render(form: StepForm, error: str | None = None, status: int = 200):
     defaults = intake_service.intake_defaults(db(), staff(), now(), _asked_meeting())
     _choices(form, defaults)
     if request.method == "GET":
-        form.channel.data = defaults.channel
-        form.meeting_id.data = defaults.meeting_id
+        form.values.update(channel=defaults.channel, meeting_id=defaults.meeting_id)
     return render_template("console/intake/form.html", form=form, error=error, defaults=defaults), status
 
 
 @bp.get("/intake")
 @login_required
 def intake():
-    return _render(IntakeForm())
+    return _render(intake_form())
 
 
 @bp.post("/intake")
 @login_required
 def intake_save():
-    form = IntakeForm()
-    if not form.validate_on_submit():
+    form, call, (answer, satisfaction) = read_intake(township_listed=bool(township_names(db())))
+    if call is None:
         return _render(form, _("请检查标红的内容"), 422)
-    answer, satisfaction = form.answer_for_service()
     try:
-        issue = intake_service.record_call(db(), staff(), form.data_for_service(), now(), workflow_options(),
+        issue = intake_service.record_call(db(), staff(), call, now(), workflow_options(),
                                            answer=answer, satisfaction=satisfaction)
     except DomainError as exc:
-        for key, message in exc.fields.items():
-            field = getattr(form, FIELD_OF.get(key, ""), None)
-            if field is not None:
-                field.errors = [*field.errors, message]
+        form.errors.update({FIELD_OF[key]: message for key, message in exc.fields.items()
+                            if key in FIELD_OF and FIELD_OF[key] not in form.errors})
         return _render(form, exc.message, exc.status)
     return redirect(url_for("console.intake_saved", issue_id=issue.id))
 
@@ -87,4 +94,15 @@ def intake_caller():
     """The caller's earlier issues (htmx fragment beside the form)."""
     phone = request.args.get("phone") or request.args.get("reporter_phone") or ""
     earlier = intake_service.earlier_by_phone(db(), phone[:20], limit=10, actor=staff())
-    return render_template("console/intake/_caller.html", phone=phone.strip(), earlier=earlier)
+    known = enterprises.known_caller(db(), phone[:20])
+    return render_template("console/intake/_caller.html", phone=phone.strip(), earlier=earlier, known=known)
+
+
+@bp.get("/intake/enterprises")
+@login_required
+def intake_enterprises():
+    """企业库 type-ahead (htmx fragment under the search box): by name or credit code."""
+    access.require(staff(), Permission.ISSUE_CREATE)
+    q = (request.args.get("enterprise_q") or "")[:200].strip()
+    rows = enterprises.search(db(), staff(), q, limit=8) if q else []
+    return render_template("console/intake/_enterprises.html", q=q, rows=rows)

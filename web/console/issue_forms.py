@@ -1,199 +1,188 @@
-"""The forms of the issue page (one per workflow action) and of the hotline desk.
+"""The forms of the issue page, one per workflow action: the fields each shows, and the reading of
+a submitted form into the body the API's schema for the action (web/schemas/actions.py) checks
+and `transition()` takes.
 
-Field names are the API's body keys, so a form turns into the body `transition()` takes.
-These forms check only shapes (dates, phone numbers, lengths); what is required, and every
-other rule, is the workflow's business and comes back as a DomainError.
+Field names are the API's body keys. The schemas check only shapes (dates, phone numbers,
+lengths); what is required, and every other rule, is the workflow's business and comes back as
+a DomainError.
 """
+from dataclasses import dataclass, field
+
+from flask import request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, NumberRange, Optional, Regexp
 
-from models import CHANNEL_LABELS, DEADLINE_KEYS, ISSUE_TYPE_LABELS, Channel, IssueType
+from models import DEADLINE_KEYS
+from service.workflow.transition import OFF_THE_LIST
 
-from ..limits import MAX_INT, TextRule, record_id
-from ..schemas.common import PHONE_RE
-from .ui import REJECT_REASON_LABELS, REPORTER_KIND_LABELS, SATISFACTION_LABELS
+from ..limits import text_problem
+from ..schemas.actions import ACTION_SCHEMAS
+from .formdata import FormErrors, load, numbers
+from .ui import REJECT_REASON_LABELS, SATISFACTION_LABELS
 
-PHONE_MESSAGE = _l("请填写 11 位手机号或带区号的固定电话")
+TEXT, LINE, DATE, RADIO, SELECT, MULTI, CHECK = "text", "line", "date", "radio", "select", "multi", "check"
 
 
-def options(pairs) -> list[SelectChoice]:
-    """(value, label[, render_kw]) pairs as WTForms options."""
-    return [SelectChoice(*pair) for pair in pairs]
+@dataclass(frozen=True)
+class Field:
+    """One field of a step's form: its kind says how it is shown and read."""
+    name: str
+    label: object
+    kind: str = TEXT
+    description: object = None
+    choices: tuple = ()          # (value, label) pairs; the assign form's come from the issue page
+    placeholder: str | None = None
+    required: bool = False       # shown as such (the browser does not check: forms are novalidate)
 
 
-def _text(label, max_len: int, **kw):
-    return TextAreaField(label, validators=[Optional(), TextRule(max_len, lines=True)], **kw)
+def _text(name, label, description=None):
+    return Field(name, label, TEXT, description)
 
 
-def _line(label, max_len: int, **kw):
-    return StringField(label, validators=[Optional(), TextRule(max_len, lines=False)], **kw)
+DEADLINE_LABELS = {"accept_due": _l("限期签收"), "reply_due": _l("限期回复"), "complete_due": _l("限期办结"),
+                   "report_due": _l("限期报告"), "visit_due": _l("限期回访")}
+SPOT_SATISFACTION = (("", _l("未评价（待回访）")),
+                     *((k, v) for k, v in SATISFACTION_LABELS.items() if k != "unsatisfied"))
+VERSION_LABEL = _l("版本号")
+VERSION_MESSAGE = _l("版本号不对，请刷新页面后再试")
 
-
-def _phone(label, **kw):
-    return StringField(label, validators=[Optional(), Regexp(PHONE_RE, message=PHONE_MESSAGE)], **kw)
-
-
-def _date(label, **kw):
-    return DateField(label, validators=[Optional()], **kw)
-
-
-class ActionForm(FlaskForm):
-    """A workflow step's form. `version` is the issue's version the user saw."""
-
-    version = IntegerField(_l("版本号"), validators=[
-        Optional(), NumberRange(1, MAX_INT, _l("版本号不对，请刷新页面后再试"))])
-
-    def body(self) -> dict:
-        body = {}
-        for name, field in self._fields.items():
-            if name == "csrf_token":
-                continue
-            value = field.data
-            if isinstance(value, str):
-                value = value.strip() or None
-            body[name] = value
-        return body
-
-
-class AcceptForm(ActionForm):
-    note = _text(_l("签收意见（选填）"), 2000)
-
-
-class ReturnForm(ActionForm):
-    reason = _text(_l("退单理由"), 2000, description=_l("说明为何不属于本单位职责，县营商办将重新交办"))
-
-
-class PlanForm(ActionForm):
-    plan = _text(_l("办理方案（办理路径、解决办法）"), 5000)
-
-
-class ProgressForm(ActionForm):
-    note = _text(_l("办理进展"), 2000)
-
-
-class RequestExtensionForm(ActionForm):
-    complete_due = _date(_l("申请将办结时限延至"))
-    reason = _text(_l("延期理由"), 2000)
-
-
-class DecideExtensionForm(ActionForm):
-    approve = RadioField(_l("审批结果"), choices=options([("yes", _l("同意延期")), ("no", _l("不同意"))]),
-                         validators=[Optional()], validate_choice=False)
-    complete_due = _date(_l("批准延至（不填则按申请的日期）"))
-    note = _text(_l("审批意见"), 2000, description=_l("不同意时须写明理由"))
-
-    def body(self) -> dict:
-        body = super().body()
-        body["approve"] = {"yes": True, "no": False}.get(body["approve"])
-        return body
-
-
-class SetDeadlineForm(ActionForm):
-    reply_due = _date(_l("限期回复"))
-    complete_due = _date(_l("限期办结"))
-    report_due = _date(_l("限期报告"))
-    visit_due = _date(_l("限期回访"))
-    reason = _text(_l("调整理由"), 2000, description=_l("将记入办理时间线；已超过的时限仍按超期计"))
-
-    def body(self) -> dict:
-        body = super().body()
-        body["deadlines"] = {key: body.pop(key) for key in ("reply_due", "complete_due", "report_due", "visit_due")
-                             if body.get(key)}
-        return body
-
-
-class UrgeForm(ActionForm):
-    note = _text(_l("催办意见"), 2000)
-
-
-class SuspendForm(ActionForm):
-    reason = _text(_l("挂账原因"), 2000, description=_l("如需省、市决策，或受季节、工期制约"))
-    review_on = _date(_l("复核日期"))
-
-
-class ResumeForm(ActionForm):
-    note = _text(_l("说明（选填）"), 2000, description=_l("挂账期间的工作日将自动顺延各项时限"))
-
-
-class InstructForm(ActionForm):
-    note = _text(_l("批示内容"), 2000)
-
-
-class ReplyForm(ActionForm):
-    result = _text(_l("办理结果"), 5000, description=_l("将短信告知反映人，请写明做了什么、结果如何"))
-
-
-class VisitForm(ActionForm):
-    satisfaction = RadioField(_l("反映人评价"), choices=options(SATISFACTION_LABELS.items()),
-                              validators=[Optional()], validate_choice=False)
-    note = _text(_l("回访记录"), 2000,
-                 description=_l("“不满意”须写明原因（至少4个字），将退回承办单位重办并转告其意见"))
-
-
-class PublishForm(ActionForm):
-    public_title = _line(_l("公开标题（选填，不填用问题标题）"), 200)
-    public_summary = _text(_l("公开摘要"), 5000,
-                           description=_l("公开页面只显示这段摘要，请勿写入姓名、电话等个人信息"))
-
-
-class WithholdForm(ActionForm):
-    reason = _text(_l("不予公开的理由"), 2000)
-
-
-class AnswerOnSpotForm(ActionForm):
-    answer = _text(_l("答复内容"), 5000)
-    satisfaction = SelectField(_l("反映人当场评价"), choices=options([("", _l("未评价（待回访）"))] + [
-        (k, v) for k, v in SATISFACTION_LABELS.items() if k != "unsatisfied"]), validate_choice=False)
-
-
-class RejectForm(ActionForm):
-    reason = SelectField(_l("不予受理的原因"), choices=options([("", _l("请选择")), *REJECT_REASON_LABELS.items()]),
-                         validate_choice=False)
-    merged_into = _line(_l("并入的问题编号（重复或合并办理时必填）"), 20, render_kw={"placeholder": "YS2026-000123"})
-    note = _text(_l("说明"), 2000)
-
-
-class AssignForm(ActionForm):
-    lead_department_id = SelectField(_l("主办单位"), coerce=record_id, validate_choice=False)
-    co_department_ids = SelectMultipleField(_l("协办单位（可多选）"), coerce=record_id, validate_choice=False,
-                                            description=_l("按住 Ctrl 键可选多个；没有协办单位可不选"))
-    lead_leader_id = SelectField(_l("主抓县级领导"), coerce=record_id, validate_choice=False)
-    responsible_person = _line(_l("责任人"), 64)
-    responsible_phone = _phone(_l("责任人电话"))
-    accept_due = _date(_l("限期签收"))
-    reply_due = _date(_l("限期回复"))
-    complete_due = _date(_l("限期办结"))
-    report_due = _date(_l("限期报告"))
-    visit_due = _date(_l("限期回访"))
-    note = _text(_l("交办意见"), 2000)
-
-    def body(self) -> dict:
-        body = super().body()
-        body["deadlines"] = {key: body.pop(key) for key in DEADLINE_KEYS}
-        body["co_department_ids"] = body["co_department_ids"] or []
-        return body
-
-
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "assign": AssignForm, "answer_on_spot": AnswerOnSpotForm, "reject": RejectForm,
-    "accept": AcceptForm, "return": ReturnForm, "plan": PlanForm, "progress": ProgressForm,
-    "request_extension": RequestExtensionForm, "decide_extension": DecideExtensionForm,
-    "set_deadline": SetDeadlineForm, "urge": UrgeForm, "suspend": SuspendForm, "resume": ResumeForm,
-    "instruct": InstructForm,
-    "reply": ReplyForm, "visit": VisitForm, "publish": PublishForm, "withhold": WithholdForm,
+ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
+    "assign": (
+        Field("lead_department_id", _l("主办单位"), SELECT),
+        Field("co_department_ids", _l("协办单位（可多选）"), MULTI,
+              _l("按住 Ctrl 键可选多个；没有协办单位可不选")),
+        Field("lead_leader_id", _l("主抓县级领导"), SELECT),
+        Field("responsible_person", _l("责任人"), LINE),
+        Field("responsible_phone", _l("责任人电话"), LINE),
+        *(Field(key, DEADLINE_LABELS[key], DATE) for key in DEADLINE_KEYS),
+        _text("note", _l("交办意见")),
+    ),
+    "answer_on_spot": (
+        _text("answer", _l("答复内容")),
+        Field("satisfaction", _l("反映人当场评价"), SELECT, choices=SPOT_SATISFACTION),
+    ),
+    "reject": (
+        Field("reason", _l("不予受理的原因"), SELECT,
+              choices=(("", _l("请选择")), *REJECT_REASON_LABELS.items())),
+        Field("merged_into", _l("并入的问题编号（重复或合并办理时必填）"), LINE, placeholder="YS2026-000123"),
+        _text("note", _l("说明")),
+    ),
+    "accept": (_text("note", _l("签收意见（选填）")),),
+    "return": (_text("reason", _l("退单理由"), _l("说明为何不属于本单位职责，县营商办将重新交办")),),
+    "plan": (_text("plan", _l("办理方案（办理路径、解决办法）")),),
+    "progress": (_text("note", _l("办理进展")),),
+    "request_extension": (
+        Field("complete_due", _l("申请将办结时限延至"), DATE),
+        _text("reason", _l("延期理由")),
+    ),
+    "decide_extension": (
+        Field("approve", _l("审批结果"), RADIO, choices=(("yes", _l("同意延期")), ("no", _l("不同意")))),
+        Field("complete_due", _l("批准延至（不填则按申请的日期）"), DATE),
+        _text("note", _l("审批意见"), _l("不同意时须写明理由")),
+    ),
+    "set_deadline": (
+        *(Field(key, DEADLINE_LABELS[key], DATE) for key in ("reply_due", "complete_due", "report_due", "visit_due")),
+        _text("reason", _l("调整理由"), _l("将记入办理时间线；已超过的时限仍按超期计")),
+    ),
+    "urge": (_text("note", _l("催办意见")),),
+    "suspend": (
+        _text("reason", _l("挂账原因"), _l("如需省、市决策，或受季节、工期制约")),
+        Field("review_on", _l("复核日期"), DATE),
+    ),
+    "resume": (_text("note", _l("说明（选填）"), _l("挂账期间的工作日将自动顺延各项时限")),),
+    "instruct": (_text("note", _l("批示内容")),),
+    "reply": (_text("result", _l("办理结果"), _l("将短信告知反映人，请写明做了什么、结果如何")),),
+    "visit": (
+        Field("satisfaction", _l("反映人评价"), RADIO, choices=tuple(SATISFACTION_LABELS.items())),
+        _text("note", _l("回访记录"), _l("“不满意”须写明原因（至少4个字），将退回承办单位重办并转告其意见")),
+    ),
+    "publish": (
+        Field("public_title", _l("公开标题（选填，不填用问题标题）"), LINE),
+        _text("public_summary", _l("公开摘要"), _l("公开页面只显示这段摘要，请勿写入姓名、电话等个人信息")),
+    ),
+    "withhold": (_text("reason", _l("不予公开的理由")),),
 }
+# Fields whose values nest under the body's "deadlines", per action.
+NESTED_DEADLINES = {"assign": DEADLINE_KEYS, "set_deadline": ("reply_due", "complete_due", "report_due", "visit_due")}
+RECORD_IDS = ("lead_department_id", "lead_leader_id", "version")
+
+
+@dataclass
+class StepForm:
+    """A step's form as shown: what is in each field (as typed, or prefilled), its errors, and the
+    choices of its lists."""
+    action: str
+    values: dict = field(default_factory=dict)
+    errors: FormErrors = field(default_factory=FormErrors)
+    choices: dict = field(default_factory=dict)
+    own_fields: tuple[Field, ...] = ()   # a form that is no workflow step (the hotline desk)
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return self.own_fields or ACTION_FIELDS[self.action]
+
+    @property
+    def by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(label, message) of every field at fault, in the form's order."""
+        found = [(str(f.label), self.errors[f.name]) for f in self.fields if f.name in self.errors]
+        if "version" in self.errors:
+            found.append((str(VERSION_LABEL), self.errors["version"]))
+        return found
+
+    def typed_text(self) -> list[tuple[str, str]]:
+        """(label, text) of the text the user wrote, to keep when the step can no longer be taken."""
+        return [(str(f.label), self.values[f.name]) for f in self.fields
+                if f.kind in (TEXT, LINE) and self.values.get(f.name)]
+
+    def refused(self, fields: dict) -> None:
+        """A DomainError's messages by field, each under the field of this form it names."""
+        names = {f.name for f in self.fields}
+        for key, message in fields.items():
+            name = next((part for part in key.split(".") if part in names), None)
+            if name is not None and name not in self.errors:
+                self.errors[name] = message
+
+
+def submitted(action: str) -> tuple[StepForm, dict | None]:
+    """The submitted form of `action` as typed, and the body for `transition()`, or None with
+    the form's errors by field when the shapes are wrong."""
+    fields = ACTION_FIELDS[action]
+    values = {f.name: ([v.strip() for v in request.form.getlist(f.name)] if f.kind == MULTI
+                       else request.form.get(f.name, "").strip()) for f in fields}
+    values["version"] = request.form.get("version", "").strip()
+    form = StepForm(action, values)
+
+    data = numbers({k: v for k, v in values.items() if v not in ("", [])}, *RECORD_IDS)
+    if "co_department_ids" in data:
+        data["co_department_ids"] = [numbers({"id": v}, "id")["id"] for v in data["co_department_ids"] if v]
+    if action == "decide_extension":
+        data["approve"] = {"yes": True, "no": False}.get(values["approve"])
+    if action in NESTED_DEADLINES:
+        data["deadlines"] = {key: data.pop(key) for key in NESTED_DEADLINES[action] if key in data}
+    # The reject form names the issue it merges into by its code; the view looks up its id.
+    merged_into = data.pop("merged_into", None)
+    body, errors = load(ACTION_SCHEMAS[action](), data)
+    code_problem = merged_into and text_problem(merged_into, 20, lines=False)
+    if code_problem:
+        errors["merged_into"] = code_problem
+    if errors:
+        form.errors = FormErrors({}, errors.status)
+        form.refused(errors)
+        for f in fields:  # a value off a list comes from no option shown: said as the workflow says it
+            if f.choices and f.name in form.errors:
+                form.errors[f.name] = OFF_THE_LIST
+        if "version" in errors:
+            form.errors["version"] = gettext(VERSION_MESSAGE)
+        return form, None
+    if merged_into:
+        body["merged_into"] = merged_into
+    if action == "assign":
+        body["deadlines"] = {key: (body.get("deadlines") or {}).get(key) for key in DEADLINE_KEYS}
+    return form, body
+
 
 # What the user reads once the step is done.
 DONE_MESSAGES = {
@@ -238,44 +227,3 @@ HINTS = {
     "withhold": _l("不在公开页面公示，须说明理由。"),
 }
 DANGER_ACTIONS = frozenset({"return", "reject", "withhold"})
-
-
-class IntakeForm(FlaskForm):
-    """话务登记, in the order a call goes."""
-
-    reporter_phone = _phone(_l("来电号码"), render_kw={"autocomplete": "off", "inputmode": "tel"})
-    reporter_name = _line(_l("姓名"), 64)
-    reporter_org = _line(_l("单位（企业）"), 200)
-    reporter_kind = SelectField(_l("反映人身份"), choices=options(REPORTER_KIND_LABELS.items()), default="enterprise")
-    reporter_consent_public = BooleanField(_l("同意公开企业名称"))
-    channel = SelectField(_l("来源渠道"), choices=options((c.value, CHANNEL_LABELS[c]) for c in Channel))
-    meeting_id = SelectField(_l("所属会议"), coerce=record_id, validate_choice=False)
-    type = SelectField(_l("诉求类型"), choices=options((t.value, ISSUE_TYPE_LABELS[t]) for t in IssueType),
-                       default="help")
-    category = SelectField(_l("问题类别"), validate_choice=False)
-    township = _line(_l("所在镇（街道）"), 64)
-    title = StringField(_l("问题标题"), validators=[DataRequired(_l("请填写问题标题")), TextRule(200, lines=False)])
-    content = TextAreaField(_l("问题内容"), validators=[DataRequired(_l("请填写问题内容")), TextRule(5000, lines=True)])
-    answered_on_spot = BooleanField(_l("已当场答复"))
-    answer = _text(_l("答复内容"), 5000)
-    satisfaction = SelectField(_l("反映人当场评价"), choices=options([("", _l("未评价（待回访）"))] + [
-        (k, v) for k, v in SATISFACTION_LABELS.items() if k != "unsatisfied"]), validate_choice=False)
-
-    def data_for_service(self) -> dict:
-        def text(field):
-            return (field.data or "").strip() or None
-        return {
-            "title": self.title.data.strip(), "content": self.content.data.strip(),
-            "channel": self.channel.data, "meeting_id": self.meeting_id.data, "type": self.type.data,
-            "category": self.category.data or None, "township": text(self.township),
-            # name and organisation as typed: one of only spaces is refused (service.intake), not dropped
-            "reporter": {"phone": text(self.reporter_phone), "name": self.reporter_name.data or None,
-                         "org": self.reporter_org.data or None, "kind": self.reporter_kind.data,
-                         "consent_public": bool(self.reporter_consent_public.data)},
-        }
-
-    def answer_for_service(self) -> tuple[str | None, str | None]:
-        """(answer, satisfaction) when answered on the spot; (None, None) otherwise."""
-        if not self.answered_on_spot.data:
-            return None, None
-        return (self.answer.data or "").strip(), self.satisfaction.data or None

@@ -14,9 +14,8 @@ from service.workflow import transition as workflow
 
 from ..context import calendar, db, now, today, workflow_options
 from ..security import csrf
-from . import bp
-from .issue_forms import ACTION_FORMS, DANGER_ACTIONS, DONE_MESSAGES, HINTS, ActionForm
-from .issue_forms import options as choices
+from .blueprint import bp
+from .issue_forms import ACTION_FIELDS, DANGER_ACTIONS, DONE_MESSAGES, HINTS, StepForm, submitted
 from .session import staff
 
 PAGE_SIZE = 50
@@ -52,34 +51,28 @@ def issue_list():
                            statuses=list(Status), channels=list(Channel))
 
 
-def _render_issue(issue_id: int, *, failed: tuple[str, ActionForm] | None = None,
+def _render_issue(issue_id: int, *, failed: StepForm | None = None,
                   error: DomainError | None = None, upload_error: str | None = None, status: int = 200):
     """The issue page; a form that failed keeps what the user typed and shows its errors."""
     view = issue_view.issue_view(db(), staff(), issue_id, now=now(), calendar=calendar())
-    forms = {}
-    for action in view.actions:
-        form = failed[1] if failed and failed[0] == action else ACTION_FORMS[action](formdata=None)
-        forms[action] = form
+    forms = {action: failed if failed and failed.action == action else StepForm(action) for action in view.actions}
     if view.assign is not None:
-        _assign_choices(forms["assign"], view.assign, fresh=not (failed and failed[0] == "assign"))
-    problems = [(f.label.text, message) for f in (failed[1] if failed else ()) for message in f.errors
-                if f.name != "csrf_token"]
-    return render_template("console/issues/detail.html", view=view, issue=view.issue, forms=forms, problems=problems,
-                           failed_action=failed[0] if failed else None, failed_form=failed[1] if failed else (),
+        _assign_choices(forms["assign"], view.assign, fresh=not (failed and failed.action == "assign"))
+    return render_template("console/issues/detail.html", view=view, issue=view.issue, forms=forms,
+                           problems=failed.problems() if failed else [],
+                           failed_action=failed.action if failed else None, failed_form=failed,
                            error=error,
                            upload_error=upload_error, hints=HINTS, danger=DANGER_ACTIONS,
                            allowed_files=attachments.ALLOWED_TEXT,
                            accept=",".join(f".{ext}" for ext in attachments.TYPES)), status
 
 
-def _assign_choices(form, options, fresh: bool) -> None:
+def _assign_choices(form: StepForm, options, fresh: bool) -> None:
     departments = [(d.id, d.name) for d in options.departments]
-    form.lead_department_id.choices = choices([("", _("请选择")), *departments])
-    form.co_department_ids.choices = choices(departments)
-    form.lead_leader_id.choices = choices([("", _("请选择"))] + [(u.id, u.display_name) for u in options.leaders])
+    form.choices = {"lead_department_id": [("", _("请选择")), *departments], "co_department_ids": departments,
+                    "lead_leader_id": [("", _("请选择"))] + [(u.id, u.display_name) for u in options.leaders]}
     if fresh:
-        for key, value in options.deadlines.items():
-            getattr(form, key).data = value
+        form.values.update({key: value.isoformat() if value else "" for key, value in options.deadlines.items()})
 
 
 @bp.get("/issues/<int:issue_id>")
@@ -102,28 +95,21 @@ def _resolve_merged_into(body: dict) -> dict:
 @bp.post("/issues/<int:issue_id>/actions/<action>")
 @login_required
 def issue_action(issue_id: int, action: str):
-    form_class = ACTION_FORMS.get(action)
-    if form_class is None:
+    if action not in ACTION_FIELDS:
         abort(404)
-    form = form_class()
-    error = None
-    if form.validate_on_submit():
+    form, body = submitted(action)
+    if body is None:
+        error = Invalid(_("请检查标红的内容"))
+    else:
         try:
-            body = _resolve_merged_into(form.body())
-            workflow.transition(db(), staff(), issue_id, action, body, now(), workflow_options())
+            workflow.transition(db(), staff(), issue_id, action, _resolve_merged_into(body), now(), workflow_options())
         except DomainError as exc:
-            db().rollback()
             error = exc
-            for key, message in exc.fields.items():
-                field = getattr(form, key.rsplit(".", 1)[-1], None)
-                if field is not None and key != "version":
-                    field.errors = [*field.errors, message]
+            form.refused({key: message for key, message in exc.fields.items() if key != "version"})
         else:
             flash(str(DONE_MESSAGES[action]), "success")
             return redirect(url_for("console.issue_page", issue_id=issue_id))
-    else:
-        error = Invalid(_("请检查标红的内容"))
-    return _render_issue(issue_id, failed=(action, form), error=error, status=error.status)
+    return _render_issue(issue_id, failed=form, error=error, status=error.status)
 
 
 # --- attachments --------------------------------------------------------------------------------
@@ -144,7 +130,6 @@ def upload_attachment(issue_id: int):
                                    upload.filename if upload else None, now(), _storage(),
                                    current_app.extensions["ys"]["attachment_quota"])
     except DomainError as exc:
-        db().rollback()
         if exc.status != 422:
             raise
         name = attachments.clean_filename(upload.filename if upload else None)

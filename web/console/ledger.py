@@ -20,7 +20,7 @@ from service.ledger.uploads import UPLOAD_TTL, discard_upload, keep_upload, load
 
 from ..context import db, now, today
 from ..security import csrf
-from . import bp
+from .blueprint import bp
 from .session import staff
 
 UPLOAD_LIMIT = MAX_FILE_SIZE + 64 * 1024  # the file and the form around it

@@ -8,13 +8,14 @@ from flask_login import login_required
 
 from models import DEADLINE_KEYS, MEETING_KIND_LABELS, MeetingKind
 from service.core.errors import DomainError
+from service.enterprises.leaders import invited_enterprises
 from service.workflow import meeting_desk as agenda
 from service.workflow import meetings
 
 from ..context import calendar, db, now, today, workflow_options
 from ..schemas.actions import MeetingAssignment
 from ..schemas.meetings import MeetingPatch, MeetingSchema
-from . import bp
+from .blueprint import bp
 from .formdata import errors_of, load, local_datetime, or_none, typed
 from .session import staff
 from .ui import localtime
@@ -113,9 +114,11 @@ def meeting_edit(meeting_id: int):
 
 def _desk(meeting_id: int, rows: dict | None = None, errors: dict | None = None, message: str | None = None):
     desk = agenda.meeting_desk(db(), staff(), meeting_id, today(), calendar())
+    # 会前准备: the invited enterprises on record and their open issues
+    invited = invited_enterprises(db(), staff(), meeting_id, today=today(), calendar=calendar())
     return render_template("console/meetings/page.html", desk=desk, rows=rows or {}, errors=errors or {},
                            message=message, kinds=MEETING_KIND_LABELS, deadline_keys=DEADLINE_KEYS,
-                           field_labels=FIELD_LABELS)
+                           field_labels=FIELD_LABELS, invited=invited)
 
 
 @bp.get("/meetings/<int:meeting_id>")

@@ -15,7 +15,7 @@ from service.core.xlsx import XLSX_MIMETYPE
 from service.supervision import bulletin as bulletin_service
 
 from ..context import calendar, db, now, today
-from . import bp
+from .blueprint import bp
 from .dashboard import PRESET_LABELS, chosen_period, period_args
 from .session import staff
 from .ui import SATISFACTION_LABELS

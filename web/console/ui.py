@@ -5,22 +5,35 @@ from flask import Flask
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from models import CHANNEL_LABELS, DEADLINE_LABELS, ISSUE_TYPE_LABELS, ROLE_LABELS, STATUS_LABELS, Role
+from models import CHANNEL_LABELS, DEADLINE_LABELS, ISSUE_TYPE_LABELS, ROLE_LABELS, STATUS_LABELS
+from models.permissions import Permission
 from models.workflow import STEPS
 from service.deadlines.calendar import LOCAL_TZ
+from service.identity import permissions as access
 
-# (endpoint, label, roles that see it), in menu order
+# (endpoint, label, the permissions of which any one opens it), in menu order. Who holds each
+# permission is the table in models.permissions, which the pages enforce as well.
+P = Permission
 NAV = (
-    ("console.intake", "话务登记", {Role.OPERATOR, Role.COORDINATOR}),
-    ("console.meetings", "会议交办", {Role.COORDINATOR}),
-    ("console.inbox", "承办", {Role.DEPARTMENT}),
-    ("console.board", "督办", {Role.SUPERVISOR, Role.COORDINATOR}),
-    ("console.issue_list", "问题", set(Role)),
+    ("console.leader_home_page", "我的首页", (P.LEADER_HOME,)),
+    ("console.intake", "话务登记", (P.ISSUE_CREATE,)),
+    ("console.meetings", "会议交办", (P.MEETING_MANAGE,)),
+    ("console.inbox", "承办", (P.DEPARTMENT_WORK,)),
+    ("console.board", "督办", (P.BOARD,)),
+    ("console.issue_list", "问题", (P.ISSUE_LIST,)),
+    ("console.visit_list_page", "月末回访", (P.LEADER_HOME, P.LEADER_PAGES)),
+    ("console.enterprise_list", "企业库", (P.ENTERPRISE_READ, P.LEADER_HOME)),
+    ("console.township_list", "乡镇名单", (P.TOWNSHIPS_MANAGE,)),
     # A department opens its own report card (成绩单) from here.
-    ("console.dashboard", "统计分析", {Role.COORDINATOR, Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.DEPARTMENT}),
-    ("console.ledger_page", "问题台账", {Role.COORDINATOR, Role.SUPERVISOR, Role.ADMIN}),
-    ("console.admin_users", "系统管理", {Role.ADMIN}),
+    ("console.dashboard", "统计分析", (P.DASHBOARD, P.OWN_REPORT_CARD)),
+    ("console.ledger_page", "问题台账", (P.LEDGER_EXPORT,)),
+    ("console.admin_users", "系统管理", (P.DIRECTORY_MANAGE,)),
 )
+
+
+def menu_for(user) -> list[tuple[str, str]]:
+    """The menu entries (endpoint, label) `user` is offered."""
+    return [(endpoint, label) for endpoint, label, opens in NAV if any(access.may(user, p) for p in opens)]
 FLAG_LABELS = {"red": "红色（已超期）", "yellow": "黄色（临近时限）", "green": "绿色（正常）", None: "—"}
 SATISFACTION_LABELS = {"satisfied": _l("满意"), "basically": _l("基本满意"), "unsatisfied": _l("不满意")}
 REJECT_REASON_LABELS = {"duplicate": _l("重复反映"), "merged": _l("合并办理"),
@@ -32,7 +45,7 @@ EXTENSION_STATUS_LABELS = {"pending": _l("待审批"), "approved": _l("已批准
 # The timeline's name for each kind of event: the workflow's steps and the other records.
 EVENT_LABELS = {**{action: step.label for action, step in STEPS.items()},
                 "create": _l("登记"), "edit": _l("修改内容"), "attach": _l("上传附件"),
-                "import": _l("台账导入")}
+                "import": _l("台账导入"), "leader_visit": _l("领导回访")}
 MEETING_FIELD_LABELS = {"title": _l("会议名称"), "held_at": _l("会议时间"), "host_leader_id": _l("主持领导"),
                         "attendees": _l("参会人员"), "location": _l("地点")}
 
@@ -57,7 +70,8 @@ def _t(label):
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(localtime=localtime, localdate=localdate)
     app.jinja_env.globals.update(
-        console_nav=NAV,
+        console_menu=menu_for,
+        may=lambda user, permission: access.may(user, Permission(permission)),
         role_label=lambda role: _t(ROLE_LABELS.get(role, role)),
         status_label=lambda status: _t(STATUS_LABELS.get(status, status)),
         channel_label=lambda channel: _t(CHANNEL_LABELS.get(channel, channel)),

@@ -5,7 +5,7 @@ from models import Channel, IssueType
 from service.disclosure import public
 
 from ..context import db, today
-from . import bp, cached
+from .site import bp, cached
 
 MAX_QUERY = 100
 PAGE_SIZE = 20

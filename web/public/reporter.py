@@ -9,8 +9,9 @@ from service.intake import categories, online
 
 from ..context import db, now
 from ..limits import limiter
-from . import bp, challenge, private
+from . import challenge
 from .forms import SubmitForm, TrackForm
+from .site import bp, private
 
 
 def _track_limit() -> str:

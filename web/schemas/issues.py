@@ -4,6 +4,7 @@ from webargs.fields import DelimitedList
 from models import Channel, Flag, IssueType, ReporterKind, Satisfaction, Status
 
 from .common import Choice, Id, PageArgs, Phone, Text
+from .enterprises import EnterpriseNew
 
 
 def _reporter_schema(name: str, defaults: bool) -> type[Schema]:
@@ -33,6 +34,9 @@ class IssueCreate(Schema):
     meeting_id = Id(load_default=None, allow_none=True)
     township = Text(64, load_default=None, allow_none=True)
     reporter = fields.Nested(ReporterSchema, load_default=dict)
+    enterprise_id = Id(load_default=None, allow_none=True, metadata={"description": "企业库中的企业"})
+    enterprise = fields.Nested(EnterpriseNew, load_default=None, allow_none=True,
+                               metadata={"description": "同时新建的企业（与 enterprise_id 二选一）"})
 
 
 class IssuePatch(Schema):
@@ -44,6 +48,7 @@ class IssuePatch(Schema):
     meeting_id = Id(allow_none=True)
     township = Text(64, allow_none=True)
     reporter = fields.Nested(ReporterPatch)
+    enterprise_id = Id(allow_none=True)
 
 
 class Deadlines(Schema):
@@ -64,6 +69,7 @@ class IssueOut(Schema):
     meeting_id = Id(allow_none=True)
     reporter = fields.Nested(ReporterSchema)
     township = fields.String(allow_none=True)
+    enterprise_id = fields.Integer(allow_none=True)
     status = fields.String()
     lead_department_id = fields.Integer(allow_none=True)
     co_department_ids = fields.List(fields.Integer())
