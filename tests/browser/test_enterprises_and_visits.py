@@ -10,7 +10,7 @@ from sqlmodel import Session
 from models import Issue, LeaderVisit
 
 from ..helpers import issue_in
-from ..test_leader_visits import firm
+from ..enterprises.test_leader_visits import firm
 from .conftest import login, screenshot
 
 PHONE = {"width": 390, "height": 844}
