@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from models import Issue, LeaderVisit
 
-from ..helpers import issue_in
 from ..enterprises.test_leader_visits import firm
+from ..helpers import issue_in
 from .conftest import login, screenshot
 
 PHONE = {"width": 390, "height": 844}
