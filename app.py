@@ -82,7 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["ys"] = {
         "engine": engine,
         "track_url": f"{base}/track",  # the link reporters get by SMS
-        "sms_sender": _sms_sender(app.config),
+        "sms_sender": _with_robots(_sms_sender(app.config, engine), engine, base, values["ROBOT_API_BASE"]),
         "calendar_cache": CalendarCache(max_age=values["CALENDAR_MAX_AGE"]),
     }
 
@@ -109,6 +109,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(open311.bp)
     app.register_blueprint(health.blp)
     app.register_blueprint(webhooks.blp)
+    app.register_blueprint(webhooks.mainland)
     security.exempt_token_routes(app)
     app.teardown_appcontext(context.close_db)
     _register_cli(app)
@@ -117,7 +118,14 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def _sms_sender(config):
+def _with_robots(sender, engine, base: str, api_base: str | None):
+    """Outbox rows addressed to a department's group robot go to the robot, the rest by SMS."""
+    from notifications.robots import RobotSender, RoutingSender
+    from service.reminders.robots import card_maker, robot_book
+    return RoutingSender(sender, RobotSender(robot_book(engine), card_maker(engine, base), api_base=api_base))
+
+
+def _sms_sender(config, engine):
     backend = config["SMS_BACKEND"]
     if backend == "console":
         from notifications import ConsoleSender
@@ -125,7 +133,33 @@ def _sms_sender(config):
         return ConsoleSender(mask_phone)
     if backend == "twilio":
         return _twilio_sender(config)
+    if backend in ("aliyun", "tencent"):
+        return _template_sender(config, engine, backend)
     raise settings.SettingsError("SMS_BACKEND", backend, settings.BY_NAME["SMS_BACKEND"].allowed())
+
+
+TEMPLATE_SENDER_SETTINGS = {
+    "aliyun": ("ALIYUN_SMS_ACCESS_KEY_ID", "ALIYUN_SMS_ACCESS_KEY_SECRET", "ALIYUN_SMS_SIGN_NAME"),
+    "tencent": ("TENCENT_SMS_SECRET_ID", "TENCENT_SMS_SECRET_KEY", "TENCENT_SMS_SDK_APP_ID", "TENCENT_SMS_SIGN_NAME"),
+}
+
+
+def _template_sender(config, engine, backend: str):
+    """Aliyun or Tencent Cloud: the message kinds' approved templates are read from the
+    administrator's records (短信模板) as each message goes."""
+    from service.reminders.sms_texts import template_book
+    missing = [k for k in TEMPLATE_SENDER_SETTINGS[backend] if not config[k]]
+    if missing:
+        raise RuntimeError(f"短信通道 SMS_BACKEND={backend} 缺少设置：{'、'.join(missing)}")
+    book = template_book(engine, backend)
+    if backend == "aliyun":
+        from notifications.aliyun_sender import AliyunSender
+        return AliyunSender(config["ALIYUN_SMS_ACCESS_KEY_ID"], config["ALIYUN_SMS_ACCESS_KEY_SECRET"],
+                            config["ALIYUN_SMS_SIGN_NAME"], book, endpoint=config["ALIYUN_SMS_ENDPOINT"])
+    from notifications.tencent_sender import TencentSender
+    return TencentSender(config["TENCENT_SMS_SECRET_ID"], config["TENCENT_SMS_SECRET_KEY"],
+                         config["TENCENT_SMS_SDK_APP_ID"], config["TENCENT_SMS_SIGN_NAME"], book,
+                         endpoint=config["TENCENT_SMS_ENDPOINT"])
 
 
 def _twilio_sender(config):

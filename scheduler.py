@@ -28,9 +28,12 @@ from models import SmsTemplate
 from service.core.db import open_session
 from service.core.scheduler_lock import Leadership
 from service.deadlines.calendar import LOCAL_TZ, load_calendar
+from service.reminders.delivery import apply_receipts, waiting_for_receipts
 from service.reminders.outbox import dispatch_due
 from service.reminders.plan import ReminderPolicy, plan_and_queue
 from service.workflow.meetings import ensure_evening_tea_meetings
+from service.workflow.sms_ratings import record_reply
+from service.workflow.transition import WorkflowOptions
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,34 @@ def dispatch_outbox(app: Flask, now: datetime) -> dict:
             return total
 
 
+PROVIDER_LABELS = {"aliyun": "阿里云短信", "tencent": "腾讯云短信"}
+
+
+def pull_receipts(app: Flask, now: datetime) -> dict:
+    """Ask the provider what became of the messages sent (Aliyun: each by its id; Tencent
+    Cloud: whatever it holds for us, and the replies), where it offers that instead of, or
+    beside, its pushes. Senders without a pull do nothing."""
+    sender = app.extensions["ys"]["sms_sender"]
+    counts = {"receipts": 0, "replies": 0}
+    if not hasattr(sender, "pull_receipts"):
+        return counts
+    label = PROVIDER_LABELS.get(sender.name, sender.name)
+    with open_session(_engine(app)) as session:
+        waiting = waiting_for_receipts(session, now) if sender.name == "aliyun" else None
+    if waiting == []:
+        return counts
+    receipts = sender.pull_receipts(waiting) if waiting is not None else sender.pull_receipts()
+    with open_session(_engine(app), write=True) as session:
+        counts["receipts"] = apply_receipts(session, receipts, now, label)
+    if hasattr(sender, "pull_replies"):
+        for reply in sender.pull_replies():
+            with open_session(_engine(app), write=True) as session:
+                options = WorkflowOptions(calendar=load_calendar(session), track_url=app.extensions["ys"]["track_url"])
+                record_reply(session, reply.phone, reply.text, reply.provider_id, now, options=options)
+            counts["replies"] += 1
+    return counts
+
+
 def evening_tea_meetings(app: Flask, now: datetime) -> dict:
     with open_session(_engine(app), write=True) as session:
         return {"created": len(ensure_evening_tea_meetings(session, now))}
@@ -76,6 +107,7 @@ JOBS = (
     Job("evening_tea_meetings", evening_tea_meetings, {"trigger": "cron", "hour": 6, "minute": 5}),
     Job("plan_reminders", plan_reminders, {"trigger": "cron", "minute": "*/10"}),
     Job("dispatch_outbox", dispatch_outbox, {"trigger": "interval", "seconds": 30}),
+    Job("pull_receipts", pull_receipts, {"trigger": "interval", "minutes": 5}),
 )
 
 

@@ -9,8 +9,8 @@ from .idempotency import IdempotentRequest
 from .issue import CodeCounter, DeadlineJudgement, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
 from .meeting import Meeting, MeetingChange
 from .org import ApiToken, Department, LoginThrottle, User
-from .outbox import SmsInbound, SmsMessage
-from .settings import CalendarDay, DeadlinePolicy, SmsTemplate
+from .outbox import SmsInbound, SmsMessage, SmsOptOut
+from .settings import CalendarDay, DeadlinePolicy, DepartmentRobot, SmsProviderTemplate, SmsTemplate
 from .types import UTCDateTime, utcnow
 
 metadata = SQLModel.metadata
@@ -19,7 +19,9 @@ __all__ = [
     "ApiToken", "Attachment", "AuditTrailImmutable",
     "CalendarDay", "Category", "CodeCounter", "DeadlineJudgement", "DeadlinePolicy", "Department",
     "Enterprise", "EnterpriseLeader", "LeaderVisit", "Township",
+    "DepartmentRobot",
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent",
-    "LoginThrottle", "Meeting", "MeetingChange", "SmsInbound", "SmsMessage", "SmsTemplate",
+    "LoginThrottle", "Meeting", "MeetingChange", "SmsInbound", "SmsMessage", "SmsOptOut",
+    "SmsProviderTemplate", "SmsTemplate",
     "User", "UTCDateTime", "metadata", "utcnow",
 ]

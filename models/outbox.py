@@ -29,6 +29,8 @@ class SmsMessage(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     provider_id: str | None = Field(default=None, max_length=64, index=True)
     provider_status: str | None = Field(default=None, max_length=32)
+    # Who took the message: the SMS backend's name (aliyun, tencent, twilio, console) or "robot".
+    provider: str | None = Field(default=None, max_length=16)
     # When a dispatcher took the row for sending; a row left "sending" long after it is
     # taken back (the dispatcher died).
     claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
@@ -51,3 +53,14 @@ class SmsInbound(SQLModel, table=True):
     received_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     issue_id: int | None = Field(default=None, foreign_key="issue.id")
     outcome: str = Field(max_length=32)
+
+
+class SmsOptOut(SQLModel, table=True):
+    """A number that answered TD (退订): it gets no more automatic texts, only what the office
+    sends by hand."""
+
+    __tablename__ = "sms_opt_out"
+
+    phone: str = Field(primary_key=True, max_length=20)
+    opted_out_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    via: str = Field(default="sms", max_length=16)

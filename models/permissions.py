@@ -24,6 +24,8 @@ class Permission(StrEnum):
     BOARD = "board"
     OFFICE_QUEUES = "office_queues"
     OUTBOX_READ = "outbox_read"
+    OUTBOX_RESEND = "outbox_resend"
+    ROBOTS_MANAGE = "robots_manage"
     BULLETIN_READ = "bulletin_read"
     DASHBOARD = "dashboard"
     OWN_REPORT_CARD = "own_report_card"
@@ -79,6 +81,8 @@ PERMISSIONS: dict[Permission, Grant] = {
     P.BOARD: Grant("督办台", _r(SUPERVISOR, COORDINATOR), "只有县委督查办和县营商办可以查看督办台"),
     P.OFFICE_QUEUES: Grant("延期审批、回访和公开公示", _r(COORDINATOR), "只有县营商办处理延期审批、回访和公开公示"),
     P.OUTBOX_READ: Grant("查看短信发送记录", _r(ADMIN, COORDINATOR, SUPERVISOR), "您的角色无权查看短信发送记录"),
+    # a failed message queued again as a new one (the delivery report's resend)
+    P.OUTBOX_RESEND: Grant("重发失败的短信", _r(ADMIN, COORDINATOR, SUPERVISOR), "您的角色无权重发短信"),
     P.BULLETIN_READ: Grant("查阅督查通报", _r(COORDINATOR, SUPERVISOR, LEADER, ADMIN),
                            "督查通报仅供县营商办、县委督查办和县级领导查阅"),
     P.DASHBOARD: Grant("统计分析", _r(COORDINATOR, SUPERVISOR, LEADER, ADMIN),
@@ -98,6 +102,8 @@ PERMISSIONS: dict[Permission, Grant] = {
     P.DIRECTORY_MANAGE: Grant("维护部门和用户", _r(ADMIN), "只有系统管理员可以维护部门和用户"),
     P.CATEGORIES_MANAGE: Grant("维护问题类别", _r(ADMIN), "只有系统管理员可以维护问题类别"),
     P.SMS_TEXTS_MANAGE: Grant("维护短信模板", _r(ADMIN), "只有系统管理员可以维护短信模板"),
+    # departments' 企业微信 / 钉钉 group robots (their addresses and secrets)
+    P.ROBOTS_MANAGE: Grant("维护群机器人", _r(ADMIN), "只有系统管理员可以维护群机器人"),
     # 企业库 (service.enterprises): the register; a leader reads the enterprises they 包保 (scope).
     P.ENTERPRISE_READ: Grant("查看企业库", _r(ADMIN, COORDINATOR, OPERATOR, SUPERVISOR), "您的角色不能查看企业库"),
     # the operator creates one inline at intake

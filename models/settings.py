@@ -46,3 +46,35 @@ class SmsTemplate(SQLModel, table=True):
     body: str = Field(max_length=300)
     updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class SmsProviderTemplate(SQLModel, table=True):
+    """A message kind as a mainland provider approved it (短信模板): its template code, and the
+    names of the kind's values it takes, in the template's order, separated by commas."""
+
+    __tablename__ = "sms_provider_template"
+
+    provider: str = Field(primary_key=True, max_length=16)  # "aliyun" | "tencent"
+    key: str = Field(primary_key=True, max_length=32)
+    template_code: str = Field(max_length=64)
+    params: str = Field(default="", max_length=300)
+    updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class DepartmentRobot(SQLModel, table=True):
+    """A department's work-group robot (企业微信 or 钉钉): its webhook address (a secret: it holds
+    the robot's key), DingTalk's signing secret, and the message kinds it posts."""
+
+    __tablename__ = "department_robot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    kind: str = Field(max_length=16)  # "wecom" | "dingtalk"
+    name: str = Field(max_length=64)
+    webhook_url: str = Field(max_length=500)
+    secret: str | None = Field(default=None, max_length=200)
+    templates: str = Field(default="", max_length=500)  # message kinds, separated by commas
+    active: bool = Field(default=True)
+    updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

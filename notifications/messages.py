@@ -22,6 +22,19 @@ TEMPLATES: dict[str, str] = {
 }
 
 
+# One SMS holds 70 Chinese characters (UCS-2). A longer one is sent as a long SMS (长短信) in
+# parts of 67 characters each (3 go to the header that joins them), each part billed as one:
+# the rule of the mainland carriers that Aliyun and Tencent Cloud apply. The signature
+# (【…】) counts.
+SINGLE, PART = 70, 67
+
+
+def segments(text: str) -> int:
+    """How many billed parts `text` takes."""
+    length = len(text)
+    return 1 if length <= SINGLE else -(-length // PART)
+
+
 def shorten(text: str, limit: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -7,11 +7,14 @@ from typing import Protocol
 
 
 class SendError(Exception):
-    """A provider refused or failed; `retryable` says whether trying again may help."""
+    """A provider refused or failed; `retryable` says whether trying again may help.
+    `throttled`: the provider said "not so fast": the message waits a minute and the try does
+    not count towards giving up (a busy group robot never loses a message)."""
 
-    def __init__(self, message: str, retryable: bool = True):
+    def __init__(self, message: str, retryable: bool = True, throttled: bool = False):
         super().__init__(message)
-        self.retryable = retryable
+        self.retryable = retryable or throttled
+        self.throttled = throttled
 
 
 class SmsSender(Protocol):

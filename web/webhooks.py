@@ -4,9 +4,10 @@ No session cookie and no CSRF token here: each request is signed by Twilio (X-Tw
 over the public URL it called and its form fields, and anything unsigned is refused before it
 touches the database.
 """
+import hmac
 import logging
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from models import Satisfaction
 from notifications.twilio_sender import messaging_twiml, signature_is_valid
@@ -26,6 +27,7 @@ REPLIES = {
     ratings.NOT_A_RATING: HELP,
     ratings.NO_ISSUE: "【营商办】您目前没有待评价的问题。" + HOW_TO,
     ratings.REFUSED: "【营商办】该问题已完成回访，无需再次评价，感谢您的反馈。",
+    ratings.OPTED_OUT: "【营商办】已退订，今后不再向您发送办理进度短信。",
 }
 
 
@@ -67,3 +69,63 @@ def inbound():
     result = ratings.record_reply(db(), form.get("From", ""), form.get("Body", ""),
                                   form.get("MessageSid") or None, now(), options=workflow_options())
     return Response(messaging_twiml(_reply_text(result)), mimetype="text/xml")
+
+
+# --- Aliyun and Tencent Cloud ------------------------------------------------------------------
+# Their pushes carry no signature of their own: the address each is given holds a secret token
+# (`?token=`, ALIYUN_SMS_CALLBACK_TOKEN / TENCENT_SMS_CALLBACK_TOKEN), compared in constant time
+# before anything is read. Receipts and replies come in batches (a JSON array), retried by the
+# provider until answered as it expects.
+
+mainland = Blueprint("mainland_webhooks", __name__, url_prefix="/webhooks/sms")
+
+TOKENS = {"aliyun": "ALIYUN_SMS_CALLBACK_TOKEN", "tencent": "TENCENT_SMS_CALLBACK_TOKEN"}
+LABELS = {"aliyun": "阿里云短信", "tencent": "腾讯云短信"}
+# What each provider takes as "received, do not send again".
+ACCEPTED = {"aliyun": {"code": 0, "msg": "成功"}, "tencent": {"result": 0, "errmsg": "OK"}}
+
+
+@mainland.before_request
+def _check_token():
+    provider = (request.view_args or {}).get("provider")
+    if provider not in TOKENS:
+        return envelope(404, "not_found", "没有这个短信服务商")
+    expected = current_app.config[TOKENS[provider]] or ""
+    if not expected:
+        log.warning("%s webhook refused: %s is not set", provider, TOKENS[provider])
+    given = request.args.get("token") or request.headers.get("X-Callback-Token") or ""
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        return envelope(403, "invalid_token", "回调凭据无效，已拒绝")
+    return None
+
+
+def _items():
+    data = request.get_json(silent=True)
+    return data if data is not None else []
+
+
+@mainland.post("/<provider>/report")
+def mainland_report(provider: str):
+    from notifications import aliyun_sender, tencent_sender
+    reader = aliyun_sender if provider == "aliyun" else tencent_sender
+    session = db()
+    for receipt in reader.receipts_from_push(_items()):
+        record_status(session, receipt.provider_id, receipt.status, receipt.error_code, now(),
+                      provider=LABELS[provider], reason=receipt.reason)
+    return jsonify(ACCEPTED[provider])
+
+
+@mainland.post("/<provider>/reply")
+def mainland_reply(provider: str):
+    from notifications import aliyun_sender, tencent_sender
+    items = _items()
+    if provider == "aliyun":
+        replies = [(r, f"aliyun:{r.provider_id}" if r.provider_id else None)
+                   for r in aliyun_sender.replies_from_push(items)]
+    else:
+        replies = [(r, f"tencent:{items.get('mobile')}:{items.get('time')}" if items.get("time") else None)
+                   for r in tencent_sender.replies_from_push(items)]
+    for reply, key in replies:
+        result = ratings.record_reply(db(), reply.phone, reply.text, key, now(), options=workflow_options())
+        log.info("%s reply: %s", provider, result.outcome)
+    return jsonify(ACCEPTED[provider])

@@ -14,6 +14,7 @@ from service.deadlines import policies as policy
 from service.identity import permissions as access
 from service.identity.directory import list_departments, list_users
 from service.intake import categories
+from service.reminders import robots
 from service.reminders import sms_texts as templates
 
 # Sections of the administration pages, in menu order: the permission that opens each, and the
@@ -25,6 +26,7 @@ SECTIONS = {
     "policies": (Permission.POLICIES_READ, Permission.POLICIES_EDIT),
     "calendar": (Permission.CALENDAR_READ, Permission.CALENDAR_EDIT),
     "templates": (Permission.SMS_TEXTS_MANAGE, Permission.SMS_TEXTS_MANAGE),
+    "robots": (Permission.ROBOTS_MANAGE, Permission.ROBOTS_MANAGE),
 }
 
 
@@ -86,6 +88,15 @@ def calendar_page(session: Session, actor: User, year: int | None, today: date) 
 def templates_page(session: Session, actor: User, today: date) -> AdminPage:
     _allowed(actor, "templates")
     return _page(session, actor, "templates", today, items=templates.list_templates(session, actor))
+
+
+def robots_page(session: Session, actor: User, today: date) -> AdminPage:
+    """Each department's group robots (addresses masked), and what a robot may post."""
+    _allowed(actor, "robots")
+    depts = list_departments(session)
+    return _page(session, actor, "robots", today, items=robots.list_robots(session, actor),
+                 extra={"departments": depts, "dept_names": {d.id: d.name for d in depts},
+                        "templates": robots.ROBOT_TEMPLATES})
 
 
 def add_category(session: Session, actor: User, *, code: str, **values) -> Category:

@@ -323,8 +323,33 @@ SETTINGS: tuple[Setting, ...] = (
             "the time requests act as (tests and rehearsals); the clock when unset"),
     # --- SMS ---
     Setting("SMS_BACKEND", "choice", "console",
-            "`console` (a log line per SMS: template, issue code, phone masked; never the text) "
-            "or `twilio`", choices=("console", "twilio")),
+            "`console` (a log line per SMS: template, issue code, phone masked; never the text), "
+            "`aliyun` (阿里云短信), `tencent` (腾讯云短信) or `twilio`",
+            choices=("console", "aliyun", "tencent", "twilio")),
+    Setting("ALIYUN_SMS_ACCESS_KEY_ID", "str", None, "Aliyun AccessKey ID allowed to send SMS",
+            required="with `SMS_BACKEND=aliyun`"),
+    Setting("ALIYUN_SMS_ACCESS_KEY_SECRET", "str", None, "Aliyun AccessKey secret", secret=True,
+            required="with `SMS_BACKEND=aliyun`"),
+    Setting("ALIYUN_SMS_SIGN_NAME", "str", None, "the registered signature (短信签名) of every Aliyun SMS",
+            required="with `SMS_BACKEND=aliyun`"),
+    Setting("ALIYUN_SMS_ENDPOINT", "str", None,
+            "send the SDK's requests to another address instead of dysmsapi.aliyuncs.com (a staging fake)"),
+    Setting("ALIYUN_SMS_CALLBACK_TOKEN", "str", None,
+            "the token Aliyun's receipt and reply pushes carry (`?token=`); pushes without it are "
+            "refused", secret=True),
+    Setting("TENCENT_SMS_SECRET_ID", "str", None, "Tencent Cloud SecretId allowed to send SMS",
+            required="with `SMS_BACKEND=tencent`"),
+    Setting("TENCENT_SMS_SECRET_KEY", "str", None, "Tencent Cloud SecretKey", secret=True,
+            required="with `SMS_BACKEND=tencent`"),
+    Setting("TENCENT_SMS_SDK_APP_ID", "str", None, "the SMS application (SmsSdkAppId) that sends",
+            required="with `SMS_BACKEND=tencent`"),
+    Setting("TENCENT_SMS_SIGN_NAME", "str", None, "the registered signature (短信签名) of every Tencent Cloud SMS",
+            required="with `SMS_BACKEND=tencent`"),
+    Setting("TENCENT_SMS_ENDPOINT", "str", None,
+            "send the SDK's requests to another address instead of sms.tencentcloudapi.com (a staging fake)"),
+    Setting("TENCENT_SMS_CALLBACK_TOKEN", "str", None,
+            "the token Tencent Cloud's receipt and reply pushes carry (`?token=`); pushes without it "
+            "are refused", secret=True),
     Setting("TWILIO_ACCOUNT_SID", "str", None, "Twilio account", required="with `SMS_BACKEND=twilio`"),
     Setting("TWILIO_AUTH_TOKEN", "str", None,
             "Twilio credential; also checks the signature of its callbacks",
@@ -336,6 +361,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TWILIO_MESSAGING_SERVICE_SID", "str", None, "Twilio messaging service that sends"),
     Setting("TWILIO_API_BASE", "str", None,
             "send the SDK's requests to another address (a staging fake)"),
+    Setting("ROBOT_API_BASE", "str", None,
+            "send the group robots' posts to another address instead of qyapi.weixin.qq.com and "
+            "oapi.dingtalk.com (a staging fake)"),
     # --- the public side ---
     Setting("OPEN311_CONTACT", "str", "县营商办（营商环境问题督办系统）",
             "the contact named in the Open311 discovery document"),

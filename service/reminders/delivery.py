@@ -1,6 +1,6 @@
 """Delivery reports: what the provider says became of a message we sent."""
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -25,15 +25,15 @@ DELIVERY_ERRORS = {
 }
 
 
-def failure_text(status: str, error_code: str | None) -> str:
+def failure_text(status: str, error_code: str | None, provider: str = "Twilio", reason: str | None = None) -> str:
     if error_code:
-        reason = DELIVERY_ERRORS.get(error_code, "运营商退回")
-        return f"短信未送达（Twilio {error_code}）：{reason}"
-    return f"短信未送达（Twilio 状态 {status}）"
+        reason = reason or DELIVERY_ERRORS.get(error_code, "运营商退回")
+        return f"短信未送达（{provider} {error_code}）：{reason}"
+    return f"短信未送达（{provider} 状态 {status}）"
 
 
 def record_status(session: Session, provider_id: str, status: str, error_code: str | None,
-                  now: datetime) -> SmsMessage | None:
+                  now: datetime, *, provider: str = "Twilio", reason: str | None = None) -> SmsMessage | None:
     """Apply one status callback. Callbacks come late, twice or out of order: a message never
     moves back from delivered, and in-flight reports never undo a final one. Commits."""
     status = (status or "").strip().lower()
@@ -53,7 +53,7 @@ def record_status(session: Session, provider_id: str, status: str, error_code: s
     elif status in FAILED:
         if msg.status != SmsStatus.DELIVERED:
             msg.status, msg.provider_status = SmsStatus.FAILED, status
-            msg.last_error = failure_text(status, error_code)
+            msg.last_error = failure_text(status, error_code, provider, reason)[:500]
     elif not final:
         msg.provider_status = status
     if session.is_modified(msg):
@@ -61,3 +61,33 @@ def record_status(session: Session, provider_id: str, status: str, error_code: s
         session.add(msg)
         session.commit()
     return msg
+
+
+# Aliyun is asked about each message by its id; messages older than this are not asked about
+# any more (Aliyun keeps details 30 days, receipts come within minutes).
+PULL_WINDOW = timedelta(days=2)
+PULL_BATCH = 50
+
+
+def waiting_for_receipts(session: Session, now: datetime, limit: int = PULL_BATCH) -> list[tuple[str, str, datetime]]:
+    """(provider id, number, sent at) of messages sent lately whose fate is not known yet,
+    longest waiting first."""
+    rows = session.execute(
+        select(SmsMessage.provider_id, SmsMessage.recipient_phone, SmsMessage.sent_at)
+        .where(SmsMessage.status == SmsStatus.SENT, SmsMessage.provider_id.is_not(None),
+               SmsMessage.sent_at >= now - PULL_WINDOW)
+        .order_by(SmsMessage.updated_at, SmsMessage.id).limit(limit)).all()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def apply_receipts(session: Session, receipts, now: datetime, provider: str) -> int:
+    """Record each pulled receipt (as a pushed one would be); the number that changed a message."""
+    changed = 0
+    for receipt in receipts:
+        before = session.execute(select(SmsMessage.status).where(
+            SmsMessage.provider_id == receipt.provider_id)).scalar()
+        msg = record_status(session, receipt.provider_id, receipt.status, receipt.error_code, now,
+                            provider=provider, reason=receipt.reason)
+        if msg is not None and msg.status != before:
+            changed += 1
+    return changed

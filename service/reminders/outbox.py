@@ -2,11 +2,13 @@
 from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from models import SmsMessage, SmsStatus, User
+from models import SmsMessage, SmsOptOut, SmsStatus, User
 from models.permissions import Permission
 from notifications import SendError, SmsSender, render
+from service.core.errors import Conflict, NotFound
 from service.core.paging import page
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar, local_date
 from service.identity import permissions as access
@@ -14,6 +16,7 @@ from service.reminders.sms_texts import template_text
 
 MAX_ATTEMPTS = 5
 BASE_BACKOFF = timedelta(minutes=1)
+THROTTLE_WAIT = timedelta(minutes=1)
 # How long a row may stay "sending" before it is taken to belong to a dead dispatcher.
 LEASE = timedelta(minutes=5)
 # No SMS reaches anyone between 21:00 and 08:00 local time; it waits for the morning. The rule
@@ -33,10 +36,28 @@ def first_allowed(moment: datetime, tz=LOCAL_TZ) -> datetime:
     return datetime.combine(day, QUIET_UNTIL, tzinfo=tz).astimezone(timezone.utc)
 
 
+def opted_out(session: Session, phone: str | None) -> bool:
+    """Whether `phone` answered TD (退订)."""
+    local = mobile_digits(phone)
+    return bool(local) and session.get(SmsOptOut, local) is not None
+
+
+def mobile_digits(phone: str | None) -> str:
+    """+86 138 1234 5678, 008613812345678, 13812345678 → 13812345678; other numbers as digits."""
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11 and digits[len(prefix)] == "1":
+            return digits[len(prefix):]
+    return digits
+
+
 def queue_sms(session: Session, *, dedupe_key: str, phone: str | None, kind: str, template: str,
-              params: dict, issue_id: int | None, now: datetime) -> SmsMessage | None:
-    """Add a message to the outbox in the caller's transaction. No phone: nothing is queued."""
+              params: dict, issue_id: int | None, now: datetime, by_hand: bool = False) -> SmsMessage | None:
+    """Add a message to the outbox in the caller's transaction. No phone: nothing is queued; a
+    reporter who answered TD (退订) gets only what the office sends by hand (`by_hand`)."""
     if not phone:
+        return None
+    if kind == "reporter" and not by_hand and opted_out(session, phone):
         return None
     msg = SmsMessage(dedupe_key=dedupe_key, issue_id=issue_id, recipient_phone=phone,
                      recipient_kind=kind, template=template, params=params,
@@ -91,12 +112,17 @@ def _send_one(engine: Engine, sender: SmsSender, msg_id: int, now: datetime) -> 
         msg = session.get(SmsMessage, msg_id)
         attempts = msg.attempts + 1
         to, template, params, body = msg.recipient_phone, msg.template, msg.params, msg.body
-    values: dict = {"attempts": attempts, "claimed_at": None, "updated_at": now}
+    values: dict = {"attempts": attempts, "claimed_at": None, "updated_at": now,
+                    "provider": "robot" if to.startswith("robot:") else str(getattr(sender, "name", ""))[:16] or None}
     try:
         provider_id = sender.send(to, template, params, body)
     except SendError as exc:
         values["last_error"] = str(exc)[:500]
-        if exc.retryable and attempts < MAX_ATTEMPTS:
+        if getattr(exc, "throttled", False):
+            outcome = "retry"
+            values.update(status=SmsStatus.PENDING, attempts=attempts - 1,
+                          next_attempt_at=first_allowed(now + THROTTLE_WAIT))
+        elif exc.retryable and attempts < MAX_ATTEMPTS:
             outcome = "retry"
             values.update(status=SmsStatus.PENDING,
                           next_attempt_at=first_allowed(now + BASE_BACKOFF * 2 ** (attempts - 1)))
@@ -131,6 +157,31 @@ def dispatch_due(engine: Engine, sender: SmsSender, now: datetime, limit: int = 
     for msg_id in _claim_batch(engine, now, limit, reminders):
         counts[_send_one(engine, sender, msg_id, now)] += 1
     return counts
+
+
+def resend(session: Session, actor: User, msg_id: int, now: datetime) -> SmsMessage:
+    """A failed message queued again as a new message (the failed one stays as it was). Each
+    failed message can be resent once: a second click finds the first resend. Commits."""
+    access.require(actor, Permission.OUTBOX_RESEND)
+    msg = session.get(SmsMessage, msg_id)
+    if msg is None:
+        raise NotFound("没有这条消息")
+    if msg.status != SmsStatus.FAILED:
+        raise Conflict("只有发送失败的消息可以重发", code="not_failed")
+    key = f"resend:{msg.id}"
+    if session.execute(select(SmsMessage.id).where(SmsMessage.dedupe_key == key)).first():
+        raise Conflict("这条消息已重发过，请在列表中查看新消息", code="already_resent")
+    again = SmsMessage(dedupe_key=key, issue_id=msg.issue_id, recipient_phone=msg.recipient_phone,
+                       recipient_kind=msg.recipient_kind, template=msg.template, params=dict(msg.params),
+                       body=msg.body, status=SmsStatus.PENDING, next_attempt_at=first_allowed(now),
+                       created_at=now, updated_at=now)
+    session.add(again)
+    try:
+        session.commit()
+    except IntegrityError:  # two clicks at once: one resend
+        session.rollback()
+        raise Conflict("这条消息已重发过，请在列表中查看新消息", code="already_resent") from None
+    return again
 
 
 def list_outbox(session: Session, actor: User, *, issue_id: int | None = None, status: str | None = None,

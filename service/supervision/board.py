@@ -180,7 +180,8 @@ def failed_sms(session: Session, actor: User, limit: int = 50, cursor: str | Non
     ids = {m.issue_id for m in rows if m.issue_id}
     codes = dict(session.execute(select(Issue.id, Issue.code).where(Issue.id.in_(ids))).all()) if ids else {}
     items = [FailedSms(id=m.id, issue_id=m.issue_id, issue_code=codes.get(m.issue_id),
-                      recipient=mask_phone(m.recipient_phone), recipient_kind=m.recipient_kind,
+                      recipient=("群机器人 #" + m.recipient_phone.split(":", 1)[-1] if m.recipient_kind == "robot"
+                                 else mask_phone(m.recipient_phone)), recipient_kind=m.recipient_kind,
                       template=m.template, body=m.body, attempts=m.attempts, last_error=m.last_error,
                       created_at=m.created_at, updated_at=m.updated_at) for m in rows]
     return FailedSmsPage(items, next_cursor, queue_counts(session))
@@ -189,4 +190,4 @@ def failed_sms(session: Session, actor: User, limit: int = 50, cursor: str | Non
 def tabs_for(actor: User) -> list[str]:
     """The board's tabs this user may open: the board and failed SMS for both offices, the
     queues for the office (县营商办) that works them."""
-    return ["board", "sms"] + (list(QUEUES) if access.may(actor, Permission.OFFICE_QUEUES) else [])
+    return ["board", "sms", "delivery"] + (list(QUEUES) if access.may(actor, Permission.OFFICE_QUEUES) else [])

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from models import Issue, Satisfaction, SmsInbound, Status, User
+from models import Issue, Satisfaction, SmsInbound, SmsOptOut, Status, User
 from models.workflow import REPORTER
 from service.core.errors import DomainError
 from service.workflow.transition import WorkflowOptions, transition
@@ -29,6 +29,13 @@ RATED = "rated"
 NOT_A_RATING = "not_a_rating"
 NO_ISSUE = "no_replied_issue"
 REFUSED = "refused"  # the visit could not be taken (e.g. staff visited the issue meanwhile)
+OPTED_OUT = "opted_out"  # TD (退订): no more automatic texts to this number
+OPT_OUT_WORDS = frozenset({"TD", "退订", "T", "STOP", "UNSUBSCRIBE", "取消"})
+
+
+def is_opt_out(body: str | None) -> bool:
+    text = unicodedata.normalize("NFKC", body or "")
+    return re.sub(r"\s+", "", text).rstrip("。.!！").upper() in OPT_OUT_WORDS
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,11 @@ def record_reply(session: Session, from_phone: str, body: str, provider_id: str 
     received = {"provider_id": provider_id or None, "from_phone": (phone or from_phone or "")[:20],
                 "body": (body or "")[:1600], "received_at": now}
     inbound = SmsInbound(**received, outcome=NOT_A_RATING)
+    if is_opt_out(body) and phone:
+        inbound.outcome = OPTED_OUT
+        if session.get(SmsOptOut, phone) is None:
+            session.add(SmsOptOut(phone=phone[:20], opted_out_at=now, via="sms"))
+        return _keep(session, inbound, ReplyOutcome(OPTED_OUT))
     satisfaction = parse_rating(body)
     issue = _issue_awaiting_visit(session, phone) if satisfaction else None
     if satisfaction and issue is None:

@@ -44,6 +44,7 @@ from service.deadlines.calendar import WEEKDAYS, WorkCalendar, local_date
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, nearest_open_deadline
 from service.reminders.outbox import queue_sms
+from service.reminders.robots import queue_robot_messages
 from service.workflow.queries import get_visible
 
 STALE_MESSAGE = "该问题刚被他人处理过，请刷新后再操作"
@@ -205,6 +206,11 @@ def _take_step(session: Session, actor: User, issue_id: int, action: str, body: 
         for kind, phone, template, params in ctx.messages:
             queue_sms(session, dedupe_key=f"event:{event.id}:{kind}:{phone}", phone=phone,
                       kind=kind, template=template, params=params, issue_id=issue.id, now=now)
+            if kind == "department":  # and the lead department's work-group robots, mentioning the person
+                queue_robot_messages(session, dedupe_key=f"event:{event.id}:{kind}",
+                                     department_id=issue.lead_department_id, template=template,
+                                     params={**params, "issue_id": issue.id}, issue_id=issue.id, now=now,
+                                     mention=phone)
         if commit:
             session.commit()
     except StaleDataError:

@@ -67,4 +67,5 @@ def test_every_job_is_declared_once_in_the_table(app):
     built = scheduler.build(app, background=True)
     assert sorted(job.id for job in built.get_jobs()) == sorted(
         [job.id for job in scheduler.JOBS] + ["leader_election"])
-    assert {job.id for job in scheduler.JOBS} == {"evening_tea_meetings", "plan_reminders", "dispatch_outbox"}
+    assert {job.id for job in scheduler.JOBS} == {"evening_tea_meetings", "plan_reminders", "dispatch_outbox",
+                                                     "pull_receipts"}

@@ -78,7 +78,7 @@ WRONG = [
     ("ATTACHMENTS_MAX_TOTAL_MB", "0", "须为数，0.001 至 100000"),
     ("ATTACHMENTS_MAX_TOTAL_MB", "nan", "须为数"),
     ("COOKIE_SECURE", "maybe", "须为 1/true/yes/on 或 0/false/no/off"),
-    ("SMS_BACKEND", "pigeon", "可用：console、twilio"),
+    ("SMS_BACKEND", "pigeon", "可用：console、aliyun、tencent、twilio"),
     ("TIMEZONE", "Europe/Paris", "可用：Asia/Shanghai"),
     ("CONSOLE_IDLE_MINUTES", "30 fortnights", "须为时长"),
     ("CONSOLE_IDLE_MINUTES", "0", "1 至 1440"),
@@ -155,6 +155,8 @@ def test_every_application_setting_is_read_from_the_environment(name, monkeypatc
         monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)
         monkeypatch.setenv("TWILIO_AUTH_TOKEN", "token")
         monkeypatch.setenv("TWILIO_FROM", "+15005550006")
+        for key in ("ALIYUN_SMS_ACCESS_KEY_ID", "ALIYUN_SMS_ACCESS_KEY_SECRET", "ALIYUN_SMS_SIGN_NAME"):
+            monkeypatch.setenv(key, "set")
     config = {"SECRET_KEY": "k"} if name == "DATABASE_URL" else \
         {"DATABASE_URL": f"sqlite:///{tmp_path / 'settings.db'}", "SECRET_KEY": "k"}
     config.pop(name, None)

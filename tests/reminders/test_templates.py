@@ -110,3 +110,14 @@ def test_templates_over_the_api(api):
         assert api.get(TEMPLATES_URL, who).status_code == 403
         assert api.call("PUT", f"{TEMPLATES_URL}/urged", who,
                         json={"body": "{code}"}).status_code == 403
+
+
+@pytest.mark.parametrize("length, parts", [(1, 1), (70, 1), (71, 2), (134, 2), (135, 3), (201, 3), (202, 4)])
+def test_long_texts_are_counted_in_parts_of_67(length, parts):
+    from notifications.messages import segments
+    assert segments("字" * length) == parts
+
+
+def test_the_length_warning_names_the_parts(db, county):
+    saved = set_template(db, county.users["admin"], "urged", "【督查办】{code}催办：{title}。" + "请抓紧" * 20, NOW)
+    assert "67" in saved["warning"] and "约 2 条" in saved["warning"]

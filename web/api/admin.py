@@ -17,6 +17,8 @@ from ..schemas.admin import (
     PolicyIn,
     PolicyList,
     PolicyOut,
+    ProviderTemplateIn,
+    ProviderTemplateOut,
     TemplateIn,
     TemplateList,
     TemplateOut,
@@ -104,3 +106,19 @@ def set_sms_template(body, key: str):
 def reset_sms_template(key: str):
     """恢复内置的短信文字（系统管理员）"""
     return templates.reset_template(db(), current_user(), key)
+
+
+@blp.put("/sms-templates/<key>/providers/<provider>")
+@blp.arguments(ProviderTemplateIn)
+@blp.response(200, ProviderTemplateOut)
+def set_provider_template(body, key: str, provider: str):
+    """记录阿里云（aliyun）或腾讯云（tencent）审核通过的模板：模板编号及其变量，变量须是该类短信提供的内容（系统管理员）"""
+    return templates.set_provider_template(db(), current_user(), provider, key, body["template_code"],
+                                           body["params"], now())
+
+
+@blp.delete("/sms-templates/<key>/providers/<provider>")
+@blp.response(204)
+def clear_provider_template(key: str, provider: str):
+    """删除某服务商的模板记录：该类短信不再经该服务商发送（系统管理员）"""
+    templates.clear_provider_template(db(), current_user(), provider, key)

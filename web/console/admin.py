@@ -14,15 +14,16 @@ from marshmallow import Schema, fields, validate
 
 from models import CHANNEL_LABELS, ISSUE_TYPE_LABELS, ROLE_LABELS
 from service.admin import pages
-from service.core.errors import DomainError, NotFound
+from service.core.errors import DomainError, Invalid, NotFound
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
 from service.identity import directory
 from service.intake import categories
+from service.reminders import robots
 from service.reminders import sms_texts as templates
 
 from ..context import db, now, today
-from ..schemas.admin import CalendarDayIn, PolicyIn, TemplateIn
+from ..schemas.admin import CalendarDayIn, PolicyIn, ProviderTemplateIn, TemplateIn
 from ..schemas.common import Phone, Text
 from ..schemas.directory import DepartmentSchema, UserSchema
 from .blueprint import bp
@@ -36,7 +37,9 @@ SECTION_NAV = (
     ("policies", "console.admin_policies", _l("时限规则")),
     ("calendar", "console.admin_calendar", _l("节假日安排")),
     ("templates", "console.admin_templates", _l("短信模板")),
+    ("robots", "console.admin_robots", _l("群机器人")),
 )
+ROBOT_KINDS = {"dingtalk": _l("钉钉群机器人"), "wecom": _l("企业微信群机器人")}
 TEMPLATE_PURPOSES = {
     "assigned_department": _l("交办时发给主办单位责任人"),
     "assigned_co_department": _l("交办时发给协办单位"),
@@ -301,7 +304,7 @@ def admin_calendar_delete(day: str):
 
 def _templates(form=None, values=None, errors=None, status=200):
     return _render("templates", pages.templates_page(db(), staff(), today()), form, values, errors, status,
-                   purposes=TEMPLATE_PURPOSES)
+                   purposes=TEMPLATE_PURPOSES, providers=templates.PROVIDERS)
 
 
 @bp.get("/admin/templates")
@@ -326,6 +329,86 @@ def admin_template_save(key: str):
                 flash(saved["warning"], "warning")
             return redirect(url_for("console.admin_templates", _anchor=f"t-{key}"))
     return _templates(f"t-{key}", values, errors, errors.status)
+
+
+@bp.post("/admin/templates/<key>/providers/<provider>")
+@login_required
+def admin_provider_template_save(key: str, provider: str):
+    values = {"template_code": request.form.get("template_code", ""),
+              "params": request.form.get("params", "")}
+    body, errors = load(ProviderTemplateIn(), {**values, "params": templates.split_names(values["params"])})
+    if not errors:
+        try:
+            if body["template_code"].strip() or body["params"]:
+                templates.set_provider_template(db(), staff(), provider, key, body["template_code"],
+                                                body["params"], now())
+            else:
+                templates.clear_provider_template(db(), staff(), provider, key)
+        except DomainError as exc:
+            errors = errors_of(exc)
+        else:
+            flash(gettext("已保存 %(provider)s 模板 %(key)s", provider=templates.PROVIDERS.get(provider, provider),
+                          key=key), "success")
+            return redirect(url_for("console.admin_templates", _anchor=f"t-{key}"))
+    return _templates(f"p-{provider}-{key}", values, errors, errors.status)
+
+
+# --- group robots -------------------------------------------------------------------------------
+
+def _robots(form=None, values=None, errors=None, status=200):
+    return _render("robots", pages.robots_page(db(), staff(), today()), form, values, errors, status,
+                   purposes=TEMPLATE_PURPOSES, kinds=ROBOT_KINDS)
+
+
+@bp.get("/admin/robots")
+@login_required
+def admin_robots():
+    return _robots()
+
+
+def _robot_values() -> dict:
+    return {"department_id": request.form.get("department_id", ""), "kind": request.form.get("kind", ""),
+            "name": request.form.get("name", "").strip(), "webhook_url": request.form.get("webhook_url", "").strip(),
+            "secret": request.form.get("secret", "").strip(), "templates": request.form.getlist("templates"),
+            "active": request.form.get("active", "1") == "1"}
+
+
+def _save_robot(robot_id: int | None):
+    values = _robot_values()
+    form = "create" if robot_id is None else f"robot-{robot_id}"
+    try:
+        department_id = int(values["department_id"])
+    except ValueError:
+        errors = errors_of(Invalid(gettext("请选择部门"), {"department_id": gettext("请选择部门")}))
+        return _robots(form, {**values, "webhook_url": "", "secret": ""}, errors, errors.status)
+    try:
+        robots.save_robot(db(), staff(), now(), robot_id=robot_id, department_id=department_id,
+                          kind=values["kind"], name=values["name"], webhook_url=values["webhook_url"],
+                          secret=values["secret"] or None, templates=values["templates"], active=values["active"])
+    except DomainError as exc:
+        # The address and the secret are never sent back to the page, not even when refused.
+        errors = errors_of(exc)
+        return _robots(form, {**values, "webhook_url": "", "secret": ""}, errors, errors.status)
+    return _done(gettext("已保存群机器人 %(name)s", name=values["name"]), "console.admin_robots")
+
+
+@bp.post("/admin/robots")
+@login_required
+def admin_robot_create():
+    return _save_robot(None)
+
+
+@bp.post("/admin/robots/<int:robot_id>")
+@login_required
+def admin_robot_edit(robot_id: int):
+    return _save_robot(robot_id)
+
+
+@bp.post("/admin/robots/<int:robot_id>/delete")
+@login_required
+def admin_robot_delete(robot_id: int):
+    robots.delete_robot(db(), staff(), robot_id)
+    return _done(gettext("已删除群机器人"), "console.admin_robots")
 
 
 @bp.post("/admin/templates/<key>/reset")

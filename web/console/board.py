@@ -2,6 +2,7 @@
 extension decisions, return visits (回访) and publication with a preview of the public page."""
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -11,8 +12,11 @@ from marshmallow import Schema
 
 from models import CHANNEL_LABELS, Channel
 from service.core.errors import DomainError
+from service.reminders.outbox import resend
 from service.supervision import board as supervision
 from service.supervision import office_queues as queues
+from service.supervision.delivery_report import delivery_report
+from service.supervision.office_queues import queue_counts
 from service.workflow.transition import transition
 
 from ..context import calendar, db, now, today, workflow_options
@@ -25,13 +29,16 @@ from .ui import SATISFACTION_LABELS
 TABS = (
     ("board", "console.board", _l("督办台"), None),
     ("sms", "console.board_sms", _l("短信发送失败"), "failed_sms"),
+    ("delivery", "console.board_delivery", _l("送达统计"), None),
     ("extensions", "console.board_extensions", _l("延期审批"), "extensions"),
     ("visits", "console.board_visits", _l("回访"), "visits"),
     ("publication", "console.board_publication", _l("公开公示"), "publication"),
 )
 COLOUR_LABELS = {"red": _l("红色 已超期"), "yellow": _l("黄色 临近时限"), "green": _l("绿色 正常"),
                  "suspended": _l("挂账")}
-RECIPIENT_KIND_LABELS = {"department": _l("承办单位责任人"), "co_department": _l("协办单位"),
+DELIVERY_CHANNELS = {"sms": _l("短信"), "robot": _l("群机器人")}
+RECIPIENT_KIND_LABELS = {"robot": _l("部门群机器人"), "department": _l("承办单位责任人"),
+                         "co_department": _l("协办单位"),
                          "reporter": _l("反映人"), "office": _l("县营商办"), "leader": _l("主抓领导"),
                          "supervisor": _l("县委督查办")}
 
@@ -73,6 +80,37 @@ def board():
 def board_sms():
     return _render("sms", sms=supervision.failed_sms(db(), staff(), cursor=request.args.get("cursor")),
                    tab="sms")
+
+
+@bp.get("/board/delivery")
+@login_required
+def board_delivery():
+    end = _day("end") or today()
+    start = _day("start") or end - timedelta(days=29)
+    report = delivery_report(db(), staff(), start, end)
+    return _render("delivery", report=report, tab="delivery", counts=queue_counts(db()),
+                   channel_labels=DELIVERY_CHANNELS)
+
+
+@bp.post("/board/delivery/resend/<int:msg_id>")
+@login_required
+def board_delivery_resend(msg_id: int):
+    try:
+        resend(db(), staff(), msg_id, now())
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        flash(exc.message, "warning")
+    else:
+        flash(gettext("已重新排队发送（一条新消息）"), "success")
+    return redirect(back_to(url_for("console.board_delivery"), "/console/board/delivery"))
+
+
+def _day(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
 
 
 # --- the office's queues ------------------------------------------------------------------------

@@ -82,6 +82,21 @@ class TemplateIn(Schema):
                                                   check_printable])
 
 
+class ProviderTemplateIn(Schema):
+    template_code = fields.String(required=True, validate=[validate.Length(max=200), check_printable],
+                                  metadata={"description": "服务商审核通过的模板编号（阿里云 SMS_…，腾讯云为数字）"})
+    params = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list,
+                         validate=validate.Length(max=12),
+                         metadata={"description": "模板变量，按模板中的顺序，取自该类短信可用的占位符"})
+
+
+class ProviderTemplateOut(Schema):
+    provider = fields.String()
+    key = fields.String()
+    template_code = fields.String()
+    params = fields.List(fields.String())
+
+
 class TemplateOut(Schema):
     key = fields.String()
     builtin = fields.String()
@@ -90,6 +105,8 @@ class TemplateOut(Schema):
     sample = fields.String(metadata={"description": "按常见内容填入后的短信"})
     length = fields.Integer()
     warning = fields.String(allow_none=True)
+    providers = fields.Dict(keys=fields.String(), values=fields.Nested(ProviderTemplateOut),
+                            metadata={"description": "各短信服务商审核通过的模板"})
 
 
 class TemplateList(Schema):
