@@ -17,13 +17,8 @@ from sqlalchemy import event, func, select
 from sqlmodel import Session
 
 from models import Issue, IssueEvent
-from service.assessment.rates import (
-    Period,
-    channel_figures,
-    department_assessment,
-    flags_now,
-    hot_spots,
-)
+from service.assessment.channels import channel_figures, hot_spots
+from service.assessment.rates import Period, department_assessment, flags_now
 from service.core.db import make_engine
 from service.deadlines.calendar import load_calendar
 

@@ -33,7 +33,7 @@ from models import Department, Issue, Meeting, MeetingKind, Role, User
 from service.deadlines.calendar import LOCAL_TZ, WEEKDAYS, local_date
 from service.identity.directory import create_department, create_user
 from service.intake.issues import create_issue
-from service.workflow.meetings import create_meeting
+from service.workflow.meetings import EVENING_TEA_AT, EVENING_TEA_DAYS, create_meeting
 from service.workflow.transition import WorkflowOptions, transition
 
 DEMO_PASSWORD = "Demo-2026"
@@ -197,8 +197,8 @@ class County:
         forums = [(_at_local(_working_day_on_or_after(date(y, m, 20)), 14, 30),
                    f"{y}年第{(m - 1) // 3 + 1}季度政企面对面恳谈会") for y, m in months if m % 3 == 2]
         # The county head hosts the tea on the 15th, the executive deputy on the 1st.
-        teas = [(_at_local(date(y, m, d), 19), f"“听您说”晚茶会（{m}月{d}日）")
-                for y, m in months for d in (1, 15)]
+        teas = [(_at_local(date(y, m, d), EVENING_TEA_AT.hour), f"“听您说”晚茶会（{m}月{d}日）")
+                for y, m in months for d in EVENING_TEA_DAYS]
         other = _at_local(_working_day_on_or_after(self.today - timedelta(days=40)), 9)
         rows = ([(MeetingKind.BREAKFAST, *m, "xianzhang") for m in last(breakfasts, 6)]
                 + [(MeetingKind.FORUM, *m, "xianzhang") for m in last(forums, 2)]

@@ -14,13 +14,11 @@ on both databases, and checks that every route with an object in its address is 
 Printed figures: requests sent, answers by status, 5xx seen, cross-department reads (answers
 that let a caller see an object it may not), rows changed by refused requests.
 """
-import argparse
 import hashlib
 import io
 import json
 import re
 import sys
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -29,6 +27,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import select
 
+from faults.throwaway import arguments, throwaway_app
 from models import User, metadata
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
@@ -515,26 +514,10 @@ def run(app: Flask, world: World, *, log=lambda _: None) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=None,
-                        help="a throw-away database, emptied first (default: SQLite in a temporary folder)")
-    parser.add_argument("--quick", action="store_true", help="the bounded form the test suite runs")
-    args = parser.parse_args()
-    from app import create_app
-    from service.core.migrate import upgrade
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{folder}/matrix.db"
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "matrix-secret", "TESTING": True,
-                          "ATTACHMENTS_DIR": f"{folder}/attachments", "LEDGER_UPLOADS_DIR": f"{folder}/uploads",
-                          "LOG_LEVEL": "WARNING"})
-        engine = app.extensions["ys"]["engine"]
-        upgrade(engine)
-        with engine.connect() as conn:
-            if conn.execute(select(User.id).limit(1)).first() is not None:
-                raise SystemExit("the database holds data: give the matrix a throw-away one")
-        world = build_world(app, Path(folder) / "attachments", full=not args.quick)
+    args = arguments(__doc__)
+    with throwaway_app(args.database_url, "matrix") as (app, folder):
+        world = build_world(app, folder / "attachments", full=not args.quick)
         report = run(app, world, log=print)
-        engine.dispose()
     print(json.dumps(report, ensure_ascii=False, indent=2))
     ok = not report["problems"] and not report["uncovered_routes"]
     print("OK: every cell refused, nothing read, nothing changed" if ok else "FAILED")

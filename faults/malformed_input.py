@@ -19,14 +19,12 @@ the corpus does not cover fails the run. tests/security/test_malformed_input.py 
 Printed figures: requests sent, answers by status, 5xx seen, bad values accepted, rows changed by
 refused requests, valid requests refused.
 """
-import argparse
 import copy
 import hashlib
 import io
 import json
 import re
 import sys
-import tempfile
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -40,6 +38,7 @@ from openpyxl import Workbook
 from sqlalchemy import select, update
 from twilio.request_validator import RequestValidator
 
+from faults.throwaway import arguments, throwaway_app
 from models import SmsMessage, User, metadata
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
@@ -994,26 +993,10 @@ def _last_if_destructive(e: Endpoint) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=None,
-                        help="a throw-away database, emptied first (default: SQLite in a temporary folder)")
-    parser.add_argument("--quick", action="store_true", help="the bounded form the test suite runs")
-    args = parser.parse_args()
-    from app import create_app
-    from service.core.migrate import upgrade
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{folder}/corpus.db"
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "corpus-secret", "TESTING": True,
-                          "ATTACHMENTS_DIR": f"{folder}/attachments", "LEDGER_UPLOADS_DIR": f"{folder}/uploads",
-                          "LOG_LEVEL": "CRITICAL", **CONFIG})
-        engine = app.extensions["ys"]["engine"]
-        upgrade(engine)
-        with engine.connect() as conn:
-            if conn.execute(select(User.id).limit(1)).first() is not None:
-                raise SystemExit("the database holds data: give the corpus a throw-away one")
+    args = arguments(__doc__)
+    with throwaway_app(args.database_url, "corpus", LOG_LEVEL="CRITICAL", **CONFIG) as (app, _folder):
         world = build_world(app)
         report = run(app, world, quick=args.quick, log=print)
-        engine.dispose()
     print(json.dumps(report, ensure_ascii=False, indent=2))
     ok = not (report["problems"] or report["uncovered_routes"] or report["valid_requests_refused"])
     print("OK: every bad value refused, no 5xx, nothing changed" if ok else "FAILED")

@@ -153,6 +153,26 @@ class RejectReason(StrEnum):
     OTHER = "other"
 
 
+# The Chinese names the console, the public pages, the SMS, the ledger and the API show.
+REPORTER_KIND_LABELS = {
+    ReporterKind.ENTERPRISE: "企业",
+    ReporterKind.PERSON: "群众",
+    ReporterKind.DEPUTY: "人大代表、政协委员",
+    ReporterKind.SUPERVISOR: "营商环境义务监督员",
+}
+SATISFACTION_LABELS = {
+    Satisfaction.SATISFIED: "满意",
+    Satisfaction.BASICALLY: "基本满意",
+    Satisfaction.UNSATISFIED: "不满意",
+}
+REJECT_REASON_LABELS = {
+    RejectReason.DUPLICATE: "重复反映",
+    RejectReason.MERGED: "合并办理",
+    RejectReason.OUT_OF_SCOPE: "不属于本县职权范围",
+    RejectReason.OTHER: "其他",
+}
+
+
 class ExtensionStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"

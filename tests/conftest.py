@@ -25,6 +25,7 @@ from sqlmodel import Session
 from werkzeug.security import generate_password_hash
 
 from app import create_app
+from faults.pg import PrivatePostgres
 from models import Department, User, metadata
 from notifications import RecordingSender
 from service.core.db import make_engine
@@ -136,6 +137,22 @@ def _empty(engine) -> None:
 # shared instance folder: xdist workers running at once must not meet there.
 FILES_DIR = Path(tempfile.mkdtemp(prefix="ys-test-files-"))
 atexit.register(shutil.rmtree, FILES_DIR, ignore_errors=True)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def private_pg():
+    """A PostgreSQL cluster of the test's own, to stop and start (faults.pg)."""
+    pg = PrivatePostgres(free_port()).init()
+    pg.start()
+    yield pg
+    pg.destroy()
 
 
 def make_test_app(database_url: str, **config):

@@ -9,7 +9,7 @@ import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from models import Satisfaction
+from models import SATISFACTION_LABELS, Satisfaction
 from notifications.twilio_sender import messaging_twiml, signature_is_valid
 from service.reminders.delivery import record_status
 from service.workflow import sms_ratings as ratings
@@ -34,7 +34,7 @@ REPLIES = {
 def _reply_text(result: ratings.ReplyOutcome) -> str:
     if result.outcome != ratings.RATED:
         return REPLIES.get(result.outcome, HELP)
-    label = ratings.RATING_LABELS.get(result.satisfaction, "")
+    label = SATISFACTION_LABELS.get(result.satisfaction, "")
     if result.satisfaction == Satisfaction.UNSATISFIED:
         return f"【营商办】已收到您对问题{result.issue_code}的评价：{label}。我们将督促重新办理，并再与您联系。"
     return f"【营商办】感谢您的评价！问题{result.issue_code}已记为“{label}”，现已办结。"

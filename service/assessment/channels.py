@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from models import MEETING_KIND_LABELS, Channel, Issue, Meeting, MeetingKind, Satisfaction, Status
 from service.assessment.periods import MONTH, QUARTER, YEAR, Period
+from service.assessment.rates import rate
 
 RESOLVED = (Status.CLOSED, Status.PUBLISHED)   # 已办结: closed after the return visit
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
@@ -64,10 +65,6 @@ class ChannelFigures:
 
 def _count(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
 
 
 def _collected_in(period: Period):
@@ -133,8 +130,8 @@ def channel_figures(session: Session, period: Period, now: datetime) -> ChannelF
         channels=channels,
         meetings=[MeetingRow(m.id, m.kind, m.title, m.held_at, *per_meeting.get(m.id, [0, 0, 0]))
                   for m in meetings],
-        total=total, resolved=resolved, resolution_rate=_rate(resolved, total),
-        satisfaction_rate=_rate(satisfied, rated), rated=rated, satisfied=satisfied, months=months,
+        total=total, resolved=resolved, resolution_rate=rate(resolved, total),
+        satisfaction_rate=rate(satisfied, rated), rated=rated, satisfied=satisfied, months=months,
     )
 
 

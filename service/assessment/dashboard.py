@@ -4,30 +4,22 @@ The figures themselves are `service.assessment`'s; this module picks the period 
 dashboard's presets and gathers what the page shows, for the roles that may see all of it.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlmodel import Session
 
 from models import User
 from models.permissions import Permission
+from service.assessment import periods
+from service.assessment.channels import ChannelFigures, MonthRow, channel_figures, hot_spots, summary_sentence
 from service.assessment.periods import Period
-from service.assessment.rates import (
-    ChannelFigures,
-    DepartmentRow,
-    MonthRow,
-    channel_figures,
-    department_assessment,
-    flags_now,
-    hot_spots,
-    parse_period,
-    summary_sentence,
-)
+from service.assessment.rates import DepartmentRow, department_assessment, flags_now, parse_period
 from service.core.errors import require
 from service.deadlines.calendar import WorkCalendar, local_date
 from service.identity import permissions as access
 
 # The offices and the county leaders see every department; a department sees its report card.
-PRESETS = ("this_month", "last_month", "this_quarter", "this_year", "custom")
+PRESETS = (*periods.PRESETS, "custom")
 HOT_SPOTS = 10
 
 
@@ -37,16 +29,9 @@ def pick_period(preset: str | None, start: str | None, end: str | None, today: d
     preset = preset or ("custom" if (start or end) else "this_month")
     if preset not in PRESETS:
         require({"preset": "请选择本月、上月、本季度、本年或自定义时段"})
-    if preset == "this_month":
-        return Period.month(today.year, today.month)
-    if preset == "last_month":
-        last = today.replace(day=1) - timedelta(days=1)
-        return Period.month(last.year, last.month)
-    if preset == "this_quarter":
-        return Period.quarter(today.year, (today.month - 1) // 3 + 1)
-    if preset == "this_year":
-        return Period.year(today.year)
-    return parse_period(start, end, today)
+    if preset == "custom":
+        return parse_period(start, end, today)
+    return periods.preset_period(preset, today)
 
 
 @dataclass

@@ -149,8 +149,45 @@ def parse_period(start: str | None, end: str | None, today: date) -> Period:
         last = today
     elif first is None:
         first = last.replace(day=1)
+    return _checked(first, last)
+
+
+def _checked(first: date, last: date) -> Period:
     if last < first:
         require({"to": f"截止日期不能早于起始日期 {first.isoformat()}"})
     if (last - first).days >= MAX_DAYS:
         require({"to": "统计区间不能超过10年"})
     return Period(first, last)
+
+
+def check_period(first: date | None, last: date | None) -> Period:
+    """A period given as two dates (the ledger's API, console page and command line): both
+    required, then the same rules as `parse_period`. Raises Invalid naming `from` or `to`."""
+    problems: dict[str, str] = {}
+    for name, day, missing in (("from", first, "请填写起始日期"), ("to", last, "请填写截止日期")):
+        if day is None:
+            problems[name] = missing
+        elif not MIN_YEAR <= day.year <= MAX_YEAR:
+            problems[name] = f"年份须在 {MIN_YEAR}-{MAX_YEAR} 之间"
+    require(problems)
+    return _checked(first, last)
+
+
+THIS_MONTH, LAST_MONTH, THIS_QUARTER, THIS_YEAR = "this_month", "last_month", "this_quarter", "this_year"
+PRESETS = (THIS_MONTH, LAST_MONTH, THIS_QUARTER, THIS_YEAR)
+
+
+def preset_period(preset: str, today: date) -> Period:
+    """本月, 本季度, 本年: from its first day to `today`, the period so far (as `parse_period`
+    takes a period left open; a meeting scheduled later in the month is not yet held). 上月:
+    the whole of last month. One meaning for the dashboard, the ledger and the API."""
+    if preset == LAST_MONTH:
+        last = today.replace(day=1) - timedelta(days=1)
+        return Period.month(last.year, last.month)
+    if preset == THIS_MONTH:
+        return Period(today.replace(day=1), today)
+    if preset == THIS_QUARTER:
+        return Period(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today)
+    if preset == THIS_YEAR:
+        return Period(date(today.year, 1, 1), today)
+    raise ValueError(preset)

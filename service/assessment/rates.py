@@ -22,23 +22,13 @@ from models import (
     Satisfaction,
     Status,
 )
-from service.assessment.channels import (
-    ChannelFigures,
-    ChannelRow,
-    MeetingRow,
-    MonthRow,
-    channel_figures,
-    hot_spots,
-    summary_sentence,
-)
 from service.assessment.periods import Period, parse_period
 from service.deadlines.calendar import WorkCalendar, local_date
 from service.deadlines.rules import yellow_threshold
 
 __all__ = [
-    "PENALTIES", "RUNNING", "WEIGHTS", "ChannelFigures", "ChannelRow", "DepartmentRow", "MeetingRow",
-    "MonthRow", "Period", "channel_figures", "department_assessment", "department_row", "flags_now",
-    "hot_spots", "parse_period", "summary_sentence",
+    "PENALTIES", "RUNNING", "WEIGHTS", "DepartmentRow", "Period", "department_assessment",
+    "department_row", "flags_now", "parse_period", "rate",
 ]
 
 # The score: a weighted mean of the four rates, less points for each reopening, return and
@@ -89,7 +79,9 @@ class DepartmentRow:
     penalty: float = 0.0      # points taken off the score (PENALTIES)
 
 
-def _rate(part: int, whole: int) -> float | None:
+def rate(part: int, whole: int) -> float | None:
+    """A share as the figures show it everywhere (console, public page, Excel, API): four
+    decimals, None when there is nothing to judge."""
     return round(part / whole, 4) if whole else None
 
 
@@ -197,9 +189,9 @@ def _row(dept: Department, figures: dict[str, int] | None, judged: dict[str, int
     rep_ok, rep_judged = tally("reply_due")
     done_ok, done_judged = tally("complete_due")
     rated = f["satisfied"] + f["basically"] + f["unsatisfied"]
-    rates = {"accept_rate": _rate(acc_ok, acc_judged), "reply_rate": _rate(rep_ok, rep_judged),
-             "complete_rate": _rate(done_ok, done_judged),
-             "satisfaction_rate": _rate(f["satisfied"] + f["basically"], rated)}
+    rates = {"accept_rate": rate(acc_ok, acc_judged), "reply_rate": rate(rep_ok, rep_judged),
+             "complete_rate": rate(done_ok, done_judged),
+             "satisfaction_rate": rate(f["satisfied"] + f["basically"], rated)}
     penalty = penalty_of(f["reopens"], returned, f["overdue_now"])
     return DepartmentRow(
         department_id=dept.id, department_name=dept.name, received=f["received"],

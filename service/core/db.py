@@ -21,9 +21,6 @@ def normalise_url(url: str) -> str:
 # A pooled PostgreSQL connection left unused for longer than this (seconds) is pinged before it
 # is handed out again; one used more recently is handed out as it is.
 PING_AFTER_IDLE = 1.0
-# psycopg keeps the conversion of a statement's placeholders for its next call only for
-# statements of at most this many parameters (its own limit is 50).
-CACHED_STATEMENT_PARAMS = 128
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -33,7 +30,6 @@ def make_engine(url: str, **kwargs) -> Engine:
     kwargs.setdefault("hide_parameters", True)
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)
-    _cache_wide_statements()
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 5)
         kwargs.setdefault("max_overflow", 10)
@@ -68,16 +64,6 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError(f"the pooled connection is gone: {exc}") from exc
         if not alive:
             raise DisconnectionError("the pooled connection is gone")
-
-
-def _cache_wide_statements() -> None:
-    """psycopg turns a statement's `%(name)s` placeholders into `$1, $2, …` and keeps the
-    result for the statement's next call, but only up to 50 parameters. An issue's INSERT
-    has one per column (51), so every creation parsed its SQL again: a tenth of a creation's
-    time in bench.profile. The limit is a module constant of psycopg's; raised here, once."""
-    from psycopg import _queries
-    if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", CACHED_STATEMENT_PARAMS) < CACHED_STATEMENT_PARAMS:
-        _queries.MAX_CACHED_STATEMENT_PARAMS = CACHED_STATEMENT_PARAMS
 
 
 def _sqlite_engine(url: str, **kwargs) -> Engine:

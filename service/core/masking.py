@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 
+from service.core.phones import MOBILE_PATTERN
+
 COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 轩辕 独孤 南宫 西门 呼延".split()
 )
@@ -59,7 +61,7 @@ MAX_LOOKED_FOR = 100
 
 _DIGIT_GROUP = re.compile(r"[0-9]+")
 _SEPARATOR_RUN = re.compile(rf"[{DIGIT_SEPARATORS}]{{1,{MAX_SEPARATOR_RUN}}}")
-MOBILE = re.compile(r"(?:0086|86|0)?(1[3-9][0-9]{9})")
+MOBILE = re.compile(rf"(?:0086|86|0)?({MOBILE_PATTERN})")
 LANDLINE = re.compile(r"(0(?:[12][0-9]|[3-9][0-9]{2}))([2-9][0-9]{6,7})")
 EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]*)\s*(?:@|#|\(at\)|\[at\])\s*"

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from models import (
     CHANNEL_LABELS,
     ISSUE_TYPE_LABELS,
+    SATISFACTION_LABELS,
     STATUS_LABELS,
     Channel,
     DeadlineJudgement,
@@ -26,6 +27,7 @@ from models import (
     Status,
 )
 from models.workflow import PUBLIC_STATUSES, STEPS
+from service.assessment.rates import rate
 from service.core.errors import NotFound
 from service.core.masking import is_blank, mask_name, scrub_text, search_text
 from service.core.paging import page_by_time
@@ -44,7 +46,6 @@ PUBLIC_MILESTONES = {"create": "登记受理", "assign": "会议/集中交办", 
 # The public list's 办理状态 filter: a public status, or how the work ended.
 STATUS_FILTERS = {**{s.value: STATUS_LABELS[s] for s in Status if s in PUBLIC_STATUSES},
                   "on_time": "按期办结", "late": "超期办结"}
-SATISFACTION_LABELS = {"satisfied": "满意", "basically": "基本满意", "unsatisfied": "不满意"}
 FEED_SIZE = 50
 
 
@@ -284,10 +285,6 @@ def _completion_judgements(session: Session, years: tuple[int, ...] | None,
     return out
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
 def _rollup(rows, judgements: dict[tuple[int, int], list[int]], year: int | None, names: dict[int, str]) -> dict:
     by_status: dict[str, int] = defaultdict(int)
     by_channel: dict[str, int] = defaultdict(int)
@@ -312,7 +309,7 @@ def _rollup(rows, judgements: dict[tuple[int, int], list[int]], year: int | None
     on_time = sum(v[1] for v in timely.values())
     by_department = sorted(
         ({"department": names.get(dept, str(dept)), "total": t, "closed": c, "completed": d,
-          "on_time_rate": _rate(*reversed(timely.get(dept, [0, 0]))), "satisfaction_rate": _rate(s, r)}
+          "on_time_rate": rate(*reversed(timely.get(dept, [0, 0]))), "satisfaction_rate": rate(s, r)}
          for dept, (t, c, d, r, s) in depts.items()),
         key=lambda row: (-row["total"], row["department"]))
     return {
@@ -324,10 +321,10 @@ def _rollup(rows, judgements: dict[tuple[int, int], list[int]], year: int | None
         "completed": completed,
         "judged": judged,
         "on_time": on_time,
-        "on_time_rate": _rate(on_time, judged),
+        "on_time_rate": rate(on_time, judged),
         "rated": rated,
         "satisfied": satisfied,
-        "satisfaction_rate": _rate(satisfied, rated),
+        "satisfaction_rate": rate(satisfied, rated),
     }
 
 

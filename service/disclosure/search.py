@@ -36,6 +36,7 @@ from sqlmodel import Session
 
 from models import Issue
 from service.core.paging import MAX_LIMIT, decode_cursor, encode_cursor
+from service.core.text_match import LIKE_ESCAPE, contains_pattern, fts5_phrase
 
 MAX_TERMS = 5
 MAX_TERM_CHARS = 40
@@ -65,14 +66,6 @@ def terms(q: str | None) -> list[str]:
     return out[:MAX_TERMS]
 
 
-def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _phrase(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
 def indexed(stmt: Select, dialect: str, words: list[str]):
     """`stmt` (a select of Issue over public rows) narrowed, through the trigram index, to rows
     whose stored title or public summary contains every term; and the column to page it by."""
@@ -81,11 +74,11 @@ def indexed(stmt: Select, dialect: str, words: list[str]):
     if dialect == "sqlite":
         stmt = stmt.join(FTS, FTS.c.rowid == Issue.id)
         if long_terms:
-            stmt = stmt.where(literal_column("issue_search").op("MATCH")(" ".join(map(_phrase, long_terms))))
+            stmt = stmt.where(literal_column("issue_search").op("MATCH")(" ".join(map(fts5_phrase, long_terms))))
         for term in short_terms:
-            pattern = _like(term)
-            stmt = stmt.where(or_(FTS.c.title.like(pattern, escape="\\"),
-                                  FTS.c.summary.like(pattern, escape="\\")))
+            pattern = contains_pattern(term)
+            stmt = stmt.where(or_(FTS.c.title.like(pattern, escape=LIKE_ESCAPE),
+                                  FTS.c.summary.like(pattern, escape=LIKE_ESCAPE)))
         # With a MATCH, the FTS index leads and hands rows over newest first by its rowid. With
         # short terms only, the published rows lead (newest first by issue.id, through the
         # status index) and each is checked in the FTS table by rowid, stopping at a full page.
@@ -93,12 +86,12 @@ def indexed(stmt: Select, dialect: str, words: list[str]):
     if dialect == "postgresql":
         stmt = stmt.where(PG_PUBLIC)
         for term in long_terms:
-            stmt = stmt.where(PG_TEXT.ilike(_like(term), escape="\\"))
+            stmt = stmt.where(PG_TEXT.ilike(contains_pattern(term), escape=LIKE_ESCAPE))
         return walked(stmt, short_terms), Issue.id
     # any other database: plain LIKE, correct but unindexed
     text = func.coalesce(Issue.public_title, Issue.title) + " " + func.coalesce(Issue.public_summary, "")
     for term in words:
-        stmt = stmt.where(text.like(_like(term), escape="\\"))
+        stmt = stmt.where(text.like(contains_pattern(term), escape=LIKE_ESCAPE))
     return stmt, Issue.id
 
 

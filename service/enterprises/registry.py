@@ -21,6 +21,7 @@ from models import (
 from service.core import text_rules
 from service.core.errors import Conflict, Forbidden, Invalid, require
 from service.core.masking import is_blank
+from service.core.text_match import LIKE_ESCAPE, escape_like
 from service.deadlines.calendar import WorkCalendar
 from service.deadlines.rules import flag_for
 
@@ -174,9 +175,9 @@ def search(session: Session, actor: User, q: str | None, *, limit: int = SEARCH_
         stmt = stmt.where(led_by(actor.id))
     q = (q or "").strip()
     if q:
-        like = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(or_(Enterprise.name.contains(like, autoescape=False, escape="\\"),
-                              Enterprise.credit_code.startswith(uscc.normalise(like), escape="\\")))
+        like = escape_like(q)
+        stmt = stmt.where(or_(Enterprise.name.contains(like, autoescape=False, escape=LIKE_ESCAPE),
+                              Enterprise.credit_code.startswith(uscc.normalise(like), escape=LIKE_ESCAPE)))
     return list(session.execute(stmt.order_by(Enterprise.name, Enterprise.id)
                                 .offset(max(0, offset)).limit(max(1, min(limit, 200)))).scalars())
 

@@ -1,6 +1,6 @@
 """问题收集: creating an issue, and editing its descriptive fields."""
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,6 +17,7 @@ from service.enterprises.townships import check_township
 from service.identity import permissions as access
 from service.intake.categories import list_categories
 from service.intake.codes import allocate
+from service.workflow.meetings import EVENING_TEA_AT, EVENING_TEA_DAYS, EVENING_TEA_UNTIL
 from service.workflow.queries import get_visible
 from service.workflow.transition import WorkflowOptions, transition
 from service.workflow.visibility import visible_to
@@ -167,16 +168,13 @@ def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: da
 
 # --- 话务登记: the hotline desk ----------------------------------------------------------------
 
-EVENING_TEA_DAYS = (1, 15)
-EVENING_TEA_FROM, EVENING_TEA_UNTIL = time(19, 0), time(20, 30)
-
 
 def channel_for_call(moment: datetime) -> str:
     """The channel of a call taken at `moment`: the county head's line (“听您说”晚茶会) on the
     1st and 15th from 19:00 to 20:30 Asia/Shanghai, both minutes included; the hotline otherwise."""
     local = moment.astimezone(LOCAL_TZ)
     clock = local.time().replace(second=0, microsecond=0)
-    if local.day in EVENING_TEA_DAYS and EVENING_TEA_FROM <= clock <= EVENING_TEA_UNTIL:
+    if local.day in EVENING_TEA_DAYS and EVENING_TEA_AT <= clock <= EVENING_TEA_UNTIL:
         return Channel.EVENING_TEA
     return Channel.HOTLINE
 

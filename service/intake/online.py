@@ -7,10 +7,10 @@ from sqlmodel import Session
 from models import Channel, Issue, IssueType
 from service.core import text_rules
 from service.core.errors import NotFound, require
+from service.core.phones import is_mobile
 from service.intake.categories import get_by_code
 from service.intake.issues import blank_reporter_texts, create_issue
 
-MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 SUBMIT_LIMITS = {"title": (4, 60), "content": (10, 2000), "name": (0, 32), "org": (0, 100),
                  "township": (0, 32)}
 
@@ -26,7 +26,7 @@ def submit_online(session: Session, data: dict, now: datetime) -> Issue:
         elif problem := text_rules.message(clean[key], lines=key == "content"):
             errors[key] = problem
     phone = re.sub(r"[\s-]", "", clean["phone"])
-    if not MOBILE.match(phone):
+    if not is_mobile(phone):
         errors["phone"] = "请填写 11 位手机号（查询进度和接收短信都要用到）"
     if clean["type"] and clean["type"] not in {t.value for t in IssueType}:
         errors["type"] = "请选择诉求类型"

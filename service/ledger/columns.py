@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from models import (
     CHANNEL_LABELS,
     ISSUE_TYPE_LABELS,
+    REJECT_REASON_LABELS,
+    REPORTER_KIND_LABELS,
+    SATISFACTION_LABELS,
     STATUS_LABELS,
     Channel,
     Disclosure,
@@ -96,16 +99,10 @@ COLUMNS: tuple[LedgerColumn, ...] = (
 BY_TITLE = {c.title: c for c in COLUMNS}
 BY_KEY = {c.key: c for c in COLUMNS}
 
-# The service's own Chinese names of the closed sets the ledger writes out.
-REPORTER_KIND_LABELS = {ReporterKind.ENTERPRISE: "企业", ReporterKind.PERSON: "群众",
-                        ReporterKind.DEPUTY: "人大代表、政协委员",
-                        ReporterKind.SUPERVISOR: "营商环境义务监督员"}
-SATISFACTION_LABELS = {Satisfaction.SATISFIED: "满意", Satisfaction.BASICALLY: "基本满意",
-                       Satisfaction.UNSATISFIED: "不满意"}
+# The service's own Chinese names of the closed sets the ledger writes out (the others are
+# in models).
 DISCLOSURE_LABELS = {Disclosure.PENDING: "待定", Disclosure.PUBLIC: "公开",
                      Disclosure.WITHHELD: "不予公开"}
-REJECT_REASON_LABELS = {RejectReason.DUPLICATE: "重复反映", RejectReason.MERGED: "合并办理",
-                        RejectReason.OUT_OF_SCOPE: "不属于本县职权范围", RejectReason.OTHER: "其他"}
 FLAG_LABELS = {"red": "红", "yellow": "黄", "green": "绿"}
 YES, NO = "是", "否"
 

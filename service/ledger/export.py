@@ -18,6 +18,9 @@ from models import (
     CHANNEL_LABELS,
     ISSUE_TYPE_LABELS,
     OPEN_STATUSES,
+    REJECT_REASON_LABELS,
+    REPORTER_KIND_LABELS,
+    SATISFACTION_LABELS,
     STATUS_LABELS,
     Department,
     Enterprise,
@@ -27,7 +30,7 @@ from models import (
 )
 from models.permissions import Permission
 from service.assessment.periods import Period
-from service.core.errors import Forbidden, require
+from service.core.errors import Forbidden
 from service.core.masking import mask_name, mask_phone, scrub_text
 from service.core.xlsx import workbook_bytes, write_table
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar, load_calendar, local_date
@@ -41,31 +44,13 @@ from service.ledger.columns import (
     MASKED_MARK,
     MASKED_NOTE,
     NO,
-    REJECT_REASON_LABELS,
-    REPORTER_KIND_LABELS,
-    SATISFACTION_LABELS,
     YES,
 )
 from service.workflow.queries import co_department_ids, user_names
 from service.workflow.visibility import visible_to
 
 BATCH = 500
-MAX_DAYS = 366 * 5
 HIDDEN_ORG = "（已隐去）"
-
-
-def check_period(start: date | None, end: date | None) -> Period:
-    fields = {}
-    if start is None:
-        fields["from"] = "请填写开始日期"
-    if end is None:
-        fields["to"] = "请填写结束日期"
-    if start and end and end < start:
-        fields["to"] = "结束日期不能早于开始日期"
-    if start and end and (end - start).days > MAX_DAYS:
-        fields["to"] = "一次最多导出五年"
-    require(fields)
-    return Period(start, end)  # the assessment's period: same bounds, and a label such as “2026年第一季度”
 
 
 def may_export(actor: User | None) -> bool:

@@ -13,6 +13,7 @@ on PostgreSQL the year's sequence) is raised above the highest imported number, 
 out afterwards never collide.
 """
 import io
+import posixpath
 import re
 import zipfile
 import zlib
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO, Any
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedET
 from openpyxl import load_workbook
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -163,21 +166,47 @@ def _clean_title(value: Any) -> str:
     return re.sub(r"\s+", "", str(value)) if value is not None else ""
 
 
-def _count_rows(wb: Any, ws: Any) -> int:
-    """The rows of a sheet whose file states no size (a streamed export writes none): its
-    <row> elements counted in the raw XML, for the progress bar only."""
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_SHEET_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _part_targets(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """A package part's relationships (id → the target's path in the archive)."""
+    folder, _, name = part.rpartition("/")
+    rels = DefusedET.fromstring(archive.read(f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"))
+    return {r.get("Id"): _part_path(folder, r.get("Target")) for r in rels.iter(f"{{{_PACKAGE_RELS}}}Relationship")}
+
+
+def _part_path(folder: str, target: str) -> str:
+    """A relationship's target as a path in the archive: "/x" from the package's root, "x"
+    from the folder of the part that names it."""
+    return posixpath.normpath(target[1:] if target.startswith("/") else posixpath.join(folder, target))
+
+
+def _count_rows(data: bytes) -> int:
+    """The rows of the first sheet of a file whose sheet states no size (a streamed export
+    writes none): its <row> elements counted in the raw XML, for the progress bar only. The
+    sheet's part is found as the Office Open XML package names it (the package's workbook,
+    the workbook's first <sheet>, that sheet's relationship)."""
     try:
-        with wb._archive.open(ws._worksheet_path) as xml:
-            count, tail = 0, b""
-            while chunk := xml.read(1 << 20):
-                count += (tail + chunk).count(b"<row ")
-                tail = chunk[-4:]
-            return count
-    except (AttributeError, KeyError, OSError):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            root = DefusedET.fromstring(archive.read("_rels/.rels"))
+            workbook = next(_part_path("", r.get("Target")) for r in root.iter(f"{{{_PACKAGE_RELS}}}Relationship")
+                            if r.get("Type", "").endswith("/officeDocument"))
+            sheet = DefusedET.fromstring(archive.read(workbook)).find(f"{{{_SHEET_MAIN}}}sheets/{{{_SHEET_MAIN}}}sheet")
+            path = _part_targets(archive, workbook)[sheet.get(f"{{{_OFFICE_RELS}}}id")]
+            with archive.open(path) as xml:
+                count, tail = 0, b""
+                while chunk := xml.read(1 << 20):
+                    count += (tail + chunk).count(b"<row ")
+                    tail = chunk[-4:]
+                return count
+    except (*UNREADABLE, StopIteration, DefusedET.ParseError, DefusedXmlException):
         return 0
 
 
-def _read_sheet(wb: Any) -> _Sheet:
+def _read_sheet(wb: Any, data: bytes) -> _Sheet:
     keywords = (wb.properties.keywords or "").split()
     if LEDGER_MARK in keywords and MASKED_MARK in keywords:
         raise _file_error("这是脱敏导出的台账（反映人信息已隐去），不能导入；请用未脱敏的台账")
@@ -196,7 +225,7 @@ def _read_sheet(wb: Any) -> _Sheet:
             missing = [c.title for c in COLUMNS if c.required and c.key not in columns.values()]
             if missing:
                 raise _file_error("缺少必需的列：" + "、".join(missing))
-            last = ws.max_row or _count_rows(wb, ws)
+            last = ws.max_row or _count_rows(data)
             return _Sheet(number, columns, enumerate(rows, start=number + 1), max(last - number, 0))
         if number >= HEADER_SEARCH_ROWS:
             break
@@ -521,7 +550,7 @@ def import_ledger(session: Session, file: bytes | IO[bytes], actor: User | None,
     wb = _open(data)
     try:
         try:
-            sheet = _read_sheet(wb)
+            sheet = _read_sheet(wb, data)
         except UNREADABLE as exc:
             raise _unreadable(exc) from None
         directory = _Directory(session)

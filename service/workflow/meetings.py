@@ -185,8 +185,10 @@ def assign_batch(session: Session, actor: User, meeting_id: int, assignments: li
     return done
 
 
+# The “听您说”晚茶会: the county head's line is open on these days of every month, from
+# EVENING_TEA_AT to EVENING_TEA_UNTIL Asia/Shanghai (both minutes included).
 EVENING_TEA_DAYS = (1, 15)
-EVENING_TEA_AT = time(19, 0)
+EVENING_TEA_AT, EVENING_TEA_UNTIL = time(19, 0), time(20, 30)
 
 
 def ensure_evening_tea_meetings(session: Session, now: datetime, days_ahead: int = 20) -> list[Meeting]:

@@ -23,6 +23,7 @@ from models import (
 from models.permissions import Permission
 from service.core.errors import Forbidden, NotFound
 from service.core.paging import page
+from service.core.text_match import LIKE_ESCAPE, contains_pattern, fts5_phrase
 from service.deadlines.calendar import WorkCalendar
 from service.deadlines.rules import flag_for, yellow_threshold
 from service.identity import permissions as access
@@ -139,13 +140,12 @@ def text_match(session: Session, stmt: Select, q: str) -> tuple[Select, Any]:
     if code_id is not None:
         # a tracking code typed into the search box is a look-up of that issue
         return stmt.where(Issue.id == code_id), Issue.id
-    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    either = or_(Issue.title.like(pattern, escape="\\"), Issue.content.like(pattern, escape="\\"))
+    pattern = contains_pattern(q)
+    either = or_(Issue.title.like(pattern, escape=LIKE_ESCAPE), Issue.content.like(pattern, escape=LIKE_ESCAPE))
     dialect = session.get_bind().dialect.name
     if len(q) >= 3 and dialect == "sqlite":
-        phrase = '"' + q.replace('"', '""') + '"'
         return (stmt.join(ISSUE_TEXT, ISSUE_TEXT.c.rowid == Issue.id)
-                .where(literal_column("issue_text").op("MATCH")(phrase)), ISSUE_TEXT.c.rowid)
+                .where(literal_column("issue_text").op("MATCH")(fts5_phrase(q))), ISSUE_TEXT.c.rowid)
     if len(q) >= 3 and dialect == "postgresql":
         # The concatenation is what the index holds; `either` keeps a match within one field.
         # The pattern is written into the statement (escaped by SQLAlchemy), so each term is a
@@ -153,8 +153,8 @@ def text_match(session: Session, stmt: Select, q: str) -> tuple[Select, Any]:
         # generic plan for every value, and the best plan here depends on the term (walk the
         # newest issues for a common one, ask the trigram index for a rare one).
         inline = bindparam("q_pattern", pattern, literal_execute=True)
-        either = or_(Issue.title.like(inline, escape="\\"), Issue.content.like(inline, escape="\\"))
-        return stmt.where(STAFF_TEXT.like(inline, escape="\\"), either), Issue.id
+        either = or_(Issue.title.like(inline, escape=LIKE_ESCAPE), Issue.content.like(inline, escape=LIKE_ESCAPE))
+        return stmt.where(STAFF_TEXT.like(inline, escape=LIKE_ESCAPE), either), Issue.id
     return stmt.where(either), Issue.id
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from models import Issue, Satisfaction, SmsInbound, SmsOptOut, Status, User
+from models import SATISFACTION_LABELS, Issue, Satisfaction, SmsInbound, SmsOptOut, Status, User
 from models.workflow import REPORTER
 from service.core.errors import DomainError
 from service.workflow.transition import WorkflowOptions, transition
@@ -21,8 +21,6 @@ RATINGS = {
     "2": Satisfaction.BASICALLY, "基本满意": Satisfaction.BASICALLY,
     "3": Satisfaction.UNSATISFIED, "不满意": Satisfaction.UNSATISFIED,
 }
-RATING_LABELS = {Satisfaction.SATISFIED: "满意", Satisfaction.BASICALLY: "基本满意",
-                 Satisfaction.UNSATISFIED: "不满意"}
 
 # What became of a text (SmsInbound.outcome).
 RATED = "rated"
@@ -111,7 +109,7 @@ def record_reply(session: Session, from_phone: str, body: str, provider_id: str 
     session.add(inbound)
     try:
         session.flush()  # claims the provider id first: a concurrent retry stops here
-        label = RATING_LABELS[satisfaction]
+        label = SATISFACTION_LABELS[satisfaction]
         issue = transition(session, _reporter(issue.reporter_phone), issue_id, "visit",
                            {"satisfaction": satisfaction, "note": f"反映人短信回复：{label}"},
                            now, options or WorkflowOptions(), commit=False, event_data={"via": "sms"})

@@ -11,17 +11,8 @@ import pytest
 from sqlmodel import Session
 
 from models import Department, User
-from service.assessment.channels import ChannelFigures, percent
-from service.assessment.rates import (
-    Period,
-    channel_figures,
-    department_assessment,
-    department_row,
-    flags_now,
-    hot_spots,
-    parse_period,
-    summary_sentence,
-)
+from service.assessment.channels import ChannelFigures, channel_figures, hot_spots, percent, summary_sentence
+from service.assessment.rates import Period, department_assessment, department_row, flags_now, parse_period
 from service.core.errors import Invalid
 from service.deadlines.calendar import LOCAL_TZ, WEEKDAYS
 from service.intake.issues import create_issue

@@ -1,7 +1,6 @@
 """Prometheus metrics: who may read them, what they count, and the sum over gunicorn workers."""
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from sqlmodel import Session
 from models import SmsMessage, User
 from service.core.scheduler_lock import Leadership
 from service.workflow.transition import WorkflowOptions, transition
+
+from ..conftest import free_port
 
 # Runs on both databases: it covers code that branches on the dialect (tests/core/test_dialects.py).
 pytestmark = pytest.mark.both_db
@@ -113,19 +114,13 @@ def test_only_this_host_the_lan_or_the_token_may_read_metrics(app, client, monke
                   **{"X-Forwarded-For": "203.0.113.9"}) == 200
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=10) as resp:
         return resp.status, resp.read().decode()
 
 
 def test_gunicorn_workers_add_up_in_multiprocess_mode(app, database_url, tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port), "WEB_CONCURRENCY": "3",
            "GUNICORN_THREADS": "1", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prom"),
            "SECRET_KEY": "test-secret"}

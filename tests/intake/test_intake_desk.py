@@ -1,6 +1,6 @@
 """The hotline desk's rules: the channel from the clock, the caller's earlier issues, a call
 answered on the spot saved in one go."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -100,3 +100,17 @@ def test_the_desk_preselects_tonights_meeting_during_the_session(db, county):
     assert (morning.channel, morning.meeting_id) == ("hotline", None)
     with pytest.raises(Forbidden):
         intake.intake_defaults(db, county.users["fgj"], session_time)
+
+
+def test_the_desk_takes_tea_calls_on_exactly_the_evenings_a_tea_meeting_is_held(db, county):
+    """The days and the hour of the “听您说”晚茶会 are one rule: the scheduler creates a
+    meeting on the evenings the desk routes calls to the evening-tea channel, starting at the
+    minute the desk starts doing so."""
+    meetings = ensure_evening_tea_meetings(db, local(2027, 1, 1, 8, 0), days_ahead=58)
+    held = {m.held_at.astimezone(LOCAL_TZ) for m in meetings}
+    assert held == {local(2027, 1, 1, 19, 0), local(2027, 1, 15, 19, 0), local(2027, 2, 1, 19, 0),
+                    local(2027, 2, 15, 19, 0)}
+    tea_calls = {local(2027, m, d, 19, 0) for m in (1, 2) for d in range(1, 29)
+                 if intake.channel_for_call(local(2027, m, d, 19, 0)) == "evening_tea"}
+    assert tea_calls == held
+    assert {intake.channel_for_call(moment - timedelta(minutes=1)) for moment in held} == {"hotline"}

@@ -77,7 +77,7 @@ def test_downloading_this_month_and_a_custom_period(app, api, county):
     ws = load_workbook(io.BytesIO(old.data)).worksheets[0]
     assert old.status_code == 200 and ws.cell(row=HEADER_ROW + 1, column=1).value is None
     bad = office.get("/console/ledger/export?period=custom&from=2026-05-01&to=2026-04-01")
-    assert bad.status_code == 422 and "结束日期不能早于开始日期" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "截止日期不能早于起始日期" in bad.get_data(as_text=True)
     bad = office.get("/console/ledger/export?period=custom&from=2026-02-30&to=2026-04-01")
     assert bad.status_code == 422 and "日期格式须为 YYYY-MM-DD" in bad.get_data(as_text=True)
 

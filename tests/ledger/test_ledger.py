@@ -431,7 +431,7 @@ def test_the_command_line_exports_and_imports(app, api, county, engine, tmp_path
     assert sheet(masked.read_bytes()).cell(row=HEADER_ROW + 1, column=headers(sheet(masked.read_bytes()))
                                            ["联系电话"]).value == "138****5678"
     bad = runner.invoke(args=["ledger", "export", "--from", "2026-05-01", "--to", "2026-04-01", str(path)])
-    assert bad.exit_code != 0 and "结束日期不能早于开始日期" in bad.output
+    assert bad.exit_code != 0 and "截止日期不能早于起始日期" in bad.output
 
     # still in the database: every row is refused, exit status 1, nothing written
     out = runner.invoke(args=["ledger", "import", str(path), "--dry-run"])
@@ -466,3 +466,20 @@ def test_a_large_file_shows_a_progress_bar(app, api, county, engine, tmp_path):
     out = app.test_cli_runner().invoke(args=["ledger", "import", str(path), "--dry-run"])
     assert out.exit_code == 0, out.output
     assert "检查台账" in out.output and "301 行" in out.output
+
+
+def test_the_progress_of_a_streamed_export_counts_its_rows(app, api, county, engine):
+    """The service's own export is streamed and states no sheet size: the import still knows
+    how many rows it will read, from the file's parts as the Office Open XML package names
+    them."""
+    for _ in range(3):
+        issue_in(api, "assigned")
+    content = export(api)
+    assert load_workbook(io.BytesIO(content), read_only=True).worksheets[0].max_row is None
+    wipe_issues(engine)
+    seen = []
+    with Session(engine) as session:
+        report = import_ledger(session, content, None, datetime.now(timezone.utc), True,
+                               progress=lambda done, total: seen.append((done, total)))
+    assert report.dry_run and [done for done, _ in seen] == [1, 2, 3]
+    assert {total for _, total in seen} == {3}

@@ -1,6 +1,5 @@
 """Fault proofs fast enough for the suite: the database going away and coming back, and an SMS
 provider failing half its calls. The longer versions are scripts in faults/."""
-import socket
 from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,7 +10,6 @@ from sqlalchemy import insert, select
 
 import service.core.db
 from faults import db_outage
-from faults.pg import PrivatePostgres
 from models import SmsMessage
 from notifications.twilio_sender import TwilioSender
 from service.reminders.outbox import dispatch_due
@@ -23,20 +21,6 @@ from ..fake_twilio import FakeTwilio
 pytestmark = pytest.mark.both_db
 
 SH = ZoneInfo("Asia/Shanghai")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def private_pg():
-    pg = PrivatePostgres(_free_port()).init()
-    pg.start()
-    yield pg
-    pg.destroy()
 
 
 def test_the_database_going_away_mid_traffic_gives_503s_and_the_service_recovers(private_pg):

@@ -1,31 +1,14 @@
 """During a database outage a person's browser gets a Chinese page with 503 (public site and
 console alike), while machines keep the JSON envelope. The outage is real: the private
 PostgreSQL cluster of faults/pg.py is stopped under the running app."""
-import socket
 
-import pytest
 
 from faults import db_outage
-from faults.pg import PrivatePostgres
 
 from ..conftest import make_test_app
 from ..identity.test_console_auth import csrf_of
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def private_pg():
-    pg = PrivatePostgres(_free_port()).init()
-    pg.start()
-    yield pg
-    pg.destroy()
 
 
 def test_pages_answer_a_chinese_503_page_while_the_database_is_down(private_pg):

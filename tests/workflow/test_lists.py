@@ -131,3 +131,21 @@ def test_an_issue_of_a_meeting_keeps_the_meetings_channel(api, county):
     assert resp.status_code == 422 and "channel" in resp.get_json()["error"]["fields"]
     ok = api.create_issue(channel="breakfast", meeting_id=meeting["id"])
     assert ok["channel"] == "breakfast" and ok["meeting_id"] == meeting["id"]
+
+
+def test_staff_and_public_search_read_wildcards_and_quotes_alike(api):
+    """The staff list and the public search write a term into the statement by one rule:
+    `%`, `_`, `\\` and `"` are the characters themselves, for 1-2 characters (LIKE) and 3 or
+    more (the trigram index) alike, on the staff side as on the public one."""
+    from ..public_helpers import published
+    odd = published(api, title='收费标准100%_上浮\\按"旧"文件', summary='已按标准清退多收费用，100%_\\"旧"。')
+    plain = published(api, title="收费标准统一下调", summary="已按标准清退多收费用。")
+
+    def staff(q):
+        return {i["code"] for i in api.ok("GET", "/api/v1/issues", "coordinator", query_string={"q": q})["items"]}
+
+    def public(q):
+        return {i["code"] for i in api.ok("GET", "/api/v1/public/issues", query_string={"q": q})["items"]}
+    for term in ("%", "_", "\\", '"', "0%_", '"旧"', "100%_上浮"):
+        assert staff(term) == public(term) == {odd["code"]}, term
+    assert staff("标准") == public("标准") == {odd["code"], plain["code"]}

@@ -2,7 +2,7 @@ from flask import jsonify, request
 from flask_smorest import Blueprint
 
 from models import User
-from models.workflow import STEPS
+from models.workflow import EVENT_LABELS, STEPS
 from service.core import idempotency
 from service.intake import issues as intake
 from service.workflow import queries as issues
@@ -71,8 +71,7 @@ def issue_events(issue_id: int):
     """问题的办理时间线（只增不改）"""
     user = current_user()
     rows = issues.timeline(db(), user, issue_id)
-    labels = {k: s.label for k, s in STEPS.items()} | {"create": "登记", "edit": "修改"}
-    return {"items": [{**e.model_dump(), "actor_name": name, "label": labels.get(e.action, e.action)}
+    return {"items": [{**e.model_dump(), "actor_name": name, "label": EVENT_LABELS.get(e.action, e.action)}
                       for e, name in rows]}
 
 

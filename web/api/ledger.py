@@ -1,6 +1,5 @@
 """The Excel ledger (问题台账): download for a period, and import of an existing ledger."""
 import io
-from datetime import date
 
 from flask import jsonify, request, send_file
 from flask_smorest import Blueprint
@@ -8,6 +7,7 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from service import ledger
+from service.assessment import periods
 from service.core.errors import DomainError, Invalid
 from service.core.xlsx import XLSX_MIMETYPE
 from service.ledger.importer import MAX_FILE_SIZE
@@ -56,9 +56,8 @@ def export_ledger(args):
     县营商办、管理员得到完整的台账；督查办、县级领导得到反映人信息脱敏的台账（县级领导只含
     本人主抓的问题）；`masked=true` 时任何人都得到脱敏台账。承办部门和话务员无权导出（403）。"""
     user = current_user()
-    start = args["start"] or date(today().year, 1, 1)
-    end = args["end"] or today()
-    period = ledger.check_period(start, end)
+    this_year = periods.preset_period(periods.THIS_YEAR, today())
+    period = ledger.check_period(args["start"] or this_year.start, args["end"] or this_year.end)
     content, _count = ledger.export_ledger(db(), user, period, now(), masked=args["masked"])
     masked = ledger.masked_for(user, args["masked"])
     return send_file(io.BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True,

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from flask_smorest import Blueprint
 
 from models import CHANNEL_LABELS
+from service.assessment import channels
 from service.assessment import rates as assessment
 
 from ..context import calendar, current_user, db, now, today
@@ -44,8 +45,8 @@ def summary(args):
     """按渠道、按会议的收集与办结情况，热点类别与乡镇，月度走势，当前三色，以及工作报告用语"""
     period = _period(args)
     session, moment = db(), now()
-    figures = assessment.channel_figures(session, period, moment)
-    categories, townships = assessment.hot_spots(session, period)
+    figures = channels.channel_figures(session, period, moment)
+    categories, townships = channels.hot_spots(session, period)
     out = asdict(figures)
     out["monthly_trend"] = out.pop("months")
     for row in out["channels"]:
@@ -55,6 +56,6 @@ def summary(args):
         hot_categories=[{"name": n, "count": c} for n, c in categories],
         hot_townships=[{"name": n, "count": c} for n, c in townships],
         flags_now=assessment.flags_now(session, moment, calendar()),
-        sentence=assessment.summary_sentence(period, figures),
+        sentence=channels.summary_sentence(period, figures),
     )
     return out

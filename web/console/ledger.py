@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from service import ledger
+from service.assessment import periods
 from service.core.errors import DomainError, Forbidden, Invalid
 from service.core.xlsx import XLSX_MIMETYPE
 from service.ledger.importer import MAX_FILE_SIZE
@@ -25,6 +26,7 @@ from .session import staff
 
 UPLOAD_LIMIT = MAX_FILE_SIZE + 64 * 1024  # the file and the form around it
 PRESETS = ("month", "quarter", "year", "custom")
+PRESET_NAMES = {"month": periods.THIS_MONTH, "quarter": periods.THIS_QUARTER, "year": periods.THIS_YEAR}
 
 
 def _uploads() -> Path:
@@ -32,22 +34,16 @@ def _uploads() -> Path:
 
 
 def preset_period(preset: str, day: date) -> tuple[date, date]:
-    """This month, quarter or year up to `day` (inclusive)."""
-    if preset == "month":
-        return day.replace(day=1), day
-    if preset == "quarter":
-        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1), day
-    return date(day.year, 1, 1), day
+    """This month, quarter or year so far (the assessment's presets)."""
+    period = periods.preset_period(PRESET_NAMES[preset], day)
+    return period.start, period.end
 
 
 def _date_arg(name: str, errors: dict) -> date | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = _("日期格式须为 YYYY-MM-DD")
+        return periods.parse_day(request.args.get(name), name)
+    except Invalid as exc:
+        errors.update(exc.fields)
         return None
 
 

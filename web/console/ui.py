@@ -5,9 +5,10 @@ from flask import Flask
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+import models as labels
 from models import CHANNEL_LABELS, DEADLINE_LABELS, ISSUE_TYPE_LABELS, ROLE_LABELS, STATUS_LABELS
 from models.permissions import Permission
-from models.workflow import STEPS
+from models.workflow import EVENT_LABELS
 from service.deadlines.calendar import LOCAL_TZ
 from service.identity import permissions as access
 
@@ -35,17 +36,12 @@ def menu_for(user) -> list[tuple[str, str]]:
     """The menu entries (endpoint, label) `user` is offered."""
     return [(endpoint, label) for endpoint, label, opens in NAV if any(access.may(user, p) for p in opens)]
 FLAG_LABELS = {"red": "红色（已超期）", "yellow": "黄色（临近时限）", "green": "绿色（正常）", None: "—"}
-SATISFACTION_LABELS = {"satisfied": _l("满意"), "basically": _l("基本满意"), "unsatisfied": _l("不满意")}
-REJECT_REASON_LABELS = {"duplicate": _l("重复反映"), "merged": _l("合并办理"),
-                        "out_of_scope": _l("不属于本县职权范围"), "other": _l("其他")}
-REPORTER_KIND_LABELS = {"enterprise": _l("企业"), "person": _l("群众"), "deputy": _l("人大代表、政协委员"),
-                        "supervisor": _l("营商环境义务监督员")}
+# The domain's labels (models) in the request's language, for the forms' choices.
+SATISFACTION_LABELS = {str(k): _l(v) for k, v in labels.SATISFACTION_LABELS.items()}
+REJECT_REASON_LABELS = {str(k): _l(v) for k, v in labels.REJECT_REASON_LABELS.items()}
+REPORTER_KIND_LABELS = {str(k): _l(v) for k, v in labels.REPORTER_KIND_LABELS.items()}
 DISCLOSURE_LABELS = {"pending": _l("待定"), "public": _l("已公开"), "withheld": _l("不予公开")}
 EXTENSION_STATUS_LABELS = {"pending": _l("待审批"), "approved": _l("已批准"), "refused": _l("未批准")}
-# The timeline's name for each kind of event: the workflow's steps and the other records.
-EVENT_LABELS = {**{action: step.label for action, step in STEPS.items()},
-                "create": _l("登记"), "edit": _l("修改内容"), "attach": _l("上传附件"),
-                "import": _l("台账导入"), "leader_visit": _l("领导回访")}
 MEETING_FIELD_LABELS = {"title": _l("会议名称"), "held_at": _l("会议时间"), "host_leader_id": _l("主持领导"),
                         "attendees": _l("参会人员"), "location": _l("地点")}
 

@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from models import ISSUE_TYPE_LABELS
+from service.core.phones import MOBILE_PATTERN
 
 from ..limits import TextRule
 
@@ -32,6 +33,6 @@ class SubmitForm(FlaskForm):
     consent_public = BooleanField("同意在公示中显示企业名称")
     phone = StringField("手机号", validators=[
         DataRequired("请填写手机号：查询进度和接收短信都要用到"),
-        Regexp(r"^\s*1[3-9][0-9]{9}\s*$", message="请填写 11 位手机号")])
+        Regexp(rf"^\s*(?:{MOBILE_PATTERN})\s*$", message="请填写 11 位手机号")])
     challenge = HiddenField()
     answer = StringField("验证题", validators=[DataRequired("请回答验证题"), Length(max=4)])

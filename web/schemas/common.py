@@ -5,10 +5,11 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate
 
 from service.core import text_rules
+from service.core.phones import PHONE_PATTERN
 
 from ..limits import MAX_INT, multi_line
 
-PHONE_RE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")  # ASCII digits only
+PHONE_RE = re.compile(rf"^(?:{PHONE_PATTERN})$")
 
 
 def check_phone(value: str) -> None:
