@@ -1,11 +1,15 @@
 # make run   — the service on SQLite with the demo county, at http://127.0.0.1:5000
-# make test  — the whole test suite on SQLite and PostgreSQL
+# make test  — the whole test suite: on SQLite, and the tests of dialect-specific code
+#              (marked both_db) on PostgreSQL too; one worker process per core (pytest-xdist)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# Test worker processes (pytest-xdist): one per core; each has its own databases. A file's tests
+# stay on one worker, so its module-wide fixtures are built once.
+XDIST  ?= -n auto --dist loadfile
 
 .PHONY: run test test-sqlite test-pg lint browser-deps postgres clean
 
@@ -32,13 +36,13 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 test: $(STAMP) lint postgres browser-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(XDIST)
 
 test-sqlite: $(STAMP)
-	YS_TEST_DB=sqlite $(BIN)/python -m pytest -q
+	YS_TEST_DB=sqlite $(BIN)/python -m pytest -q $(XDIST)
 
 test-pg: $(STAMP) postgres
-	YS_TEST_DB=postgresql $(BIN)/python -m pytest -q
+	YS_TEST_DB=postgresql $(BIN)/python -m pytest -q $(XDIST)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

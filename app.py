@@ -16,6 +16,7 @@ from service.core import settings
 from service.core.db import make_engine, open_session
 from service.core.errors import DomainError
 from service.deadlines.calendar import CalendarCache
+from service.identity.passwords import use_hash
 
 # Switches of the libraries that are part of how the service works, not settings.
 FIXED = {
@@ -75,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.config["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"] or "memory://"
 
+    use_hash(values["PASSWORD_HASH"])
     engine = make_engine(app.config["DATABASE_URL"])
     base = app.config["PUBLIC_BASE_URL"].rstrip("/")
     app.extensions["ys"] = {

@@ -6,7 +6,7 @@ service recovers without a restart.
 
 Starts a private PostgreSQL cluster (never the shared server on 5432), gunicorn with two
 workers on it, traffic from two threads (lists, creating issues, /readyz), stops the cluster
-for a few seconds and starts it again. tests/test_faults.py runs the same scenario through
+for a few seconds and starts it again. tests/security/test_faults.py runs the same scenario through
 Flask's test client.
 """
 import argparse

@@ -12,7 +12,7 @@ writes to /departments; the county office's coordinator elsewhere):
 
 Every response must be free of server errors (no 5xx) and conform to the document: status
 code documented, content type, and body valid against the response schema. Without --url it
-runs on a fresh SQLite file with a small demo county. tests/test_api_fuzz.py runs a short
+runs on a fresh SQLite file with a small demo county. tests/security/test_api_fuzz.py runs a short
 version of both passes on both databases.
 """
 import argparse

@@ -8,7 +8,7 @@ object's data; and after every refused write the database is as it was.
 By hand it builds its own county on a throw-away database (SQLite in a temporary folder by
 default, or the empty PostgreSQL database it is given) at full length:
 foreign issues in every state, two attacking departments and two attacking leaders.
-tests/test_idor_matrix.py runs the bounded form (one foreign issue of each kind that matters)
+tests/security/test_idor_matrix.py runs the bounded form (one foreign issue of each kind that matters)
 on both databases, and checks that every route with an object in its address is covered.
 
 Printed figures: requests sent, answers by status, 5xx seen, cross-department reads (answers

@@ -7,7 +7,7 @@ locked out of his own account.
     .venv/bin/python -m faults.login_abuse [--database-url URL] [--attempts 5000] [--clients 50]
 
 By hand it runs on a throw-away database (SQLite in a temporary folder by default, or the
-empty PostgreSQL database it is given); tests/test_login_abuse.py runs a bounded form on both
+empty PostgreSQL database it is given); tests/identity/test_login_abuse.py runs a bounded form on both
 databases. Checked and printed: requests sent, answers by status and code, 5xx seen (0),
 attempts judged per client within one minute (at most LOGIN_RATE_LIMIT's 10), the answers for
 existing and unknown usernames (the same kinds), and the owners who could not log in (none).

@@ -13,7 +13,7 @@ empty database it is given), each endpoint with its own issue in the state its v
 needs. After the attacks every endpoint's valid request is sent once and must be accepted (and
 change the database where it writes): so each refusal above was the bad value's doing, not a
 missing token or a wrong state. The endpoints come from the application's URL map: a write route
-the corpus does not cover fails the run. tests/test_malformed_input.py runs the bounded form
+the corpus does not cover fails the run. tests/security/test_malformed_input.py runs the bounded form
 (`quick`: one bad value per field in turn, every whole-body attack) on both databases.
 
 Printed figures: requests sent, answers by status, 5xx seen, bad values accepted, rows changed by
@@ -955,7 +955,7 @@ CONFIG = {"SUBMIT_MIN_SECONDS": 0, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "LOGIN_RAT
 
 def run(app: Flask, world: World, *, quick: bool = False, log=lambda _: None) -> dict:
     """Send every case, then every valid request; answer the figures and the problems found.
-    The app needs CONFIG's settings (tests/test_malformed_input.py sets them)."""
+    The app needs CONFIG's settings (tests/security/test_malformed_input.py sets them)."""
     engine = app.extensions["ys"]["engine"]
     callers = Callers(app, world)
     cases = all_cases(world, quick)

@@ -10,7 +10,7 @@ the API, then looked for on every public surface and through public search.
 
 Without --url it runs once on a fresh SQLite file and once on a throw-away PostgreSQL database
 (YS_TEST_PG_URL, default the local server), and prints for each: examples run, surfaces read,
-searches made, leaks found. Exits 1 on a leak. tests/test_masking_corpus.py runs a few
+searches made, leaks found. Exits 1 on a leak. tests/disclosure/test_masking_corpus.py runs a few
 examples per database in the test suite.
 
 A leak is any of a person's data found in a public answer once the answer is read the way a

@@ -1,19 +1,28 @@
-"""Fixtures: every test that uses `app` runs once on SQLite and once on PostgreSQL.
+"""Fixtures: a test that uses `app` runs on SQLite; one marked `both_db` (a test of code that
+branches on the database's dialect) runs once on SQLite and once on PostgreSQL.
 
-YS_TEST_DB=sqlite|postgresql|both (default both) picks the backends; YS_TEST_PG_URL points at
-the PostgreSQL server (default postgresql://postgres@127.0.0.1:5432/postgres), on which a
-throw-away database is created for the run.
+YS_TEST_DB=sqlite|postgresql|both (default both) picks the backends: `sqlite` or `postgresql`
+runs every test on that one database; `both` runs the `both_db` tests on both and the rest on
+SQLite. tests/core/test_dialects.py fails when a dialect branch in service/ or models/ has no
+`both_db` test. YS_TEST_PG_URL points at the PostgreSQL server (default
+postgresql://postgres@127.0.0.1:5432/postgres), on which a throw-away database is created for
+each test process (each xdist worker has its own, and its own SQLite files).
 """
+import atexit
 import os
+import shutil
 import socket
+import tempfile
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy import event, text
 from sqlmodel import Session
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from faults.pg import PrivatePostgres
@@ -22,15 +31,20 @@ from notifications import RecordingSender
 from service.core.db import make_engine
 from service.core.migrate import upgrade
 from service.disclosure.public import forget_figures as forget_public_figures
-from service.identity.passwords import hash_password
+from service.identity.passwords import METHODS
 from service.identity.sessions import issue_token
 from service.intake.categories import seed_defaults as seed_categories
 
 from .helpers import ApiClient
 
+# Passwords kept with scrypt at N=2^8 in every app and command the tests start (the setting's
+# own default, N=2^15, costs 0.1–0.2 s a check): test_security_passwords.py tests the real one.
+os.environ.setdefault("PASSWORD_HASH", "fast")
 PG_ADMIN_URL = os.environ.get("YS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = {"sqlite": ["sqlite"], "postgresql": ["postgresql"],
             "both": ["sqlite", "postgresql"]}[os.environ.get("YS_TEST_DB", "both")]
+# A test on one database only runs on this one (the first of BACKENDS).
+ONE_BACKEND = BACKENDS[:1]
 PASSWORD = "Demo-pass-2026"
 # The fixture administrator has two-factor login (required for administrators); tests make his
 # codes with tests/totp.py.
@@ -55,7 +69,15 @@ def no_network_beyond_this_machine():
     socket.getaddrinfo = real
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+def pytest_generate_tests(metafunc):
+    """`both_db` tests run on every backend YS_TEST_DB names, the others on the first."""
+    if "database_url" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_db") is not None
+        metafunc.parametrize("database_url", BACKENDS if both else ONE_BACKEND, indirect=True,
+                             scope="session")
+
+
+@pytest.fixture(scope="session")
 def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
@@ -111,6 +133,12 @@ def _empty(engine) -> None:
         engine.dispose()
 
 
+# Files the apps keep (attachments, uploaded ledgers) go to this process's own folder, not the
+# shared instance folder: xdist workers running at once must not meet there.
+FILES_DIR = Path(tempfile.mkdtemp(prefix="ys-test-files-"))
+atexit.register(shutil.rmtree, FILES_DIR, ignore_errors=True)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as s:
@@ -129,8 +157,12 @@ def private_pg():
 
 def make_test_app(database_url: str, **config):
     settings = {"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
+                "ATTACHMENTS_DIR": str(FILES_DIR / "attachments"),
+                "LEDGER_UPLOADS_DIR": str(FILES_DIR / "ledger_uploads"),
                 "PUBLIC_BASE_URL": "https://ys.example.gov.cn", "TRACK_RATE_LIMIT": "1000 per minute",
-                "LOGIN_RATE_LIMIT": "1000 per minute"}
+                "LOGIN_RATE_LIMIT": "1000 per minute",
+                # scrypt at N=2^8: the real cost is tested in test_security_passwords.py
+                "PASSWORD_HASH": "fast"}
     app = create_app({**settings, **config})
     # No test may reach a real SMS provider: the app's sender records instead.
     app.extensions["ys"]["sms_sender"] = RecordingSender()
@@ -177,7 +209,7 @@ def db(engine):
 
 @pytest.fixture(scope="session")
 def password_hash():
-    return hash_password(PASSWORD)
+    return generate_password_hash(PASSWORD, method=METHODS["fast"])
 
 
 class County:
@@ -240,3 +272,13 @@ def api(client, county):
 @pytest.fixture
 def sms(app):
     return app.extensions["ys"]["sms_sender"]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Captured output may hold text that is not valid UTF-8 (tests log lone surrogates on
+    purpose): written escaped, so an xdist worker can send the report to the controller."""
+    outcome = yield
+    report = outcome.get_result()
+    report.sections = [(title, text.encode("utf-8", "backslashreplace").decode("utf-8"))
+                       for title, text in report.sections]

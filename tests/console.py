@@ -1,7 +1,7 @@
 """A logged-in console client for page tests: forms are posted with the session's CSRF token."""
 import re
 
-from .test_console_auth import login
+from .identity.test_console_auth import login
 
 
 class Console:

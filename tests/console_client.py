@@ -1,7 +1,7 @@
 """Helpers for console tests: a logged-in test client, the page's CSRF token, the page's text."""
 import re
 
-from .test_console_auth import login
+from .identity.test_console_auth import login
 
 
 def logged_in(app, username: str):

@@ -301,6 +301,9 @@ SETTINGS: tuple[Setting, ...] = (
             unit="minutes", minimum=1, maximum=24 * 60),
     Setting("CONSOLE_MAX_HOURS", "duration", 12.0, "console session absolute timeout",
             unit="hours", minimum=0.1, maximum=24 * 30),
+    Setting("PASSWORD_HASH", "choice", "scrypt",
+            "how new passwords are kept: `scrypt` (N=2^15), or `fast` (N=2^8) for the test suite "
+            "only, never in production", choices=("scrypt", "fast")),
     # --- reminders, scheduler, calendar ---
     Setting("REMINDER_DAYS_BEFORE", "int", 2,
             "working days before a deadline that the department is reminded", minimum=0, maximum=30),

@@ -15,13 +15,14 @@ SERVED = {}  # base URL -> the app it serves
 @pytest.fixture
 def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
     SERVED[url] = app  # for login(): the administrator's two-factor code
     yield url
     SERVED.pop(url, None)
     server.shutdown()
+    server.server_close()
     thread.join(timeout=5)
 
 

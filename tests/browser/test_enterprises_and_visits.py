@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from models import Issue, LeaderVisit
 
+from ..enterprises.test_leader_visits import firm
 from ..helpers import issue_in
-from ..test_leader_visits import firm
 from .conftest import login, screenshot
 
 PHONE = {"width": 390, "height": 844}

@@ -1,0 +1,114 @@
+"""Privacy by construction: generated reporters (hypothesis) on published, unpublished and
+withheld issues, with their names, phones, ID numbers and enterprise names written into every
+text an issue has; none of it may appear on any public page, feed, Open311 answer (JSON and
+XML), JSON API answer or search result, and nothing of the unpublished or withheld issues may
+appear at all."""
+import json
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.intake.categories import seed_defaults
+
+from ..public_helpers import closed, published, walk
+
+SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "欧阳", "司马", "诸葛", "上官"]
+# Given names and enterprise names from characters no page of the site uses, so that a hit
+# is a leak and never a coincidence.
+GIVEN = "骁璟翊琰昕珩瑄钰琪彧煜瑾晗璇祎婧蔚湉芃曦"
+FIRMS = "鑫瑞泓昊骏晟煊琨铖淼森焱垚犇"
+TRADES = ["农业科技", "商贸", "建材", "物流", "食品", "纺织", "光电"]
+REGIONS = ["610102", "110101", "440305", "320106", "510104"]
+
+names = st.builds(lambda s, g: s + g, st.sampled_from(SURNAMES), st.text(GIVEN, min_size=1, max_size=2))
+phones = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
+id_numbers = st.builds(lambda r, born, seq, check: f"{r}{born:%Y%m%d}{seq:03d}{check}",
+                       st.sampled_from(REGIONS), st.dates(date(1950, 1, 1), date(2005, 12, 31)),
+                       st.integers(0, 999), st.sampled_from("0123456789X"))
+orgs = st.builds(lambda a, t: f"{a}{t}有限公司", st.text(FIRMS, min_size=2, max_size=4), st.sampled_from(TRADES))
+people = st.fixed_dictionaries({"name": names, "phone": phones, "id_number": id_numbers, "org": orgs})
+markers = st.text("甲乙丙丁戊己庚辛壬癸", min_size=6, max_size=6)
+
+
+def secrets_of(person: dict) -> list[str]:
+    phone = person["phone"]
+    return [person["name"], phone, f"{phone[:3]} {phone[3:7]} {phone[7:]}", f"{phone[:3]}-{phone[3:7]}-{phone[7:]}",
+            person["id_number"], person["id_number"][6:14], person["org"]]
+
+
+def texts_with(person: dict, marker: str) -> dict:
+    """Every text of an issue, each carrying the person's data (and a marker for the issue)."""
+    p = person
+    phone_spaced = f"{p['phone'][:3]} {p['phone'][3:7]} {p['phone'][7:]}"
+    return {
+        "title": f"{p['name']}反映{p['org']}门前道路破损{marker}",
+        "content": f"本人{p['name']}，身份证{p['id_number']}，手机{phone_spaced}，{p['org']}门前道路塌陷。",
+        "result": f"已电话联系{p['name']}（{p['phone']}），{p['org']}门前道路已修复{marker}。",
+        "summary": f"联系人{p['name']}，电话{p['phone']}，身份证{p['id_number']}，{p['org']}门前道路已修复{marker}。",
+        "visit_note": f"{p['name']}表示满意，电话{p['phone']}",
+    }
+
+
+def reporter_of(person: dict) -> dict:
+    return {"name": person["name"], "org": person["org"], "phone": person["phone"], "kind": "enterprise",
+            "consent_public": False}
+
+
+def everything_public(client, codes: list[str], terms: list[str]) -> dict[str, str]:
+    """The text of every public answer: pages, feed, JSON API, Open311 (JSON and XML), searches."""
+    reads = [(p, None) for p in (
+        "/", "/?channel=hotline", "/?status=on_time", "/figures", "/feed.atom", "/track", "/submit",
+        "/api/v1/public/issues", "/api/v1/public/stats", "/open311/v2/services.json",
+        "/open311/v2/requests.json", "/open311/v2/requests.xml", "/open311/v2/discovery.json")]
+    for code in codes:
+        reads += [(p, None) for p in (
+            f"/issues/{code}", f"/api/v1/public/issues/{code}", f"/open311/v2/requests/{code}.json",
+            f"/open311/v2/requests/{code}.xml")]
+        reads.append(("/open311/v2/requests.xml", {"service_request_id": code}))
+    for term in terms:
+        reads += [("/", {"q": term}), ("/api/v1/public/issues", {"q": term})]
+    bodies = {}
+    for path, query in reads:
+        resp = client.get(path, query_string=query)
+        assert resp.status_code in (200, 404), (path, query, resp.status_code)
+        body = resp.get_data(as_text=True)
+        if query and "q" in query:   # the search page repeats what was typed: not a leak
+            body = body.replace(query["q"], "")
+        if resp.is_json:   # the bytes as sent, and re-serialised in case of \\u escapes
+            body += "\n" + json.dumps(resp.get_json(), ensure_ascii=False)
+        bodies[f"{path} {query or ''}"] = body
+    return bodies
+
+
+@settings(max_examples=8, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(shown=people, pending=people, kept_back=people, marks=st.lists(markers, min_size=3, max_size=3, unique=True))
+def test_no_reporter_data_on_any_public_answer(api, client, db, shown, pending, kept_back, marks):
+    seed_defaults(db)
+    t = texts_with(shown, marks[0])
+    issue = published(api, title=t["title"], content=t["content"], result=t["result"], visit_note=t["visit_note"],
+                      summary=t["summary"], reporter=reporter_of(shown), category="基础设施")
+    hidden = []
+    for person, mark in ((pending, marks[1]), (kept_back, marks[2])):
+        h = texts_with(person, mark)
+        hidden.append(closed(api, title=h["title"], content=h["content"], result=h["result"],
+                             visit_note=h["visit_note"], reporter=reporter_of(person)))
+    walk(api, hidden[1], [("withhold", "coordinator", {"reason": f"{kept_back['name']}要求不公开{marks[2]}"})])
+
+    secrets = secrets_of(shown) + secrets_of(pending) + secrets_of(kept_back) + [marks[1], marks[2]]
+    bodies = everything_public(client, [issue["code"]] + [h["code"] for h in hidden], secrets)
+    leaks = [(path, s) for path, body in bodies.items() for s in secrets if s in body]
+    assert not leaks, leaks[:5]
+    # the published issue is there, masked; the other two are nowhere
+    page = bodies[f"/issues/{issue['code']} "]
+    assert marks[0] in page and f"{shown['phone'][:3]}****{shown['phone'][-4:]}" in page
+    for h in hidden:
+        assert h["code"] not in "".join(v for k, v in bodies.items() if h["code"] not in k)
+        assert client.get(f"/issues/{h['code']}").status_code == 404
+        assert client.get(f"/open311/v2/requests/{h['code']}.json").status_code == 404
+    # a search for the published issue's own marker finds it; for anyone's data, nothing
+    assert issue["code"] in client.get("/", query_string={"q": marks[0]}).get_data(as_text=True)
+    # (a spaced phone is three terms, "130 1234 5678", each of which the masked 130****5678 may hold)
+    for s in (s for s in secrets if " " not in s):
+        assert client.get("/api/v1/public/issues", query_string={"q": s}).get_json()["items"] == [], s
