@@ -119,3 +119,11 @@ OFFICE_CHANNELS = ("mailbox", "window", "visit", "supervisor")
 
 MEETING_LOCATIONS = {MeetingKind.BREAKFAST: "县政府机关食堂二楼会议室", MeetingKind.FORUM: "县行政中心一号会议室",
                      MeetingKind.EVENING_TEA: "县融媒体中心直播间", MeetingKind.OTHER: "县政府常务会议室"}
+# 整改评估's evidence, per verdict.
+EVALUATION_EVIDENCE = {
+    "resolved": ("现场核查，问题已整改到位，企业确认", "查阅办理材料并回访企业，诉求已解决",
+                 "督查组实地查看，整改措施已落实"),
+    "partial": ("主要诉求已解决，后续配套工作仍在推进", "已完成阶段性整改，剩余事项列入下季度计划"),
+    "unresolved": ("现场核查发现问题仍然存在，企业反映未得到解决", "整改措施未落实，需承办单位重新办理"),
+    "not_feasible": ("涉及上级审批事项，本县暂不具备解决条件", "受资金和规划制约，暂不具备解决条件"),
+}

@@ -8,6 +8,7 @@ from demo.county import Act, County, Plan, _at_local
 from demo.texts import (
     ASSIGN_NOTES,
     CO_PROGRESS,
+    EVALUATION_EVIDENCE,
     EXTENSION_DECISIONS,
     EXTENSION_REASONS,
     INSTRUCT_NOTES,
@@ -144,7 +145,13 @@ class Walk:
         body = {"satisfaction": sat, "note": self.rng.choice(VISIT_NOTES[sat])}
         yield self.step(self.coordinator(), "visit", body, days=self.rng.randint(1, 3))
 
+    def evaluate(self, verdict: str = "resolved") -> Iterator[Act]:
+        yield self.step(self.coordinator(), "evaluate",
+                        {"verdict": verdict, "evidence": self.rng.choice(EVALUATION_EVIDENCE[verdict])},
+                        days=self.rng.randint(1, 3))
+
     def publish(self) -> Iterator[Act]:
+        yield from self.evaluate(self.rng.choices(("resolved", "partial"), (5, 1))[0])
         yield self.step(self.coordinator(), "publish", {"public_summary": self.p.summary},
                         days=self.rng.randint(1, 5))
 

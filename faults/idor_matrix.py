@@ -78,6 +78,8 @@ STEP_BODIES = {
     "instruct": lambda w: {"note": "请抓紧"},
     "reply": lambda w: {"result": "已办结"},
     "visit": lambda w: {"satisfaction": "satisfied", "note": "满意"},
+    "evaluate": lambda w: {"verdict": "resolved", "evidence": "已核实"},
+    "reopen": lambda w: {"reason": "仍未解决，请重办"},
     "publish": lambda w: {"public_summary": "已公开的摘要"},
     "withhold": lambda w: {"reason": "涉及商业秘密"},
 }
@@ -89,7 +91,7 @@ STEP_ROLES = {
     "decide_extension": {"coordinator"}, "set_deadline": {"coordinator"}, "urge": {"supervisor", "coordinator"},
     "suspend": {"coordinator"},
     "resume": {"coordinator"}, "instruct": set(), "reply": set(), "visit": {"coordinator"},
-    "publish": {"coordinator"}, "withhold": {"coordinator"},
+    "evaluate": {"coordinator"}, "reopen": {"coordinator"}, "publish": {"coordinator"}, "withhold": {"coordinator"},
 }
 OFFICE = {"coordinator"}
 ADMIN = {"admin"}
@@ -188,6 +190,7 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                        ("visit", "coordinator", satisfied)],
             "published": [("assign", "coordinator", assign), ("accept", "scj", {}), ("reply", "scj", reply),
                           ("visit", "coordinator", satisfied),
+                          ("evaluate", "coordinator", {"verdict": "resolved", "evidence": "已核实"}),
                           ("publish", "coordinator", {"public_summary": "园区东路已修复。"})],
         }
         wanted = list(chains) if full else ["in_progress", "closed"]

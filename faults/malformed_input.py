@@ -283,6 +283,9 @@ def build_world(app: Flask) -> World:
             "closed": [("assign", "coordinator", assign), ("accept", "fgj", {}), ("reply", "fgj", {"result": "已办结"}),
                        ("visit", "coordinator", {"satisfaction": "satisfied"})],
         }
+        # 整改评估 done: found resolved (to be published) or unresolved (to be reopened)
+        for state, verdict in (("evaluated", "resolved"), ("unresolved", "unresolved")):
+            chains[state] = [*chains["closed"], ("evaluate", "coordinator", {"verdict": verdict, "evidence": "已核实"})]
         made = [0]
 
         def issue(state: str, **over) -> int:
@@ -325,13 +328,14 @@ ACTION_STATES = {"assign": "collected", "answer_on_spot": "collected", "reject":
                  "request_extension": "in_progress", "decide_extension": "extension", "set_deadline": "in_progress",
                  "urge": "assigned",
                  "suspend": "in_progress", "resume": "suspended", "instruct": "assigned", "reply": "in_progress",
-                 "visit": "replied", "publish": "closed", "withhold": "closed"}
+                 "visit": "replied", "evaluate": "closed", "reopen": "unresolved", "publish": "evaluated",
+                 "withhold": "closed"}
 ACTION_WHO = {"assign": "coordinator", "answer_on_spot": "operator", "reject": "coordinator", "accept": "fgj",
               "return": "fgj", "plan": "fgj", "progress": "fgj", "request_extension": "fgj",
               "decide_extension": "coordinator", "set_deadline": "coordinator", "urge": "supervisor",
               "suspend": "coordinator",
               "resume": "coordinator", "instruct": "leader", "reply": "fgj", "visit": "coordinator",
-              "publish": "coordinator", "withhold": "coordinator"}
+              "evaluate": "coordinator", "reopen": "coordinator", "publish": "coordinator", "withhold": "coordinator"}
 
 
 def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
@@ -365,6 +369,11 @@ def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
         "instruct": ({"note": "请抓紧办理"}, {"note": "text"}),
         "reply": ({"result": "已完成修复"}, {"result": "text"}),
         "visit": ({"satisfaction": "satisfied", "note": "企业满意"}, {"satisfaction": "choice", "note": "text"}),
+        "evaluate": ({"verdict": "resolved", "evidence": "现场核实已整改到位", "attachment_ids": [],
+                      "evaluated_on": None},
+                     {"verdict": "choice", "evidence": "text", "attachment_ids": "ids", "evaluated_on": "date"}),
+        "reopen": ({"reason": "现场核查问题仍然存在", "deadlines": {"complete_due": future}},
+                   {"reason": "text", "deadlines": "object", "deadlines.complete_due": "date"}),
         "publish": ({"public_summary": "园区道路已修复。", "public_title": "园区道路修复"},
                     {"public_summary": "text", "public_title": "line"}),
         "withhold": ({"reason": "涉及商业秘密"}, {"reason": "text"}),
@@ -509,7 +518,7 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("board visit", "POST", f"/console/board/visits/{target}", "coordinator", "console",
                  {"satisfaction": "satisfied", "note": "满意"}, {"satisfaction": "choice", "note": "text",
                                                                   "version": "id"}, encoding="form"))
-    target = issue("closed")
+    target = issue("evaluated")
     add(Endpoint("board preview", "POST", f"/console/board/publication/{target}/preview", "coordinator", "console",
                  # a preview shows what publishing would judge: only what no page may hold is refused
                  {"public_title": "标题", "public_summary": "摘要"}, {"public_title": "text", "public_summary": "text"},

@@ -5,7 +5,7 @@ from .audit import AuditTrailImmutable
 from .catalog import Attachment, Category
 from .enums import *  # noqa: F401,F403
 from .idempotency import IdempotentRequest
-from .issue import CodeCounter, DeadlineJudgement, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
+from .issue import CodeCounter, DeadlineJudgement, Evaluation, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
 from .meeting import Meeting, MeetingChange
 from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage
@@ -17,7 +17,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApiToken", "Attachment", "AuditTrailImmutable",
     "CalendarDay", "Category", "CodeCounter", "DeadlineJudgement", "DeadlinePolicy", "Department",
-    "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent",
+    "Evaluation", "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent",
     "LoginThrottle", "Meeting", "MeetingChange", "SmsInbound", "SmsMessage", "SmsTemplate",
     "User", "UTCDateTime", "metadata", "utcnow",
 ]

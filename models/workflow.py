@@ -61,6 +61,12 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     Step("instruct", "领导批示", _s(C, A, P, S, R), _s(Role.LEADER), ("note",), (), LEAD_LEADER),
     Step("reply", "办理答复", _s(P), _s(Role.DEPARTMENT), ("result",), (R,), LEAD_DEPARTMENT),
     Step("visit", "回访", _s(R), _s(Role.COORDINATOR, REPORTER), ("satisfaction",), (Status.CLOSED, P, C)),
+    # 整改评估: the office's verdict on a closed issue, required before it is published.
+    Step("evaluate", "整改评估", _s(Status.CLOSED), _s(Role.COORDINATOR), ("verdict", "evidence"), ()),
+    # 重办 after an evaluation found the issue 未解决: back to the lead department in a new
+    # round (or to the office for assignment when there was none). 提请上级 is the other way
+    # out of 未解决 (UNRESOLVED_WAYS in service.workflow.transition).
+    Step("reopen", "重办", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), (P, C)),
     Step("publish", "公开公示", _s(Status.CLOSED), _s(Role.COORDINATOR), ("public_summary",),
          (Status.PUBLISHED,)),
     Step("withhold", "不予公开", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), ()),

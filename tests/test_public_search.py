@@ -11,7 +11,7 @@ from service.disclosure import search
 from service.disclosure.public import list_public, public_issues
 
 from .conftest import audit_guard_lifted
-from .helpers import REPORTER, issue_in
+from .helpers import EVALUATE, REPORTER, issue_in
 from .public_helpers import published, walk
 
 API = "/api/v1/public/issues"
@@ -110,7 +110,7 @@ def test_the_index_follows_publication(api, db):
     """The search structure sees an issue from the moment it is published, and only then."""
     issue = issue_in(api, "closed", title="天然气接入费用过高")
     assert found(api, "天然气接入") == []
-    walk(api, issue, [("publish", "coordinator", {"public_summary": "燃气公司已降低接入收费。",
+    walk(api, issue, [EVALUATE, ("publish", "coordinator", {"public_summary": "燃气公司已降低接入收费。",
                                                    "public_title": "燃气接入收费调整"})])
     # the public title replaces the working one, on the page and in search
     assert found(api, "燃气接入收费") == [issue["code"]]

@@ -34,6 +34,9 @@ CONTRACT = {
     "instruct": (OPEN, {"leader"}, None),
     "reply": ({"in_progress"}, {"department"}, "replied"),
     "visit": ({"replied"}, {"coordinator"}, "closed"),
+    # 整改评估 of a closed issue; 重办 once it found the issue 未解决; 公示 once it did not
+    "evaluate": ({"closed"}, {"coordinator"}, "closed"),
+    "reopen": ({"closed"}, {"coordinator"}, "in_progress"),
     "publish": ({"closed"}, {"coordinator"}, "published"),
     "withhold": ({"closed"}, {"coordinator"}, "closed"),
 }
@@ -57,6 +60,8 @@ def valid_body(action: str, api) -> dict:
         "instruct": {"note": "务必本周解决"},
         "reply": {"result": "已完成修复"},
         "visit": {"satisfaction": "satisfied", "note": "企业满意"},
+        "evaluate": {"verdict": "resolved", "evidence": "现场核实已修复"},
+        "reopen": {"reason": "现场核查问题仍然存在，请重新办理"},
         "publish": {"public_summary": "已修复。"},
         "withhold": {"reason": "涉及商业秘密"},
     }[action]
@@ -88,6 +93,12 @@ def test_transition_cell(api, state, action, role):
     issue = issue_in(api, state)
     if action == "decide_extension" and state == "in_progress":
         r = api.act(issue["id"], "request_extension", "fgj", valid_body("request_extension", api))
+        assert r.status_code == 200
+        issue = r.get_json()
+    if action in ("publish", "reopen") and state == "closed":
+        # the evaluation each needs: 公示 any but 未解决, 重办 未解决
+        verdict = "unresolved" if action == "reopen" else "resolved"
+        r = api.act(issue["id"], "evaluate", "coordinator", {"verdict": verdict, "evidence": "现场核实"})
         assert r.status_code == 200
         issue = r.get_json()
     before = api.ok("GET", f"/api/v1/issues/{issue['id']}/events", "coordinator")["items"]

@@ -23,7 +23,7 @@ from models import CHANNEL_LABELS, DEADLINE_KEYS, ISSUE_TYPE_LABELS, Channel, Is
 
 from ..limits import MAX_INT, TextRule, record_id
 from ..schemas.common import PHONE_RE
-from .ui import REJECT_REASON_LABELS, REPORTER_KIND_LABELS, SATISFACTION_LABELS
+from .ui import REJECT_REASON_LABELS, REPORTER_KIND_LABELS, SATISFACTION_LABELS, VERDICT_CHOICES
 
 PHONE_MESSAGE = _l("请填写 11 位手机号或带区号的固定电话")
 
@@ -142,6 +142,30 @@ class VisitForm(ActionForm):
                  description=_l("“不满意”须写明原因（至少4个字），将退回承办单位重办并转告其意见"))
 
 
+class EvaluateForm(ActionForm):
+    verdict = RadioField(_l("评估结论"), choices=options(VERDICT_CHOICES.items()),
+                         validators=[Optional()], validate_choice=False)
+    evidence = _text(_l("评估依据"), 5000, description=_l("核查了什么、如何核查、结果如何；证明材料请先上传为附件"))
+    attachment_ids = SelectMultipleField(_l("证明材料（本问题的附件，可多选）"), coerce=record_id,
+                                         validate_choice=False)
+    evaluated_on = _date(_l("评估日期（不填为今天）"))
+
+    def body(self) -> dict:
+        body = super().body()
+        body["attachment_ids"] = body["attachment_ids"] or []
+        return body
+
+
+class ReopenForm(ActionForm):
+    reason = _text(_l("重办要求"), 2000, description=_l("将短信告知责任人；重办为新一轮办理，按新时限考核"))
+    complete_due = _date(_l("限期办结（不填按默认规则）"))
+
+    def body(self) -> dict:
+        body = super().body()
+        body["deadlines"] = {"complete_due": body.pop("complete_due")} if body.get("complete_due") else None
+        return body
+
+
 class PublishForm(ActionForm):
     public_title = _line(_l("公开标题（选填，不填用问题标题）"), 200)
     public_summary = _text(_l("公开摘要"), 5000,
@@ -192,7 +216,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "request_extension": RequestExtensionForm, "decide_extension": DecideExtensionForm,
     "set_deadline": SetDeadlineForm, "urge": UrgeForm, "suspend": SuspendForm, "resume": ResumeForm,
     "instruct": InstructForm,
-    "reply": ReplyForm, "visit": VisitForm, "publish": PublishForm, "withhold": WithholdForm,
+    "reply": ReplyForm, "visit": VisitForm, "evaluate": EvaluateForm, "reopen": ReopenForm,
+    "publish": PublishForm, "withhold": WithholdForm,
 }
 
 # What the user reads once the step is done.
@@ -213,6 +238,8 @@ DONE_MESSAGES = {
     "instruct": _l("批示已记录"),
     "reply": _l("办理结果已答复，反映人将收到短信"),
     "visit": _l("回访结果已记录"),
+    "evaluate": _l("整改评估已记录"),
+    "reopen": _l("已退回承办单位重办，责任人将收到短信"),
     "publish": _l("已公开公示"),
     "withhold": _l("已记录不予公开的理由"),
 }
@@ -234,10 +261,12 @@ HINTS = {
     "instruct": _l("县级领导对本问题的批示。"),
     "reply": _l("答复后由县营商办回访。"),
     "visit": _l("回访反映人，记录评价。"),
-    "publish": _l("在公开页面公示办理结果。"),
+    "evaluate": _l("公示前由县营商办评估整改情况；评估为“未解决”的问题须重办，不能公示。"),
+    "reopen": _l("整改评估为“未解决”时退回承办单位重新办理，计入重办次数。"),
+    "publish": _l("在公开页面公示办理结果；须先作整改评估。"),
     "withhold": _l("不在公开页面公示，须说明理由。"),
 }
-DANGER_ACTIONS = frozenset({"return", "reject", "withhold"})
+DANGER_ACTIONS = frozenset({"return", "reject", "withhold", "reopen"})
 
 
 class IntakeForm(FlaskForm):

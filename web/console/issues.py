@@ -60,6 +60,8 @@ def _render_issue(issue_id: int, *, failed: tuple[str, ActionForm] | None = None
     for action in view.actions:
         form = failed[1] if failed and failed[0] == action else ACTION_FORMS[action](formdata=None)
         forms[action] = form
+    if "evaluate" in forms:
+        forms["evaluate"].attachment_ids.choices = choices([(a.id, a.filename) for a in view.attachments])
     if view.assign is not None:
         _assign_choices(forms["assign"], view.assign, fresh=not (failed and failed[0] == "assign"))
     problems = [(f.label.text, message) for f in (failed[1] if failed else ()) for message in f.errors

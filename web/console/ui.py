@@ -27,6 +27,8 @@ REJECT_REASON_LABELS = {"duplicate": _l("重复反映"), "merged": _l("合并办
                         "out_of_scope": _l("不属于本县职权范围"), "other": _l("其他")}
 REPORTER_KIND_LABELS = {"enterprise": _l("企业"), "person": _l("群众"), "deputy": _l("人大代表、政协委员"),
                         "supervisor": _l("营商环境义务监督员")}
+VERDICT_CHOICES = {"resolved": _l("已解决"), "partial": _l("部分解决"), "unresolved": _l("未解决"),
+                   "not_feasible": _l("暂不具备解决条件")}
 DISCLOSURE_LABELS = {"pending": _l("待定"), "public": _l("已公开"), "withheld": _l("不予公开")}
 EXTENSION_STATUS_LABELS = {"pending": _l("待审批"), "approved": _l("已批准"), "refused": _l("未批准")}
 # The timeline's name for each kind of event: the workflow's steps and the other records.
@@ -67,6 +69,7 @@ def init_app(app: Flask) -> None:
         reject_reason_label=lambda value: REJECT_REASON_LABELS.get(value, value),
         reporter_kind_label=lambda value: REPORTER_KIND_LABELS.get(value, value),
         disclosure_label=lambda value: DISCLOSURE_LABELS.get(value, value),
+        verdict_label=lambda value: VERDICT_CHOICES.get(value, value),
         extension_status_label=lambda value: EXTENSION_STATUS_LABELS.get(value, value),
         event_label=lambda action: _t(EVENT_LABELS.get(action, action)),
         deadline_label=lambda key: _t(DEADLINE_LABELS.get(key, key)),
