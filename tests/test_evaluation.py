@@ -5,9 +5,11 @@ import re
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from models import SmsMessage
+from models import AuditTrailImmutable, Evaluation, SmsMessage
 from service.workflow import attachments
 
 from .console import Console
@@ -40,6 +42,7 @@ def test_publishing_needs_an_evaluation(api):
     assert api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")["status"] == "closed"
 
     evaluate(api, issue, "partial")
+    assert api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")["evaluation"]["verdict"] == "partial"
     published = api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/publish", "coordinator",
                        json={"public_summary": "已修复。"})
     assert published["status"] == "published"
@@ -100,13 +103,14 @@ def test_unresolved_cannot_be_published_and_goes_back_to_the_department(api, db)
     back = api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/reopen", "coordinator",
                   json={"reason": "路面仍有破损，请重新修复"})
     assert back["status"] == "in_progress" and back["satisfaction"] is None
-    assert back["complete_due"] and back["complete_due"] >= before["complete_due"]
+    assert back["round_no"] == before["round_no"] + 1 and back["reopen_count"] == 1
+    assert back["deadlines"]["complete_due"] and back["evaluation"] is None
     # a new round that counts against the department, as an unsatisfied visit's 重办 does
     row = fgj_row(api)
     assert row["reopens"] == 1 and row["reopened"] == 1 and row["penalty"] >= 2.0
     queued = db.exec(select(SmsMessage).where(SmsMessage.issue_id == issue["id"],
                                               SmsMessage.template == "reopened")).all()
-    assert [(m.phone, m.params["note"]) for m in queued] == [("13700001111", "路面仍有破损，请重新修复")]
+    assert [(m.recipient_phone, m.params["note"]) for m in queued] == [("13700001111", "路面仍有破损，请重新修复")]
     assert "in_progress" in {e["to_status"] for e in events(api, issue) if e["action"] == "reopen"}
 
     # the department answers again; the old round's evaluation no longer lets it be published
@@ -120,7 +124,7 @@ def test_unresolved_cannot_be_published_and_goes_back_to_the_department(api, db)
 
 def test_only_the_office_evaluates_and_reopens(api):
     issue = issue_in(api, "closed")
-    for who, status in (("fgj", 403), ("supervisor", 403), ("leader", 403), ("zrj", 404)):
+    for who, status in (("fgj", 403), ("supervisor", 403), ("leader", 403), ("scj", 404)):
         resp = api.act(issue["id"], "evaluate", who, {"verdict": "resolved", "evidence": "越权评估"})
         assert resp.status_code == status, (who, resp.get_json())
     evaluate(api, issue, "unresolved")
@@ -146,3 +150,18 @@ def test_the_console_offers_evaluation_then_reopening(api, app):
                        {"version": version, "reason": "请重新修复"})
     assert resp.status_code == 302
     assert api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")["status"] == "in_progress"
+
+
+def test_an_evaluation_is_on_record_for_good(api, db):
+    issue = issue_in(api, "closed")
+    evaluate(api, issue, "resolved")
+    evaluation = db.exec(select(Evaluation).where(Evaluation.issue_id == issue["id"])).one()
+    evaluation.verdict = "unresolved"
+    with pytest.raises(AuditTrailImmutable):
+        db.commit()
+    db.rollback()
+    for statement in ("UPDATE issue_evaluation SET verdict = 'unresolved'", "DELETE FROM issue_evaluation"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.execute(text(statement))
+        db.rollback()
+    assert api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")["evaluation"]["verdict"] == "resolved"

@@ -3,6 +3,9 @@
 Revision ID: 0013
 Revises: 0012
 
+Evaluations are on record: append-only like the timeline, refused any change or removal by
+database triggers (as migrations 0005 and 0010 do for the other audit records).
+
 Issues already published keep their publication; they were published before an evaluation
 was asked for and have none.
 """
@@ -16,6 +19,22 @@ revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
+
+
+TABLE = "issue_evaluation"
+SQLITE_TRIGGERS = (
+    f"""CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE}
+        BEGIN SELECT RAISE(ABORT, '{TABLE} is append-only: UPDATE refused'); END""",
+    f"""CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE}
+        BEGIN SELECT RAISE(ABORT, '{TABLE} is append-only: DELETE refused'); END""",
+)
+# append_only_record() is created by migration 0010.
+POSTGRES_TRIGGERS = (
+    f"""CREATE TRIGGER {TABLE}_no_change BEFORE UPDATE OR DELETE ON {TABLE}
+        FOR EACH ROW EXECUTE FUNCTION append_only_record()""",
+    f"""CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE}
+        FOR EACH STATEMENT EXECUTE FUNCTION append_only_record()""",
+)
 
 
 def upgrade() -> None:
@@ -33,8 +52,17 @@ def upgrade() -> None:
         sa.Column("at", UTCDateTime(), nullable=False),
     )
     op.create_index("ix_issue_evaluation_issue", "issue_evaluation", ["issue_id", "id"])
+    dialect = op.get_bind().dialect.name
+    for statement in {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRES_TRIGGERS}.get(dialect, ()):
+        op.execute(statement)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_update")
+        op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_delete")
+    else:
+        op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}")
+        op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_change ON {TABLE}")
     op.drop_index("ix_issue_evaluation_issue", table_name="issue_evaluation")
     op.drop_table("issue_evaluation")

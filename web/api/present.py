@@ -8,7 +8,7 @@ from sqlmodel import Session
 from models import DEADLINE_KEYS, Issue, User
 from service.deadlines.rules import flag_for
 from service.workflow.queries import co_department_ids
-from service.workflow.transition import allowed_actions
+from service.workflow.transition import allowed_actions, current_evaluation
 
 from ..context import calendar, today
 from ..schemas.issues import IssueOut
@@ -42,7 +42,12 @@ def issue_dicts(session: Session, issues: list[Issue], user: User | None = None,
 
 
 def issue_dict(session: Session, issue: Issue, user: User) -> dict:
-    return issue_dicts(session, [issue], user)[0]
+    """One issue, with its 整改评估 in force (not in lists)."""
+    data = issue_dicts(session, [issue], user)[0]
+    evaluation = current_evaluation(session, issue) if issue.round_no or issue.closed_at else None
+    data["evaluation"] = evaluation and {k: getattr(evaluation, k) for k in (
+        "verdict", "evidence", "attachment_ids", "evaluator_id", "evaluated_on", "at")}
+    return data
 
 
 def new_issue_dict(session: Session, issue: Issue, user: User) -> dict:
