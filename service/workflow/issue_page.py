@@ -28,13 +28,14 @@ from service.workflow.attachments import attachments_of, may_attach
 from service.workflow.queries import (
     DeadlineRow,
     co_department_ids,
+    current_evaluation,
     deadline_rows,
     department_names,
     get_visible,
     overdue_days,
     user_names,
 )
-from service.workflow.transition import allowed_actions, current_evaluation
+from service.workflow.transition import allowed_actions
 
 
 @dataclass

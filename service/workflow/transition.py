@@ -38,7 +38,7 @@ from service.deadlines.calendar import WEEKDAYS, WorkCalendar, local_date
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, nearest_open_deadline
 from service.reminders.outbox import queue_sms
-from service.workflow.queries import get_visible
+from service.workflow.queries import current_evaluation, get_visible
 
 STALE_MESSAGE = "该问题刚被他人处理过，请刷新后再操作"
 # Body fields whose value is a word of a vocabulary, per step: checked here for every caller
@@ -567,14 +567,6 @@ def _reopen_round(ctx: StepContext) -> str:
                          {"code": issue.code, "title": issue.title, "note": ctx.note.strip(),
                           "complete_due": issue.complete_due.isoformat()}))
     return Status.IN_PROGRESS
-
-
-def current_evaluation(session: Session, issue: Issue) -> Evaluation | None:
-    """The evaluation in force: the latest of the issue's current round (a 重办 starts a new
-    round, which needs its own)."""
-    return session.execute(select(Evaluation).where(
-        Evaluation.issue_id == issue.id, Evaluation.round_no == issue.round_no,
-    ).order_by(Evaluation.id.desc()).limit(1)).scalars().first()
 
 
 # The ways out of an evaluation found 未解决 (the issue cannot be published as it stands).
