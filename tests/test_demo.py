@@ -8,6 +8,7 @@ import demo
 from models import (
     Channel,
     Department,
+    Evaluation,
     Issue,
     IssueEvent,
     IssueType,
@@ -50,6 +51,10 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     assert any(i.status in open_states and i.next_due and i.next_due < today for i in issues)
     assert any(i.extension_count >= 1 for i in issues)
     assert any(i.reopen_count >= 1 for i in issues)
+    # 整改评估: every issue published since has one; some found 未解决 went back to the department
+    evaluated = set(db.execute(select(Evaluation.issue_id)).scalars())
+    assert evaluated and db.execute(select(func.count()).where(IssueEvent.action == "reopen")).scalar_one() >= 1
+    assert all(i.id in evaluated for i in issues if i.status == "published")
     assert any(i.answered_on_spot for i in issues)
     assert db.execute(select(func.count()).where(IssueEvent.action == "return")).scalar_one() >= 1
 
