@@ -82,6 +82,7 @@ STEP_BODIES = {
     "reopen": lambda w: {"reason": "仍未解决，请重办"},
     "publish": lambda w: {"public_summary": "已公开的摘要"},
     "withhold": lambda w: {"reason": "涉及商业秘密"},
+    "withdraw": lambda w: {"reason": "撤回公示"},
 }
 # Who may take each step on an issue led by another department and another leader: the
 # attacking department and leader never may; the see-all roles as the product's table says.
@@ -92,6 +93,7 @@ STEP_ROLES = {
     "suspend": {"coordinator"},
     "resume": {"coordinator"}, "instruct": set(), "reply": set(), "visit": {"coordinator"},
     "evaluate": {"coordinator"}, "reopen": {"coordinator"}, "publish": {"coordinator"}, "withhold": {"coordinator"},
+    "withdraw": {"coordinator"},
 }
 OFFICE = {"coordinator"}
 ADMIN = {"admin"}

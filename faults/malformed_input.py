@@ -286,6 +286,7 @@ def build_world(app: Flask) -> World:
         # 整改评估 done: found resolved (to be published) or unresolved (to be reopened)
         for state, verdict in (("evaluated", "resolved"), ("unresolved", "unresolved")):
             chains[state] = [*chains["closed"], ("evaluate", "coordinator", {"verdict": verdict, "evidence": "已核实"})]
+        chains["published"] = [*chains["evaluated"], ("publish", "coordinator", {"public_summary": "已办结。"})]
         made = [0]
 
         def issue(state: str, **over) -> int:
@@ -329,13 +330,14 @@ ACTION_STATES = {"assign": "collected", "answer_on_spot": "collected", "reject":
                  "urge": "assigned",
                  "suspend": "in_progress", "resume": "suspended", "instruct": "assigned", "reply": "in_progress",
                  "visit": "replied", "evaluate": "closed", "reopen": "unresolved", "publish": "evaluated",
-                 "withhold": "closed"}
+                 "withhold": "closed", "withdraw": "published"}
 ACTION_WHO = {"assign": "coordinator", "answer_on_spot": "operator", "reject": "coordinator", "accept": "fgj",
               "return": "fgj", "plan": "fgj", "progress": "fgj", "request_extension": "fgj",
               "decide_extension": "coordinator", "set_deadline": "coordinator", "urge": "supervisor",
               "suspend": "coordinator",
               "resume": "coordinator", "instruct": "leader", "reply": "fgj", "visit": "coordinator",
-              "evaluate": "coordinator", "reopen": "coordinator", "publish": "coordinator", "withhold": "coordinator"}
+              "evaluate": "coordinator", "reopen": "coordinator", "publish": "coordinator", "withhold": "coordinator",
+              "withdraw": "coordinator"}
 
 
 def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
@@ -377,6 +379,7 @@ def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
         "publish": ({"public_summary": "园区道路已修复。", "public_title": "园区道路修复"},
                     {"public_summary": "text", "public_title": "line"}),
         "withhold": ({"reason": "涉及商业秘密"}, {"reason": "text"}),
+        "withdraw": ({"reason": "公示内容有误"}, {"reason": "text"}),
     }
 
 

@@ -70,6 +70,8 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     Step("publish", "公开公示", _s(Status.CLOSED), _s(Role.COORDINATOR), ("public_summary",),
          (Status.PUBLISHED,)),
     Step("withhold", "不予公开", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), ()),
+    # 撤回公示: a published issue leaves the public pages, the reason on the timeline.
+    Step("withdraw", "撤回公示", _s(Status.PUBLISHED), _s(Role.COORDINATOR), ("reason",), (Status.CLOSED,)),
 )}
 
 # Who may create issues (问题收集).

@@ -39,6 +39,7 @@ CONTRACT = {
     "reopen": ({"closed"}, {"coordinator"}, "in_progress"),
     "publish": ({"closed"}, {"coordinator"}, "published"),
     "withhold": ({"closed"}, {"coordinator"}, "closed"),
+    "withdraw": ({"published"}, {"coordinator"}, "closed"),
 }
 
 
@@ -64,6 +65,7 @@ def valid_body(action: str, api) -> dict:
         "reopen": {"reason": "现场核查问题仍然存在，请重新办理"},
         "publish": {"public_summary": "已修复。"},
         "withhold": {"reason": "涉及商业秘密"},
+        "withdraw": {"reason": "企业反映公示内容有误，核实后重新公示"},
     }[action]
 
 

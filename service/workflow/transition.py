@@ -635,12 +635,20 @@ def _withhold(ctx: StepContext) -> None:
     ctx.note = ctx.body["reason"]
 
 
+def _withdraw(ctx: StepContext) -> str:
+    issue = ctx.issue
+    ctx.note = ctx.body["reason"]
+    ctx.data = {"published_at": issue.published_at and issue.published_at.isoformat()}
+    issue.disclosure, issue.withhold_reason = "withheld", ctx.body["reason"]
+    return Status.CLOSED
+
+
 _HANDLERS: dict[str, Callable[[StepContext], str | None]] = {
     "assign": _assign, "answer_on_spot": _answer_on_spot, "reject": _reject, "accept": _accept,
     "return": _return, "plan": _plan, "progress": _progress,
     "request_extension": _request_extension, "decide_extension": _decide_extension,
     "set_deadline": _set_deadline, "urge": _urge, "suspend": _suspend, "resume": _resume,
     "instruct": _instruct, "reply": _reply, "visit": _visit, "evaluate": _evaluate, "reopen": _reopen,
-    "publish": _publish, "withhold": _withhold,
+    "publish": _publish, "withhold": _withhold, "withdraw": _withdraw,
 }
 assert set(_HANDLERS) == set(STEPS), "every step of the table has exactly one handler"

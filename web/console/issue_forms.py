@@ -176,6 +176,10 @@ class WithholdForm(ActionForm):
     reason = _text(_l("不予公开的理由"), 2000)
 
 
+class WithdrawForm(ActionForm):
+    reason = _text(_l("撤回公示的理由"), 2000, description=_l("将记入办理时间线；撤回后公开页面不再显示该问题"))
+
+
 class AnswerOnSpotForm(ActionForm):
     answer = _text(_l("答复内容"), 5000)
     satisfaction = SelectField(_l("反映人当场评价"), choices=options([("", _l("未评价（待回访）"))] + [
@@ -218,6 +222,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "instruct": InstructForm,
     "reply": ReplyForm, "visit": VisitForm, "evaluate": EvaluateForm, "reopen": ReopenForm,
     "publish": PublishForm, "withhold": WithholdForm,
+    "withdraw": WithdrawForm,
 }
 
 # What the user reads once the step is done.
@@ -242,6 +247,7 @@ DONE_MESSAGES = {
     "reopen": _l("已退回承办单位重办，责任人将收到短信"),
     "publish": _l("已公开公示"),
     "withhold": _l("已记录不予公开的理由"),
+    "withdraw": _l("已撤回公示，公开页面不再显示该问题"),
 }
 # A line under the step's heading: what it does.
 HINTS = {
@@ -265,8 +271,9 @@ HINTS = {
     "reopen": _l("整改评估为“未解决”时退回承办单位重新办理，计入重办次数。"),
     "publish": _l("在公开页面公示办理结果；须先作整改评估。"),
     "withhold": _l("不在公开页面公示，须说明理由。"),
+    "withdraw": _l("将已公示的问题从公开页面撤回，须说明理由。"),
 }
-DANGER_ACTIONS = frozenset({"return", "reject", "withhold", "reopen"})
+DANGER_ACTIONS = frozenset({"return", "reject", "withhold", "reopen", "withdraw"})
 
 
 class IntakeForm(FlaskForm):

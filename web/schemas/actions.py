@@ -101,4 +101,5 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
     "instruct": ActionBody,
     "reply": ReplyBody, "visit": VisitBody, "evaluate": EvaluateBody, "reopen": ReopenBody,
     "publish": PublishBody, "withhold": ReasonBody,
+    "withdraw": ReasonBody,
 }
