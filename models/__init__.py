@@ -3,6 +3,7 @@ from sqlmodel import SQLModel
 
 from .audit import AuditTrailImmutable
 from .catalog import Attachment, Category
+from .disclosure import DisclosureBatch, DisclosureBatchIssue, Objection
 from .enums import *  # noqa: F401,F403
 from .idempotency import IdempotentRequest
 from .issue import CodeCounter, DeadlineJudgement, Evaluation, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent
@@ -17,7 +18,8 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApiToken", "Attachment", "AuditTrailImmutable",
     "CalendarDay", "Category", "CodeCounter", "DeadlineJudgement", "DeadlinePolicy", "Department",
-    "Evaluation", "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent",
-    "LoginThrottle", "Meeting", "MeetingChange", "SmsInbound", "SmsMessage", "SmsTemplate",
+    "DisclosureBatch", "DisclosureBatchIssue", "Evaluation",
+    "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent",
+    "LoginThrottle", "Meeting", "MeetingChange", "Objection", "SmsInbound", "SmsMessage", "SmsTemplate",
     "User", "UTCDateTime", "metadata", "utcnow",
 ]

@@ -45,7 +45,7 @@ def register(app: Flask) -> Api:
 
     app.register_blueprint(assets)
 
-    from . import admin, auth, directory, issues, ledger, meetings, notifications, public, stats
-    for module in (auth, directory, meetings, issues, notifications, public, admin, stats, ledger):
+    from . import admin, auth, directory, disclosure, issues, ledger, meetings, notifications, public, stats
+    for module in (auth, directory, meetings, issues, notifications, public, admin, stats, ledger, disclosure):
         api.register_blueprint(module.blp)
     return api

@@ -84,4 +84,4 @@ def register(app: Flask) -> None:
 
 
 # Each page module adds its routes to `bp`; imported last, as they use the helpers above.
-from . import pages, reporter  # noqa: E402,F401
+from . import batches, pages, reporter  # noqa: E402,F401

@@ -1,4 +1,4 @@
-"""整改评估: the office's evaluation of a closed issue, required before it is published
+"""整改评估 before publication; 公示批次 and their objections (异议)
 
 Revision ID: 0013
 Revises: 0012
@@ -52,6 +52,36 @@ def upgrade() -> None:
         sa.Column("at", UTCDateTime(), nullable=False),
     )
     op.create_index("ix_issue_evaluation_issue", "issue_evaluation", ["issue_id", "id"])
+    op.create_table(
+        "disclosure_batch",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), sa.ForeignKey("meeting.id"), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), sa.ForeignKey("user_account.id"), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+    )
+    op.create_table(
+        "disclosure_batch_issue",
+        sa.Column("batch_id", sa.Integer(), sa.ForeignKey("disclosure_batch.id"), primary_key=True),
+        sa.Column("issue_id", sa.Integer(), sa.ForeignKey("issue.id"), primary_key=True),
+    )
+    op.create_index("ix_disclosure_batch_issue_issue_id", "disclosure_batch_issue", ["issue_id"])
+    op.create_table(
+        "objection",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("batch_id", sa.Integer(), sa.ForeignKey("disclosure_batch.id"), nullable=False),
+        sa.Column("issue_id", sa.Integer(), sa.ForeignKey("issue.id"), nullable=True),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("phone", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("content", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
+        sa.Column("answer", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("answered_by_id", sa.Integer(), sa.ForeignKey("user_account.id"), nullable=True),
+        sa.Column("answered_at", UTCDateTime(), nullable=True),
+    )
+    op.create_index("ix_objection_batch", "objection", ["batch_id", "id"])
     dialect = op.get_bind().dialect.name
     for statement in {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRES_TRIGGERS}.get(dialect, ()):
         op.execute(statement)
@@ -64,5 +94,8 @@ def downgrade() -> None:
     else:
         op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}")
         op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_change ON {TABLE}")
+    op.drop_table("objection")
+    op.drop_table("disclosure_batch_issue")
+    op.drop_table("disclosure_batch")
     op.drop_index("ix_issue_evaluation_issue", table_name="issue_evaluation")
     op.drop_table("issue_evaluation")
