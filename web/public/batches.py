@@ -1,7 +1,7 @@
 """公示批次: the batch's public page (printable) and the objections (异议) raised on it."""
 from flask import current_app, redirect, render_template, request, url_for
 
-from service.core.errors import Invalid
+from service.core.errors import Conflict, Invalid
 from service.disclosure import batches
 
 from ..context import db, now, today
@@ -41,4 +41,7 @@ def objection(batch_id: int):
             if key in form:
                 form[key].errors = [message]
         return _page(batch_id, form, 422, exc.message)
+    except Conflict as exc:   # outside the 公示期
+        db().rollback()
+        return _page(batch_id, form, 409, exc.message)
     return redirect(url_for("site.batch", batch_id=batch_id, sent=1) + "#objections", 303)
