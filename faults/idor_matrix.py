@@ -29,7 +29,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import select
 
-from models import User, metadata
+from models import DisclosureBatch, Objection, User, metadata
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
@@ -57,7 +57,9 @@ WATCHED = ("department", "user_account", "meeting", "issue", "issue_co_departmen
 # Swagger UI's files, the public service catalogue, Open311's token look-up (the token is the
 # secret), and the catch-all for unknown Open311 paths.
 NOT_OBJECTS = {"static", "swagger_assets.swagger_asset", "open311.service_definition", "open311.token",
-               "open311.unknown"}
+               "open311.unknown",
+               # a 公示批次's page and its objection form are for anyone (service.disclosure.batches)
+               "site.batch", "site.objection"}
 # What each workflow step needs so that the permission check, not the body, decides.
 STEP_BODIES = {
     "assign": lambda w: {"lead_department_id": w.departments["fgj"], "co_department_ids": [],
@@ -127,6 +129,9 @@ class World:
     own_card_department: str                    # the attacking department's own code
     future: str
     attackers: dict[str, list[str]] = field(default_factory=dict)  # role → usernames
+    batch_id: int = 0                           # a 公示批次 with an objection, the office's
+    objection_id: int = 0
+    objector_phone: str = "13955550001"
 
 
 @dataclass
@@ -227,12 +232,18 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
         work_calendar.set_day(s, users["admin"], day, "workday", "越权测试", now)
         token = keep_upload(Path(app.config.get("LEDGER_UPLOADS_DIR") or Path(app.instance_path) / "ledger_uploads"),
                             users["coordinator"].id, "台账.xlsx", b"PK\x03\x04", now)
+        batch = DisclosureBatch(title="越权测试公示", starts_on=local_date(now), ends_on=local_date(now), created_at=now)
+        s.add(batch)
+        s.flush()
+        objection = Objection(batch_id=batch.id, name="越权异议人", phone="13955550001", content="越权异议", at=now)
+        s.add(objection)
+        s.commit()
         world = World(users=users, user_ids={k: u.id for k, u in users.items()}, departments=depts,
                       issues=foreign, unpublished=unpublished, attachment_ids=attachment_ids,
                       meeting_id=meeting.id, attendees=attendees, target_user_id=users["zrj"].id,
                       target_department_id=depts["zrj"], policy_id=row.id, template_key="urged",
                       calendar_day=day.isoformat(), ledger_token=token, own_card_department="fgj",
-                      future=future)
+                      future=future, batch_id=batch.id, objection_id=objection.id)
     world.attackers = {"admin": ["admin"], "coordinator": ["coordinator"], "operator": ["operator"],
                        "supervisor": ["supervisor"], "leader": ["leader", "leader3"] if full else ["leader"],
                        "department": ["fgj", "zrj"] if full else ["fgj"], "anonymous": [None]}
@@ -319,6 +330,11 @@ def cells(world: World) -> list[Cell]:
     add(OFFICE, "GET", f"/console/meetings/{m}/edit", "console", False, attendees, readers=attendee_readers)
     add(OFFICE, "POST", f"/console/meetings/{m}/edit", "console", True, attendees, readers=attendee_readers,
         form={"title": "越权修改的会议名称", "held_at": "2026-11-05T07:30"})
+    # a 公示批次's objections in full, and their answers: the office's
+    add(OFFICE, "GET", f"/api/v1/disclosure-batches/{world.batch_id}/objections", "api", False,
+        (world.objector_phone,))
+    add(OFFICE, "POST", f"/api/v1/objections/{world.objection_id}/answer", "api", True, (world.objector_phone,),
+        json_body={"answer": "越权答复"})
     # another department's report card: its own is the department's; the office's roles read all
     card = world.departments["scj"]
     for suffix in ("", ".xlsx"):

@@ -45,6 +45,7 @@ from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
 from service.deadlines.calendar import local_date
+from service.disclosure import batches
 from service.identity import sessions
 from service.identity.directory import create_department, create_user
 from service.intake import issues as intake
@@ -315,12 +316,19 @@ def build_world(app: Flask) -> World:
         outbox_id = s.execute(select(SmsMessage.id).order_by(SmsMessage.id).limit(1)).scalar_one()
         s.execute(update(SmsMessage).where(SmsMessage.id == outbox_id).values(status="sent", provider_id=sid))
         s.commit()
+        # a 公示批次 open now, with an objection to answer
+        shown = [issue("published") for _ in range(2)]
+        open_batch = batches.create_batch(s, users["coordinator"], {
+            "title": "语料测试公示", "issue_ids": shown[:1], "starts_on": today, "ends_on": today + timedelta(days=5)}, now)
+        objection = batches.raise_objection(s, open_batch.id, {"content": "语料测试异议", "phone": "13955550001"}, now)
+        batch = {"id": open_batch.id, "objection_id": objection.id, "issue_ids": shown[1:],
+                 "today": today.isoformat(), "until": (today + timedelta(days=5)).isoformat()}
         ids = {k: u.id for k, u in users.items()}
         world = World(app, ids, depts)
         world.endpoints = endpoints(world, issue, meeting_id=meeting.id, meeting_issues=[issue(
             "collected", channel="breakfast", meeting_id=meeting.id) for _ in range(2)], policy_ids=policy_ids,
             calendar_days=[day.isoformat() for day in calendar_days], kept=kept, future=future.isoformat(), sid=sid,
-            rated_phone="+8613998760000")
+            rated_phone="+8613998760000", batch=batch)
     return world
 
 
@@ -405,7 +413,8 @@ def _as_form(body: dict, fields: dict[str, str]) -> tuple[dict, dict[str, str]]:
 
 
 def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], policy_ids: list[int],
-              calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str) -> list[Endpoint]:
+              calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str,
+              batch: dict) -> list[Endpoint]:
     """Every write endpoint with its valid request and the fields attacked."""
     out: list[Endpoint] = []
     add = out.append
@@ -606,6 +615,15 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("public submit", "POST", "/submit", None, "public", submission,
                  {"title": "line", "content": "text", "category": "choice", "type": "choice", "township": "line",
                   "name": "line", "org": "line", "phone": "phone"}, encoding="form"))
+    add(Endpoint("public objection", "POST", f"/batches/{batch['id']}/objections", None, "public",
+                 {"content": "道路仍未修好", "name": "刘晓燕", "phone": "13912345678", "issue_code": ""},
+                 {"content": "text", "name": "line", "phone": "phone", "issue_code": "line"}, encoding="form"))
+    add(Endpoint("api create batch", "POST", "/api/v1/disclosure-batches", "coordinator", "api",
+                 {"title": "第3期问题办理情况公示", "issue_ids": batch["issue_ids"], "starts_on": batch["today"],
+                  "ends_on": batch["until"]},
+                 {"title": "line", "issue_ids": "ids", "starts_on": "date", "ends_on": "date", "meeting_id": "id"}))
+    add(Endpoint("api answer objection", "POST", f"/api/v1/objections/{batch['objection_id']}/answer", "coordinator",
+                 "api", {"answer": "经核实，已列入维修计划。"}, {"answer": "text"}))
     add(Endpoint("public track", "POST", "/track", None, "public", {"code": "YS2026-000001", "phone_last4": "0001"},
                  {"code": "line", "phone_last4": "phone"}, encoding="form", writes=False, control=False))
     add(Endpoint("open311 post", "POST", "/open311/v2/requests.json", "operator", "open311",
