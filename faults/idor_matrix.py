@@ -232,7 +232,8 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
         work_calendar.set_day(s, users["admin"], day, "workday", "越权测试", now)
         token = keep_upload(Path(app.config.get("LEDGER_UPLOADS_DIR") or Path(app.instance_path) / "ledger_uploads"),
                             users["coordinator"].id, "台账.xlsx", b"PK\x03\x04", now)
-        batch = DisclosureBatch(title="越权测试公示", starts_on=local_date(now), ends_on=local_date(now), created_at=now)
+        batch = DisclosureBatch(title="越权测试公示", starts_on=local_date(now), ends_on=local_date(now),
+                                created_at=now)
         s.add(batch)
         s.flush()
         objection = Objection(batch_id=batch.id, name="越权异议人", phone="13955550001", content="越权异议", at=now)

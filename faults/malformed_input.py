@@ -319,7 +319,8 @@ def build_world(app: Flask) -> World:
         # a 公示批次 open now, with an objection to answer
         shown = [issue("published") for _ in range(2)]
         open_batch = batches.create_batch(s, users["coordinator"], {
-            "title": "语料测试公示", "issue_ids": shown[:1], "starts_on": today, "ends_on": today + timedelta(days=5)}, now)
+            "title": "语料测试公示", "issue_ids": shown[:1], "starts_on": today,
+            "ends_on": today + timedelta(days=5)}, now)
         objection = batches.raise_objection(s, open_batch.id, {"content": "语料测试异议", "phone": "13955550001"}, now)
         batch = {"id": open_batch.id, "objection_id": objection.id, "issue_ids": shown[1:],
                  "today": today.isoformat(), "until": (today + timedelta(days=5)).isoformat()}
