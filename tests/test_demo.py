@@ -8,12 +8,14 @@ import demo
 from models import (
     Channel,
     Department,
+    DisclosureBatch,
     Evaluation,
     Issue,
     IssueEvent,
     IssueType,
     Meeting,
     MeetingKind,
+    Objection,
     Role,
     SmsMessage,
     Status,
@@ -55,6 +57,11 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     evaluated = set(db.execute(select(Evaluation.issue_id)).scalars())
     assert evaluated and db.execute(select(func.count()).where(IssueEvent.action == "reopen")).scalar_one() >= 1
     assert all(i.id in evaluated for i in issues if i.status == "published")
+    # a 公示批次 in its 公示期, one objection answered and one awaiting the office
+    batch = db.execute(select(DisclosureBatch)).scalars().one()
+    assert batch.starts_on <= local_date(now) <= batch.ends_on
+    answers = [o.answer for o in db.execute(select(Objection).order_by(Objection.id)).scalars()]
+    assert len(answers) == 2 and answers[0] and answers[1] is None
     assert any(i.answered_on_spot for i in issues)
     assert db.execute(select(func.count()).where(IssueEvent.action == "return")).scalar_one() >= 1
 
