@@ -23,8 +23,11 @@ from demo.register import seed_register
 from demo.scenarios import SCENARIOS
 from demo.texts import DEPARTMENTS, LISTED_DEPARTMENTS, STAFF
 from demo.walk import Walk
-from models import ROLE_LABELS, Department, IssueReport, Role, SmsMessage, SmsStatus, User
+from models import ROLE_LABELS, Department, Issue, IssueReport, Role, SmsMessage, SmsStatus, User
 from service.core.errors import Conflict
+from service.deadlines.calendar import local_date
+from service.disclosure import batches
+from service.disclosure.public import public_issues
 from service.intake.categories import seed_defaults as seed_categories
 from service.workflow import leader_reports
 
@@ -67,6 +70,7 @@ def seed(session: Session, now: datetime, issue_count: int = 240) -> str:
     seed_register(session, now, random.Random(2027))
     _leaders_read_reports(session, now, random.Random(17))
     _mark_history_sent(session, first_sms)
+    _add_disclosure_batch(session, county, now)
     return (f"部门{len(county.depts)}个、用户{len(county.users)}个、会议{len(county.meetings)}次、"
             f"问题{len(walks)}件")
 
@@ -97,6 +101,29 @@ def _leaders_read_reports(session: Session, now: datetime, rng: random.Random) -
         leader = session.get(User, report.leader_id) if report.leader_id else None
         if leader is not None and report.at < now - timedelta(days=2) and rng.random() < 0.8:
             leader_reports.mark_read(session, leader, report.id, report.at + timedelta(days=1))
+
+
+def _add_disclosure_batch(session: Session, county: County, now: datetime) -> None:
+    """公示批次 of the last month's published issues, in its 公示期, with two objections: one
+    answered by the office, one awaiting its answer."""
+    today = local_date(now)
+    since = now - timedelta(days=45)
+    ids = list(session.execute(public_issues().where(Issue.published_at >= since)
+                               .with_only_columns(Issue.id).order_by(Issue.id).limit(12)).scalars())
+    if not ids:
+        return
+    office = county.users["yingshang"]
+    batch = batches.create_batch(session, office, {
+        "title": f"{today.year}年第{today.month}期服务企业早餐会问题办理情况公示", "issue_ids": ids,
+        "starts_on": today - timedelta(days=2), "ends_on": today + timedelta(days=5)}, now - timedelta(days=2))
+    code = session.get(Issue, ids[0]).code
+    first = batches.raise_objection(session, batch.id, {
+        "issue_code": code, "name": "马建军", "phone": "13991500101",
+        "content": "公示说问题已解决，但厂区门口路段雨天仍然积水，请再核实。"}, now - timedelta(days=1))
+    batches.answer_objection(session, office, first.id, "经县营商办会同承办部门现场复核，积水路段排水管已疏通，"
+                             "并纳入汛期巡查；如仍有积水请拨打 12345 反映。", now - timedelta(hours=3))
+    later = {"phone": "13891500202", "content": "建议公示时写明整改完成的具体日期。"}
+    batches.raise_objection(session, batch.id, later, now - timedelta(hours=1))
 
 
 def _mark_history_sent(session: Session, after_id: int) -> None:

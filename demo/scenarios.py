@@ -3,7 +3,14 @@ of acts over a `Walk`, and `SCENARIOS`, how often each occurs and at what age.""
 from collections.abc import Iterator
 
 from demo.county import HISTORY_DAYS, Act, Scenario
-from demo.texts import ON_SPOT_CHANNELS, REASSIGN_NOTE, REOPEN_PROGRESS, REOPEN_REPLY, RETURN_OVERRULED
+from demo.texts import (
+    EVALUATION_REOPEN,
+    ON_SPOT_CHANNELS,
+    REASSIGN_NOTE,
+    REOPEN_PROGRESS,
+    REOPEN_REPLY,
+    RETURN_OVERRULED,
+)
 from demo.walk import Walk
 from models import Satisfaction
 
@@ -80,6 +87,17 @@ def _closed(w: Walk) -> Iterator[Act]:
     yield from w.visit()
     if w.rng.random() < 0.3:
         yield from w.withhold()
+    elif w.rng.random() < 0.5:
+        yield from w.evaluate()  # evaluated, awaiting publication
+
+
+def _evaluated_reopened(w: Walk) -> Iterator[Act]:
+    """Closed, found 未解决 by the office's evaluation, handled again by the department."""
+    yield from w.handled()
+    yield from w.visit()
+    yield from w.evaluate("unresolved")
+    yield w.step(w.coordinator(), "reopen", {"reason": EVALUATION_REOPEN}, days=1)
+    yield w.step(w.handler, "progress", {"note": REOPEN_PROGRESS}, days=w.rng.randint(1, 3))
 
 
 def _published(w: Walk) -> Iterator[Act]:
@@ -161,6 +179,7 @@ SCENARIOS = {
     "closed": Scenario(25, (30, HISTORY_DAYS), _closed),
     "published": Scenario(70, (45, HISTORY_DAYS), _published),
     "reopened": Scenario(8, (60, HISTORY_DAYS), _reopened, "work"),
+    "evaluated_reopened": Scenario(3, (40, HISTORY_DAYS), _evaluated_reopened, "work"),
     "returned": Scenario(6, (45, HISTORY_DAYS), _returned_reassigned, "work"),
     "extended": Scenario(6, (60, HISTORY_DAYS), _extended, "work"),
     "resumed": Scenario(3, (75, HISTORY_DAYS), _resumed, "work"),

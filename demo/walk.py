@@ -9,6 +9,7 @@ from demo.texts import (
     ASSIGN_NOTES,
     CLOSE_OFF_REASON,
     CO_PROGRESS,
+    EVALUATION_EVIDENCE,
     EXTENSION_DECISIONS,
     EXTENSION_REASONS,
     INSTRUCT_NOTES,
@@ -164,7 +165,13 @@ class Walk:
     def close_off(self) -> Iterator[Act]:
         yield self.step(self.coordinator(), "close_off", {"reason": CLOSE_OFF_REASON}, days=1)
 
+    def evaluate(self, verdict: str = "resolved") -> Iterator[Act]:
+        yield self.step(self.coordinator(), "evaluate",
+                        {"verdict": verdict, "evidence": self.rng.choice(EVALUATION_EVIDENCE[verdict])},
+                        days=self.rng.randint(1, 3))
+
     def publish(self) -> Iterator[Act]:
+        yield from self.evaluate(self.rng.choices(("resolved", "partial"), (5, 1))[0])
         yield self.step(self.coordinator(), "publish", {"public_summary": self.p.summary},
                         days=self.rng.randint(1, 5))
 

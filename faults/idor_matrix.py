@@ -28,7 +28,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from faults.throwaway import arguments, throwaway_app
-from models import IssueReport, User, metadata
+from models import DisclosureBatch, IssueReport, Objection, User, metadata
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
@@ -59,7 +59,9 @@ WATCHED = ("department", "user_account", "meeting", "issue", "issue_co_departmen
 # Swagger UI's files, the public service catalogue, Open311's token look-up (the token is the
 # secret), and the catch-all for unknown Open311 paths.
 NOT_OBJECTS = {"static", "swagger_assets.swagger_asset", "open311.service_definition", "open311.token",
-               "open311.unknown"}
+               "open311.unknown",
+               # a 公示批次's page and its objection form are for anyone (service.disclosure.batches)
+               "site.batch", "site.objection"}
 REPORT_TEXT = "越权测试办理情况报告"
 # What each workflow step needs so that the permission check, not the body, decides.
 STEP_BODIES = {
@@ -85,8 +87,11 @@ STEP_BODIES = {
     "visit": lambda w: {"satisfaction": "satisfied", "note": "满意"},
     "unreached": lambda w: {"note": "电话无人接听"},
     "close_off": lambda w: {"reason": "多次未联系上"},
+    "evaluate": lambda w: {"verdict": "resolved", "evidence": "已核实"},
+    "reopen": lambda w: {"reason": "仍未解决，请重办"},
     "publish": lambda w: {"public_summary": "已公开的摘要"},
     "withhold": lambda w: {"reason": "涉及商业秘密"},
+    "withdraw": lambda w: {"reason": "撤回公示"},
 }
 # Who may take each step on an issue led by another department and another leader: the
 # attacking department and leader never may; the see-all roles as the product's table says.
@@ -97,7 +102,8 @@ STEP_ROLES = {
     "suspend": {"coordinator"},
     "resume": {"coordinator"}, "instruct": set(), "answer": set(), "reply": set(), "report": set(),
     "visit": {"coordinator"}, "unreached": {"coordinator"}, "close_off": {"coordinator"},
-    "publish": {"coordinator"}, "withhold": {"coordinator"},
+    "evaluate": {"coordinator"}, "reopen": {"coordinator"}, "publish": {"coordinator"}, "withhold": {"coordinator"},
+    "withdraw": {"coordinator"},
 }
 OFFICE = {"coordinator"}
 ADMIN = {"admin"}
@@ -136,6 +142,9 @@ class World:
     township_id: int
     attackers: dict[str, list[str]] = field(default_factory=dict)  # role → usernames
     report_id: int | None = None                # a 办理情况报告 to another leader
+    batch_id: int = 0                           # a 公示批次 with an objection, the office's
+    objection_id: int = 0
+    objector_phone: str = "13955550001"
 
 
 @dataclass
@@ -201,6 +210,7 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                        ("report", "scj", {"report": REPORT_TEXT}), ("visit", "coordinator", satisfied)],
             "published": [("assign", "coordinator", assign), ("accept", "scj", {}), ("reply", "scj", reply),
                           ("visit", "coordinator", satisfied),
+                          ("evaluate", "coordinator", {"verdict": "resolved", "evidence": "已核实"}),
                           ("publish", "coordinator", {"public_summary": "园区东路已修复。"})],
         }
         wanted = list(chains) if full else ["in_progress", "closed"]
@@ -239,6 +249,13 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
         township = townships.add_township(s, users["coordinator"], {"name": "越权测试镇"})
         token = keep_upload(Path(app.config.get("LEDGER_UPLOADS_DIR") or Path(app.instance_path) / "ledger_uploads"),
                             users["coordinator"].id, "台账.xlsx", b"PK\x03\x04", now)
+        batch = DisclosureBatch(title="越权测试公示", starts_on=local_date(now), ends_on=local_date(now),
+                                created_at=now)
+        s.add(batch)
+        s.flush()
+        objection = Objection(batch_id=batch.id, name="越权异议人", phone="13955550001", content="越权异议", at=now)
+        s.add(objection)
+        s.commit()
         world = World(users=users, user_ids={k: u.id for k, u in users.items()}, departments=depts,
                       issues=foreign, unpublished=unpublished, attachment_ids=attachment_ids,
                       meeting_id=meeting.id, attendees=attendees, target_user_id=users["zrj"].id,
@@ -246,7 +263,8 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                       calendar_day=day.isoformat(), ledger_token=token, own_card_department="fgj",
                       future=future, enterprise_id=firm.id, enterprise_secrets=("越权联系人", "13655554444"),
                       owner_leader_id=users["leader2"].id, township_id=township.id,
-                      report_id=s.execute(select(IssueReport.id)).scalars().first())
+                      report_id=s.execute(select(IssueReport.id)).scalars().first(),
+                      batch_id=batch.id, objection_id=objection.id)
     world.attackers = {"admin": ["admin"], "coordinator": ["coordinator"], "operator": ["operator"],
                        "supervisor": ["supervisor"], "leader": ["leader", "leader3"] if full else ["leader"],
                        "department": ["fgj", "zrj"] if full else ["fgj"], "anonymous": [None]}
@@ -353,6 +371,11 @@ def cells(world: World) -> list[Cell]:
     add(attendee_readers, "GET", f"/api/v1/meetings/{m}/enterprises", "api", False, attendees)
     add({"coordinator", "admin"}, "PATCH", f"/api/v1/townships/{world.township_id}", "api", True,
         json_body={"name": "越权改名镇"})
+    # a 公示批次's objections in full, and their answers: the office's
+    add(OFFICE, "GET", f"/api/v1/disclosure-batches/{world.batch_id}/objections", "api", False,
+        (world.objector_phone,))
+    add(OFFICE, "POST", f"/api/v1/objections/{world.objection_id}/answer", "api", True, (world.objector_phone,),
+        json_body={"answer": "越权答复"})
     # another department's report card: its own is the department's; the office's roles read all
     card = world.departments["scj"]
     for suffix in ("", ".xlsx"):

@@ -45,6 +45,7 @@ from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
 from service.deadlines.calendar import local_date
+from service.disclosure import batches
 from service.enterprises import registry as enterprise_registry
 from service.enterprises import townships
 from service.identity import sessions
@@ -301,6 +302,10 @@ def build_world(app: Flask) -> World:
             "reported": [("assign", "coordinator", assign), ("accept", "fgj", {}),
                          ("reply", "fgj", {"result": "已办结"}), ("report", "fgj", {"report": "办理情况报告"})],
         }
+        # 整改评估 done: found resolved (to be published) or unresolved (to be reopened)
+        for state, verdict in (("evaluated", "resolved"), ("unresolved", "unresolved")):
+            chains[state] = [*chains["closed"], ("evaluate", "coordinator", {"verdict": verdict, "evidence": "已核实"})]
+        chains["published"] = [*chains["evaluated"], ("publish", "coordinator", {"public_summary": "已办结。"})]
         made = [0]
 
         def issue(state: str, **over) -> int:
@@ -332,12 +337,20 @@ def build_world(app: Flask) -> World:
         outbox_id = s.execute(select(SmsMessage.id).order_by(SmsMessage.id).limit(1)).scalar_one()
         s.execute(update(SmsMessage).where(SmsMessage.id == outbox_id).values(status="sent", provider_id=sid))
         s.commit()
+        # a 公示批次 open now, with an objection to answer
+        shown = [issue("published") for _ in range(2)]
+        open_batch = batches.create_batch(s, users["coordinator"], {
+            "title": "语料测试公示", "issue_ids": shown[:1], "starts_on": today,
+            "ends_on": today + timedelta(days=5)}, now)
+        objection = batches.raise_objection(s, open_batch.id, {"content": "语料测试异议", "phone": "13955550001"}, now)
+        batch = {"id": open_batch.id, "objection_id": objection.id, "issue_ids": shown[1:],
+                 "today": today.isoformat(), "until": (today + timedelta(days=5)).isoformat()}
         ids = {k: u.id for k, u in users.items()}
         world = World(app, ids, depts)
         world.endpoints = endpoints(world, issue, meeting_id=meeting.id, meeting_issues=[issue(
             "collected", channel="breakfast", meeting_id=meeting.id) for _ in range(2)], policy_ids=policy_ids,
             calendar_days=[day.isoformat() for day in calendar_days], kept=kept, future=future.isoformat(), sid=sid,
-            rated_phone="+8613998760000", enterprise_id=enterprise_id, township_id=township_id)
+            rated_phone="+8613998760000", enterprise_id=enterprise_id, township_id=township_id, batch=batch)
     return world
 
 
@@ -347,16 +360,16 @@ ACTION_STATES = {"assign": "collected", "answer_on_spot": "collected", "reject":
                  "urge": "assigned",
                  "suspend": "in_progress", "resume": "suspended", "instruct": "assigned", "reply": "in_progress",
                  "answer": "in_progress", "report": "replied", "visit": "replied",
-                 "unreached": "replied", "close_off": "unreached", "publish": "closed",
-                 "withhold": "closed"}
+                 "unreached": "replied", "close_off": "unreached", "evaluate": "closed", "reopen": "unresolved",
+                 "publish": "evaluated", "withhold": "closed", "withdraw": "published"}
 ACTION_WHO = {"assign": "coordinator", "answer_on_spot": "operator", "reject": "coordinator", "accept": "fgj",
               "return": "fgj", "plan": "fgj", "progress": "fgj", "request_extension": "fgj",
               "decide_extension": "coordinator", "set_deadline": "coordinator", "urge": "supervisor",
               "suspend": "coordinator",
               "resume": "coordinator", "instruct": "leader", "reply": "fgj", "answer": "fgj", "report": "fgj",
-              "unreached": "coordinator", "close_off": "coordinator",
-              "visit": "coordinator",
-              "publish": "coordinator", "withhold": "coordinator"}
+              "unreached": "coordinator", "close_off": "coordinator", "visit": "coordinator",
+              "evaluate": "coordinator", "reopen": "coordinator", "publish": "coordinator", "withhold": "coordinator",
+              "withdraw": "coordinator"}
 
 
 def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
@@ -394,9 +407,15 @@ def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
         "unreached": ({"note": "电话无人接听"}, {"note": "text"}),
         "close_off": ({"reason": "三次回访均未联系上"}, {"reason": "text"}),
         "visit": ({"satisfaction": "satisfied", "note": "企业满意"}, {"satisfaction": "choice", "note": "text"}),
+        "evaluate": ({"verdict": "resolved", "evidence": "现场核实已整改到位", "attachment_ids": [],
+                      "evaluated_on": None},
+                     {"verdict": "choice", "evidence": "text", "attachment_ids": "ids", "evaluated_on": "date"}),
+        "reopen": ({"reason": "现场核查问题仍然存在", "deadlines": {"complete_due": future}},
+                   {"reason": "text", "deadlines": "object", "deadlines.complete_due": "date"}),
         "publish": ({"public_summary": "园区道路已修复。", "public_title": "园区道路修复"},
                     {"public_summary": "text", "public_title": "line"}),
         "withhold": ({"reason": "涉及商业秘密"}, {"reason": "text"}),
+        "withdraw": ({"reason": "公示内容有误"}, {"reason": "text"}),
     }
 
 
@@ -428,7 +447,7 @@ def _report_of(w: World, issue_id: int) -> int:
 
 def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], policy_ids: list[int],
               calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str,
-              enterprise_id: int, township_id: int) -> list[Endpoint]:
+              enterprise_id: int, township_id: int, batch: dict) -> list[Endpoint]:
     """Every write endpoint with its valid request and the fields attacked."""
     out: list[Endpoint] = []
     add = out.append
@@ -572,7 +591,7 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("board visit", "POST", f"/console/board/visits/{target}", "coordinator", "console",
                  {"satisfaction": "satisfied", "note": "满意"}, {"satisfaction": "choice", "note": "text",
                                                                   "version": "id"}, encoding="form"))
-    target = issue("closed")
+    target = issue("evaluated")
     add(Endpoint("board preview", "POST", f"/console/board/publication/{target}/preview", "coordinator", "console",
                  # a preview shows what publishing would judge: only what no page may hold is refused
                  {"public_title": "标题", "public_summary": "摘要"}, {"public_title": "text", "public_summary": "text"},
@@ -659,6 +678,15 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("public submit", "POST", "/submit", None, "public", submission,
                  {"title": "line", "content": "text", "category": "choice", "type": "choice", "township": "line",
                   "name": "line", "org": "line", "phone": "phone"}, encoding="form"))
+    add(Endpoint("public objection", "POST", f"/batches/{batch['id']}/objections", None, "public",
+                 {"content": "道路仍未修好", "name": "刘晓燕", "phone": "13912345678", "issue_code": ""},
+                 {"content": "text", "name": "line", "phone": "phone", "issue_code": "line"}, encoding="form"))
+    add(Endpoint("api create batch", "POST", "/api/v1/disclosure-batches", "coordinator", "api",
+                 {"title": "第3期问题办理情况公示", "issue_ids": batch["issue_ids"], "starts_on": batch["today"],
+                  "ends_on": batch["until"]},
+                 {"title": "line", "issue_ids": "ids", "starts_on": "date", "ends_on": "date", "meeting_id": "id"}))
+    add(Endpoint("api answer objection", "POST", f"/api/v1/objections/{batch['objection_id']}/answer", "coordinator",
+                 "api", {"answer": "经核实，已列入维修计划。"}, {"answer": "text"}))
     add(Endpoint("public track", "POST", "/track", None, "public", {"code": "YS2026-000001", "phone_last4": "0001"},
                  {"code": "line", "phone_last4": "phone"}, encoding="form", writes=False, control=False))
     add(Endpoint("open311 post", "POST", "/open311/v2/requests.json", "operator", "open311",

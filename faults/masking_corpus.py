@@ -272,6 +272,7 @@ def publish(client, cast: Cast, case: dict) -> dict:
     _call(client, "POST", act + "accept", cast.department, {"note": "已签收"})
     _call(client, "POST", act + "reply", cast.department, {"result": t["result"]})
     _call(client, "POST", act + "visit", cast.coordinator, {"satisfaction": "satisfied", "note": t["visit_note"]})
+    _call(client, "POST", act + "evaluate", cast.coordinator, {"verdict": "resolved", "evidence": "现场核实已整改到位"})
     body = {"public_summary": t["summary"]} | ({"public_title": t["public_title"]} if t["public_title"] else {})
     return _call(client, "POST", act + "publish", cast.coordinator, body)
 

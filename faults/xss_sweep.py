@@ -165,6 +165,7 @@ def build_world(app: Flask, storage_dir) -> World:
             "published": [("assign", "coordinator", assign()), ("accept", "fgj", text()),
                           ("reply", "fgj", {"result": p(5000)}),
                           ("visit", "coordinator", {"satisfaction": "satisfied"}),
+                          ("evaluate", "coordinator", {"verdict": "resolved", "evidence": p(5000)}),
                           ("publish", "coordinator", {"public_summary": "\n".join(PAYLOADS), "public_title": p(200)})],
             "withheld": [("assign", "coordinator", assign()), ("accept", "fgj", text()),
                          ("reply", "fgj", {"result": p(5000)}), ("visit", "coordinator", {"satisfaction": "satisfied"}),

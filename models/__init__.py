@@ -3,10 +3,20 @@ from sqlmodel import SQLModel
 
 from .audit import AuditTrailImmutable
 from .catalog import Attachment, Category
+from .disclosure import DisclosureBatch, DisclosureBatchIssue, Objection
 from .enterprise import Enterprise, EnterpriseLeader, LeaderVisit, Township
 from .enums import *  # noqa: F401,F403
 from .idempotency import IdempotentRequest
-from .issue import CodeCounter, DeadlineJudgement, ExtensionRequest, Issue, IssueCoDepartment, IssueEvent, IssueReport
+from .issue import (
+    CodeCounter,
+    DeadlineJudgement,
+    Evaluation,
+    ExtensionRequest,
+    Issue,
+    IssueCoDepartment,
+    IssueEvent,
+    IssueReport,
+)
 from .meeting import Meeting, MeetingChange
 from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage, SmsOptOut
@@ -21,7 +31,8 @@ __all__ = [
     "Enterprise", "EnterpriseLeader", "LeaderVisit", "Township",
     "DepartmentRobot",
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent", "IssueReport",
-    "LoginThrottle", "Meeting", "MeetingChange", "SmsInbound", "SmsMessage", "SmsOptOut",
+    "LoginThrottle", "Meeting", "MeetingChange", "Objection", "SmsInbound", "SmsMessage", "SmsOptOut",
     "SmsProviderTemplate", "SmsTemplate",
+    "DisclosureBatch", "DisclosureBatchIssue", "Evaluation",
     "User", "UTCDateTime", "metadata", "utcnow",
 ]

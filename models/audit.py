@@ -1,14 +1,14 @@
-"""The audit trail (`issue_event`, with the deadline judgements and meeting corrections recorded
-beside it) is append-only (OWASP ASVS 5.0 V16.4.2): the application
+"""The audit trail (`issue_event`, with the deadline judgements, 整改评估 and meeting corrections
+recorded beside it) is append-only (OWASP ASVS 5.0 V16.4.2): the application
 refuses to change or remove a row, whether through a loaded object or a bulk statement.
 Migration 0005 adds database triggers that refuse the same to any SQL, raw or not."""
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .issue import DeadlineJudgement, IssueEvent
+from .issue import DeadlineJudgement, Evaluation, IssueEvent
 from .meeting import MeetingChange
 
-IMMUTABLE = (IssueEvent, DeadlineJudgement, MeetingChange)
+IMMUTABLE = (IssueEvent, DeadlineJudgement, Evaluation, MeetingChange)
 
 
 class AuditTrailImmutable(RuntimeError):

@@ -146,6 +146,23 @@ class Disclosure(StrEnum):
     WITHHELD = "withheld"
 
 
+class Verdict(StrEnum):
+    """整改评估's verdict on a closed issue."""
+
+    RESOLVED = "resolved"
+    PARTIAL = "partial"
+    UNRESOLVED = "unresolved"
+    NOT_FEASIBLE = "not_feasible"
+
+
+VERDICT_LABELS = {
+    Verdict.RESOLVED: "已解决",
+    Verdict.PARTIAL: "部分解决",
+    Verdict.UNRESOLVED: "未解决",
+    Verdict.NOT_FEASIBLE: "暂不具备解决条件",
+}
+
+
 class RejectReason(StrEnum):
     DUPLICATE = "duplicate"
     MERGED = "merged"

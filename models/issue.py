@@ -188,6 +188,27 @@ class DeadlineJudgement(SQLModel, table=True):
     met: bool = Field(default=True)
 
 
+class Evaluation(SQLModel, table=True):
+    """整改评估: the office's evaluation of a closed issue before it is published — verdict,
+    evidence (text and the issue's attachments), evaluator and date. Written by the workflow
+    step `evaluate` together with its timeline event; rows are only ever appended, the latest
+    of the issue's current round is the one in force."""
+
+    __tablename__ = "issue_evaluation"
+    __table_args__ = (Index("ix_issue_evaluation_issue", "issue_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(foreign_key="issue.id")
+    event_id: int | None = Field(default=None, foreign_key="issue_event.id")
+    round_no: int
+    verdict: str = Field(max_length=16)
+    evidence: str
+    attachment_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    evaluator_id: int | None = Field(default=None, foreign_key="user_account.id")
+    evaluated_on: date
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
 class CodeCounter(SQLModel, table=True):
     """The last tracking-code number handed out per year."""
 

@@ -25,6 +25,8 @@ class Permission(StrEnum):
     OFFICE_QUEUES = "office_queues"
     OUTBOX_READ = "outbox_read"
     OUTBOX_RESEND = "outbox_resend"
+    EVALUATION_EVIDENCE = "evaluation_evidence"
+    DISCLOSURE_BATCHES = "disclosure_batches"
     ROBOTS_MANAGE = "robots_manage"
     BULLETIN_READ = "bulletin_read"
     DASHBOARD = "dashboard"
@@ -84,6 +86,10 @@ PERMISSIONS: dict[Permission, Grant] = {
     P.OUTBOX_READ: Grant("查看短信发送记录", _r(ADMIN, COORDINATOR, SUPERVISOR), "您的角色无权查看短信发送记录"),
     # a failed message queued again as a new one (the delivery report's resend)
     P.OUTBOX_RESEND: Grant("重发失败的短信", _r(ADMIN, COORDINATOR, SUPERVISOR), "您的角色无权重发短信"),
+    # 整改评估: the office adds its evidence to a closed issue before it is published
+    P.EVALUATION_EVIDENCE: Grant("为整改评估上传证明材料", _r(COORDINATOR), "只有县营商办可以为整改评估上传证明材料"),
+    # 公示批次: gathering published issues for a 公示期, reading and answering objections in full
+    P.DISCLOSURE_BATCHES: Grant("管理公示批次和答复异议", _r(COORDINATOR), "只有县营商办可以管理公示批次和答复异议"),
     P.BULLETIN_READ: Grant("查阅督查通报", _r(COORDINATOR, SUPERVISOR, LEADER, ADMIN),
                            "督查通报仅供县营商办、县委督查办和县级领导查阅"),
     P.DASHBOARD: Grant("统计分析", _r(COORDINATOR, SUPERVISOR, LEADER, ADMIN),

@@ -74,9 +74,17 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     # closes the issue with a reason on record.
     Step("unreached", "回访未联系上", _s(R), _s(Role.COORDINATOR), ("note",), ()),
     Step("close_off", "销号", _s(R), _s(Role.COORDINATOR), ("reason",), (Status.CLOSED,)),
+    # 整改评估: the office's verdict on a closed issue, required before it is published.
+    Step("evaluate", "整改评估", _s(Status.CLOSED), _s(Role.COORDINATOR), ("verdict", "evidence"), ()),
+    # 重办 after an evaluation found the issue 未解决: back to the lead department in a new
+    # round (or to the office for assignment when there was none). 提请上级 is the other way
+    # out of 未解决 (UNRESOLVED_WAYS in service.workflow.transition).
+    Step("reopen", "重办", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), (P, C)),
     Step("publish", "公开公示", _s(Status.CLOSED), _s(Role.COORDINATOR), ("public_summary",),
          (Status.PUBLISHED,)),
     Step("withhold", "不予公开", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), ()),
+    # 撤回公示: a published issue leaves the public pages, the reason on the timeline.
+    Step("withdraw", "撤回公示", _s(Status.PUBLISHED), _s(Role.COORDINATOR), ("reason",), (Status.CLOSED,)),
 )}
 # The timeline's name for each kind of event (console and API): the steps and the other records.
 EVENT_LABELS = {**{action: step.label for action, step in STEPS.items()},

@@ -105,7 +105,7 @@ def database_url(request, tmp_path_factory):
 @contextmanager
 def audit_guard_lifted(conn):
     """Within the connection's transaction, let the tests remove audit records (events, deadline
-    judgements, meeting corrections), which the database's triggers (migrations 0005, 0010)
+    judgements, evaluations, meeting corrections), which the database's triggers (migrations 0005, 0010, 0013)
     refuse to anyone else: on PostgreSQL by the
     superuser's `session_replication_role = replica` for this transaction only, on SQLite by
     dropping the triggers and making them again before the transaction ends."""
@@ -115,7 +115,7 @@ def audit_guard_lifted(conn):
         conn.execute(text("SET LOCAL session_replication_role = origin"))
         return
     triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
-                                 "('issue_event', 'deadline_judgement', 'meeting_change')")).all()
+                                 "('issue_event', 'deadline_judgement', 'issue_evaluation', 'meeting_change')")).all()
     for name, _sql in triggers:
         conn.execute(text(f"DROP TRIGGER {name}"))
     yield

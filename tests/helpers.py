@@ -58,6 +58,10 @@ def future(days: int) -> str:
     return (local_date(datetime.now(timezone.utc)) + timedelta(days=days)).isoformat()
 
 
+# 整改评估 of a closed issue, which publishing requires.
+EVALUATE = ("evaluate", "coordinator", {"verdict": "resolved", "evidence": "现场核实已整改到位"})
+
+
 # Steps that walk a fresh issue to each state: (action, who, body).
 def path_to(state: str, api: ApiClient) -> list[tuple[str, str, dict]]:
     assign = ("assign", "coordinator", api.assign_body())
@@ -72,7 +76,7 @@ def path_to(state: str, api: ApiClient) -> list[tuple[str, str, dict]]:
                                        {"reason": "需省级审批", "review_on": future(30)})],
         "replied": [assign, accept, reply],
         "closed": [assign, accept, reply, visit],
-        "published": [assign, accept, reply, visit,
+        "published": [assign, accept, reply, visit, EVALUATE,
                       ("publish", "coordinator", {"public_summary": "园区东路已修复。"})],
         "rejected": [("reject", "coordinator", {"reason": "out_of_scope", "note": "不属于本县职权"})],
     }

@@ -141,6 +141,11 @@ class Replay:
                 story.answered = story.reported = False
                 story.judged -= {"reply_due", "complete_due", "report_due", "visit_due"}
                 story.deadlines.update(_dates(data["deadlines"]))
+        elif e.action == "reopen" and e.to_status == "in_progress":   # 重办 after 整改评估 未解决
+            story.satisfaction = None
+            story.reopens += 1
+            story.judged -= {"reply_due", "complete_due", "report_due", "visit_due"}
+            story.deadlines.update(_dates(data["deadlines"]))
         story.status = e.to_status or story.status
 
 

@@ -7,14 +7,14 @@ from types import SimpleNamespace
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Disclosure, ExtensionRequest, ExtensionStatus, Issue, SmsMessage, SmsStatus, Status, User
+from models import Disclosure, Evaluation, ExtensionRequest, ExtensionStatus, Issue, SmsMessage, SmsStatus, Status, User
 from models.permissions import Permission
 from service.core.errors import Invalid
 from service.core.masking import doubts
 from service.core.paging import page
 from service.disclosure.public import masking_of, public_view
 from service.identity import permissions as access
-from service.workflow.queries import co_department_ids, department_names, get_visible, user_names
+from service.workflow.queries import co_department_ids, current_evaluation, department_names, get_visible, user_names
 
 QUEUES = ("extensions", "visits", "publication")
 
@@ -115,6 +115,7 @@ class PublicationDraft:
     may_publish: bool
     masked: list[str]    # fields whose text as typed had a name, phone or ID number masked
     doubts: list[str]    # what the masking could not be sure of in the public texts (service.core.masking.doubts)
+    evaluation: Evaluation | None = None  # the 整改评估 in force, which publishing requires
 
 
 def _preview(session: Session, issue: Issue, public_title: str | None, public_summary: str | None,
@@ -148,5 +149,5 @@ def publication_draft(session: Session, actor: User, issue_id: int, now: datetim
     unsure = [d for text in (typed["title"], typed["summary"], issue.result) for d in doubts(text, **who)]
     return PublicationDraft(issue=issue, department=lead, co_departments=co_names, preview=preview,
                             may_publish=issue.status == Status.CLOSED, masked=masked,
-                            doubts=list(dict.fromkeys(unsure)))
+                            doubts=list(dict.fromkeys(unsure)), evaluation=current_evaluation(session, issue))
 

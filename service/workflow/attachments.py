@@ -19,7 +19,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Attachment, IssueEvent, Status, User
+from models.permissions import Permission
 from service.core.errors import NotFound, WrongState, require
+from service.identity import permissions as access
 from service.workflow.queries import get_visible
 
 MAX_SIZE = 10 * 1024 * 1024
@@ -103,8 +105,8 @@ def add_attachment(session: Session, actor: User, issue_id: int, stream: BinaryI
     the issue's quota (files, total size) would be exceeded.
     """
     issue = get_visible(session, actor, issue_id)
-    if issue.status in FROZEN_STATES:
-        raise WrongState("已办结、已公示或不予受理的问题不能再上传附件")
+    if not may_attach(issue.status, actor):
+        raise WrongState("已办结、已公示或不予受理的问题不能再上传附件（已办结的问题仅县营商办可上传整改评估材料）")
     name = clean_filename(filename)
     require({"file": "请选择要上传的文件"} if not name else {})
     kind = TYPES.get(_extension(name))
@@ -167,7 +169,10 @@ def attachments_of(session: Session, issue_id: int) -> list[Attachment]:
                                 .order_by(Attachment.id)).scalars())
 
 
-def may_attach(issue_status: str) -> bool:
+def may_attach(issue_status: str, actor: User) -> bool:
+    """Files are added while the issue is worked on; to a closed one only as 整改评估's evidence."""
+    if issue_status == Status.CLOSED and access.may(actor, Permission.EVALUATION_EVIDENCE):
+        return True
     return issue_status not in FROZEN_STATES
 
 

@@ -11,6 +11,7 @@ from models import (
     Attachment,
     DeadlineJudgement,
     Department,
+    Evaluation,
     ExtensionRequest,
     ExtensionStatus,
     Issue,
@@ -18,6 +19,7 @@ from models import (
     Meeting,
     Role,
     User,
+    Verdict,
 )
 from service.deadlines.calendar import WorkCalendar, local_date
 from service.deadlines.policies import policy_for
@@ -26,6 +28,7 @@ from service.workflow.attachments import attachments_of, may_attach
 from service.workflow.queries import (
     DeadlineRow,
     co_department_ids,
+    current_evaluation,
     deadline_rows,
     department_names,
     get_visible,
@@ -69,6 +72,9 @@ class IssueView:
     extensions: list[ExtensionRequest] = field(default_factory=list)
     # 按时与否: every deadline judged so far, round by round
     judgements: list[DeadlineJudgement] = field(default_factory=list)
+    # 整改评估: every evaluation, oldest first, and the one in force (the current round's latest)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    evaluation: Evaluation | None = None
 
 
 def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
@@ -94,6 +100,14 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
     actions = [a for a in allowed_actions(session, user, issue)
                if not (a == "decide_extension" and pending is None)
                and not (a == "request_extension" and pending is not None)]
+    evaluation = current_evaluation(session, issue)
+    # 重办 is offered only once the evaluation in force found the issue 未解决.
+    unresolved = evaluation is not None and evaluation.verdict == Verdict.UNRESOLVED
+    actions = [a for a in actions if a != "reopen" or unresolved]
+    evaluations = list(session.execute(select(Evaluation).where(Evaluation.issue_id == issue.id)
+                                       .order_by(Evaluation.id)).scalars())
+    people |= {e.evaluator_id for e in evaluations if e.evaluator_id}
+    names = user_names(session, people)
     merged_into = session.get(Issue, issue.merged_into_id) if issue.merged_into_id else None
     flag = flag_for(issue.next_due, today, calendar) if issue.status in OPEN_STATUSES else None
     return IssueView(
@@ -105,12 +119,13 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
         merged_into_code=merged_into.code if merged_into else None,
         merged=merged_issues(session, issue.id),
         events=events, user_names=names, department_names=depts,
-        attachments=attachments_of(session, issue.id), can_attach=may_attach(issue.status), actions=actions,
+        attachments=attachments_of(session, issue.id), can_attach=may_attach(issue.status, user), actions=actions,
         pending_extension=pending,
         assign=_assign_options(session, issue, today, calendar) if "assign" in actions else None,
         extensions=extensions,
         judgements=list(session.execute(select(DeadlineJudgement).where(DeadlineJudgement.issue_id == issue.id)
                                          .order_by(DeadlineJudgement.round_no, DeadlineJudgement.id)).scalars()),
+        evaluations=evaluations, evaluation=evaluation,
     )
 
 

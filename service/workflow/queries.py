@@ -12,6 +12,7 @@ from models import (
     DEADLINE_LABELS,
     OPEN_STATUSES,
     Department,
+    Evaluation,
     Flag,
     Issue,
     IssueCoDepartment,
@@ -280,3 +281,11 @@ def deadline_rows(issue: Issue, today: date, calendar: WorkCalendar) -> list[Dea
 def id_for_code(session: Session, code: str) -> int | None:
     """The id of the issue with tracking code `code` (any case), or None."""
     return session.execute(select(Issue.id).where(Issue.code == code.strip().upper())).scalar()
+
+
+def current_evaluation(session: Session, issue: Issue) -> Evaluation | None:
+    """The evaluation in force: the latest of the issue's current round (a 重办 starts a new
+    round, which needs its own)."""
+    return session.execute(select(Evaluation).where(
+        Evaluation.issue_id == issue.id, Evaluation.round_no == issue.round_no,
+    ).order_by(Evaluation.id.desc()).limit(1)).scalars().first()

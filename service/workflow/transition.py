@@ -15,8 +15,11 @@ from models import (
     JUDGEMENT_FLAGS,
     OPEN_DEADLINES,
     STATUS_LABELS,
+    VERDICT_LABELS,
+    Attachment,
     DeadlineJudgement,
     Department,
+    Evaluation,
     ExtensionRequest,
     ExtensionStatus,
     Issue,
@@ -28,6 +31,7 @@ from models import (
     Satisfaction,
     Status,
     User,
+    Verdict,
 )
 from models.workflow import ANY_DEPARTMENT, LEAD_DEPARTMENT, LEAD_LEADER, STEPS, Step
 from service.core import idempotency
@@ -46,7 +50,7 @@ from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, nearest_open_deadline
 from service.reminders.outbox import queue_sms
 from service.reminders.robots import queue_robot_messages
-from service.workflow.queries import get_visible
+from service.workflow.queries import current_evaluation, get_visible
 
 STALE_MESSAGE = "该问题刚被他人处理过，请刷新后再操作"
 # A value that is none of a step's choices (a satisfaction, a reject reason …).
@@ -57,6 +61,7 @@ CHOICES: dict[str, dict[str, frozenset[str]]] = {
     "answer_on_spot": {"satisfaction": frozenset(Satisfaction)},
     "visit": {"satisfaction": frozenset(Satisfaction)},
     "reject": {"reason": frozenset(RejectReason)},
+    "evaluate": {"verdict": frozenset(Verdict)},
 }
 
 
@@ -87,6 +92,8 @@ class StepContext:
     judgements: list[DeadlineJudgement] = field(default_factory=list)
     # reports to the lead leader made by this step, written once the event has its id
     reports: list[IssueReport] = field(default_factory=list)
+    # the evaluation recorded by this step (整改评估), written once the event has its id
+    evaluation: Evaluation | None = None
     _calendar: WorkCalendar | None = field(default=None, repr=False)
 
     @property
@@ -207,6 +214,9 @@ def _take_step(session: Session, actor: User, issue_id: int, action: str, body: 
             record.event_id = event.id
         session.add_all(ctx.judgements)
         session.add_all(ctx.reports)
+        if ctx.evaluation is not None:
+            ctx.evaluation.event_id = event.id
+            session.add(ctx.evaluation)
         for kind, phone, template, params in ctx.messages:
             queue_sms(session, dedupe_key=f"event:{event.id}:{kind}:{phone}", phone=phone,
                       kind=kind, template=template, params=params, issue_id=issue.id, now=now)
@@ -621,7 +631,13 @@ def _visit(ctx: StepContext) -> str:
         # Answered on the spot but not settled: the office now assigns it like any other.
         issue.answered_on_spot = False
         return Status.COLLECTED
-    # 重办: a new round with new deadlines; the last round's judgements stay as they are.
+    return _reopen_round(ctx)
+
+
+def _reopen_round(ctx: StepContext) -> str:
+    """重办: back to the lead department in a new round with new deadlines; the last round's
+    judgements stay as they are and the reopening counts against the department."""
+    issue = ctx.issue
     keys = ("reply_due", "complete_due", "report_due", "visit_due")
     deadlines = _deadlines(ctx, ctx.body.get("deadlines"), keys=keys)
     # The round ends here: a report owed and already past its deadline stays missed.
@@ -674,8 +690,61 @@ def _close_off(ctx: StepContext) -> str:
     return Status.CLOSED
 
 
+# The ways out of an evaluation found 未解决 (the issue cannot be published as it stands).
+# 提请上级 (raising it to the city or province) joins 重办 here once it exists.
+UNRESOLVED_WAYS = ("reopen",)
+
+
+def _evaluate(ctx: StepContext) -> None:
+    issue, body = ctx.issue, ctx.body
+    evidence = (body.get("evidence") or "").strip()
+    if not evidence:
+        require({"evidence": "请写明评估依据"})
+    ids = list(dict.fromkeys(body.get("attachment_ids") or []))
+    if ids:
+        found = set(ctx.session.execute(select(Attachment.id).where(
+            Attachment.id.in_(ids), Attachment.issue_id == issue.id)).scalars())
+        if missing := [i for i in ids if i not in found]:
+            require({"attachment_ids": f"附件 {', '.join(map(str, missing))} 不是本问题的附件"})
+    on = body.get("evaluated_on") or ctx.today
+    if on > ctx.today:
+        require({"evaluated_on": "评估日期不能晚于今天"})
+    if issue.closed_at is not None and on < local_date(issue.closed_at):
+        require({"evaluated_on": f"评估日期不能早于办结日期 {local_date(issue.closed_at).isoformat()}"})
+    ctx.data = {"verdict": body["verdict"], "evaluated_on": on.isoformat(), "attachment_ids": ids}
+    ctx.note = evidence
+    ctx.evaluation = Evaluation(issue_id=issue.id, round_no=issue.round_no, verdict=body["verdict"],
+                                evidence=evidence, attachment_ids=ids, evaluator_id=ctx.actor.id,
+                                evaluated_on=on, at=ctx.now)
+
+
+def _reopen(ctx: StepContext) -> str:
+    issue = ctx.issue
+    evaluation = current_evaluation(ctx.session, issue)
+    if evaluation is None or evaluation.verdict != Verdict.UNRESOLVED:
+        raise Conflict("只有整改评估为“未解决”的问题可以重办，请先作整改评估", code="not_unresolved")
+    ctx.note = ctx.body["reason"]
+    ctx.data = {"evaluation_id": evaluation.id}
+    # No longer settled: the return visit's rating and the closing belong to the round that
+    # failed; the new round is visited and closed again.
+    issue.satisfaction = issue.closed_at = None
+    if issue.lead_department_id is None:
+        # Answered on the spot, never assigned: the office now assigns it like any other.
+        issue.answered_on_spot = False
+        issue.reopen_count += 1
+        return Status.COLLECTED
+    return _reopen_round(ctx)
+
+
 def _publish(ctx: StepContext) -> str:
     issue = ctx.issue
+    evaluation = current_evaluation(ctx.session, issue)
+    if evaluation is None:
+        raise Conflict("公示前须先作整改评估（评估结论、评估依据），该问题尚未评估", code="evaluation_missing")
+    if evaluation.verdict == Verdict.UNRESOLVED:
+        raise Conflict(f"整改评估结论为“{VERDICT_LABELS[Verdict.UNRESOLVED]}”，不能公示，请重办",
+                       code="evaluation_unresolved")
+    ctx.data = {"evaluation_id": evaluation.id, "verdict": evaluation.verdict}
     issue.public_summary = ctx.body["public_summary"].strip()
     issue.public_title = (ctx.body.get("public_title") or "").strip() or None
     issue.disclosure, issue.published_at, issue.withhold_reason = "public", ctx.now, None
@@ -687,12 +756,21 @@ def _withhold(ctx: StepContext) -> None:
     ctx.note = ctx.body["reason"]
 
 
+def _withdraw(ctx: StepContext) -> str:
+    issue = ctx.issue
+    ctx.note = ctx.body["reason"]
+    ctx.data = {"published_at": issue.published_at and issue.published_at.isoformat()}
+    issue.disclosure, issue.withhold_reason = "withheld", ctx.body["reason"]
+    return Status.CLOSED
+
+
 _HANDLERS: dict[str, Callable[[StepContext], str | None]] = {
     "assign": _assign, "answer_on_spot": _answer_on_spot, "reject": _reject, "accept": _accept,
     "return": _return, "plan": _plan, "progress": _progress,
     "request_extension": _request_extension, "decide_extension": _decide_extension,
     "set_deadline": _set_deadline, "urge": _urge, "suspend": _suspend, "resume": _resume,
     "instruct": _instruct, "answer": _answer, "reply": _reply, "report": _report, "visit": _visit,
-    "unreached": _unreached, "close_off": _close_off, "publish": _publish, "withhold": _withhold,
+    "unreached": _unreached, "close_off": _close_off, "evaluate": _evaluate, "reopen": _reopen,
+    "publish": _publish, "withhold": _withhold, "withdraw": _withdraw,
 }
 assert set(_HANDLERS) == set(STEPS), "every step of the table has exactly one handler"

@@ -135,6 +135,8 @@ class Loop(RuleBasedStateMachine):
             "visit": {"satisfaction": satisfaction, "note": "回访记录：企业意见",
                       **({"deadlines": {"reply_due": due, "complete_due": due}} if given is not None else {})},
             "urge": {"note": "请加快办理"},
+            "reopen": {"reason": "整改评估为未解决，请重新办理",
+                       **({"deadlines": {"reply_due": due, "complete_due": due}} if given is not None else {})},
         }[action]
 
     @rule(issue=issues, pick=st.integers(0, 6), given=st.none() | st.integers(0, 12),
@@ -162,6 +164,10 @@ class Loop(RuleBasedStateMachine):
             self.act(issue, "coordinator", "resume", self.body(issue, "resume", given, satisfaction))
         elif status == "replied":
             self.act(issue, "coordinator", "visit", self.body(issue, "visit", given, satisfaction))
+        elif status == "closed" and pick in (0, 1):
+            # 整改评估 found 未解决: 重办, a new round like an unsatisfied visit's
+            self.act(issue, "coordinator", "evaluate", {"verdict": "unresolved", "evidence": "现场核查仍未解决"})
+            self.act(issue, "coordinator", "reopen", self.body(issue, "reopen", given, satisfaction))
 
     @rule(issue=issues, action=st.sampled_from(("accept", "return", "answer", "reply", "report", "request_extension",
                                                 "decide_extension", "set_deadline", "suspend", "resume",

@@ -120,9 +120,9 @@ def test_published_issue_shows_its_timeline_in_order(api, live_server, page):
     login(page, live_server, "coordinator")
     page.goto(f"{live_server}/console/issues/{issue['id']}")
     actions = page.locator(".timeline li").evaluate_all("items => items.map(li => li.dataset.action)")
-    assert actions == ["create", "assign", "accept", "reply", "visit", "publish"]
+    assert actions == ["create", "assign", "accept", "reply", "visit", "evaluate", "publish"]
     labels = page.locator(".timeline li .fw-semibold").all_inner_texts()
-    assert labels == ["登记", "交办", "签收", "办理答复", "回访", "公开公示"]
+    assert labels == ["登记", "交办", "签收", "办理答复", "回访", "整改评估", "公开公示"]
     assert "已公示" in page.locator("h1 ~ .badge").first.inner_text()
     page.locator("#h-timeline").scroll_into_view_if_needed()
     screenshot(page, "console-issue-published")

@@ -79,6 +79,7 @@ def test_a_reopening_does_not_launder_a_late_completion(api, clock):
 
     # The public side never calls it on time either.
     act(api, clock, at(11, 26), issue, "visit", "coordinator", {"satisfaction": "satisfied"})
+    act(api, clock, at(11, 27), issue, "evaluate", "coordinator", {"verdict": "resolved", "evidence": "已核实"})
     act(api, clock, at(11, 27), issue, "publish", "coordinator", {"public_summary": "道路已修复。"})
     public = api.ok("GET", f"/api/v1/public/issues/{issue['code']}")
     assert public["on_time"] is False
@@ -347,6 +348,7 @@ def test_the_public_list_is_newest_publication_first(api, clock):
         issues.append(issue)
     # Published in the order 2nd, 3rd, 1st.
     for issue, day in ((issues[1], 5), (issues[2], 6), (issues[0], 9)):
+        act(api, clock, at(11, day), issue, "evaluate", "coordinator", {"verdict": "resolved", "evidence": "已核实"})
         act(api, clock, at(11, day), issue, "publish", "coordinator", {"public_summary": "已办结。"})
     first = api.ok("GET", "/api/v1/public/issues?limit=2")
     rest = api.ok("GET", f"/api/v1/public/issues?limit=2&cursor={first['next_cursor']}")

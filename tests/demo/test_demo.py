@@ -8,12 +8,15 @@ import demo
 from models import (
     Channel,
     Department,
+    DisclosureBatch,
+    Evaluation,
     Issue,
     IssueEvent,
     IssueReport,
     IssueType,
     Meeting,
     MeetingKind,
+    Objection,
     Role,
     SmsMessage,
     Status,
@@ -51,6 +54,15 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     assert any(i.status in open_states and i.next_due and i.next_due < today for i in issues)
     assert any(i.extension_count >= 1 for i in issues)
     assert any(i.reopen_count >= 1 for i in issues)
+    # 整改评估: every issue published since has one; some found 未解决 went back to the department
+    evaluated = set(db.execute(select(Evaluation.issue_id)).scalars())
+    assert evaluated and db.execute(select(func.count()).where(IssueEvent.action == "reopen")).scalar_one() >= 1
+    assert all(i.id in evaluated for i in issues if i.status == "published")
+    # a 公示批次 in its 公示期, one objection answered and one awaiting the office
+    batch = db.execute(select(DisclosureBatch)).scalars().one()
+    assert batch.starts_on <= local_date(now) <= batch.ends_on
+    answers = [o.answer for o in db.execute(select(Objection).order_by(Objection.id)).scalars()]
+    assert len(answers) == 2 and answers[0] and answers[1] is None
     assert any(i.answered_on_spot for i in issues)
     assert db.execute(select(func.count()).where(IssueEvent.action == "return")).scalar_one() >= 1
     # 答复 and 办理情况报告 as their own steps: interim answers, reports read and unread.

@@ -9,7 +9,7 @@ from models import Status
 from notifications import RecordingSender
 from service.deadlines.calendar import LOCAL_TZ
 
-from ..helpers import REPORTER, issue_in
+from ..helpers import EVALUATE, REPORTER, issue_in
 
 PUBLIC = "/api/v1/public"
 
@@ -48,6 +48,7 @@ def publish_with_personal_data(api, *, consent: bool = False) -> dict:
         ("accept", "fgj", {}),
         ("reply", "fgj", {"result": RESULT}),
         ("visit", "coordinator", {"satisfaction": "satisfied", "note": f"{NAME}表示满意"}),
+        EVALUATE,
         ("publish", "coordinator", {"public_summary": SUMMARY}),
     ])
 

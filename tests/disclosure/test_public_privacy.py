@@ -4,11 +4,13 @@ text an issue has; none of it may appear on any public page, feed, Open311 answe
 XML), JSON API answer or search result, and nothing of the unpublished or withheld issues may
 appear at all."""
 import json
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from service.deadlines.calendar import LOCAL_TZ
+from service.disclosure.batches import raise_objection
 from service.intake.categories import seed_defaults
 
 from ..public_helpers import closed, published, walk
@@ -55,9 +57,11 @@ def reporter_of(person: dict) -> dict:
             "consent_public": False}
 
 
-def everything_public(client, codes: list[str], terms: list[str]) -> dict[str, str]:
-    """The text of every public answer: pages, feed, JSON API, Open311 (JSON and XML), searches."""
-    reads = [(p, None) for p in (
+def everything_public(client, codes: list[str], terms: list[str], batches: list[int] = ()) -> dict[str, str]:
+    """The text of every public answer: pages, feed, JSON API, Open311 (JSON and XML), searches,
+    公示批次 pages."""
+    reads = [(f"/batches/{b}", None) for b in batches]
+    reads += [(p, None) for p in (
         "/", "/?channel=hotline", "/?status=on_time", "/figures", "/feed.atom", "/track", "/submit",
         "/api/v1/public/issues", "/api/v1/public/stats", "/open311/v2/services.json",
         "/open311/v2/requests.json", "/open311/v2/requests.xml", "/open311/v2/discovery.json")]
@@ -83,8 +87,9 @@ def everything_public(client, codes: list[str], terms: list[str]) -> dict[str, s
 
 @settings(max_examples=8, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(shown=people, pending=people, kept_back=people, marks=st.lists(markers, min_size=3, max_size=3, unique=True))
-def test_no_reporter_data_on_any_public_answer(api, client, db, shown, pending, kept_back, marks):
+@given(shown=people, pending=people, kept_back=people, objector=people,
+       marks=st.lists(markers, min_size=3, max_size=3, unique=True))
+def test_no_reporter_data_on_any_public_answer(api, client, db, shown, pending, kept_back, objector, marks):
     seed_defaults(db)
     t = texts_with(shown, marks[0])
     issue = published(api, title=t["title"], content=t["content"], result=t["result"], visit_note=t["visit_note"],
@@ -96,13 +101,33 @@ def test_no_reporter_data_on_any_public_answer(api, client, db, shown, pending, 
                              visit_note=h["visit_note"], reporter=reporter_of(person)))
     walk(api, hidden[1], [("withhold", "coordinator", {"reason": f"{kept_back['name']}要求不公开{marks[2]}"})])
 
-    secrets = secrets_of(shown) + secrets_of(pending) + secrets_of(kept_back) + [marks[1], marks[2]]
-    bodies = everything_public(client, [issue["code"]] + [h["code"] for h in hidden], secrets)
+    # a 公示批次 with the published issue, and an objection whose every text names its objector
+    today = datetime.now(LOCAL_TZ).date()
+    batch = api.ok("POST", "/api/v1/disclosure-batches", "coordinator", status=201, json={
+        "title": f"第1期问题办理情况公示{marks[0]}", "issue_ids": [issue["id"]],
+        "starts_on": (today - timedelta(days=1)).isoformat(), "ends_on": (today + timedelta(days=5)).isoformat()})
+    # (an objection names no enterprise: its form asks only a name and a phone)
+    spaced = f"{objector['phone'][:3]} {objector['phone'][3:7]} {objector['phone'][7:]}"
+    db.commit()  # end the session's read: the batch was written by the API's own
+    objection = raise_objection(db, batch["id"], {
+        "name": objector["name"], "phone": objector["phone"], "issue_code": issue["code"],
+        "content": f"本人{objector['name']}，身份证{objector['id_number']}，手机{spaced}，认为道路仍未修好。"},
+        datetime.now(timezone.utc))
+    api.ok("POST", f"/api/v1/objections/{objection.id}/answer", "coordinator",
+           json={"answer": f"已电话答复{objector['name']}（{objector['phone']}），意见已核实。"})
+
+    secrets = (secrets_of(shown) + secrets_of(pending) + secrets_of(kept_back) + secrets_of(objector)[:-1]
+               + [marks[1], marks[2]])
+    bodies = everything_public(client, [issue["code"]] + [h["code"] for h in hidden], secrets,
+                               batches=[batch["id"]])
     leaks = [(path, s) for path, body in bodies.items() for s in secrets if s in body]
     assert not leaks, leaks[:5]
     # the published issue is there, masked; the other two are nowhere
     page = bodies[f"/issues/{issue['code']} "]
     assert marks[0] in page and f"{shown['phone'][:3]}****{shown['phone'][-4:]}" in page
+    batch_page = bodies[f"/batches/{batch['id']} "]
+    assert issue["code"] in batch_page and "已解决" in batch_page and "已核实" in batch_page
+    assert f"{objector['phone'][:3]}****{objector['phone'][-4:]}" in batch_page
     for h in hidden:
         assert h["code"] not in "".join(v for k, v in bodies.items() if h["code"] not in k)
         assert client.get(f"/issues/{h['code']}").status_code == 404

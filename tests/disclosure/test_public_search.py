@@ -11,7 +11,7 @@ from service.disclosure import search
 from service.disclosure.public import list_public, public_issues
 
 from ..conftest import audit_guard_lifted
-from ..helpers import REPORTER, issue_in
+from ..helpers import EVALUATE, REPORTER, issue_in
 from ..public_helpers import published, walk
 
 # Runs on both databases: it covers code that branches on the dialect (tests/core/test_dialects.py).
@@ -113,13 +113,13 @@ def test_the_index_follows_publication(api, db):
     """The search structure sees an issue from the moment it is published, and only then."""
     issue = issue_in(api, "closed", title="天然气接入费用过高")
     assert found(api, "天然气接入") == []
-    walk(api, issue, [("publish", "coordinator", {"public_summary": "燃气公司已降低接入收费。",
+    walk(api, issue, [EVALUATE, ("publish", "coordinator", {"public_summary": "燃气公司已降低接入收费。",
                                                    "public_title": "燃气接入收费调整"})])
     # the public title replaces the working one, on the page and in search
     assert found(api, "燃气接入收费") == [issue["code"]]
     assert found(api, "天然气接入") == []
     with audit_guard_lifted(db.connection()):  # the audit trail refuses deletes to the app
-        for table in ("deadline_judgement", "issue_event", "issue_co_department", "sms_outbox"):
+        for table in ("deadline_judgement", "issue_evaluation", "issue_event", "issue_co_department", "sms_outbox"):
             db.execute(text(f"DELETE FROM {table} WHERE issue_id = :id"), {"id": issue["id"]})
         db.execute(text("DELETE FROM issue WHERE id = :id"), {"id": issue["id"]})
     db.commit()

@@ -157,6 +157,14 @@ def test_publication_with_its_masked_preview(app, api, county):
     assert no_token.status_code == 400
     assert api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")["version"] == issue["version"]
 
+    assert 'data-evaluation="none"' in office.text(f"/console/board/publication/{issue['id']}")
+    unevaluated = office.post(f"/console/board/publication/{issue['id']}/publish",
+                              {"public_title": "园区东路已修复", "public_summary": "园区东路已修复。",
+                               "version": str(issue["version"])})
+    assert unevaluated.status_code == 409 and "整改评估" in unevaluated.get_data(as_text=True)
+    issue = api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/evaluate", "coordinator",
+                   json={"verdict": "resolved", "evidence": "现场核查已修复"})
+    assert 'data-evaluation="resolved"' in office.text(f"/console/board/publication/{issue['id']}")
     empty = office.post(f"/console/board/publication/{issue['id']}/publish",
                         {"public_title": "园区东路已修复", "public_summary": ""})
     text = empty.get_data(as_text=True)

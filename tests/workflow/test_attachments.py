@@ -103,9 +103,16 @@ def test_another_department_can_neither_attach_nor_read(api, db, county, tmp_pat
 def test_finished_issues_take_no_more_files(api, db, county, tmp_path):
     for state in ("closed", "published", "rejected"):
         issue = issue_in(api, state)
-        with pytest.raises(WrongState):
-            add(db, county, issue["id"], PDF, "晚到的.pdf", tmp_path, who="coordinator")
-        db.commit()  # end the read, so the next one sees the next issue (and keep `county` loaded)
+        for who in ("fgj", "operator") if state == "closed" else ("coordinator",):
+            with pytest.raises(WrongState):
+                add(db, county, issue["id"], PDF, "晚到的.pdf", tmp_path, who=who)
+            db.commit()  # end the read, so the next one sees the next issue (and keep `county` loaded)
+
+
+def test_the_office_adds_evaluation_evidence_to_a_closed_issue(api, db, county, tmp_path):
+    issue = issue_in(api, "closed")
+    attachment = add(db, county, issue["id"], PDF, "整改核查照片.pdf", tmp_path, who="coordinator")
+    assert attachment.issue_id == issue["id"]
 
 
 def test_uploaded_names_lose_their_folders(api, db, county, tmp_path):

@@ -80,7 +80,7 @@ def test_issue_page_shows_everything_to_staff(api, as_user, county):
                      "县发改局", "县自然资源局", "李明", "13700001111", "园区东路已修复。", "满意"):
         assert expected in page, expected
     labels = re.findall(r'<li class="timeline-(\w+)"', page)
-    assert labels == ["create", "assign", "accept", "reply", "visit", "publish"]
+    assert labels == ["create", "assign", "accept", "reply", "visit", "evaluate", "publish"]
     assert "公开公示" in page and "您现在没有需要" not in page.split("办理操作")[0]
 
 

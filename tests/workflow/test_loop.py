@@ -35,13 +35,15 @@ def test_issue_runs_the_whole_loop(api, county, sms, channel):
     issue = api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/visit", "coordinator",
                    json={"satisfaction": "satisfied", "note": "企业满意"})
     assert issue["status"] == "closed" and issue["flag"] is None
+    api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/evaluate", "coordinator",
+           json={"verdict": "resolved", "evidence": "现场核实路面已修复"})
     issue = api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/publish", "coordinator",
                    json={"public_summary": "工业园区东路路面已修复，货车恢复通行。"})
     assert issue["status"] == "published" and issue["disclosure"] == "public"
 
     events = api.ok("GET", f"/api/v1/issues/{issue['id']}/events", "coordinator")["items"]
     assert [e["action"] for e in events] == ["create", "assign", "accept", "plan", "progress",
-                                             "urge", "instruct", "reply", "visit", "publish"]
+                                             "urge", "instruct", "reply", "visit", "evaluate", "publish"]
     assert events[1]["from_status"] == "collected" and events[1]["to_status"] == "assigned"
 
     public = api.ok("GET", f"/api/v1/public/issues/{issue['code']}")

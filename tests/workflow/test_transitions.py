@@ -55,9 +55,18 @@ CONTRACT = {
     "unreached": ({"replied"}, {"coordinator"}, None),
     # the cell's issue has had no failed visit: 销号 is refused (409) though the role may
     "close_off": ({"replied"}, {"coordinator"}, "closed"),
+    # 整改评估 of a closed issue; 重办 once it found the issue 未解决; 公示 once it did not
+    "evaluate": ({"closed"}, {"coordinator"}, "closed"),
+    "reopen": ({"closed"}, {"coordinator"}, "in_progress"),
     "publish": ({"closed"}, {"coordinator"}, "published"),
     "withhold": ({"closed"}, {"coordinator"}, "closed"),
+    "withdraw": ({"published"}, {"coordinator"}, "closed"),
 }
+
+
+# the evaluation each needs first: 公示 any verdict but 未解决, 重办 未解决
+EVALUATED = {"publish": {"verdict": "resolved", "evidence": "现场核实"},
+             "reopen": {"verdict": "unresolved", "evidence": "现场核实"}}
 
 
 def valid_body(action: str, api) -> dict:
@@ -80,6 +89,9 @@ def valid_body(action: str, api) -> dict:
         "report": {"report": "已完成修复，企业已确认"},
         "unreached": {"note": "电话无人接听"},
         "close_off": {"reason": "三次回访均未联系上"},
+        "evaluate": {"verdict": "resolved", "evidence": "现场核实已修复"},
+        "reopen": {"reason": "现场核查问题仍然存在，请重新办理"},
+        "withdraw": {"reason": "企业反映公示内容有误，核实后重新公示"},
         "reply": {"result": "已完成修复"},
         "visit": {"satisfaction": "satisfied", "note": "企业满意"},
         "publish": {"public_summary": "已修复。"},
@@ -180,6 +192,8 @@ def test_transition_cell(table, state, action, role):
         issue = table.issue_in(session, state)
         if action == "decide_extension" and state == "in_progress":
             issue = table.step(session, issue.id, "request_extension", "fgj", valid_body("request_extension", table))
+        if action in EVALUATED and state == "closed":
+            issue = table.step(session, issue.id, "evaluate", "coordinator", EVALUATED[action])
         issue_id, version = issue.id, issue.version
         before = len(_events(session, issue_id))
         want = expected_status(state, action, role)
@@ -210,7 +224,7 @@ def test_transition_cell(table, state, action, role):
 
 
 def test_the_table_has_every_cell():
-    assert len(STATES) * len(CONTRACT) * len(ROLE_USER) == len(STATES) * len(STEPS) * 6 == 1056
+    assert len(STATES) * len(CONTRACT) * len(ROLE_USER) == len(STATES) * len(STEPS) * 6 == 1200
     outcomes = {expected_status(s, a, r) for s in STATES for a in CONTRACT for r in ROLE_USER}
     assert outcomes == {200, 403, 404, 409}
 
@@ -238,6 +252,8 @@ def test_each_action_is_taken_over_http(api, action):
     issue = issue_in(api, state)
     if action == "decide_extension":
         issue = api.act(issue["id"], "request_extension", "fgj", valid_body("request_extension", api)).get_json()
+    if action in EVALUATED and state == "closed":
+        issue = api.act(issue["id"], "evaluate", "coordinator", EVALUATED[action]).get_json()
     before = api.ok("GET", f"/api/v1/issues/{issue['id']}/events", "coordinator")["items"]
     resp = api.act(issue["id"], action, ROLE_USER[role], valid_body(action, api))
     body = resp.get_json()

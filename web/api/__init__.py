@@ -11,6 +11,7 @@ from . import (
     admin,
     auth,
     directory,
+    disclosure,
     enterprises,
     issues,
     leader_reports,
@@ -22,7 +23,8 @@ from . import (
 )
 
 # Each module owns its flask-smorest blueprint (`blp`); in this order in the OpenAPI document.
-ROUTES = (auth, directory, meetings, issues, notifications, public, admin, stats, ledger, enterprises, leader_reports)
+ROUTES = (auth, directory, meetings, issues, notifications, public, admin, stats, ledger, enterprises, leader_reports,
+          disclosure)
 SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 
 

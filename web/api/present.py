@@ -5,9 +5,9 @@ from flask import Response, jsonify
 from marshmallow import Schema, fields
 from sqlmodel import Session
 
-from models import DEADLINE_KEYS, Issue, User
+from models import DEADLINE_KEYS, Issue, Status, User
 from service.deadlines.rules import flag_for
-from service.workflow.queries import co_department_ids
+from service.workflow.queries import co_department_ids, current_evaluation
 from service.workflow.transition import allowed_actions
 
 from ..context import calendar, today
@@ -41,8 +41,17 @@ def issue_dicts(session: Session, issues: list[Issue], user: User | None = None,
     return out
 
 
+# Only a closed or published issue has an evaluation in force (a 重办 starts a round without one).
+EVALUATED_STATES = frozenset({Status.CLOSED, Status.PUBLISHED})
+
+
 def issue_dict(session: Session, issue: Issue, user: User) -> dict:
-    return issue_dicts(session, [issue], user)[0]
+    """One issue, with its 整改评估 in force (not in lists)."""
+    data = issue_dicts(session, [issue], user)[0]
+    evaluation = current_evaluation(session, issue) if issue.status in EVALUATED_STATES else None
+    data["evaluation"] = evaluation and {k: getattr(evaluation, k) for k in (
+        "verdict", "evidence", "attachment_ids", "evaluator_id", "evaluated_on", "at")}
+    return data
 
 
 def new_issue_dict(session: Session, issue: Issue, user: User) -> dict:

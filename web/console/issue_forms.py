@@ -18,7 +18,7 @@ from service.workflow.transition import OFF_THE_LIST
 from ..limits import text_problem
 from ..schemas.actions import ACTION_SCHEMAS
 from .formdata import FormErrors, load, numbers
-from .ui import REJECT_REASON_LABELS, SATISFACTION_LABELS
+from .ui import REJECT_REASON_LABELS, SATISFACTION_LABELS, VERDICT_CHOICES
 
 TEXT, LINE, DATE, RADIO, SELECT, MULTI, CHECK = "text", "line", "date", "radio", "select", "multi", "check"
 
@@ -100,14 +100,26 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "unreached": (_text("note", _l("回访情况"), _l("何时以何种方式联系、为何未联系上（如电话无人接听、号码停机）")),),
     "close_off": (_text("reason", _l("销号理由"), _l("多次回访未联系上反映人，写明依据，留存备查")),),
+    "evaluate": (
+        Field("verdict", _l("评估结论"), RADIO, choices=tuple(VERDICT_CHOICES.items())),
+        _text("evidence", _l("评估依据"), _l("核查了什么、如何核查、结果如何；证明材料请先上传为附件")),
+        Field("attachment_ids", _l("证明材料（本问题的附件，可多选）"), MULTI),
+        Field("evaluated_on", _l("评估日期（不填为今天）"), DATE),
+    ),
+    "reopen": (
+        _text("reason", _l("重办要求"), _l("将短信告知责任人；重办为新一轮办理，按新时限考核")),
+        Field("complete_due", _l("限期办结（不填按默认规则）"), DATE),
+    ),
     "publish": (
         Field("public_title", _l("公开标题（选填，不填用问题标题）"), LINE),
         _text("public_summary", _l("公开摘要"), _l("公开页面只显示这段摘要，请勿写入姓名、电话等个人信息")),
     ),
     "withhold": (_text("reason", _l("不予公开的理由")),),
+    "withdraw": (_text("reason", _l("撤回公示的理由"), _l("将记入办理时间线；撤回后公开页面不再显示该问题")),),
 }
 # Fields whose values nest under the body's "deadlines", per action.
-NESTED_DEADLINES = {"assign": DEADLINE_KEYS, "set_deadline": ("reply_due", "complete_due", "report_due", "visit_due")}
+NESTED_DEADLINES = {"assign": DEADLINE_KEYS, "set_deadline": ("reply_due", "complete_due", "report_due", "visit_due"),
+                    "reopen": ("complete_due",)}
 RECORD_IDS = ("lead_department_id", "lead_leader_id", "version")
 
 
@@ -160,12 +172,15 @@ def submitted(action: str) -> tuple[StepForm, dict | None]:
     form = StepForm(action, values)
 
     data = numbers({k: v for k, v in values.items() if v not in ("", [])}, *RECORD_IDS)
-    if "co_department_ids" in data:
-        data["co_department_ids"] = [numbers({"id": v}, "id")["id"] for v in data["co_department_ids"] if v]
+    for many in ("co_department_ids", "attachment_ids"):
+        if many in data:
+            data[many] = [numbers({"id": v}, "id")["id"] for v in data[many] if v]
     if action == "decide_extension":
         data["approve"] = {"yes": True, "no": False}.get(values["approve"])
     if action in NESTED_DEADLINES:
         data["deadlines"] = {key: data.pop(key) for key in NESTED_DEADLINES[action] if key in data}
+        if action == "reopen" and not data["deadlines"]:
+            del data["deadlines"]  # the default rules set the new round's deadlines
     # The reject form names the issue it merges into by its code; the view looks up its id.
     merged_into = data.pop("merged_into", None)
     body, errors = load(ACTION_SCHEMAS[action](), data)
@@ -210,7 +225,10 @@ DONE_MESSAGES = {
     "visit": _l("回访结果已记录"),
     "unreached": _l("已记录本次回访未联系上"),
     "close_off": _l("已销号，理由已留存"),
+    "evaluate": _l("整改评估已记录"),
+    "reopen": _l("已退回承办单位重办，责任人将收到短信"),
     "publish": _l("已公开公示"),
+    "withdraw": _l("已撤回公示，公开页面不再显示该问题"),
     "withhold": _l("已记录不予公开的理由"),
 }
 # A line under the step's heading: what it does.
@@ -235,7 +253,10 @@ HINTS = {
     "visit": _l("回访反映人，记录评价。"),
     "unreached": _l("回访时未联系上反映人，记录本次联系情况。"),
     "close_off": _l("多次回访未联系上反映人时，由县营商办销号并写明理由。"),
-    "publish": _l("在公开页面公示办理结果。"),
+    "evaluate": _l("公示前由县营商办评估整改情况；评估为“未解决”的问题须重办，不能公示。"),
+    "reopen": _l("整改评估为“未解决”时退回承办单位重新办理，计入重办次数。"),
+    "publish": _l("在公开页面公示办理结果；须先作整改评估。"),
+    "withdraw": _l("将已公示的问题从公开页面撤回，须说明理由。"),
     "withhold": _l("不在公开页面公示，须说明理由。"),
 }
-DANGER_ACTIONS = frozenset({"return", "reject", "withhold"})
+DANGER_ACTIONS = frozenset({"return", "reject", "withhold", "reopen", "withdraw"})

@@ -56,6 +56,8 @@ def _render_issue(issue_id: int, *, failed: StepForm | None = None,
     """The issue page; a form that failed keeps what the user typed and shows its errors."""
     view = issue_view.issue_view(db(), staff(), issue_id, now=now(), calendar=calendar())
     forms = {action: failed if failed and failed.action == action else StepForm(action) for action in view.actions}
+    if "evaluate" in forms:
+        forms["evaluate"].choices["attachment_ids"] = [(a.id, a.filename) for a in view.attachments]
     if view.assign is not None:
         _assign_choices(forms["assign"], view.assign, fresh=not (failed and failed.action == "assign"))
     return render_template("console/issues/detail.html", view=view, issue=view.issue, forms=forms,

@@ -36,3 +36,12 @@ class SubmitForm(FlaskForm):
         Regexp(rf"^\s*(?:{MOBILE_PATTERN})\s*$", message="请填写 11 位手机号")])
     challenge = HiddenField()
     answer = StringField("验证题", validators=[DataRequired("请回答验证题"), Length(max=4)])
+
+
+class ObjectionForm(FlaskForm):
+    """异议 on a 公示批次 (the rules are service.disclosure.batches')."""
+
+    issue_code = StringField("针对的问题编号（选填）", validators=[Optional(), TextRule(20, lines=False)])
+    content = TextAreaField("异议内容", validators=[Optional(), TextRule(2000, lines=True)])
+    name = StringField("姓名（选填）", validators=[Optional(), TextRule(64, lines=False)])
+    phone = StringField("手机号", validators=[Optional(), TextRule(20, lines=False)])

@@ -2,7 +2,7 @@
 business (service.workflow enforces it); these schemas check types and sizes."""
 from marshmallow import Schema, fields, validate
 
-from models import RejectReason, Satisfaction
+from models import RejectReason, Satisfaction, Verdict
 
 from .common import Choice, Id, Phone, Text
 from .issues import Deadlines
@@ -85,9 +85,20 @@ class VisitBody(ActionBody):
     deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
 
 
+class ReopenBody(ReasonBody):
+    deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
+
+
 class PublishBody(ActionBody):
     public_summary = Text(5000, load_default=None)
     public_title = Text(200, load_default=None, allow_none=True)
+
+
+class EvaluateBody(ActionBody):
+    verdict = Choice(list(Verdict), load_default=None)
+    evidence = Text(5000, load_default=None)
+    attachment_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=30))
+    evaluated_on = fields.Date(load_default=None, allow_none=True)
 
 
 ACTION_SCHEMAS: dict[str, type[Schema]] = {
@@ -96,6 +107,6 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
     "request_extension": ExtensionRequestBody, "decide_extension": ExtensionDecisionBody,
     "set_deadline": SetDeadlineBody, "urge": ActionBody, "suspend": SuspendBody, "resume": ResumeBody,
     "instruct": ActionBody, "answer": AnswerBody, "reply": ReplyBody, "report": ReportBody,
-    "visit": VisitBody, "unreached": ActionBody, "close_off": ReasonBody,
-    "publish": PublishBody, "withhold": ReasonBody,
+    "visit": VisitBody, "unreached": ActionBody, "close_off": ReasonBody, "evaluate": EvaluateBody,
+    "reopen": ReopenBody, "publish": PublishBody, "withhold": ReasonBody, "withdraw": ReasonBody,
 }

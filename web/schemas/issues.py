@@ -59,6 +59,16 @@ class Deadlines(Schema):
     visit_due = fields.Date(allow_none=True)
 
 
+class EvaluationOut(Schema):
+    verdict = fields.String(metadata={"description": "resolved 已解决 / partial 部分解决 / unresolved 未解决 / "
+                                                     "not_feasible 暂不具备解决条件"})
+    evidence = fields.String()
+    attachment_ids = fields.List(fields.Integer())
+    evaluator_id = fields.Integer(allow_none=True)
+    evaluated_on = fields.Date()
+    at = fields.DateTime()
+
+
 class IssueOut(Schema):
     id = fields.Integer()
     code = fields.String()
@@ -90,6 +100,8 @@ class IssueOut(Schema):
     withhold_reason = fields.String(allow_none=True)
     result = fields.String(allow_none=True)
     answered_on_spot = fields.Boolean()
+    evaluation = fields.Nested(EvaluationOut, allow_none=True, metadata={
+        "description": "本轮的整改评估（公示前须有且不为“未解决”）；仅在单个问题的回答中"})
     round_no = fields.Integer(metadata={"description": "办理轮次：交办为第1轮，每次改派或重办加1"})
     original_complete_due = fields.Date(allow_none=True, metadata={
         "description": "本轮原定办结时限（延期批准前）；deadlines.complete_due 为批准后的时限"})
