@@ -82,8 +82,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_issue_enterprise_id", "issue")
-    with op.batch_alter_table("issue") as batch:
-        batch.drop_column("enterprise_id")
+    # In place on both databases: a batch copy of `issue` on SQLite would drop its triggers, and
+    # the foreign keys pointing at it refuse the copy once it has rows.
+    op.execute("ALTER TABLE issue DROP COLUMN enterprise_id")
     op.drop_table("leader_visit")
     op.drop_table("enterprise_leader")
     op.drop_table("enterprise")

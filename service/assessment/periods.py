@@ -7,7 +7,7 @@ November.
 """
 import calendar as _gregorian
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 from service.core.errors import require
@@ -36,6 +36,8 @@ class Period:
 
     start: date
     end: date
+    # 本月, 本季度, 本年 so far (preset_period): the month, quarter or year it is a part of
+    so_far: str | None = field(default=None, compare=False)
 
     @classmethod
     def month(cls, year: int, month: int) -> "Period":
@@ -60,6 +62,8 @@ class Period:
     @property
     def shape(self) -> str:
         """month / quarter / year / half_month, or span for any other run of days."""
+        if self.so_far:
+            return self.so_far
         s, e = self.start, self.end
         if s.day == 1 and s.year == e.year:
             if s.month == 1 and (e.month, e.day) == (12, 31):
@@ -76,6 +80,11 @@ class Period:
 
     @property
     def label(self) -> str:
+        if self.so_far:
+            whole = {MONTH: Period.month(self.start.year, self.start.month),
+                     QUARTER: Period.quarter(self.start.year, (self.start.month - 1) // 3 + 1),
+                     YEAR: Period.year(self.start.year)}[self.so_far]
+            return f"{whole.label}（截至{self.end.month}月{self.end.day}日）"
         s, e, shape = self.start, self.end, self.shape
         if shape == YEAR:
             return f"{s.year}年"
@@ -185,9 +194,9 @@ def preset_period(preset: str, today: date) -> Period:
         last = today.replace(day=1) - timedelta(days=1)
         return Period.month(last.year, last.month)
     if preset == THIS_MONTH:
-        return Period(today.replace(day=1), today)
+        return Period(today.replace(day=1), today, so_far=MONTH)
     if preset == THIS_QUARTER:
-        return Period(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today)
+        return Period(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today, so_far=QUARTER)
     if preset == THIS_YEAR:
-        return Period(date(today.year, 1, 1), today)
+        return Period(date(today.year, 1, 1), today, so_far=YEAR)
     raise ValueError(preset)

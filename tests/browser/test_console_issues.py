@@ -41,6 +41,9 @@ def test_operator_logs_an_evening_tea_call_with_the_keyboard_only(app, api, live
     kb.press("Tab")
     kb.type("秦岭绿源农业科技有限公司")
     kb.press("Tab")                          # reporter kind: 企业 stays
+    kb.press("Tab")                          # 企业库: not looked up
+    kb.press("Tab")                          # not added to the 企业库
+    kb.press("Tab")                          # (its credit code)
     kb.press("Tab")
     kb.press("Space")                        # consents to the enterprise's name being published
     kb.press("Tab")                          # channel: preselected from the clock

@@ -109,10 +109,14 @@ def test_office_visits_then_publishes_after_the_masked_preview(live_server, page
     card.get_by_role("button", name="记录回访").click()
     expect(page.locator(".alert-success")).to_contain_text("已办结")
     assert api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")["status"] == "closed"
+    # 整改评估 comes before 公示 (the office's verdict on the result)
+    assert api.act(issue["id"], "evaluate", "coordinator",
+                   {"verdict": "resolved", "evidence": "现场核查，路面已修复"}).status_code == 200
 
     page.get_by_role("link", name=re.compile("公开公示")).click()
     page.locator(f"tr.publication-row[data-issue='{issue['id']}']").get_by_role("link", name="撰写并预览").click()
     page.wait_for_load_state("load")   # htmx listens for typing only once the page has loaded
+    expect(page.locator("[data-evaluation=resolved]")).to_contain_text("现场核查，路面已修复")
     page.fill("#public_title", "园区东路破损路段已修复")
     page.fill("#public_summary", "王建国反映园区东路塌陷（联系电话13812345678），县发改局已组织修复，货车恢复通行。")
     preview = page.locator("#preview")

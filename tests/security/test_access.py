@@ -37,12 +37,13 @@ def test_co_department_reports_progress_but_does_not_take_lead_steps(api):
     api.act(issue["id"], "accept", "fgj")
     assert api.act(issue["id"], "progress", "zrj", {"note": "协办意见已报送"}).status_code == 200
     for action, body in (("reply", {"result": "办结"}), ("plan", {"plan": "方案"}),
-                         ("request_extension", {"complete_due": "2099-01-01", "reason": "x"})):
+                         ("request_extension", {"complete_due": "2099-01-01", "reason": "x"}),
+                         ("answer", {"answer": "已安排"}), ("report", {"report": "已办理"})):
         assert api.act(issue["id"], action, "zrj", body).status_code == 403
     detail = api.ok("GET", f"/api/v1/issues/{issue['id']}", "zrj")
     assert detail["allowed_actions"] == ["progress"]
     assert set(api.ok("GET", f"/api/v1/issues/{issue['id']}", "fgj")["allowed_actions"]) == {
-        "plan", "progress", "request_extension", "reply"}
+        "plan", "progress", "request_extension", "answer", "reply", "report"}
 
 
 def test_leader_sees_only_the_issues_they_lead(api, county):
