@@ -28,7 +28,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from faults.throwaway import arguments, throwaway_app
-from models import DisclosureBatch, IssueReport, Objection, User, metadata
+from models import DisclosureBatch, IssueReport, Objection, SmsMessage, SmsStatus, User, metadata
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
@@ -40,6 +40,7 @@ from service.identity.directory import create_department, create_user
 from service.intake import issues as intake
 from service.intake.categories import seed_defaults as seed_categories
 from service.ledger.uploads import keep_upload
+from service.reminders import robots
 from service.reminders import sms_texts as templates
 from service.workflow import attachments, meetings
 from service.workflow import transition as workflow
@@ -54,12 +55,16 @@ REFUSED = frozenset({401, 403, 404, 410})
 WATCHED = ("department", "user_account", "meeting", "issue", "issue_co_department", "issue_event",
            "attachment", "extension_request", "deadline_policy", "sms_template", "calendar_day",
            "category", "sms_outbox", "sms_inbound", "code_counter", "idempotent_request",
-           "enterprise", "enterprise_leader", "leader_visit", "township", "issue_report")
+           "enterprise", "enterprise_leader", "leader_visit", "township", "issue_report",
+           "sms_provider_template", "department_robot")
 # Routes with an object in the address that guard nothing a caller could reach for: the
 # Swagger UI's files, the public service catalogue, Open311's token look-up (the token is the
 # secret), and the catch-all for unknown Open311 paths.
 NOT_OBJECTS = {"static", "swagger_assets.swagger_asset", "open311.service_definition", "open311.token",
                "open311.unknown",
+               # Aliyun's and Tencent Cloud's pushes: <provider> names the sender, not an object, and
+               # the callback token is the secret (web/webhooks.py)
+               "mainland_webhooks.mainland_report", "mainland_webhooks.mainland_reply",
                # a 公示批次's page and its objection form are for anyone (service.disclosure.batches)
                "site.batch", "site.objection"}
 REPORT_TEXT = "越权测试办理情况报告"
@@ -145,6 +150,10 @@ class World:
     batch_id: int = 0                           # a 公示批次 with an objection, the office's
     objection_id: int = 0
     objector_phone: str = "13955550001"
+    robot_id: int = 0                           # a department's group robot, the administrator's
+    robot_secrets: tuple[str, ...] = ()         # its webhook key and signing secret
+    failed_message_id: int = 0                  # a failed SMS only the office may resend
+    failed_message_secrets: tuple[str, ...] = ()
 
 
 @dataclass
@@ -241,6 +250,19 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                                                      "reply_days": None, "complete_days": 9, "report_after": 2,
                                                      "visit_after": 5}, now)
         templates.set_template(s, users["admin"], "urged", "【督查办】请尽快办理{code}", now)
+        templates.set_provider_template(s, users["admin"], "aliyun", "urged", "SMS_000000001", ["code", "title"],
+                                        now)
+        robot_key, robot_secret = "yuequan-robot-key-0123456789", "SECyuequan0123456789abcdef"
+        robot = robots.save_robot(s, users["admin"], now, department_id=depts["scj"], kind="dingtalk",
+                                  name="越权测试钉钉群",
+                                  webhook_url=f"https://oapi.dingtalk.com/robot/send?access_token={robot_key}",
+                                  secret=robot_secret, templates=["urged"])
+        failed = SmsMessage(dedupe_key="matrix:failed:1", issue_id=foreign[0].id, recipient_phone="13966667777",
+                            recipient_kind="department", template="urged", params={"code": foreign[0].code},
+                            body="【督查办】越权测试失败短信", status=SmsStatus.FAILED, attempts=3,
+                            last_error="越权测试发送失败", created_at=now, updated_at=now)
+        s.add(failed)
+        s.flush()
         day = local_date(now).replace(month=1, day=1) + timedelta(days=800)
         work_calendar.set_day(s, users["admin"], day, "workday", "越权测试", now)
         firm = enterprise_registry.add_enterprise(s, users["coordinator"], {
@@ -264,7 +286,9 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                       future=future, enterprise_id=firm.id, enterprise_secrets=("越权联系人", "13655554444"),
                       owner_leader_id=users["leader2"].id, township_id=township.id,
                       report_id=s.execute(select(IssueReport.id)).scalars().first(),
-                      batch_id=batch.id, objection_id=objection.id)
+                      batch_id=batch.id, objection_id=objection.id, robot_id=robot["id"],
+                      robot_secrets=(robot_key, robot_secret), failed_message_id=failed.id,
+                      failed_message_secrets=("13966667777", "越权测试失败短信"))
     world.attackers = {"admin": ["admin"], "coordinator": ["coordinator"], "operator": ["operator"],
                        "supervisor": ["supervisor"], "leader": ["leader", "leader3"] if full else ["leader"],
                        "department": ["fgj", "zrj"] if full else ["fgj"], "anonymous": [None]}
@@ -392,7 +416,10 @@ def cells(world: World) -> list[Cell]:
                  ("DELETE", f"/api/v1/admin/calendar/{world.calendar_day}", None),
                  ("DELETE", f"/api/v1/admin/deadline-policies/{world.policy_id}", None),
                  ("PUT", f"/api/v1/admin/sms-templates/{world.template_key}", {"body": "越权模板{code}"}),
-                 ("DELETE", f"/api/v1/admin/sms-templates/{world.template_key}", None)]
+                 ("DELETE", f"/api/v1/admin/sms-templates/{world.template_key}", None),
+                 ("PUT", f"/api/v1/admin/sms-templates/{world.template_key}/providers/aliyun",
+                  {"template_code": "SMS_999999999", "params": ["code"]}),
+                 ("DELETE", f"/api/v1/admin/sms-templates/{world.template_key}/providers/aliyun", None)]
     for method, path, body in admin_api:
         add(ADMIN, method, path, "api", True, json_body=body)
     admin_console = [(f"/console/admin/calendar/{world.calendar_day}/delete", {}),
@@ -401,11 +428,23 @@ def cells(world: World) -> list[Cell]:
                      (f"/console/admin/policies/{world.policy_id}/delete", {}),
                      (f"/console/admin/templates/{world.template_key}", {"body": "越权模板{code}"}),
                      (f"/console/admin/templates/{world.template_key}/reset", {}),
+                     (f"/console/admin/templates/{world.template_key}/providers/aliyun",
+                      {"template_code": "SMS_999999999", "params": "code"}),
                      (f"/console/admin/users/{u}/active", {"active": "0"}),
                      (f"/console/admin/users/{u}/password", {"password": "Yuequan-mima-2026"}),
                      (f"/console/admin/users/{u}/two-factor/reset", {})]
     for path, form in admin_console:
         add(ADMIN, "POST", path, "console", True, form=form)
+    # a department's group robot: its address and secret are the administrator's alone
+    r = world.robot_id
+    add(ADMIN, "POST", f"/console/admin/robots/{r}", "console", True, world.robot_secrets,
+        form={"department_id": str(world.departments["fgj"]), "kind": "dingtalk", "name": "越权改名的机器人",
+              "webhook_url": "https://oapi.dingtalk.com/robot/send?access_token=yuequan-taken-over",
+              "secret": "", "templates": "urged", "active": "1"})
+    add(ADMIN, "POST", f"/console/admin/robots/{r}/delete", "console", True, world.robot_secrets, form={})
+    # a failed text queued again: the office, the administrator and the supervision office only
+    add({"admin", "coordinator", "supervisor"}, "POST", f"/console/board/delivery/resend/{world.failed_message_id}",
+        "console", True, world.failed_message_secrets, form={})
     # unpublished issues on the public side: nobody, whatever token or cookie comes along
     for issue in world.unpublished:
         for path, channel in ((f"/issues/{issue.code}", "public"), (f"/api/v1/public/issues/{issue.code}", "api"),

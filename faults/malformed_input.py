@@ -40,7 +40,7 @@ from sqlmodel import Session
 from twilio.request_validator import RequestValidator
 
 from faults.throwaway import arguments, throwaway_app
-from models import IssueReport, SmsMessage, User, metadata
+from models import IssueReport, SmsMessage, SmsStatus, User, metadata
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
@@ -54,6 +54,7 @@ from service.intake import issues as intake
 from service.intake.categories import seed_defaults
 from service.ledger.columns import COLUMNS
 from service.ledger.uploads import keep_upload
+from service.reminders import robots
 from service.reminders import sms_texts as templates
 from service.workflow import meetings
 from service.workflow import transition as workflow
@@ -62,6 +63,8 @@ from service.workflow.transition import WorkflowOptions
 PASSWORD = "Corpus-pass-2026"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 TWILIO_TOKEN = "corpus-twilio-auth-token"
+# Aliyun's and Tencent Cloud's pushes carry the callback token their address was given.
+CALLBACK_TOKENS = {"aliyun": "corpus-aliyun-callback-token", "tencent": "corpus-tencent-callback-token"}
 # Routes that take no input a caller could spoil: the Swagger UI's files, Open311's catch-all.
 NOT_WRITES = {"static", "swagger_assets.swagger_asset", "open311.unknown"}
 # Answers that refuse.
@@ -222,7 +225,7 @@ class Endpoint:
     path: str
     who: str | None                     # username; None for anonymous
     channel: str                        # api, console, public, open311, webhook
-    body: dict                          # the valid request
+    body: dict | list                   # the valid request (a JSON array for some webhooks)
     fields: dict[str, str]              # field → kind, the fields attacked one by one
     encoding: str = "json"              # json, form, multipart
     # other answers that refuse, provided nothing changed: a redirect with a message (302), a
@@ -334,9 +337,24 @@ def build_world(app: Flask) -> World:
         township_id = townships.add_township(s, users["coordinator"], {"name": "城关镇"}).id
         # a message the provider has taken, for the delivery-status webhook
         sid = "SM" + "0" * 30 + "01"
-        outbox_id = s.execute(select(SmsMessage.id).order_by(SmsMessage.id).limit(1)).scalar_one()
-        s.execute(update(SmsMessage).where(SmsMessage.id == outbox_id).values(status="sent", provider_id=sid))
+        # and one each for Aliyun's and Tencent Cloud's receipt pushes
+        receipts = {"aliyun": "123456789012345678^0", "tencent": "corpus-tencent-sid-0001"}
+        outbox_ids = s.execute(select(SmsMessage.id).order_by(SmsMessage.id).limit(3)).scalars().all()
+        for outbox_id, provider_id in zip(outbox_ids, (sid, *receipts.values()), strict=True):
+            s.execute(update(SmsMessage).where(SmsMessage.id == outbox_id).values(status="sent",
+                                                                                  provider_id=provider_id))
+        # a message that failed, for the delivery report's resend
+        failed = SmsMessage(dedupe_key="corpus:failed:1", recipient_phone="13966667777", recipient_kind="department",
+                            template="urged", params={"code": "YS2026-000001"}, body="【督查办】语料测试失败短信",
+                            status=SmsStatus.FAILED, attempts=3, last_error="语料测试发送失败", created_at=now,
+                            updated_at=now)
+        s.add(failed)
         s.commit()
+        # two group robots: one to change, one to remove
+        robot_ids = [robots.save_robot(s, users["admin"], now, department_id=depts["scj"], kind="dingtalk",
+                                       name=f"语料测试钉钉群{n}", secret="SECcorpus0123456789",
+                                       webhook_url=f"https://oapi.dingtalk.com/robot/send?access_token=corpus{n}",
+                                       templates=["urged"])["id"] for n in (1, 2)]
         # a 公示批次 open now, with an objection to answer
         shown = [issue("published") for _ in range(2)]
         open_batch = batches.create_batch(s, users["coordinator"], {
@@ -350,7 +368,8 @@ def build_world(app: Flask) -> World:
         world.endpoints = endpoints(world, issue, meeting_id=meeting.id, meeting_issues=[issue(
             "collected", channel="breakfast", meeting_id=meeting.id) for _ in range(2)], policy_ids=policy_ids,
             calendar_days=[day.isoformat() for day in calendar_days], kept=kept, future=future.isoformat(), sid=sid,
-            rated_phone="+8613998760000", enterprise_id=enterprise_id, township_id=township_id, batch=batch)
+            rated_phone="+8613998760000", enterprise_id=enterprise_id, township_id=township_id, batch=batch,
+            receipts=receipts, failed_id=failed.id, robot_ids=robot_ids)
     return world
 
 
@@ -447,7 +466,8 @@ def _report_of(w: World, issue_id: int) -> int:
 
 def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], policy_ids: list[int],
               calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str,
-              enterprise_id: int, township_id: int, batch: dict) -> list[Endpoint]:
+              enterprise_id: int, township_id: int, batch: dict, receipts: dict[str, str], failed_id: int,
+              robot_ids: list[int]) -> list[Endpoint]:
     """Every write endpoint with its valid request and the fields attacked."""
     out: list[Endpoint] = []
     add = out.append
@@ -523,6 +543,12 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("api sms template", "PUT", "/api/v1/admin/sms-templates/urged", "admin", "api",
                  {"body": "【督查办】问题{code}请尽快办理"}, {"body": "text"}))
     add(Endpoint("api sms template reset", "DELETE", "/api/v1/admin/sms-templates/urged", "admin", "api", {}, {}))
+    # a mainland provider's approved template (set first: the delete after it removes the row)
+    add(Endpoint("api provider template", "PUT", "/api/v1/admin/sms-templates/urged/providers/aliyun", "admin",
+                 "api", {"template_code": "SMS_123456789", "params": ["code", "title"]},
+                 {"template_code": "line", "params": "list", "params.0": "line"}))
+    add(Endpoint("api provider template delete", "DELETE", "/api/v1/admin/sms-templates/urged/providers/aliyun",
+                 "admin", "api", {}, {}))
     add(Endpoint("api ledger import", "POST", "/api/v1/imports/ledger", "coordinator", "api",
                  {"file": ("台账.xlsx", ledger_file()), "dry_run": "false"}, {"dry_run": "choice"},
                  encoding="multipart", files=[("file", *f) for f in bad_files()]))
@@ -599,6 +625,8 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("board publish", "POST", f"/console/board/publication/{target}/publish", "coordinator", "console",
                  {"public_title": "标题", "public_summary": "摘要"},
                  {"public_title": "line", "public_summary": "text", "version": "id"}, encoding="form"))
+    add(Endpoint("board resend", "POST", f"/console/board/delivery/resend/{failed_id}", "coordinator", "console",
+                 {}, {}, encoding="form"))
     target = issue("closed")
     add(Endpoint("board withhold", "POST", f"/console/board/publication/{target}/withhold", "coordinator",
                  "console", {"reason": "涉及商业秘密"}, {"reason": "text", "version": "id"}, encoding="form"))
@@ -668,6 +696,20 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
         ("admin template", "/console/admin/templates/urged", {"body": "【督查办】问题{code}请尽快办理"},
          {"body": "text"}),
         ("admin template reset", "/console/admin/templates/urged/reset", {}, {}),
+        ("admin provider template", "/console/admin/templates/urged/providers/tencent",
+         {"template_code": "1234567", "params": "code, title"}, {"template_code": "line", "params": "line"}),
+        ("admin new robot", "/console/admin/robots",
+         {"department_id": str(d["fgj"]), "kind": "wecom", "name": "发改局企业微信群",
+          "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=corpus-new-robot-key",
+          "secret": "", "templates": "urged", "active": "1"},
+         {"department_id": "id", "kind": "choice", "name": "line", "webhook_url": "line", "secret": "line",
+          "templates": "choice"}),
+        ("admin edit robot", f"/console/admin/robots/{robot_ids[0]}",
+         {"department_id": str(d["scj"]), "kind": "dingtalk", "name": "市场监管局钉钉群", "webhook_url": "",
+          "secret": "", "templates": "urged", "active": "1"},
+         {"department_id": "id", "kind": "choice", "name": "line", "webhook_url": "line", "secret": "line",
+          "templates": "choice"}),
+        ("admin delete robot", f"/console/admin/robots/{robot_ids[1]}/delete", {}, {}),
     ]
     for name, path, body, kinds in admin:
         add(Endpoint(name, "POST", path, "admin", "console", body, kinds, encoding="form"))
@@ -703,6 +745,28 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("webhook inbound", "POST", "/webhooks/sms/twilio/inbound", None, "webhook",
                  {"From": rated_phone, "Body": "1", "MessageSid": "SM" + "0" * 30 + "99"},
                  {"From": "provider", "Body": "provider", "MessageSid": "provider"}, encoding="form"))
+    # Aliyun's and Tencent Cloud's pushes (JSON, the callback token in X-Callback-Token): receipts
+    # for a message each has taken, replies from reporters with an issue awaiting their rating
+    aliyun_phone, tencent_phone = "13998760001", "13998760002"
+    for phone in (aliyun_phone, tencent_phone):
+        issue("replied", reporter={**_issue_data("y", phone)["reporter"], "phone": phone})
+    add(Endpoint("webhook aliyun report", "POST", "/webhooks/sms/aliyun/report", None, "webhook",
+                 [{"phone_number": "13800000001", "send_time": "2026-11-20 12:00:00",
+                   "report_time": "2026-11-20 12:00:04", "success": True, "err_code": "DELIVERED", "err_msg": "",
+                   "sms_size": "1", "biz_id": receipts["aliyun"], "out_id": "YS2026-000001"}],
+                 {"0.biz_id": "provider", "0.err_code": "provider", "0.phone_number": "provider"}))
+    add(Endpoint("webhook tencent report", "POST", "/webhooks/sms/tencent/report", None, "webhook",
+                 [{"user_receive_time": "2026-11-20 12:00:04", "nationcode": "86", "mobile": "13800000001",
+                   "report_status": "SUCCESS", "errmsg": "DELIVRD", "description": "用户短信送达成功",
+                   "sid": receipts["tencent"]}],
+                 {"0.sid": "provider", "0.report_status": "provider", "0.errmsg": "provider"}))
+    add(Endpoint("webhook aliyun reply", "POST", "/webhooks/sms/aliyun/reply", None, "webhook",
+                 [{"phone_number": aliyun_phone, "send_time": "2026-11-20 12:30:00", "content": "1",
+                   "sign_name": "某县营商办", "dest_code": "1234", "sequence_id": 1}],
+                 {"0.phone_number": "provider", "0.content": "provider", "0.sequence_id": "provider"}))
+    add(Endpoint("webhook tencent reply", "POST", "/webhooks/sms/tencent/reply", None, "webhook",
+                 {"extend": "", "mobile": tencent_phone, "nationcode": "86", "sign": "某县营商办", "text": "2",
+                  "time": 1795000000}, {"mobile": "provider", "text": "provider", "time": "provider"}))
     # Last: its valid request revokes the caller's token, which nothing after it may need.
     add(Endpoint("api logout", "POST", "/api/v1/auth/logout", "leader", "api", {}, {},
                  volatile=frozenset({"api_token"})))
@@ -773,6 +837,12 @@ def _deep(depth: int) -> str:
     return '{"a":' * depth + "1" + "}" * depth
 
 
+def _with_deep(body):
+    """The body with a value nested 32 deep added (an array body: as one more item)."""
+    deep = json.loads(_deep(32))
+    return [*body, deep] if isinstance(body, list) else {**body, "x": deep}
+
+
 def body_cases(e: Endpoint) -> list[Case]:
     """Attacks on the whole request, whatever its fields."""
     if e.encoding == "json":
@@ -780,12 +850,12 @@ def body_cases(e: Endpoint) -> list[Case]:
             Case(e, "nested 100,000 deep (arrays)", raw=("[" * 100000 + "]" * 100000).encode(),
                  content_type="application/json"),
             Case(e, "nested 100,000 deep (objects)", raw=_deep(100000).encode(), content_type="application/json"),
-            Case(e, "nested 33 deep", raw=_json_text({**e.body, "x": json.loads(_deep(32))}).encode(),
-                 content_type="application/json"),
+            Case(e, "nested 33 deep", raw=_json_text(_with_deep(e.body)).encode(), content_type="application/json"),
             Case(e, "not JSON", raw=b"{not json", content_type="application/json"),
             Case(e, "not UTF-8", raw=b'{"title": "\xff\xfe"}', content_type="application/json"),
             Case(e, "surrogate in a key", raw=b'{"\\ud800": 1}', content_type="application/json"),
             Case(e, "NUL in the query", body=e.body, query="x=%00"),
+            *([Case(e, "without the token", body=e.body, signed=False)] if e.channel == "webhook" else []),
         ]
     if e.encoding == "form":
         cases = [Case(e, "not UTF-8 (a surrogate's bytes)", raw=b"x=%ED%A0%80"),
@@ -808,11 +878,17 @@ def path_cases(e: Endpoint) -> list[Case]:
             or "/ledger/import/" in e.path:
         last = e.path.rstrip("/").split("/")
         index = len(last) - (2 if last[-1] in ("delete", "reset") else 1)
+        # a provider's template: its message kind (what the route looks up) is the name attacked
+        if "providers" in last:
+            index = last.index("providers") - 1
         for label, bad in (("NUL in the address", "%00"), ("control character in the address", "%1B"),
                            ("6,000 characters in the address", "9" * 6000), ("a date that is not", "2026-02-30")):
             parts = list(last)
             parts[index] = bad
             out.append(Case(e, label, body=e.body, path="/".join(parts)))
+        if "providers" in last and e.method != "DELETE":  # and a provider there is not
+            for label, bad in (("NUL in the provider", "%00"), ("6,000 characters in the provider", "9" * 6000)):
+                out.append(Case(e, label, body=e.body, path="/".join([*last[:-1], bad])))
     return out
 
 
@@ -929,6 +1005,8 @@ class Callers:
         client = self.client_for(e)
         path = (case.path or e.path) + (f"?{case.query}" if case.query else "")
         headers = {"Accept": "text/html,application/json;q=0.9"}
+        if e.channel == "webhook" and e.encoding == "json" and case.signed:
+            headers["X-Callback-Token"] = CALLBACK_TOKENS[e.path.split("/")[3]]
         if e.channel == "api" and e.who:
             headers["Authorization"] = f"Bearer {self.tokens[e.who]}"
         extra = {}
@@ -944,7 +1022,7 @@ class Callers:
             raw = case.raw
             if e.encoding != "json":
                 raw = "&".join(f"{k}={quote(str(v))}" for k, v in extra.items()).encode() + b"&" + raw
-            if e.channel == "webhook":
+            if e.channel == "webhook" and e.encoding == "form":
                 headers["X-Twilio-Signature"] = "unsigned"
             return client.open(path, method=e.method, data=raw, headers=headers,
                                content_type=case.content_type or "application/x-www-form-urlencoded")
@@ -978,7 +1056,8 @@ def _answer(html: str) -> str:
 
 CONFIG = {"SUBMIT_MIN_SECONDS": 0, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "LOGIN_RATE_LIMIT": "100000 per minute",
           "TRACK_RATE_LIMIT": "100000 per minute", "SUBMIT_RATE_LIMIT": "100000 per minute",
-          "OPEN311_POST_RATE_LIMIT": "100000 per minute"}
+          "OPEN311_POST_RATE_LIMIT": "100000 per minute", "ALIYUN_SMS_CALLBACK_TOKEN": CALLBACK_TOKENS["aliyun"],
+          "TENCENT_SMS_CALLBACK_TOKEN": CALLBACK_TOKENS["tencent"]}
 
 
 def run(app: Flask, world: World, *, quick: bool = False, log=lambda _: None) -> dict:

@@ -15,6 +15,7 @@ from models import Department, DepartmentRobot, SmsMessage, SmsStatus, User
 from models.permissions import Permission
 from notifications.messages import TEMPLATES, render
 from notifications.robots import KINDS, PER_MINUTE, Card, Robot, card, mask_url
+from service.core import text_rules
 from service.core.errors import NotFound, require
 from service.identity import permissions as access
 from service.reminders.outbox import first_allowed
@@ -65,6 +66,8 @@ def save_robot(session: Session, actor: User | None, now: datetime, *, departmen
         problems["kind"] = "只能是企业微信（wecom）或钉钉（dingtalk）"
     if not (name or "").strip():
         problems["name"] = "名称不能为空"
+    elif text_rules.problem(name.strip(), 64, lines=False):
+        problems["name"] = text_rules.message(name.strip(), 64, lines=False)
     if url or robot is None:
         pattern = rf"https://{re.escape(HOSTS.get(kind, ''))}/\S+\?\S*(key|access_token)=[\w\-]+\S*"
         if not url:

@@ -32,10 +32,10 @@ def township_save():
     sort = form.get("sort_order", "").strip()
     body = {"name": form.get("name", "")}
     if sort:
-        if not sort.isdigit() or len(sort) > 6:
+        if not (sort.isascii() and sort.isdigit()) or len(sort) > 6:
             return _page(_("排序须为数字"), 422, dict(form))
         body["sort_order"] = int(sort)
-    if row_id and not (row_id.isdigit() and len(row_id) < 10):
+    if row_id and not (row_id.isascii() and row_id.isdigit() and len(row_id) < 10):
         return _page(_("乡镇（街道）不存在"), 404, dict(form))
     try:
         if row_id:
