@@ -46,3 +46,25 @@ def test_the_presets_name_the_same_days_on_the_dashboard_and_in_the_ledger(app, 
         ledger = office.get(f"/console/ledger/export?period={ledger_key}")
         assert ledger.status_code == 200
         assert quote(filename(period, False)) in ledger.headers["Content-Disposition"]
+
+
+def test_a_period_given_as_two_dates_names_the_missing_or_impossible_one():
+    from service.assessment.periods import check_period
+    from service.core.errors import Invalid
+    with pytest.raises(Invalid) as refused:
+        check_period(None, date(2026, 12, 4))
+    assert refused.value.fields == {"from": "请填写起始日期"}
+    with pytest.raises(Invalid) as refused:
+        check_period(date(1800, 1, 1), None)
+    assert set(refused.value.fields) == {"from", "to"} and "年份须在" in refused.value.fields["from"]
+    assert check_period(date(2026, 11, 1), date(2026, 11, 30)).label == "2026年11月"
+
+
+def test_so_far_periods_keep_their_words_and_say_up_to_when():
+    today = date(2026, 12, 4)
+    month, quarter, year = (preset_period(p, today) for p in (THIS_MONTH, THIS_QUARTER, THIS_YEAR))
+    assert (month.start, month.end) == (date(2026, 12, 1), today)
+    assert month.label == "2026年12月（截至12月4日）" and quarter.label == "2026年第四季度（截至12月4日）"
+    assert year.label == "2026年（截至12月4日）" and year.shape == "year"
+    with pytest.raises(ValueError):
+        preset_period("next_month", today)
