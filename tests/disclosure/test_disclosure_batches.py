@@ -35,7 +35,7 @@ def test_a_batch_lists_its_published_issues_with_their_verdicts(api, client):
     one, two = published(api), published(api, summary="供电线路已改造。")
     batch = batch_of(api, [one, two])
     html = client.get(batch["public_url"]).get_data(as_text=True)
-    assert "2026年第3期服务企业早餐会问题办理情况公示" in html and "onclick" not in html   # printed from the browser's menu
+    assert "2026年第3期服务企业早餐会问题办理情况公示" in html and "onclick" not in html  # printing: the browser's menu
     assert one["code"] in html and two["code"] in html and "供电线路已改造。" in html
     assert html.count('data-verdict="resolved"') == 2 and "县发改局" in html   # (the phone list)
     assert "王建国" not in html and "13812345678" not in html   # the reporter, as on every public page
