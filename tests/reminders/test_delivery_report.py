@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from models import SmsMessage
 from notifications import RecordingSender, SendError
-from service.core.errors import Conflict, Forbidden
+from service.core.errors import Conflict, Forbidden, NotFound
 from service.reminders.delivery import record_status
 from service.reminders.outbox import dispatch_due, queue_sms, resend
 from service.supervision.delivery_report import delivery_report
@@ -79,6 +79,8 @@ def test_a_resend_is_a_new_message_and_happens_once(db, engine, county, history)
         resend(db, office, delivered.id, NOON)
     with pytest.raises(Forbidden):
         resend(db, county.users["fgj"], failed.id, NOON)
+    with pytest.raises(NotFound):
+        resend(db, office, 10 ** 9, NOON)
     sender = RecordingSender()
     assert dispatch_due(engine, sender, NOON + timedelta(hours=1))["sent"] == 1
     assert [m["to"] for m in sender.sent] == [failed.recipient_phone]
