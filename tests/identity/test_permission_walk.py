@@ -99,6 +99,7 @@ API = {
     "enterprises.invited_enterprises": ((P.MEETING_ATTENDEES,), "/api/v1/meetings/{meeting}/enterprises"),
     "enterprises.dashboard": ((P.LEADER_HOME,), "/api/v1/leaders/me/dashboard"),
     "reports.reports": ((P.LEADER_REPORTS,), "/api/v1/reports"),
+    "disclosure.list_objections": ((P.DISCLOSURE_BATCHES,), "/api/v1/disclosure-batches/{batch}/objections"),
 }
 # Pages for those not signed in, and the API's description of itself.
 NOT_WALKED = {"console.login", "console.login_verify", "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
@@ -125,7 +126,8 @@ def walk(app, tmp_path, monkeypatch):
     ids = {"issue": in_progress.id, "closed": closed.id, "attachment": world.attachment_ids[0],
            "meeting": world.meeting_id, "department": world.departments["scj"], "phone": "13912340000",
            "year_start": today.replace(month=1, day=1).isoformat(), "today": today.isoformat(),
-           "leader": world.owner_leader_id, "enterprise": world.enterprise_id}
+           "leader": world.owner_leader_id, "enterprise": world.enterprise_id,
+           "batch": world.batch_id}
     return callers, ids
 
 
@@ -139,7 +141,8 @@ def test_the_route_lists_name_every_route_that_reads(app):
     reading = {rule.endpoint for rule in app.url_map.iter_rules()
                if "GET" in rule.methods and rule.endpoint.startswith(("console.", "issues.", "meetings.",
                                                                        "notifications.", "ledger.", "directory.",
-                                                                       "admin.", "stats.", "enterprises.", "reports."))}
+                                                                       "admin.", "stats.", "enterprises.", "reports.",
+                                                                       "disclosure."))}
     assert reading - NOT_WALKED == set(CONSOLE) | set(API)
 
 
