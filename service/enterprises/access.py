@@ -60,6 +60,12 @@ def require_leader_home(actor: User) -> None:
     access.require(actor, P.LEADER_HOME)
 
 
+def own_leader_id(actor: User) -> int | None:
+    """A county leader's own id: whose pages a leader always sees, whatever the address asks for;
+    None for everyone else (they choose a leader)."""
+    return actor.id if actor.role == Role.LEADER else None
+
+
 def leader_in_view(actor: User, leader_id: int) -> None:
     """A leader reads only their own pages; the office and the supervision office any leader's;
     everyone else is told the page does not exist."""

@@ -19,9 +19,10 @@ from models import Issue, IssueEvent, LeaderVisit, Meeting, Role, Satisfaction, 
 from service.core import text_rules
 from service.core.errors import Conflict, Forbidden, NotFound, WrongState, require
 from service.deadlines.calendar import LOCAL_TZ
+from service.identity.directory import list_leaders
 from service.workflow.transition import UNSATISFIED_NOTE_MIN, WorkflowOptions, transition
 
-from .access import leader_in_view, may_read_leader_pages, may_record_on_behalf
+from .access import leader_in_view, may_read_leader_pages, may_record_on_behalf, own_leader_id
 
 BOARD_FROM_DAY = 25
 NOTE_MAX = 1000
@@ -81,6 +82,19 @@ def _leader(session: Session, leader_id: int) -> User:
     if leader is None or leader.role != Role.LEADER:
         raise NotFound("县级领导不存在或您无权查看", code="leader_not_found")
     return leader
+
+
+def chosen_leader(session: Session, actor: User, requested: int | None) -> tuple[int | None, list[User]]:
+    """Whose month-end list a user sees and the leaders they may choose among: a leader always
+    their own (no choice); the office and the supervision office the requested leader, else the
+    first one."""
+    own = own_leader_id(actor)
+    if own is not None:
+        return own, []
+    choices = list_leaders(session)
+    if requested is None and choices:
+        requested = choices[0].id
+    return requested, choices
 
 
 def visit_list(session: Session, actor: User, leader_id: int, now: datetime, month: str | None = None) -> VisitList:

@@ -40,6 +40,18 @@ def test_the_office_records_on_behalf_and_the_page_says_so(api, county, app, eng
     assert "代为记录：coordinator 代 leader" in Console(app, "leader").text("/console/visits")
 
 
+def test_a_leader_sees_and_records_only_their_own_list_whatever_the_address_says(api, county, app, engine):
+    issue = issue_in(api, "replied")
+    other = Console(app, "leader2")
+    page = other.text(f"/console/visits?leader_id={county.user_id('leader')}")
+    assert issue["code"] not in page and "代为记录回访" not in page
+    # a leader's form naming another leader records nothing for that leader
+    assert other.post(f"/console/visits/{issue['id']}", {"satisfaction": "satisfied", "note": "好",
+                                                         "leader_id": county.user_id("leader")}).status_code == 404
+    with Session(engine) as s:
+        assert s.execute(select(LeaderVisit)).first() is None
+
+
 def test_other_users_do_not_reach_a_leader_pages(api, county, app):
     row = firm(api, county)
     issue = issue_in(api, "replied")

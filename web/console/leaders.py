@@ -7,13 +7,12 @@ from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from models import ENTERPRISE_SCALE_LABELS, Role
+from models import ENTERPRISE_SCALE_LABELS
 from service.core.errors import DomainError
 from service.core.xlsx import XLSX_MIMETYPE
 from service.enterprises import dashboard as leader_home
 from service.enterprises import leaders, registry, visits
-from service.enterprises.access import may_record_on_behalf
-from service.identity.directory import list_leaders
+from service.enterprises.access import may_record_on_behalf, own_leader_id
 
 from ..context import calendar, db, now, today, workflow_options
 from .blueprint import bp
@@ -35,13 +34,9 @@ def leader_home_page():
 
 def _visit_page(leader_id: int | None, error: str | None = None, status: int = 200, form: dict | None = None):
     user = staff()
-    if user.role == Role.LEADER:
-        leader_id = user.id
-    choices = list_leaders(db()) if user.role != Role.LEADER else []
+    leader_id, choices = visits.chosen_leader(db(), user, leader_id)
     if leader_id is None:
-        if not choices:
-            abort(404)
-        leader_id = choices[0].id
+        abort(404)
     month = request.args.get("month") or None
     page = visits.visit_list(db(), user, leader_id, now(), month)
     return render_template("console/leaders/visits.html", page=page, leaders=choices, error=error,
@@ -59,9 +54,9 @@ def visit_list_page():
 @login_required
 def record_visit(issue_id: int):
     user = staff()
-    leader_id = _int_arg("leader_id")
+    leader_id = None if own_leader_id(user) is not None else _int_arg("leader_id")
     body = {"satisfaction": request.form.get("satisfaction") or None, "note": request.form.get("note") or None,
-            "leader_id": leader_id if user.role != Role.LEADER else None}
+            "leader_id": leader_id}
     try:
         visits.record_visit(db(), user, issue_id, body, now(), workflow_options())
     except DomainError as exc:
@@ -70,7 +65,7 @@ def record_visit(issue_id: int):
         detail = "；".join(exc.fields.values()) if exc.fields else ""
         return _visit_page(leader_id, f"{exc.message}{('：' + detail) if detail and detail != exc.message else ''}",
                            exc.status, {"issue_id": issue_id, **body})
-    return redirect(url_for("console.visit_list_page", leader_id=leader_id if user.role != Role.LEADER else None,
+    return redirect(url_for("console.visit_list_page", leader_id=leader_id,
                             saved=issue_id) + f"#visit-{issue_id}")
 
 
