@@ -70,11 +70,14 @@ def no_network_beyond_this_machine():
 
 
 def pytest_generate_tests(metafunc):
-    """`both_db` tests run on every backend YS_TEST_DB names, the others on the first."""
+    """`both_db` tests run on every backend YS_TEST_DB names, `postgresql_only` ones (what only
+    PostgreSQL's concurrency can show) on PostgreSQL, the others on the first."""
     if "database_url" in metafunc.fixturenames:
         both = metafunc.definition.get_closest_marker("both_db") is not None
-        metafunc.parametrize("database_url", BACKENDS if both else ONE_BACKEND, indirect=True,
-                             scope="session")
+        backends = BACKENDS if both else ONE_BACKEND
+        if metafunc.definition.get_closest_marker("postgresql_only") is not None:
+            backends = [b for b in BACKENDS if b == "postgresql"]
+        metafunc.parametrize("database_url", backends, indirect=True, scope="session")
 
 
 @pytest.fixture(scope="session")

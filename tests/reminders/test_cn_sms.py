@@ -275,6 +275,10 @@ def test_provider_templates_are_checked_against_what_the_kind_provides(api):
     assert no_code.status_code == 422 and "code" in no_code.get_json()["error"]["fields"]["params"]
     blank = api.call("PUT", url, "admin", json={"template_code": " ", "params": ["code"]})
     assert blank.status_code == 422 and "模板编号" in blank.get_json()["error"]["fields"]["template_code"]
+    odd = api.call("PUT", url, "admin", json={"template_code": "SMS 1001；", "params": ["code"]})
+    assert odd.status_code == 422 and "字母、数字" in odd.get_json()["error"]["fields"]["template_code"]
+    twice = api.call("PUT", url, "admin", json={"template_code": "SMS_1001", "params": ["code", "title", "code"]})
+    assert twice.status_code == 422 and "不能重复" in twice.get_json()["error"]["fields"]["params"]
     assert api.call("PUT", f"{TEMPLATES_URL}/urged/providers/pigeon", "admin",
                     json={"template_code": "1", "params": ["code"]}).status_code == 404
     assert api.call("PUT", url, "coordinator", json={"template_code": "SMS_1", "params": ["code"]}).status_code == 403

@@ -4,9 +4,10 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
-from models import SmsMessage
+from models import SmsMessage, User
 from notifications import RecordingSender, SendError
 from service.core.errors import Conflict, Forbidden, NotFound
 from service.reminders.delivery import record_status
@@ -113,3 +114,30 @@ def test_a_failed_robot_post_is_named_as_such_in_the_failed_list(db, county, his
     from service.supervision.board import failed_sms
     items = failed_sms(db, county.users["supervisor"]).rows
     assert "群机器人 #1" in [m.recipient for m in items]
+
+
+@pytest.mark.postgresql_only
+def test_two_resend_clicks_at_the_same_moment_queue_one_message(engine, county, history):
+    """The first click's message is stored while the second click is between its "already
+    resent?" check and its insert: the second insert meets it and the office is told the message
+    was resent. (SQLite's single writer cannot interleave two clicks this way.)"""
+    with Session(engine, expire_on_commit=False) as session:
+        office = session.get(User, county.users["coordinator"].id)
+        failed = session.exec(select(SmsMessage).where(SmsMessage.status == "failed",
+                                                       SmsMessage.recipient_kind != "robot")).one()
+        key = f"resend:{failed.id}"
+        first_click = []
+
+        def first_click_lands(_flushing, _context, _instances):
+            if not first_click:
+                first_click.append(True)
+                with Session(engine) as twin:
+                    resend(twin, twin.get(User, office.id), failed.id, NOON + timedelta(hours=1))
+
+        event.listen(session, "before_flush", first_click_lands)
+        with pytest.raises(Conflict) as second_click:
+            resend(session, office, failed.id, NOON + timedelta(hours=1))
+        assert second_click.value.code == "already_resent"
+    with Session(engine) as check:
+        copies = check.exec(select(SmsMessage).where(SmsMessage.dedupe_key == key)).all()
+        assert len(copies) == 1

@@ -63,6 +63,8 @@ def test_filters_by_status_channel_department_meeting_and_text(api, county):
     assert ids("channel=mailbox") == {b["id"]}
     assert ids(f"department_id={county.dept_id('zrj')}") == {b["id"]}  # co-handling counts
     assert ids(f"meeting_id={meeting['id']}") == {a["id"]}
+    assert ids(f"lead_leader_id={county.user_id('leader')}") == {b["id"]}  # the 主抓领导 of b only
+    assert ids(f"lead_leader_id={county.user_id('leader2')}") == set()
     assert ids("q=招工") == {b["id"]}
     assert ids("q=" + c["code"]) == {c["id"]}
     assert ids("q=%25") == set()  # a literal %, not a wildcard

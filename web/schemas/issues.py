@@ -139,6 +139,7 @@ class IssueListArgs(PageArgs):
     department_id = Id(load_default=None)
     flag = Choice(list(Flag), load_default=None)
     meeting_id = Id(load_default=None)
+    lead_leader_id = Id(load_default=None)
     q = Text(100, load_default=None)
     overdue = fields.Boolean(load_default=None)
 
