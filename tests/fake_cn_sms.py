@@ -18,8 +18,10 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, quote, urlsplit
+
+from .local_server import LocalServer
 
 
 @dataclass
@@ -34,7 +36,7 @@ class Seen:
 
 
 @dataclass
-class _Fake:
+class _Fake(LocalServer):
     templates: dict[str, tuple[str, ...]] = field(default_factory=dict)  # approved: code → variables
     invalid: set[str] = field(default_factory=set)                       # 11-digit numbers
     flaky: dict[str, int] = field(default_factory=dict)                  # number → server errors to give
@@ -49,32 +51,9 @@ class _Fake:
 
     def __post_init__(self):
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._base_url = ""
 
-    def start(self):
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        host, port = self._server.server_address[:2]
-        self._base_url = f"http://{host}:{port}"
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return self._base_url
+    def handler_class(self):
+        return _handler(self)
 
     def sent(self, number: str | None = None) -> list[Seen]:
         """The messages accepted, optionally only those to `number` (11 digits)."""

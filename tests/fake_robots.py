@@ -15,9 +15,11 @@ import hmac
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from time import time
 from urllib.parse import parse_qs, urlsplit
+
+from .local_server import LocalServer
 
 PER_MINUTE = 20
 
@@ -32,7 +34,7 @@ class Post:
 
 
 @dataclass
-class FakeRobots:
+class FakeRobots(LocalServer):
     dingtalk_secrets: dict[str, str] = field(default_factory=dict)   # access_token → secret
     posts: list[Post] = field(default_factory=list)
     flaky: dict[str, int] = field(default_factory=dict)              # robot → 500s still to give
@@ -40,32 +42,9 @@ class FakeRobots:
 
     def __post_init__(self):
         self._lock = threading.Lock()
-        self._server = None
-        self._base_url = ""
 
-    def start(self):
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        host, port = self._server.server_address[:2]
-        self._base_url = f"http://{host}:{port}"
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def stop(self):
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return self._base_url
+    def handler_class(self):
+        return _handler(self)
 
     def accepted(self, robot: str | None = None) -> list[Post]:
         return [p for p in self.posts if p.errcode == 0 and (robot is None or p.robot == robot)]

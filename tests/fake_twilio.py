@@ -21,8 +21,10 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
+
+from .local_server import LocalServer
 
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages\.json$")
 
@@ -40,7 +42,7 @@ class Seen:
 
 
 @dataclass
-class FakeTwilio:
+class FakeTwilio(LocalServer):
     invalid: set[str] = field(default_factory=set)
     flaky: dict[str, int] = field(default_factory=dict)          # number → 500s still to give
     rate_limited: dict[str, int] = field(default_factory=dict)   # number → 429s still to give
@@ -54,34 +56,9 @@ class FakeTwilio:
     def __post_init__(self):
         self._random = random.Random(self.seed)
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._base_url = ""
 
-    # --- lifecycle ------------------------------------------------------------------------
-
-    def start(self) -> "FakeTwilio":
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        host, port = self._server.server_address[:2]
-        self._base_url = f"http://{host}:{port}"
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> "FakeTwilio":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return self._base_url
+    def handler_class(self):
+        return _handler(self)
 
     # --- what was sent --------------------------------------------------------------------
 
