@@ -9,21 +9,19 @@ from twilio.request_validator import RequestValidator
 
 from models import Issue, SmsInbound, SmsMessage, User
 from models.workflow import REPORTER
-from notifications import RecordingSender
 from service.core.errors import NotFound
-from service.reminders.outbox import dispatch_due, queue_sms
 from service.workflow.queries import get_visible
 from service.workflow.sms_ratings import record_reply
 
 from ..helpers import REPORTER as REPORTER_DATA
 from ..helpers import issue_in
+from .sent import one_urge_sent, the_message
 
 SH = ZoneInfo("Asia/Shanghai")
 TOKEN = "test-twilio-auth-token"
 PUBLIC = "https://ys.example.gov.cn"  # PUBLIC_BASE_URL of the test app; requests reach it via a proxy
 STATUS, INBOUND = "/webhooks/sms/twilio/status", "/webhooks/sms/twilio/inbound"
 PHONE = REPORTER_DATA["phone"]
-
 
 @pytest.fixture
 def twilio_app(app):
@@ -32,69 +30,50 @@ def twilio_app(app):
     yield app
     app.config["TWILIO_AUTH_TOKEN"] = before
 
-
 def signed_post(client, path: str, params: dict, *, token: str = TOKEN, url: str | None = None,
                 signature: str | None = None):
     if signature is None:
         signature = RequestValidator(token).compute_signature(url or PUBLIC + path, params)
     return client.post(path, data=params, headers={"X-Twilio-Signature": signature})
 
-
 def sid() -> str:
     return "SM" + uuid.uuid4().hex
-
 
 # --- delivery status ----------------------------------------------------------------------------
 
 @pytest.fixture
 def sent_message(twilio_app, engine) -> SmsMessage:
-    noon = datetime(2026, 11, 20, 12, 0, tzinfo=SH).astimezone(timezone.utc)
-    with Session(engine) as s:
-        queue_sms(s, dedupe_key="wh:1", phone="13800000001", kind="department", template="urged",
-                  params={"code": "YS2026-000001", "title": "道路破损", "note": ""}, issue_id=None, now=noon)
-        s.commit()
-    assert dispatch_due(engine, RecordingSender(), noon)["sent"] == 1
-    return _message(engine)
-
-
-def _message(engine) -> SmsMessage:
-    with Session(engine) as s:
-        return s.exec(select(SmsMessage)).one()
-
+    return one_urge_sent(engine, "wh:1")
 
 def _status(client, message: SmsMessage, status: str, **extra):
     params = {"MessageSid": message.provider_id, "MessageStatus": status, "SmsStatus": status,
               "AccountSid": "AC" + "0" * 32, "To": "+8613800000001", "From": "+15005550006", **extra}
     return signed_post(client, STATUS, params)
 
-
 def test_delivered_after_sent(client, engine, sent_message):
     resp = _status(client, sent_message, "sent")
     assert resp.status_code == 204 and "Set-Cookie" not in resp.headers
-    assert _message(engine).status == "sent" and _message(engine).provider_status == "sent"
+    assert the_message(engine).status == "sent" and the_message(engine).provider_status == "sent"
 
     assert _status(client, sent_message, "delivered").status_code == 204
-    msg = _message(engine)
+    msg = the_message(engine)
     assert msg.status == "delivered" and msg.delivered_at is not None and msg.provider_status == "delivered"
 
     assert _status(client, sent_message, "sent").status_code == 204  # late, out of order
-    late = _message(engine)
+    late = the_message(engine)
     assert late.status == "delivered" and late.delivered_at == msg.delivered_at
-
 
 def test_undelivered_names_the_code(client, engine, sent_message):
     assert _status(client, sent_message, "undelivered", ErrorCode="30005").status_code == 204
-    msg = _message(engine)
+    msg = the_message(engine)
     assert msg.status == "failed" and "30005" in msg.last_error and "停机" in msg.last_error
     assert _status(client, sent_message, "delivered").status_code == 204
-    assert _message(engine).status == "delivered"
-
+    assert the_message(engine).status == "delivered"
 
 def test_unknown_message_is_ignored(client, engine, sent_message):
     resp = signed_post(client, STATUS, {"MessageSid": sid(), "MessageStatus": "delivered"})
     assert resp.status_code == 204
-    assert _message(engine).status == "sent"
-
+    assert the_message(engine).status == "sent"
 
 @pytest.mark.parametrize("how", ["missing", "wrong_token", "local_url", "tampered"])
 def test_unsigned_status_is_refused_and_changes_nothing(client, engine, sent_message, how):
@@ -111,8 +90,7 @@ def test_unsigned_status_is_refused_and_changes_nothing(client, engine, sent_mes
     assert resp.status_code == 403
     assert resp.get_json()["error"]["code"] == "invalid_signature"
     assert set(resp.get_json()["error"]) == {"code", "message", "fields"}
-    assert _message(engine).status == "sent"
-
+    assert the_message(engine).status == "sent"
 
 def test_without_an_auth_token_every_callback_is_refused(app, client, engine):
     before, app.config["TWILIO_AUTH_TOKEN"] = app.config["TWILIO_AUTH_TOKEN"], None
@@ -123,7 +101,6 @@ def test_without_an_auth_token_every_callback_is_refused(app, client, engine):
     finally:
         app.config["TWILIO_AUTH_TOKEN"] = before
 
-
 # --- ratings by SMS reply -----------------------------------------------------------------------
 
 def _inbound(client, body: str, *, phone: str = "+86" + PHONE, message_sid: str | None = None):
@@ -131,26 +108,21 @@ def _inbound(client, body: str, *, phone: str = "+86" + PHONE, message_sid: str 
               "To": "+15005550006", "Body": body, "NumMedia": "0"}
     return signed_post(client, INBOUND, params)
 
-
 def _twiml(resp) -> str:
     assert resp.status_code == 200 and resp.mimetype == "text/xml"
     text = resp.get_data(as_text=True)
     assert "<Response><Message>" in text and "Set-Cookie" not in resp.headers
     return text
 
-
 def _issue(api, issue_id: int) -> dict:
     return api.ok("GET", f"/api/v1/issues/{issue_id}", "coordinator")
-
 
 def _events(api, issue_id: int) -> list[dict]:
     return api.ok("GET", f"/api/v1/issues/{issue_id}/events", "coordinator")["items"]
 
-
 def _inbound_rows(engine) -> list[SmsInbound]:
     with Session(engine) as s:
         return list(s.exec(select(SmsInbound).order_by(SmsInbound.id)))
-
 
 @pytest.mark.parametrize("body, satisfaction, status", [
     ("1", "satisfied", "closed"),
@@ -175,7 +147,6 @@ def test_reply_rates_the_reporters_replied_issue(twilio_app, api, client, engine
     [row] = _inbound_rows(engine)
     assert row.outcome == "rated" and row.issue_id == issue["id"] and row.from_phone == PHONE
 
-
 def test_a_retried_webhook_changes_nothing_twice(twilio_app, api, client, engine):
     issue = issue_in(api, "replied")
     message_sid = sid()
@@ -190,7 +161,6 @@ def test_a_retried_webhook_changes_nothing_twice(twilio_app, api, client, engine
     assert _events(api, issue["id"]) == events
     assert len(_inbound_rows(engine)) == 1
 
-
 def test_the_most_recently_replied_issue_is_rated(twilio_app, api, client):
     older = issue_in(api, "replied")
     newer = issue_in(api, "replied")
@@ -199,7 +169,6 @@ def test_the_most_recently_replied_issue_is_rated(twilio_app, api, client):
     assert _issue(api, older["id"])["status"] == "replied"
     _twiml(_inbound(client, "2"))
     assert _issue(api, older["id"])["satisfaction"] == "basically"
-
 
 @pytest.mark.parametrize("phone, body, outcome", [
     ("+8613900009999", "1", "no_replied_issue"),
@@ -217,7 +186,6 @@ def test_other_texts_change_nothing_and_get_help(twilio_app, api, client, engine
     [row] = _inbound_rows(engine)
     assert row.outcome == outcome and row.issue_id is None and row.body == body
 
-
 def test_unsigned_inbound_is_refused_and_stores_nothing(twilio_app, api, client, engine):
     issue = issue_in(api, "replied")
     resp = client.post(INBOUND, data={"MessageSid": sid(), "From": "+86" + PHONE, "Body": "1"})
@@ -225,14 +193,12 @@ def test_unsigned_inbound_is_refused_and_stores_nothing(twilio_app, api, client,
     assert _issue(api, issue["id"])["status"] == "replied"
     assert _inbound_rows(engine) == []
 
-
 def test_rating_after_a_staff_visit_is_kept_but_changes_nothing(twilio_app, api, client, engine):
     issue = issue_in(api, "closed")
     text = _twiml(_inbound(client, "3"))
     assert "没有待评价" in text
     assert _issue(api, issue["id"])["status"] == "closed"
     assert [r.outcome for r in _inbound_rows(engine)] == ["no_replied_issue"]
-
 
 def test_a_rating_that_loses_a_race_is_kept_and_changes_nothing(twilio_app, api, db, engine):
     issue = issue_in(api, "replied")
@@ -246,7 +212,6 @@ def test_a_rating_that_loses_a_race_is_kept_and_changes_nothing(twilio_app, api,
     after = _issue(api, issue["id"])
     assert after["status"] == "replied" and after["version"] == issue["version"] + 1
     assert [(r.outcome, r.issue_id) for r in _inbound_rows(engine)] == [("refused", issue["id"])]
-
 
 def test_the_reporter_pseudo_user_sees_only_their_own_issues(twilio_app, api, db):
     mine = issue_in(api, "replied")
