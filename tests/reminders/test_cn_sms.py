@@ -3,11 +3,9 @@ request's signature; then the outbox delivering through them. Nothing here may r
 provider (see `only_loopback`, and the session's guard in conftest)."""
 import socket
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from requests.adapters import HTTPAdapter
 from sqlmodel import Session, select
 
 from models import SmsMessage
@@ -19,6 +17,7 @@ from notifications.tencent_sender import TencentSender
 from service.reminders.outbox import dispatch_due, queue_sms
 
 from ..fake_cn_sms import FakeAliyun, FakeTencent
+from ..loopback import loopback_only
 
 SH = ZoneInfo("Asia/Shanghai")
 SIGN = "某县营商办"
@@ -29,18 +28,7 @@ PARAMS = {"code": "YS2026-000001", "title": "园区道路破损", "note": "请�
 @pytest.fixture(autouse=True)
 def only_loopback(monkeypatch):
     """Every HTTP request made in this module goes to 127.0.0.1, or the test fails before it leaves."""
-    for key in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(key, raising=False)
-    urls: list[str] = []
-    real_send = HTTPAdapter.send
-
-    def send(adapter, request, *args, **kwargs):
-        urls.append(request.url)
-        assert urlsplit(request.url).hostname == "127.0.0.1", f"request would leave the machine: {request.url}"
-        return real_send(adapter, request, *args, **kwargs)
-
-    monkeypatch.setattr(HTTPAdapter, "send", send)
-    yield urls
+    yield from loopback_only(monkeypatch)
 
 
 def book(code: str, names=URGED):

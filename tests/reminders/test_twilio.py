@@ -2,11 +2,9 @@
 delivering through it. Nothing here may reach the real provider (see `only_loopback`)."""
 import socket
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from requests.adapters import HTTPAdapter
 from sqlmodel import Session, select
 
 from app import create_app
@@ -16,6 +14,7 @@ from notifications.twilio_sender import TwilioSender, e164
 from service.reminders.outbox import dispatch_due, queue_sms
 
 from ..fake_twilio import FakeTwilio
+from ..loopback import loopback_only
 
 SH = ZoneInfo("Asia/Shanghai")
 FROM = "+15005550006"
@@ -27,20 +26,7 @@ TWILIO_ENV = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM", "TWILIO_
 @pytest.fixture(autouse=True)
 def only_loopback(monkeypatch):
     """Every HTTP request made in this module goes to 127.0.0.1, or the test fails before it leaves."""
-    for key in (*TWILIO_ENV, "SMS_BACKEND", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy",
-                "https_proxy", "all_proxy"):
-        monkeypatch.delenv(key, raising=False)
-    urls: list[str] = []
-    real_send = HTTPAdapter.send
-
-    def send(adapter, request, *args, **kwargs):
-        urls.append(request.url)
-        assert urlsplit(request.url).hostname == "127.0.0.1", f"request would leave the machine: {request.url}"
-        return real_send(adapter, request, *args, **kwargs)
-
-    monkeypatch.setattr(HTTPAdapter, "send", send)
-    yield urls
-    assert all(urlsplit(u).hostname == "127.0.0.1" for u in urls)
+    yield from loopback_only(monkeypatch, (*TWILIO_ENV, "SMS_BACKEND"))
 
 
 @pytest.fixture
