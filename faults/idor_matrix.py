@@ -91,6 +91,7 @@ STEP_BODIES = {
     "report": lambda w: {"report": "办理情况报告"},
     "visit": lambda w: {"satisfaction": "satisfied", "note": "满意"},
     "unreached": lambda w: {"note": "电话无人接听"},
+    "request_rating": lambda w: {"note": "请再次评价"},
     "close_off": lambda w: {"reason": "多次未联系上"},
     "evaluate": lambda w: {"verdict": "resolved", "evidence": "已核实"},
     "reopen": lambda w: {"reason": "仍未解决，请重办"},
@@ -106,7 +107,8 @@ STEP_ROLES = {
     "decide_extension": {"coordinator"}, "set_deadline": {"coordinator"}, "urge": {"supervisor", "coordinator"},
     "suspend": {"coordinator"},
     "resume": {"coordinator"}, "instruct": set(), "answer": set(), "reply": set(), "report": set(),
-    "visit": {"coordinator"}, "unreached": {"coordinator"}, "close_off": {"coordinator"},
+    "visit": {"coordinator"}, "unreached": {"coordinator"}, "request_rating": {"coordinator"},
+    "close_off": {"coordinator"},
     "evaluate": {"coordinator"}, "reopen": {"coordinator"}, "publish": {"coordinator"}, "withhold": {"coordinator"},
     "withdraw": {"coordinator"},
 }
@@ -419,7 +421,8 @@ def cells(world: World) -> list[Cell]:
                  ("DELETE", f"/api/v1/admin/sms-templates/{world.template_key}", None),
                  ("PUT", f"/api/v1/admin/sms-templates/{world.template_key}/providers/aliyun",
                   {"template_code": "SMS_999999999", "params": ["code"]}),
-                 ("DELETE", f"/api/v1/admin/sms-templates/{world.template_key}/providers/aliyun", None)]
+                 ("DELETE", f"/api/v1/admin/sms-templates/{world.template_key}/providers/aliyun", None),
+                 ("PUT", "/api/v1/admin/reporter-messages/registered_reporter/channels/hotline", {"on": False})]
     for method, path, body in admin_api:
         add(ADMIN, method, path, "api", True, json_body=body)
     admin_console = [(f"/console/admin/calendar/{world.calendar_day}/delete", {}),
@@ -430,6 +433,7 @@ def cells(world: World) -> list[Cell]:
                      (f"/console/admin/templates/{world.template_key}/reset", {}),
                      (f"/console/admin/templates/{world.template_key}/providers/aliyun",
                       {"template_code": "SMS_999999999", "params": "code"}),
+                     ("/console/admin/reporter-messages", {"on": "registered_reporter:hotline"}),
                      (f"/console/admin/users/{u}/active", {"active": "0"}),
                      (f"/console/admin/users/{u}/password", {"password": "Yuequan-mima-2026"}),
                      (f"/console/admin/users/{u}/two-factor/reset", {})]

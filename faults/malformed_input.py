@@ -379,14 +379,16 @@ ACTION_STATES = {"assign": "collected", "answer_on_spot": "collected", "reject":
                  "urge": "assigned",
                  "suspend": "in_progress", "resume": "suspended", "instruct": "assigned", "reply": "in_progress",
                  "answer": "in_progress", "report": "replied", "visit": "replied",
-                 "unreached": "replied", "close_off": "unreached", "evaluate": "closed", "reopen": "unresolved",
+                 "unreached": "replied", "request_rating": "replied", "close_off": "unreached",
+                 "evaluate": "closed", "reopen": "unresolved",
                  "publish": "evaluated", "withhold": "closed", "withdraw": "published"}
 ACTION_WHO = {"assign": "coordinator", "answer_on_spot": "operator", "reject": "coordinator", "accept": "fgj",
               "return": "fgj", "plan": "fgj", "progress": "fgj", "request_extension": "fgj",
               "decide_extension": "coordinator", "set_deadline": "coordinator", "urge": "supervisor",
               "suspend": "coordinator",
               "resume": "coordinator", "instruct": "leader", "reply": "fgj", "answer": "fgj", "report": "fgj",
-              "unreached": "coordinator", "close_off": "coordinator", "visit": "coordinator",
+              "unreached": "coordinator", "request_rating": "coordinator", "close_off": "coordinator",
+              "visit": "coordinator",
               "evaluate": "coordinator", "reopen": "coordinator", "publish": "coordinator", "withhold": "coordinator",
               "withdraw": "coordinator"}
 
@@ -424,6 +426,7 @@ def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
         "answer": ({"answer": "已联系企业"}, {"answer": "text"}),
         "report": ({"report": "办理情况报告"}, {"report": "text"}),
         "unreached": ({"note": "电话无人接听"}, {"note": "text"}),
+        "request_rating": ({"note": "请再次评价"}, {"note": "text"}),
         "close_off": ({"reason": "三次回访均未联系上"}, {"reason": "text"}),
         "visit": ({"satisfaction": "satisfied", "note": "企业满意"}, {"satisfaction": "choice", "note": "text"}),
         "evaluate": ({"verdict": "resolved", "evidence": "现场核实已整改到位", "attachment_ids": [],
@@ -549,6 +552,9 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
                  {"template_code": "line", "params": "list", "params.0": "line"}))
     add(Endpoint("api provider template delete", "DELETE", "/api/v1/admin/sms-templates/urged/providers/aliyun",
                  "admin", "api", {}, {}))
+    add(Endpoint("api reporter message switch", "PUT",
+                 "/api/v1/admin/reporter-messages/registered_reporter/channels/hotline", "admin", "api",
+                 {"on": False}, {"on": "bool"}))
     add(Endpoint("api ledger import", "POST", "/api/v1/imports/ledger", "coordinator", "api",
                  {"file": ("台账.xlsx", ledger_file()), "dry_run": "false"}, {"dry_run": "choice"},
                  encoding="multipart", files=[("file", *f) for f in bad_files()]))
@@ -696,6 +702,8 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
         ("admin template", "/console/admin/templates/urged", {"body": "【督查办】问题{code}请尽快办理"},
          {"body": "text"}),
         ("admin template reset", "/console/admin/templates/urged/reset", {}, {}),
+        ("admin reporter messages", "/console/admin/reporter-messages", {"on": "registered_reporter:hotline"},
+         {"on": "line"}),
         ("admin provider template", "/console/admin/templates/urged/providers/tencent",
          {"template_code": "1234567", "params": "code, title"}, {"template_code": "line", "params": "line"}),
         ("admin new robot", "/console/admin/robots",

@@ -19,7 +19,7 @@ from .issue import (
 )
 from .meeting import Meeting, MeetingChange
 from .org import ApiToken, Department, LoginThrottle, User
-from .outbox import SmsInbound, SmsMessage, SmsOptOut
+from .outbox import SmsInbound, SmsMessage, SmsOptOut, SmsSwitchOff
 from .settings import CalendarDay, DeadlinePolicy, DepartmentRobot, SmsProviderTemplate, SmsTemplate
 from .types import UTCDateTime, utcnow
 
@@ -31,7 +31,7 @@ __all__ = [
     "Enterprise", "EnterpriseLeader", "LeaderVisit", "Township",
     "DepartmentRobot",
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent", "IssueReport",
-    "LoginThrottle", "Meeting", "MeetingChange", "Objection", "SmsInbound", "SmsMessage", "SmsOptOut",
+    "LoginThrottle", "Meeting", "MeetingChange", "Objection", "SmsInbound", "SmsMessage", "SmsOptOut", "SmsSwitchOff",
     "SmsProviderTemplate", "SmsTemplate",
     "DisclosureBatch", "DisclosureBatchIssue", "Evaluation",
     "User", "UTCDateTime", "metadata", "utcnow",

@@ -64,3 +64,15 @@ class SmsOptOut(SQLModel, table=True):
     phone: str = Field(primary_key=True, max_length=20)
     opted_out_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     via: str = Field(default="sms", max_length=16)
+
+
+class SmsSwitchOff(SQLModel, table=True):
+    """A kind of message to reporters switched off for one channel by the administrator: it is
+    not queued for issues of that channel (what the office sends by hand still goes)."""
+
+    __tablename__ = "sms_switch_off"
+
+    template: str = Field(primary_key=True, max_length=32)
+    channel: str = Field(primary_key=True, max_length=16)
+    by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -73,6 +73,8 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     # be reached, each failed attempt is recorded, and after the policy's attempts the office
     # closes the issue with a reason on record.
     Step("unreached", "回访未联系上", _s(R), _s(Role.COORDINATOR), ("note",), ()),
+    # The office asks the reporter to rate by SMS, by hand (it reaches one who answered TD too).
+    Step("request_rating", "发送评价短信", _s(R), _s(Role.COORDINATOR), (), ()),
     Step("close_off", "销号", _s(R), _s(Role.COORDINATOR), ("reason",), (Status.CLOSED,)),
     # 整改评估: the office's verdict on a closed issue, required before it is published.
     Step("evaluate", "整改评估", _s(Status.CLOSED), _s(Role.COORDINATOR), ("verdict", "evidence"), ()),

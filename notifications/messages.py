@@ -8,11 +8,17 @@ log = logging.getLogger(__name__)
 TEMPLATES: dict[str, str] = {
     "assigned_department": "【营商办】{code}已交办贵单位：{title}，请于{complete_due}前办结，限{accept_due}前签收。",
     "assigned_co_department": "【营商办】{code}请贵单位协办：{title}，主办单位{lead}。",
+    "registered_reporter": "【营商办】问题已登记，编号{code}，凭编号及手机尾号查询：{track_url}",
     "assigned_reporter": "【营商办】问题已交办，编号{code}，凭编号及手机尾号查询：{track_url}",
     "urged": "【督查办】{code}催办：{title}。{note}请抓紧办理。",
     "answered_reporter": "【营商办】您反映的问题{code}承办单位已答复：{answer}",
     "merged_outcome": "【营商办】您反映的问题{code}已并入{main}一并办理，现已办结答复。",
     "replied_reporter": "【营商办】您反映的问题{code}已答复，请回复1满意、2基本满意、3不满意。",
+    "extended_reporter": "【营商办】您反映的问题{code}经批准延期办理，办结时限为{complete_due}。",
+    "suspended_reporter": "【营商办】您反映的问题{code}暂缓办理：{reason}。{review_on}前告知您进展。",
+    "escalated_reporter": "【营商办】您反映的问题{code}已提请上级解决：{reason}。{review_on}前告知您进展。",
+    "closed_reporter": "【营商办】您反映的问题{code}已办结销号，感谢您的支持与监督。",
+    "rating_request": "【营商办】请评价问题{code}的办理：回复1满意、2基本满意、3不满意。",
     "extension_decided": "【营商办】{code}延期申请{decision}，办结时限{complete_due}。",
     "extension_to_leader": "【营商办】{code}再次申请延期至{due}，请您审批：{title}。",
     "deadline_set": "【营商办】{code}办理时限已重新确定，请于{complete_due}前办结：{title}。",
@@ -46,7 +52,7 @@ def render(template: str, params: dict, text: str | None = None) -> str:
     """The message text (`text`: an administrator's wording of the template); long free-text
     parameters are shortened to keep one segment."""
     values = dict(params)
-    for key, limit in (("title", 14), ("note", 16), ("lead", 12), ("dept", 10), ("answer", 36)):
+    for key, limit in (("title", 14), ("note", 16), ("lead", 12), ("dept", 10), ("answer", 36), ("reason", 16)):
         if key in values and values[key] is not None:
             values[key] = shorten(values[key], limit)
     if text:
@@ -66,7 +72,7 @@ SAMPLE_VALUES: dict[str, str] = {
     "accept_due": "2026-11-06", "due": "2026-11-20", "lead": "县自然资源局",
     "track_url": "https://ys.example.gov.cn/track", "note": "请本周内反馈进展。", "decision": "已批准",
     "what": "办结", "days": "2", "dept": "县市场监管局",
-    "main": "YS2026-000120",
+    "main": "YS2026-000120", "reason": "需待明年春季施工", "review_on": "2027-03-15",
     "answer": "已联系供电公司，本月20日前完成线路迁改，届时通知贵企业。",
 }
 

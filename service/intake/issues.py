@@ -17,6 +17,7 @@ from service.enterprises.townships import check_township
 from service.identity import permissions as access
 from service.intake.categories import list_categories
 from service.intake.codes import allocate
+from service.reminders.outbox import queue_sms
 from service.workflow.meetings import EVENING_TEA_AT, EVENING_TEA_DAYS, EVENING_TEA_UNTIL
 from service.workflow.queries import get_visible
 from service.workflow.transition import WorkflowOptions, transition
@@ -83,9 +84,11 @@ def _check_meeting(session: Session, meeting_id: int | None) -> Meeting | None:
 
 
 def create_issue(session: Session, actor: User | None, data: dict, now: datetime,
-                 *, channel_default: str | None = None, commit: bool = True) -> Issue:
+                 *, channel_default: str | None = None, commit: bool = True,
+                 track_url: str | None = None) -> Issue:
     """Log a new issue in `collected` and record it on its timeline. Commits (unless
-    `commit=False`, for a caller that takes a further step in the same transaction).
+    `commit=False`, for a caller that takes a further step in the same transaction). With
+    `track_url` (where the public tracks an issue) the reporter is sent the tracking code.
 
     `actor` is None for the public's own submissions.
     """
@@ -118,6 +121,11 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
     session.flush()
     session.add(IssueEvent(issue_id=issue.id, at=now, actor_id=issue.created_by_id, action="create",
                            to_status=Status.COLLECTED, data={"channel": channel}))
+    if track_url is not None:
+        queue_sms(session, dedupe_key=f"issue:{issue.id}:registered", phone=issue.reporter_phone,
+                  kind="reporter", template="registered_reporter",
+                  params={"code": issue.code, "track_url": track_url}, issue_id=issue.id, now=now,
+                  channel=channel)
     if commit:
         session.commit()
     return issue
@@ -239,7 +247,7 @@ def record_call(session: Session, actor: User, data: dict, now: datetime,
     """Log a call; with `answer`, also record that it was answered on the spot. One transaction:
     both are saved, or neither. Commits."""
     try:
-        issue = create_issue(session, actor, data, now, commit=False)
+        issue = create_issue(session, actor, data, now, commit=False, track_url=options.track_url)
         if answer is not None:
             issue = transition(session, actor, issue.id, "answer_on_spot",
                                {"answer": answer, "satisfaction": satisfaction}, now, options, commit=False)

@@ -15,9 +15,10 @@ SUBMIT_LIMITS = {"title": (4, 60), "content": (10, 2000), "name": (0, 32), "org"
                  "township": (0, 32)}
 
 
-def submit_online(session: Session, data: dict, now: datetime) -> Issue:
+def submit_online(session: Session, data: dict, now: datetime, track_url: str | None = None) -> Issue:
     """An issue raised by the public on the web form (channel `online`, no staff actor). The
-    phone is required: tracking asks for its last 4 digits and the SMS go to it. Commits."""
+    phone is required: tracking asks for its last 4 digits and the SMS go to it (the tracking
+    code at once, with `track_url`). Commits."""
     clean = {k: (data.get(k) or "").strip() for k in (*SUBMIT_LIMITS, "phone", "category", "type")}
     errors = {}
     for key, (low, high) in SUBMIT_LIMITS.items():
@@ -44,4 +45,4 @@ def submit_online(session: Session, data: dict, now: datetime) -> Issue:
         "reporter": {"name": clean["name"] or None, "org": clean["org"] or None, "phone": phone,
                      "kind": "enterprise" if clean["org"] else "person",
                      "consent_public": bool(data.get("consent_public")) and bool(clean["org"])},
-    }, now, channel_default=Channel.ONLINE)
+    }, now, channel_default=Channel.ONLINE, track_url=track_url)

@@ -12,6 +12,7 @@ from service.core.errors import Conflict, NotFound
 from service.core.paging import page
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar, local_date
 from service.identity import permissions as access
+from service.reminders.reporter_messages import HAND_SENT, switched_off
 from service.reminders.sms_texts import template_text
 
 MAX_ATTEMPTS = 5
@@ -52,12 +53,16 @@ def mobile_digits(phone: str | None) -> str:
 
 
 def queue_sms(session: Session, *, dedupe_key: str, phone: str | None, kind: str, template: str,
-              params: dict, issue_id: int | None, now: datetime, by_hand: bool = False) -> SmsMessage | None:
+              params: dict, issue_id: int | None, now: datetime, by_hand: bool = False,
+              channel: str | None = None) -> SmsMessage | None:
     """Add a message to the outbox in the caller's transaction. No phone: nothing is queued; a
-    reporter who answered TD (退订) gets only what the office sends by hand (`by_hand`)."""
+    reporter who answered TD (退订) gets only what the office sends by hand (`by_hand`, and the
+    kinds that are only ever sent by hand); a kind of message to reporters that the
+    administrator switched off for the issue's `channel` is not queued."""
     if not phone:
         return None
-    if kind == "reporter" and not by_hand and opted_out(session, phone):
+    by_hand = by_hand or template in HAND_SENT
+    if kind == "reporter" and not by_hand and (opted_out(session, phone) or switched_off(session, template, channel)):
         return None
     msg = SmsMessage(dedupe_key=dedupe_key, issue_id=issue_id, recipient_phone=phone,
                      recipient_kind=kind, template=template, params=params,

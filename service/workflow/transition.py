@@ -45,6 +45,7 @@ from service.core.errors import (
     WrongState,
     require,
 )
+from service.core.phones import is_mobile
 from service.deadlines.calendar import WEEKDAYS, WorkCalendar, local_date
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, nearest_open_deadline
@@ -219,7 +220,8 @@ def _take_step(session: Session, actor: User, issue_id: int, action: str, body: 
             session.add(ctx.evaluation)
         for kind, phone, template, params in ctx.messages:
             queue_sms(session, dedupe_key=f"event:{event.id}:{kind}:{phone}", phone=phone,
-                      kind=kind, template=template, params=params, issue_id=issue.id, now=now)
+                      kind=kind, template=template, params=params, issue_id=issue.id, now=now,
+                      channel=issue.channel)
             if kind == "department":  # and the lead department's work-group robots, mentioning the person
                 queue_robot_messages(session, dedupe_key=f"event:{event.id}:{kind}",
                                      department_id=issue.lead_department_id, template=template,
@@ -509,6 +511,9 @@ def _decide_extension(ctx: StepContext) -> None:
     ctx.messages.append(("department", issue.responsible_phone, "extension_decided",
                          {"code": issue.code, "decision": "已批准" if approve else "未获批准",
                           "complete_due": issue.complete_due.isoformat() if issue.complete_due else ""}))
+    if approve:
+        ctx.messages.append(("reporter", issue.reporter_phone, "extended_reporter",
+                             {"code": issue.code, "complete_due": issue.complete_due.isoformat()}))
 
 
 def _set_deadline(ctx: StepContext) -> None:
@@ -542,6 +547,8 @@ def _suspend(ctx: StepContext) -> str:
     ctx.issue.suspended_at, ctx.issue.review_on = ctx.now, review_on
     ctx.note = ctx.body["reason"]
     ctx.data = {"review_on": review_on.isoformat()}
+    ctx.messages.append(("reporter", ctx.issue.reporter_phone, "suspended_reporter",
+                         {"code": ctx.issue.code, "reason": ctx.note, "review_on": review_on.isoformat()}))
     return Status.SUSPENDED
 
 
@@ -625,8 +632,7 @@ def _visit(ctx: StepContext) -> str:
     issue.satisfaction = sat
     ctx.data = {"satisfaction": sat}
     if sat != Satisfaction.UNSATISFIED:
-        issue.closed_at = ctx.now
-        return Status.CLOSED
+        return _close(ctx)
     if issue.lead_department_id is None:
         # Answered on the spot but not settled: the office now assigns it like any other.
         issue.answered_on_spot = False
@@ -684,10 +690,23 @@ def _close_off(ctx: StepContext) -> str:
                        code="reporter_not_tried")
     if issue.lead_department_id is not None:
         _judge(ctx, "visit_due")
-    issue.closed_at = ctx.now
     ctx.note = reason
     ctx.data = {"attempts": attempts}
+    return _close(ctx)
+
+
+def _close(ctx: StepContext) -> str:
+    """办结销号: the reporter hears that the issue is closed."""
+    ctx.issue.closed_at = ctx.now
+    ctx.messages.append(("reporter", ctx.issue.reporter_phone, "closed_reporter", {"code": ctx.issue.code}))
     return Status.CLOSED
+
+
+def _request_rating(ctx: StepContext) -> None:
+    """The office asks the reporter by hand to rate the reply (also one who answered TD)."""
+    if not is_mobile(ctx.issue.reporter_phone or ""):
+        raise Conflict("该问题没有反映人的手机号，不能发送评价短信，请电话回访", code="no_reporter_mobile")
+    ctx.messages.append(("reporter", ctx.issue.reporter_phone, "rating_request", {"code": ctx.issue.code}))
 
 
 # The ways out of an evaluation found 未解决 (the issue cannot be published as it stands).
@@ -770,7 +789,7 @@ _HANDLERS: dict[str, Callable[[StepContext], str | None]] = {
     "request_extension": _request_extension, "decide_extension": _decide_extension,
     "set_deadline": _set_deadline, "urge": _urge, "suspend": _suspend, "resume": _resume,
     "instruct": _instruct, "answer": _answer, "reply": _reply, "report": _report, "visit": _visit,
-    "unreached": _unreached, "close_off": _close_off, "evaluate": _evaluate, "reopen": _reopen,
-    "publish": _publish, "withhold": _withhold, "withdraw": _withdraw,
+    "unreached": _unreached, "close_off": _close_off, "request_rating": _request_rating,
+    "evaluate": _evaluate, "reopen": _reopen, "publish": _publish, "withhold": _withhold, "withdraw": _withdraw,
 }
 assert set(_HANDLERS) == set(STEPS), "every step of the table has exactly one handler"

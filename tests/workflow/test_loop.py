@@ -50,9 +50,12 @@ def test_issue_runs_the_whole_loop(api, county, sms, channel):
     assert public["summary"] == "工业园区东路路面已修复，货车恢复通行。"
     assert public["department"] == "县发改局"
 
-    kinds = sorted(m["recipient_kind"] for m in
-                   api.ok("GET", f"/api/v1/notifications?issue_id={issue['id']}", "supervisor")["items"])
-    assert kinds == ["co_department", "department", "department", "reporter", "reporter"]
+    sent = api.ok("GET", f"/api/v1/notifications?issue_id={issue['id']}", "supervisor")["items"]
+    kinds = sorted(m["recipient_kind"] for m in sent)
+    assert kinds == ["co_department", "department", "department", "reporter", "reporter", "reporter", "reporter"]
+    # the reporter hears at every step: registered, assigned, replied (with the rating request), closed
+    assert [m["template"] for m in sorted(sent, key=lambda m: m["id"]) if m["recipient_kind"] == "reporter"] == [
+        "registered_reporter", "assigned_reporter", "replied_reporter", "closed_reporter"]
 
 
 def test_extension_and_suspension_move_the_deadline(api):

@@ -53,6 +53,7 @@ CONTRACT = {
     "report": ({"in_progress", "replied", "closed", "published"}, {"department"}, None),
     "visit": ({"replied"}, {"coordinator", "leader"}, "closed"),
     "unreached": ({"replied"}, {"coordinator"}, None),
+    "request_rating": ({"replied"}, {"coordinator"}, None),
     # the cell's issue has had no failed visit: 销号 is refused (409) though the role may
     "close_off": ({"replied"}, {"coordinator"}, "closed"),
     # 整改评估 of a closed issue; 重办 once it found the issue 未解决; 公示 once it did not
@@ -88,6 +89,7 @@ def valid_body(action: str, api) -> dict:
         "answer": {"answer": "已联系企业，十日内完成修复"},
         "report": {"report": "已完成修复，企业已确认"},
         "unreached": {"note": "电话无人接听"},
+        "request_rating": {},
         "close_off": {"reason": "三次回访均未联系上"},
         "evaluate": {"verdict": "resolved", "evidence": "现场核实已修复"},
         "reopen": {"reason": "现场核查问题仍然存在，请重新办理"},
@@ -224,7 +226,7 @@ def test_transition_cell(table, state, action, role):
 
 
 def test_the_table_has_every_cell():
-    assert len(STATES) * len(CONTRACT) * len(ROLE_USER) == len(STATES) * len(STEPS) * 6 == 1200
+    assert len(STATES) * len(CONTRACT) * len(ROLE_USER) == len(STATES) * len(STEPS) * 6 == 1248
     outcomes = {expected_status(s, a, r) for s in STATES for a in CONTRACT for r in ROLE_USER}
     assert outcomes == {200, 403, 404, 409}
 

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from service.core.errors import require
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
+from service.reminders import reporter_messages
 from service.reminders import sms_texts as templates
 
 from ..context import current_user, db, now, today
@@ -19,13 +20,15 @@ from ..schemas.admin import (
     PolicyOut,
     ProviderTemplateIn,
     ProviderTemplateOut,
+    ReporterMessageList,
+    SwitchIn,
     TemplateIn,
     TemplateList,
     TemplateOut,
 )
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin",
-                description="系统设置：节假日安排、时限规则、短信模板")
+                description="系统设置：节假日安排、时限规则、短信模板、反映人短信")
 
 ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -122,3 +125,25 @@ def set_provider_template(body, key: str, provider: str):
 def clear_provider_template(key: str, provider: str):
     """删除某服务商的模板记录：该类短信不再经该服务商发送（系统管理员）"""
     templates.clear_provider_template(db(), current_user(), provider, key)
+
+
+def _switch_rows() -> dict:
+    return {"items": [{"template": r.message.template, "label": r.message.label, "step": r.message.step,
+                       "when": r.message.when, "off_channels": sorted(r.off)}
+                      for r in reporter_messages.switch_table(db(), current_user())]}
+
+
+@blp.get("/reporter-messages")
+@blp.response(200, ReporterMessageList)
+def reporter_message_switches():
+    """反映人在每个办理步骤收到的短信，及已按渠道关闭的（系统管理员）"""
+    return _switch_rows()
+
+
+@blp.put("/reporter-messages/<template>/channels/<channel>")
+@blp.arguments(SwitchIn)
+@blp.response(200, ReporterMessageList)
+def set_reporter_message_switch(body, template: str, channel: str):
+    """对某一渠道的问题发送（on=true）或关闭（on=false）某类反映人短信（系统管理员）"""
+    reporter_messages.set_switch(db(), current_user(), template, channel, body["on"], now())
+    return _switch_rows()

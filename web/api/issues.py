@@ -44,7 +44,7 @@ def list_issues(args):
 def create_issue(body):
     """登记问题（问题收集）"""
     user = current_user()
-    issue = intake.create_issue(db(), user, body, now())
+    issue = intake.create_issue(db(), user, body, now(), track_url=workflow_options().track_url)
     return new_issue_dict(db(), issue, user)
 
 

@@ -19,7 +19,7 @@ from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
 from service.identity import directory
 from service.intake import categories
-from service.reminders import robots
+from service.reminders import reporter_messages, robots
 from service.reminders import sms_texts as templates
 
 from ..context import db, now, today
@@ -37,17 +37,24 @@ SECTION_NAV = (
     ("policies", "console.admin_policies", _l("时限规则")),
     ("calendar", "console.admin_calendar", _l("节假日安排")),
     ("templates", "console.admin_templates", _l("短信模板")),
+    ("reporter_messages", "console.admin_reporter_messages", _l("反映人短信")),
     ("robots", "console.admin_robots", _l("群机器人")),
 )
 ROBOT_KINDS = {"dingtalk": _l("钉钉群机器人"), "wecom": _l("企业微信群机器人")}
 TEMPLATE_PURPOSES = {
     "assigned_department": _l("交办时发给主办单位责任人"),
     "assigned_co_department": _l("交办时发给协办单位"),
+    "registered_reporter": _l("登记后发给反映人（查询编号和链接）"),
     "assigned_reporter": _l("交办时发给反映人（查询编号和链接）"),
     "urged": _l("督查办催办时发给责任人"),
     "answered_reporter": _l("承办单位答复（可为阶段性答复）时发给反映人"),
     "replied_reporter": _l("答复后请反映人评价"),
     "merged_outcome": _l("主件办结答复时告知并入该件的重复反映人"),
+    "extended_reporter": _l("批准延期后告知反映人新的办结时限"),
+    "suspended_reporter": _l("挂账时告知反映人原因和下次告知进展的日期"),
+    "escalated_reporter": _l("提请上级时告知反映人原因和下次告知进展的日期"),
+    "closed_reporter": _l("办结销号后告知反映人"),
+    "rating_request": _l("县营商办手动发送的评价短信（退订的反映人也会收到）"),
     "extension_decided": _l("延期申请审批结果"),
     "extension_to_leader": _l("再次申请延期时请主抓领导审批"),
     "deadline_set": _l("县营商办重新确定办理时限后告知责任人"),
@@ -355,6 +362,26 @@ def admin_provider_template_save(key: str, provider: str):
     return _templates(f"p-{provider}-{key}", values, errors, errors.status)
 
 
+# --- what the reporter hears, per channel --------------------------------------------------------
+
+@bp.get("/admin/reporter-messages")
+@login_required
+def admin_reporter_messages():
+    return _render("reporter_messages", reporter_messages.switch_table(db(), staff()))
+
+
+@bp.post("/admin/reporter-messages")
+@login_required
+def admin_reporter_messages_save():
+    try:
+        reporter_messages.save_switches(db(), staff(), set(request.form.getlist("on")), now())
+    except DomainError as exc:
+        errors = errors_of(exc)
+        return _render("reporter_messages", reporter_messages.switch_table(db(), staff()), "switches", {}, errors,
+                       errors.status)
+    return _done(gettext("已保存反映人短信的发送设置"), "console.admin_reporter_messages")
+
+
 # --- group robots -------------------------------------------------------------------------------
 
 def _robots(form=None, values=None, errors=None, status=200):
@@ -378,9 +405,8 @@ def _robot_values() -> dict:
 def _save_robot(robot_id: int | None):
     values = _robot_values()
     form = "create" if robot_id is None else f"robot-{robot_id}"
-    try:
-        department_id = int(values["department_id"])
-    except ValueError:
+    department_id = numbers(values, "department_id")["department_id"]
+    if not isinstance(department_id, int):
         errors = errors_of(Invalid(gettext("请选择部门"), {"department_id": gettext("请选择部门")}))
         return _robots(form, {**values, "webhook_url": "", "secret": ""}, errors, errors.status)
     try:

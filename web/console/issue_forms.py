@@ -99,6 +99,7 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
         _text("note", _l("回访记录"), _l("“不满意”须写明原因（至少4个字），将退回承办单位重办并转告其意见")),
     ),
     "unreached": (_text("note", _l("回访情况"), _l("何时以何种方式联系、为何未联系上（如电话无人接听、号码停机）")),),
+    "request_rating": (_text("note", _l("说明（选填）")),),
     "close_off": (_text("reason", _l("销号理由"), _l("多次回访未联系上反映人，写明依据，留存备查")),),
     "evaluate": (
         Field("verdict", _l("评估结论"), RADIO, choices=tuple(VERDICT_CHOICES.items())),
@@ -224,6 +225,7 @@ DONE_MESSAGES = {
     "report": _l("办理情况报告已报送主抓县级领导"),
     "visit": _l("回访结果已记录"),
     "unreached": _l("已记录本次回访未联系上"),
+    "request_rating": _l("评价短信已发送，反映人回复1、2、3即记为回访评价"),
     "close_off": _l("已销号，理由已留存"),
     "evaluate": _l("整改评估已记录"),
     "reopen": _l("已退回承办单位重办，责任人将收到短信"),
@@ -252,6 +254,7 @@ HINTS = {
     "report": _l("向主抓县级领导报告办理情况，按限期报告考核。"),
     "visit": _l("回访反映人，记录评价。"),
     "unreached": _l("回访时未联系上反映人，记录本次联系情况。"),
+    "request_rating": _l("再次请反映人短信评价（退订短信的反映人也会收到）。"),
     "close_off": _l("多次回访未联系上反映人时，由县营商办销号并写明理由。"),
     "evaluate": _l("公示前由县营商办评估整改情况；评估为“未解决”的问题须重办，不能公示。"),
     "reopen": _l("整改评估为“未解决”时退回承办单位重新办理，计入重办次数。"),

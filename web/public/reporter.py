@@ -7,7 +7,7 @@ from service.core.errors import Invalid, NotFound
 from service.disclosure import public
 from service.intake import categories, online
 
-from ..context import db, now
+from ..context import db, now, workflow_options
 from ..limits import limiter
 from . import challenge
 from .forms import SubmitForm, TrackForm
@@ -66,7 +66,7 @@ def submit():
             "title": form.title.data, "content": form.content.data, "category": form.category.data,
             "type": form.type.data, "township": form.township.data, "name": form.name.data,
             "org": form.org.data, "consent_public": form.consent_public.data, "phone": form.phone.data,
-        }, now())
+        }, now(), track_url=workflow_options().track_url)
     except Invalid as exc:
         for key, message in exc.fields.items():
             if key in form:

@@ -107,6 +107,7 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
     "request_extension": ExtensionRequestBody, "decide_extension": ExtensionDecisionBody,
     "set_deadline": SetDeadlineBody, "urge": ActionBody, "suspend": SuspendBody, "resume": ResumeBody,
     "instruct": ActionBody, "answer": AnswerBody, "reply": ReplyBody, "report": ReportBody,
-    "visit": VisitBody, "unreached": ActionBody, "close_off": ReasonBody, "evaluate": EvaluateBody,
-    "reopen": ReopenBody, "publish": PublishBody, "withhold": ReasonBody, "withdraw": ReasonBody,
+    "visit": VisitBody, "unreached": ActionBody, "request_rating": ActionBody, "close_off": ReasonBody,
+    "evaluate": EvaluateBody, "reopen": ReopenBody, "publish": PublishBody, "withhold": ReasonBody,
+    "withdraw": ReasonBody,
 }

@@ -111,3 +111,19 @@ class TemplateOut(Schema):
 
 class TemplateList(Schema):
     items = fields.List(fields.Nested(TemplateOut))
+
+
+class ReporterMessageOut(Schema):
+    template = fields.String(metadata={"description": "短信类别（与短信模板的 key 相同）"})
+    label = fields.String()
+    step = fields.String(metadata={"description": "发送这类短信的办理步骤（create 为登记）"})
+    when = fields.String()
+    off_channels = fields.List(fields.String(), metadata={"description": "已关闭这类短信的问题来源渠道"})
+
+
+class ReporterMessageList(Schema):
+    items = fields.List(fields.Nested(ReporterMessageOut))
+
+
+class SwitchIn(Schema):
+    on = fields.Boolean(required=True, metadata={"description": "true 发送，false 对该渠道关闭"})
