@@ -51,12 +51,18 @@ class SwitchRow:
     off: frozenset[str]   # the channels it is switched off for
 
 
-def switch_table(session: Session, actor: User) -> list[SwitchRow]:
+@dataclass(frozen=True)
+class SwitchTable:
+    rows: list[SwitchRow]
+    may_edit: bool = True   # only the administrator reaches the table at all
+
+
+def switch_table(session: Session, actor: User) -> SwitchTable:
     access.require(actor, Permission.SMS_TEXTS_MANAGE)
     off: dict[str, set[str]] = {}
     for template, channel in session.execute(select(SmsSwitchOff.template, SmsSwitchOff.channel)).all():
         off.setdefault(template, set()).add(channel)
-    return [SwitchRow(m, frozenset(off.get(m.template, ()))) for m in REPORTER_MESSAGES]
+    return SwitchTable([SwitchRow(m, frozenset(off.get(m.template, ()))) for m in REPORTER_MESSAGES])
 
 
 def set_switch(session: Session, actor: User, template: str, channel: str, on: bool, now: datetime) -> None:

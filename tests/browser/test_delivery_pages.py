@@ -68,3 +68,17 @@ def test_the_delivery_report(live_server, page, county, engine, app):
         screenshot(page, "delivery-report-resent")
     finally:
         app.config["CONSOLE_NOW"] = None
+
+
+def test_the_reporter_messages_admin_page(live_server, page, county):
+    login(page, live_server, "admin")
+    page.set_viewport_size(SIZES["wide"])
+    page.goto(f"{live_server}/console/admin/reporter-messages")
+    box = page.get_by_label("服务企业早餐会 登记回执")
+    assert box.is_checked()
+    box.uncheck()
+    page.get_by_role("button", name="保存").click()
+    assert "已保存反映人短信的发送设置" in page.content()
+    assert not page.get_by_label("服务企业早餐会 登记回执").is_checked()
+    assert page.get_by_label("12345/营商环境热线 登记回执").is_checked()
+    screenshot(page, "admin-reporter-messages-wide")

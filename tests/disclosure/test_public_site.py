@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from models import Issue
+from models import Issue, SmsMessage
 from service.deadlines.calendar import LOCAL_TZ
 from service.intake.categories import seed_defaults
 from web.public import pages
@@ -257,6 +257,10 @@ def test_a_submission_gives_the_tracking_code(categories, quick_forms, client, d
     assert issue.channel == "online" and issue.status == "collected" and issue.created_by_id is None
     assert issue.reporter_phone == "13912345678" and issue.category == "基础设施"
     assert issue.reporter_name == "刘晓燕" and issue.township == "城关镇"
+    # and the reporter's phone gets the code at once, by SMS
+    texts = db.execute(select(SmsMessage).where(SmsMessage.issue_id == issue.id)).scalars().all()
+    assert [(m.recipient_phone, m.template) for m in texts] == [("13912345678", "registered_reporter")]
+    assert code in texts[0].body and "/track" in texts[0].body
     # the code tracks it at once, and the done page does not show twice
     assert track_form(client, code, "5678").status_code == 200
     assert client.get("/submit/done").status_code == 302

@@ -130,7 +130,7 @@ def clear_provider_template(key: str, provider: str):
 def _switch_rows() -> dict:
     return {"items": [{"template": r.message.template, "label": r.message.label, "step": r.message.step,
                        "when": r.message.when, "off_channels": sorted(r.off)}
-                      for r in reporter_messages.switch_table(db(), current_user())]}
+                      for r in reporter_messages.switch_table(db(), current_user()).rows]}
 
 
 @blp.get("/reporter-messages")
