@@ -35,6 +35,7 @@ from notifications import render
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar
 from service.deadlines.rules import open_deadline_keys
 from service.reminders.outbox import QUIET_FROM
+from service.reminders.robots import departments_with_robots, queue_robot_messages
 
 SEND_AT = time(9, 0)
 
@@ -216,8 +217,27 @@ def queue_planned(session: Session, planned: list[Planned], now: datetime,
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
         stmt = dialect.insert(SmsMessage).on_conflict_do_nothing(index_elements=["dedupe_key"])
         session.execute(stmt, rows)  # executemany: one prepared statement, many rows
+        _to_robots(session, [p for p in planned if p.key not in seen], now)
     session.commit()
     return len(rows)
+
+
+def _to_robots(session: Session, new: list[Planned], now: datetime) -> None:
+    """The reminders to a lead department's responsible person go to the department's work-group
+    robots too (those that take the kind), mentioning that person."""
+    with_robots = departments_with_robots(session)
+    mine = [p for p in new if p.recipient_kind == "department"]
+    if not with_robots or not mine:
+        return
+    leads = {row.id: row for row in session.execute(
+        select(Issue.id, Issue.lead_department_id, Issue.responsible_phone)
+        .where(Issue.id.in_({p.issue_id for p in mine}), Issue.lead_department_id.in_(with_robots)))}
+    for p in mine:
+        lead = leads.get(p.issue_id)
+        if lead is not None and lead.responsible_phone == p.phone:
+            queue_robot_messages(session, dedupe_key=p.key, department_id=lead.lead_department_id,
+                                 template=p.kind, params={**p.params, "issue_id": p.issue_id},
+                                 issue_id=p.issue_id, now=now, mention=p.phone)
 
 
 def plan_and_queue(session: Session, now: datetime, calendar: WorkCalendar,

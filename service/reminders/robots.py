@@ -109,6 +109,10 @@ def delete_robot(session: Session, actor: User | None, robot_id: int) -> None:
 
 # --- posting ------------------------------------------------------------------------------------
 
+def departments_with_robots(session: Session) -> set[int]:
+    return set(session.execute(select(DepartmentRobot.department_id).where(DepartmentRobot.active.is_(True))).scalars())
+
+
 def queue_robot_messages(session: Session, *, dedupe_key: str, department_id: int | None, template: str,
                          params: dict, issue_id: int | None, now: datetime, mention: str | None = None) -> int:
     """Queue the message for each active robot of the department that takes `template`, in the

@@ -147,3 +147,23 @@ def test_suspension_stops_the_reminders_and_resume_moves_the_deadlines(engine, e
         (d(2026, 12, 30), "overdue", "reply_due", "department"),
         (d(2026, 12, 31), "overdue", "reply_due", "department"),
     ]
+
+
+def test_the_department_s_robot_hears_the_reminders_it_takes_mentioning_the_person(engine, county, api):
+    from service.reminders.robots import save_robot
+    with Session(engine) as s:
+        save_robot(s, None, at(date(2026, 12, 1), 9), department_id=county.dept_id("fgj"), kind="wecom",
+                   name="发改局工作群", webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k1",
+                   secret=None, templates=["overdue"])
+    issue = api.create_issue(channel="evening_tea", type="complaint")
+    clock = Clock(engine, county)
+    assigned = clock.step(at(date(2026, 12, 14), 10), "coordinator", issue["id"], "assign", api.assign_body())
+    clock.walk(date(2026, 12, 15), date(2026, 12, 17), {})
+    with Session(engine) as s:
+        posts = s.exec(select(SmsMessage).where(SmsMessage.issue_id == assigned.id,
+                                                SmsMessage.recipient_kind == "robot")).all()
+    # the robot takes "overdue" only: the overdue 签收 of the 16th and 17th, not the due-today text of the 15th
+    assert sorted((message_day(p), p.template, p.params["deadline"], p.params["mention"]) for p in posts) == [
+        (date(2026, 12, 16), "overdue", "accept_due", "13700001111"),
+        (date(2026, 12, 17), "overdue", "accept_due", "13700001111")]
+    assert posts[0].recipient_phone.startswith("robot:") and assigned.code in posts[0].body
