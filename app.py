@@ -82,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["ys"] = {
         "engine": engine,
         "track_url": f"{base}/track",  # the link reporters get by SMS
+        "public_base": base,
         "sms_sender": _with_robots(_sms_sender(app.config, engine), engine, base, values["ROBOT_API_BASE"]),
         "calendar_cache": CalendarCache(max_age=values["CALENDAR_MAX_AGE"]),
     }

@@ -31,6 +31,7 @@ from service.deadlines.calendar import LOCAL_TZ, load_calendar
 from service.reminders.delivery import apply_receipts, waiting_for_receipts
 from service.reminders.outbox import dispatch_due
 from service.reminders.plan import ReminderPolicy, plan_and_queue
+from service.workflow import consultation
 from service.workflow.meetings import ensure_evening_tea_meetings
 from service.workflow.sms_ratings import record_reply
 from service.workflow.transition import WorkflowOptions
@@ -98,6 +99,12 @@ def pull_receipts(app: Flask, now: datetime) -> dict:
     return counts
 
 
+def plan_consultations(app: Flask, now: datetime) -> dict:
+    """征求意见 whose last day has passed unanswered: 无异议."""
+    with open_session(_engine(app), write=True) as session:
+        return {"no_objection": consultation.lapse(session, now)}
+
+
 def evening_tea_meetings(app: Flask, now: datetime) -> dict:
     with open_session(_engine(app), write=True) as session:
         return {"created": len(ensure_evening_tea_meetings(session, now))}
@@ -106,6 +113,7 @@ def evening_tea_meetings(app: Flask, now: datetime) -> dict:
 JOBS = (
     Job("evening_tea_meetings", evening_tea_meetings, {"trigger": "cron", "hour": 6, "minute": 5}),
     Job("plan_reminders", plan_reminders, {"trigger": "cron", "minute": "*/10"}),
+    Job("plan_consultations", plan_consultations, {"trigger": "cron", "minute": "*/10"}),
     Job("dispatch_outbox", dispatch_outbox, {"trigger": "interval", "seconds": 30}),
     Job("pull_receipts", pull_receipts, {"trigger": "interval", "minutes": 5}),
 )

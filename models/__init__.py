@@ -16,6 +16,7 @@ from .issue import (
     IssueCoDepartment,
     IssueEvent,
     IssueReport,
+    PlanConsultation,
 )
 from .meeting import Meeting, MeetingChange
 from .org import ApiToken, Department, LoginThrottle, User
@@ -31,6 +32,7 @@ __all__ = [
     "Enterprise", "EnterpriseLeader", "LeaderVisit", "Township",
     "DepartmentRobot",
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent", "IssueReport",
+    "PlanConsultation",
     "LoginThrottle", "Meeting", "MeetingChange", "Objection", "SmsInbound", "SmsMessage", "SmsOptOut", "SmsSwitchOff",
     "SmsProviderTemplate", "SmsTemplate",
     "DisclosureBatch", "DisclosureBatchIssue", "Evaluation",

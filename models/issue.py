@@ -233,3 +233,32 @@ class IssueReport(SQLModel, table=True):
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     body: str
     read_at: datetime | None = _ts()
+
+
+class PlanConsultation(SQLModel, table=True):
+    """征求意见: the lead department's 办理方案 shown to the reporter, who agrees or objects by a
+    signed link or an SMS reply; no answer by `due_on` is 无异议. An objection waits for the
+    department's revised plan (a new consultation) or the office's decision to proceed."""
+
+    __tablename__ = "plan_consultation"
+    __table_args__ = (Index("ix_plan_consultation_issue", "issue_id"),
+                      Index("ix_plan_consultation_open", "outcome", "due_on"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(foreign_key="issue.id")
+    # The random value the reporter's signed link carries.
+    nonce: str = Field(max_length=40, unique=True)
+    plan: str
+    phone: str = Field(max_length=20)
+    sent_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    due_on: date            # the last day to answer (working days after sending, by the policy)
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))  # the link's end
+    # open | agreed | objected | no_objection (lapsed) | superseded (a revised plan replaced it)
+    outcome: str = Field(default="open", max_length=16)
+    reason: str | None = None                 # the reporter's objection
+    answered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    via: str | None = Field(default=None, max_length=8)   # link | sms | lapse
+    # After an objection: the office's decision to go ahead with the plan as it is.
+    decided_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    decision: str | None = None

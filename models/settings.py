@@ -33,6 +33,10 @@ class DeadlinePolicy(SQLModel, table=True):
     complete_days: int
     report_after: int = 2   # working days after complete_due
     visit_after: int = 5    # working days after complete_due
+    # 销号 without the reporter's word: the return-visit attempts that must have failed first
+    visit_attempts: int = 3
+    # 征求意见: working days the reporter has to answer on the plan (None: the plan is not shown)
+    consult_days: int | None = None
     updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 

@@ -45,6 +45,11 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     Step("accept", "签收", _s(A), _s(Role.DEPARTMENT), (), (P,), LEAD_DEPARTMENT),
     Step("return", "退单", _s(A), _s(Role.DEPARTMENT), ("reason",), (C,), LEAD_DEPARTMENT),
     Step("plan", "制定办理方案", _s(P), _s(Role.DEPARTMENT), ("plan",), (), LEAD_DEPARTMENT),
+    # 征求意见: the reporter agrees with the plan or objects (by the signed link or an SMS reply);
+    # after an objection the department revises the plan (`plan` again) or the office decides
+    # to go ahead with it.
+    Step("plan_opinion", "反映人对方案的意见", _s(P), _s(REPORTER), ("opinion",), ()),
+    Step("proceed_plan", "按原方案推进", _s(P), _s(Role.COORDINATOR), ("reason",), ()),
     Step("progress", "报送进展", _s(P), _s(Role.DEPARTMENT, Role.COORDINATOR), ("note",), (),
          ANY_DEPARTMENT),
     Step("request_extension", "申请延期", _s(P), _s(Role.DEPARTMENT), ("complete_due", "reason"), (),
@@ -91,7 +96,7 @@ STEPS: dict[str, Step] = {s.action: s for s in (
 # The timeline's name for each kind of event (console and API): the steps and the other records.
 EVENT_LABELS = {**{action: step.label for action, step in STEPS.items()},
                 "create": "登记", "edit": "修改内容", "attach": "上传附件", "import": "台账导入",
-                "leader_visit": "领导回访"}
+                "leader_visit": "领导回访", "plan_no_objection": "征求意见期满无异议"}
 
 # Who may edit an issue's descriptive fields is `models.permissions` (ISSUE_EDIT); in which states, here.
 EDIT_STATES = frozenset({C, A, P, S, R})

@@ -11,6 +11,8 @@ TEMPLATES: dict[str, str] = {
     "registered_reporter": "【营商办】问题已登记，编号{code}，凭编号及手机尾号查询：{track_url}",
     "assigned_reporter": "【营商办】问题已交办，编号{code}，凭编号及手机尾号查询：{track_url}",
     "urged": "【督查办】{code}催办：{title}。{note}请抓紧办理。",
+    "consult_reporter": "【营商办】问题{code}的办理方案请您审阅，{due}前回复1同意、2有意见，或打开：{link}",
+    "consult_objected": "【营商办】{code}反映人对办理方案有意见：{reason}。请修改方案或报县营商办决定。",
     "answered_reporter": "【营商办】您反映的问题{code}承办单位已答复：{answer}",
     "merged_outcome": "【营商办】您反映的问题{code}已并入{main}一并办理，现已办结答复。",
     "replied_reporter": "【营商办】您反映的问题{code}已答复，请回复1满意、2基本满意、3不满意。",
@@ -72,7 +74,8 @@ SAMPLE_VALUES: dict[str, str] = {
     "accept_due": "2026-11-06", "due": "2026-11-20", "lead": "县自然资源局",
     "track_url": "https://ys.example.gov.cn/track", "note": "请本周内反馈进展。", "decision": "已批准",
     "what": "办结", "days": "2", "dept": "县市场监管局",
-    "main": "YS2026-000120", "reason": "需待明年春季施工", "review_on": "2027-03-15",
+    "main": "YS2026-000120", "reason": "需待明年春季施工",
+    "link": "https://ys.example.gov.cn/plan/abc", "review_on": "2027-03-15",
     "answer": "已联系供电公司，本月20日前完成线路迁改，届时通知贵企业。",
 }
 

@@ -71,7 +71,8 @@ def fresh_calendar() -> WorkCalendar:
 
 def workflow_options() -> WorkflowOptions:
     """Steps that compute a deadline read the calendar when they need it, fresh; others never do."""
-    return WorkflowOptions(load_calendar=fresh_calendar, track_url=state()["track_url"])
+    return WorkflowOptions(load_calendar=fresh_calendar, track_url=state()["track_url"],
+                           public_base=state()["public_base"], link_secret=current_app.config["SECRET_KEY"])
 
 
 def today():

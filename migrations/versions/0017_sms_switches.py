@@ -10,6 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from models.types import UTCDateTime
+
 revision = "0017"
 down_revision = "0016"
 branch_labels = None
@@ -22,7 +24,7 @@ def upgrade() -> None:
         sa.Column("template", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("by_id", sa.Integer(), nullable=True),
-        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["by_id"], ["user_account.id"]),
         sa.PrimaryKeyConstraint("template", "channel"),
     )

@@ -489,3 +489,9 @@ def doubts(text: str | None, *, names: tuple[str | None, ...] = (),
             digits = sum(ch.isdigit() for ch in m.group())
             out.append(f"“{text[m.start():m.end()]}”是 {digits} 位数字，如是电话、证件号或账号，请删去。")
     return list(dict.fromkeys(out))
+
+
+def masking_of(issue) -> dict:
+    """Whose names and which enterprise a public text of `issue` (an Issue) must not show."""
+    orgs = () if issue.reporter_consent_public else (issue.reporter_org,)
+    return {"names": (issue.reporter_name, issue.responsible_person), "orgs": orgs}

@@ -17,6 +17,10 @@ from service.identity import permissions as access
 
 MAX_DAYS = 90
 DAY_FIELDS = ("accept_days", "reply_days", "complete_days", "report_after", "visit_after")
+# Besides the working days: the return-visit attempts before 销号, and 征求意见's days (None: none).
+OTHER_FIELDS = ("visit_attempts", "consult_days")
+MAX_ATTEMPTS = 10
+MAX_CONSULT_DAYS = 15
 
 
 def _row(session: Session, issue_type: str, channel: str | None) -> DeadlinePolicy | None:
@@ -49,7 +53,7 @@ def list_policies(session: Session, actor: User | None) -> list[dict]:
 
 def _fields(policy) -> dict:
     return {"issue_type": policy.issue_type, "channel": policy.channel,
-            **{k: getattr(policy, k) for k in DAY_FIELDS}}
+            **{k: getattr(policy, k) for k in (*DAY_FIELDS, *OTHER_FIELDS)}}
 
 
 def _check(values: dict) -> None:
@@ -64,6 +68,11 @@ def _check(values: dict) -> None:
             continue
         if value is None or not 0 <= value <= MAX_DAYS:
             problems[key] = f"须为 0-{MAX_DAYS} 个工作日"
+    if not isinstance(values["visit_attempts"], int) or not 1 <= values["visit_attempts"] <= MAX_ATTEMPTS:
+        problems["visit_attempts"] = f"须为 1-{MAX_ATTEMPTS} 次"
+    consult = values["consult_days"]
+    if consult is not None and (not isinstance(consult, int) or not 1 <= consult <= MAX_CONSULT_DAYS):
+        problems["consult_days"] = f"须为 1-{MAX_CONSULT_DAYS} 个工作日，不征求意见请留空"
     if "complete_days" not in problems and values["complete_days"] < 1:
         problems["complete_days"] = "办结时限至少 1 个工作日"
     if not problems.keys() & {"accept_days", "complete_days"} \
@@ -76,7 +85,7 @@ def set_policy(session: Session, actor: User | None, values: dict, now: datetime
     """Create or replace the override for (issue_type, channel). Commits."""
     access.require(actor, Permission.POLICIES_EDIT)
     values = {"channel": None, "accept_days": 1, "reply_days": None, "report_after": 2,
-              "visit_after": 5, **values}
+              "visit_after": 5, "visit_attempts": 3, "consult_days": None, **values}
     _check(values)
     if is_postgres(session):
         # The unique constraint does not cover a NULL channel: writers of this small table
@@ -85,7 +94,7 @@ def set_policy(session: Session, actor: User | None, values: dict, now: datetime
     row = _row(session, values["issue_type"], values["channel"]) or \
         DeadlinePolicy(issue_type=values["issue_type"], channel=values["channel"],
                        complete_days=values["complete_days"])
-    for key in DAY_FIELDS:
+    for key in (*DAY_FIELDS, *OTHER_FIELDS):
         setattr(row, key, values[key])
     row.updated_by_id, row.updated_at = actor.id if actor else None, now
     session.add(row)

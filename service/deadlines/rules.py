@@ -15,6 +15,8 @@ COMPLETE_DAYS = {
 }
 DEFAULT_COMPLETE_DAYS = 10
 YELLOW_WITHIN_DAYS = 2
+# Working days the reporter has to answer on the plan where the channel consults them.
+CONSULT_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -29,15 +31,17 @@ class Policy:
     reply_days: int | None = None
     report_after: int = 2
     visit_after: int = 5
-    # 销号 without the reporter's word: the return-visit attempts that must have failed first
-    # (the same for every policy until the administrator's rows carry it).
+    # 销号 without the reporter's word: the return-visit attempts that must have failed first.
     visit_attempts: int = 3
+    # 征求意见: working days the reporter has to answer on the plan; None: not consulted.
+    consult_days: int | None = None
 
     @classmethod
     def of(cls, row) -> "Policy":
         return cls(issue_type=row.issue_type, channel=row.channel, complete_days=row.complete_days,
                    accept_days=row.accept_days, reply_days=row.reply_days,
-                   report_after=row.report_after, visit_after=row.visit_after)
+                   report_after=row.report_after, visit_after=row.visit_after,
+                   visit_attempts=row.visit_attempts, consult_days=row.consult_days)
 
 
 def _builtins() -> dict[tuple[str, str | None], Policy]:
@@ -47,9 +51,12 @@ def _builtins() -> dict[tuple[str, str | None], Policy]:
         # 晚茶会: 限期回复 comes early, the rest follow completion.
         table[issue_type, Channel.EVENING_TEA] = Policy(issue_type, Channel.EVENING_TEA, days,
                                                         reply_days=3)
-        # 早餐会: the county head calls back at month end, so the visit follows quickly.
+        # 早餐会: the county head calls back at month end, so the visit follows quickly; the plan
+        # is put to the enterprise first (征求意见), as at the forum.
         table[issue_type, Channel.BREAKFAST] = Policy(issue_type, Channel.BREAKFAST, days,
-                                                      visit_after=3)
+                                                      visit_after=3, consult_days=CONSULT_DAYS)
+        # 恳谈会: “制定详细解决方案，经征求反映问题人和相关单位的意见后，限期抓好落实”.
+        table[issue_type, Channel.FORUM] = Policy(issue_type, Channel.FORUM, days, consult_days=CONSULT_DAYS)
     return table
 
 

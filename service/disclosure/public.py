@@ -26,17 +26,18 @@ from models import (
     IssueType,
     Status,
 )
-from models.workflow import PUBLIC_STATUSES, STEPS
+from models.workflow import EVENT_LABELS, PUBLIC_STATUSES
 from service.assessment.rates import rate
 from service.core.errors import NotFound
-from service.core.masking import is_blank, mask_name, scrub_text, search_text
+from service.core.masking import is_blank, mask_name, masking_of, scrub_text, search_text
 from service.core.paging import page_by_time
 from service.deadlines.calendar import LOCAL_TZ
 from service.disclosure import search
 from service.workflow.queries import co_department_ids, department_names
 
 # What a reporter sees of the timeline when tracking their own issue.
-TRACKED_ACTIONS = ("create", "assign", "accept", "return", "request_extension", "decide_extension",
+TRACKED_ACTIONS = ("create", "assign", "accept", "return", "plan", "plan_opinion", "proceed_plan",
+                   "plan_no_objection", "request_extension", "decide_extension",
                    "suspend", "resume", "answer", "reply", "answer_on_spot", "visit", "close_off", "publish")
 # What anyone sees of the timeline on the public issue page: dates and steps, never notes.
 PUBLIC_MILESTONES = {"create": "登记受理", "assign": "会议/集中交办", "accept": "部门签收",
@@ -56,12 +57,6 @@ def public_issues():
 
 def _local(moment: datetime | None) -> str | None:
     return moment.astimezone(LOCAL_TZ).isoformat() if moment else None
-
-
-def masking_of(issue: Issue) -> dict:
-    """Whose names and which enterprise the public text of `issue` must not show."""
-    orgs = () if issue.reporter_consent_public else (issue.reporter_org,)
-    return {"names": (issue.reporter_name, issue.responsible_person), "orgs": orgs}
 
 
 def _scrub(issue: Issue, text: str | None) -> str | None:
@@ -387,7 +382,7 @@ def track(session: Session, code: str, phone_last4: str) -> dict:
     names = department_names(session, {issue.lead_department_id} if issue.lead_department_id else set())
     events = session.execute(select(IssueEvent.at, IssueEvent.action).where(
         IssueEvent.issue_id == issue.id, IssueEvent.action.in_(TRACKED_ACTIONS)).order_by(IssueEvent.id)).all()
-    labels = {k: s.label for k, s in STEPS.items()} | {"create": "登记受理"}
+    labels = EVENT_LABELS | {"create": "登记受理"}
     return {
         "code": issue.code,
         "title": _scrub(issue, issue.title),
@@ -398,6 +393,7 @@ def track(session: Session, code: str, phone_last4: str) -> dict:
         "complete_due": issue.complete_due.isoformat() if issue.complete_due else None,
         "replied_at": _local(issue.replied_at),
         "result": _scrub(issue, issue.result),
+        "plan": _scrub(issue, issue.plan),
         "satisfaction": issue.satisfaction,
         "timeline": [{"at": _local(at), "action": a, "label": labels.get(a, a)} for at, a in events],
     }

@@ -26,6 +26,7 @@ class ReporterMessage:
 REPORTER_MESSAGES: tuple[ReporterMessage, ...] = (
     ReporterMessage("registered_reporter", "登记回执", "create", "登记后告知编号和查询方式（各渠道，含网上反映）"),
     ReporterMessage("assigned_reporter", "交办告知", "assign", "问题交办承办单位后"),
+    ReporterMessage("consult_reporter", "方案征求意见", "plan", "制定方案后请反映人同意或提意见（按渠道规则）"),
     ReporterMessage("answered_reporter", "答复", "answer", "承办单位答复反映人时"),
     ReporterMessage("replied_reporter", "办结答复及评价", "reply", "办结答复后，请反映人回复1、2、3评价"),
     ReporterMessage("extended_reporter", "延期告知", "decide_extension", "批准延期后，告知新的办结时限"),

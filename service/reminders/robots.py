@@ -24,7 +24,7 @@ from service.reminders.sms_texts import template_text
 SPACING = timedelta(seconds=60 / PER_MINUTE)
 HOSTS = {"wecom": "qyapi.weixin.qq.com", "dingtalk": "oapi.dingtalk.com"}
 # Messages a department's robot may post: those addressed to the department.
-ROBOT_TEMPLATES = ("assigned_department", "urged", "extension_decided", "deadline_set", "reopened",
+ROBOT_TEMPLATES = ("assigned_department", "consult_objected", "urged", "extension_decided", "deadline_set", "reopened",
                    "due_soon", "due_today", "overdue")
 
 

@@ -10,9 +10,9 @@ from sqlmodel import Session
 from models import Disclosure, Evaluation, ExtensionRequest, ExtensionStatus, Issue, SmsMessage, SmsStatus, Status, User
 from models.permissions import Permission
 from service.core.errors import Invalid
-from service.core.masking import doubts
+from service.core.masking import doubts, masking_of
 from service.core.paging import page
-from service.disclosure.public import masking_of, public_view
+from service.disclosure.public import public_view
 from service.identity import permissions as access
 from service.workflow.queries import co_department_ids, current_evaluation, department_names, get_visible, user_names
 

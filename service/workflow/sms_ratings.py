@@ -12,6 +12,7 @@ from sqlmodel import Session
 from models import SATISFACTION_LABELS, Issue, Satisfaction, SmsInbound, SmsOptOut, Status, User
 from models.workflow import REPORTER
 from service.core.errors import DomainError
+from service.workflow import consultation
 from service.workflow.transition import WorkflowOptions, transition
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ NOT_A_RATING = "not_a_rating"
 NO_ISSUE = "no_replied_issue"
 REFUSED = "refused"  # the visit could not be taken (e.g. staff visited the issue meanwhile)
 OPTED_OUT = "opted_out"  # TD (退订): no more automatic texts to this number
+OPINION = "plan_opinion"  # 1/2 on a plan put to the reporter (征求意见)
 OPT_OUT_WORDS = frozenset({"TD", "退订", "T", "STOP", "UNSUBSCRIBE", "取消"})
 
 
@@ -99,6 +101,11 @@ def record_reply(session: Session, from_phone: str, body: str, provider_id: str 
         return _keep(session, inbound, ReplyOutcome(OPTED_OUT))
     satisfaction = parse_rating(body)
     issue = _issue_awaiting_visit(session, phone) if satisfaction else None
+    opinion = consultation.parse_opinion(body)
+    asked = consultation.open_for_phone(session, phone) if opinion and phone else None
+    # 1 or 2 answers what the reporter was asked last: the plan, or the reply's rating.
+    if asked is not None and (issue is None or issue.replied_at is None or issue.replied_at <= asked.sent_at):
+        return _opinion(session, inbound, received, asked, opinion, now, options)
     if satisfaction and issue is None:
         inbound.outcome = NO_ISSUE
     if issue is None:
@@ -124,6 +131,25 @@ def record_reply(session: Session, from_phone: str, body: str, provider_id: str 
         return _keep(session, SmsInbound(**received, issue_id=issue_id, outcome=REFUSED),
                      ReplyOutcome(REFUSED))
     return ReplyOutcome(RATED, issue.code, satisfaction, issue.status)
+
+
+def _opinion(session: Session, inbound: SmsInbound, received: dict, asked, opinion: tuple[str, str | None],
+             now: datetime, options: WorkflowOptions | None) -> ReplyOutcome:
+    issue_id = asked.issue_id
+    inbound.issue_id, inbound.outcome = issue_id, OPINION
+    session.add(inbound)
+    try:
+        session.flush()
+        issue = consultation.answer_by_sms(session, asked, *opinion, now, options or WorkflowOptions())
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return _duplicate(session, inbound.provider_id)
+    except DomainError as exc:
+        session.rollback()
+        log.info("SMS opinion on the plan of issue %s not applied: %s", issue_id, exc.message)
+        return _keep(session, SmsInbound(**received, issue_id=issue_id, outcome=REFUSED), ReplyOutcome(REFUSED))
+    return ReplyOutcome(OPINION, issue.code, None, issue.status)
 
 
 def _keep(session: Session, inbound: SmsInbound, outcome: ReplyOutcome) -> ReplyOutcome:

@@ -1,8 +1,9 @@
 """The closed loop's one enforcer: `transition()` checks the table, applies the step, writes the
 event and queues the messages in one transaction."""
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -26,6 +27,7 @@ from models import (
     IssueCoDepartment,
     IssueEvent,
     IssueReport,
+    PlanConsultation,
     RejectReason,
     Role,
     Satisfaction,
@@ -34,7 +36,7 @@ from models import (
     Verdict,
 )
 from models.workflow import ANY_DEPARTMENT, LEAD_DEPARTMENT, LEAD_LEADER, STEPS, Step
-from service.core import idempotency
+from service.core import idempotency, links
 from service.core.errors import (
     Conflict,
     DomainError,
@@ -46,7 +48,7 @@ from service.core.errors import (
     require,
 )
 from service.core.phones import is_mobile
-from service.deadlines.calendar import WEEKDAYS, WorkCalendar, local_date
+from service.deadlines.calendar import LOCAL_TZ, WEEKDAYS, WorkCalendar, local_date
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, nearest_open_deadline
 from service.reminders.outbox import queue_sms
@@ -73,6 +75,8 @@ class WorkflowOptions:
 
     calendar: WorkCalendar = WEEKDAYS
     track_url: str = "/track"
+    public_base: str = ""                 # the public site's address, for links sent by SMS
+    link_secret: str = "development"      # signs those links (the app's SECRET_KEY)
     load_calendar: Callable[[], WorkCalendar] | None = None
 
 
@@ -438,6 +442,79 @@ def _return(ctx: StepContext) -> str:
 
 def _plan(ctx: StepContext) -> None:
     ctx.issue.plan = ctx.note = ctx.body["plan"]
+    _consult(ctx)
+
+
+CONSULT_LINK = "plan-opinion"  # the purpose the reporter's signed link is made for
+
+
+def _consultations(ctx: StepContext, *outcomes: str) -> list[PlanConsultation]:
+    stmt = select(PlanConsultation).where(PlanConsultation.issue_id == ctx.issue.id)
+    if outcomes:
+        stmt = stmt.where(PlanConsultation.outcome.in_(outcomes))
+    return list(ctx.session.execute(stmt.order_by(PlanConsultation.id.desc())).scalars())
+
+
+def _consult(ctx: StepContext) -> None:
+    """征求意见: where the channel's policy says so, the reporter is sent the plan by a signed
+    link to agree or object within the policy's working days. A revised plan replaces the one
+    still waiting for an answer."""
+    issue = ctx.issue
+    for waiting in _consultations(ctx, "open"):
+        waiting.outcome = "superseded"
+        ctx.session.add(waiting)
+    days = policy_for(ctx.session, issue.type, issue.channel).consult_days
+    if not days or not is_mobile(issue.reporter_phone or ""):
+        return
+    due_on = ctx.calendar.add_working_days(ctx.today, days)
+    nonce = secrets.token_urlsafe(12)
+    ctx.session.add(PlanConsultation(
+        issue_id=issue.id, nonce=nonce, plan=ctx.body["plan"], phone=issue.reporter_phone, sent_at=ctx.now,
+        due_on=due_on, expires_at=datetime.combine(due_on + timedelta(days=1), time(0), tzinfo=LOCAL_TZ)))
+    link = f"{ctx.options.public_base}/plan/{links.sign(ctx.options.link_secret, CONSULT_LINK, nonce)}"
+    ctx.data = {"consult_due": due_on.isoformat()}
+    ctx.messages.append(("reporter", issue.reporter_phone, "consult_reporter",
+                         {"code": issue.code, "link": link, "due": due_on.isoformat()}))
+
+
+def _plan_opinion(ctx: StepContext) -> None:
+    issue, body = ctx.issue, ctx.body
+    waiting = _consultations(ctx, "open")
+    if not waiting:
+        raise Conflict("该问题没有正在征求意见的办理方案", code="no_open_consultation")
+    consultation = waiting[0]
+    if ctx.now >= consultation.expires_at:
+        raise Conflict(f"征求意见已于 {consultation.due_on.isoformat()} 截止", code="consultation_closed")
+    reason = (body.get("reason") or "").strip()
+    objected = body["opinion"] == "object"
+    if objected and len(reason) < 2:
+        require({"reason": "请写明您对办理方案的意见，承办单位将据此修改"})
+    consultation.outcome = "objected" if objected else "agreed"
+    consultation.reason, consultation.answered_at = reason or None, ctx.now
+    consultation.via = body.get("via") or "link"
+    ctx.session.add(consultation)
+    ctx.note = reason if objected else (reason or "同意办理方案")
+    ctx.data = {"opinion": body["opinion"], "via": consultation.via}
+    if objected:
+        params = {"code": issue.code, "reason": reason}
+        ctx.messages.append(("department", issue.responsible_phone, "consult_objected", params))
+        office = ctx.session.execute(select(User.phone).where(
+            User.role == Role.COORDINATOR, User.active.is_(True), User.phone.is_not(None))).scalars()
+        ctx.messages.extend(("office", phone, "consult_objected", params) for phone in dict.fromkeys(office))
+
+
+def _proceed_plan(ctx: StepContext) -> None:
+    """After the reporter objected, the office decides to go ahead with the plan as it is."""
+    latest = _consultations(ctx)
+    if not latest or latest[0].outcome != "objected" or latest[0].decided_at is not None:
+        raise Conflict("没有待决定的方案异议：反映人有意见时，县营商办才需决定是否按原方案推进",
+                       code="no_objection_pending")
+    consultation = latest[0]
+    consultation.decided_by_id, consultation.decided_at = ctx.actor.id, ctx.now
+    consultation.decision = ctx.note = ctx.body["reason"].strip()
+    if not consultation.decision:
+        require({"reason": "必填"})
+    ctx.session.add(consultation)
 
 
 def _progress(ctx: StepContext) -> None:
@@ -785,7 +862,8 @@ def _withdraw(ctx: StepContext) -> str:
 
 _HANDLERS: dict[str, Callable[[StepContext], str | None]] = {
     "assign": _assign, "answer_on_spot": _answer_on_spot, "reject": _reject, "accept": _accept,
-    "return": _return, "plan": _plan, "progress": _progress,
+    "return": _return, "plan": _plan, "plan_opinion": _plan_opinion, "proceed_plan": _proceed_plan,
+    "progress": _progress,
     "request_extension": _request_extension, "decide_extension": _decide_extension,
     "set_deadline": _set_deadline, "urge": _urge, "suspend": _suspend, "resume": _resume,
     "instruct": _instruct, "answer": _answer, "reply": _reply, "report": _report, "visit": _visit,

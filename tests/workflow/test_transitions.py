@@ -39,6 +39,10 @@ CONTRACT = {
     "accept": ({"assigned"}, {"department"}, "in_progress"),
     "return": ({"assigned"}, {"department"}, "collected"),
     "plan": ({"in_progress"}, {"department"}, "in_progress"),
+    # the reporter's (by link or SMS), no staff role's
+    "plan_opinion": ({"in_progress"}, set(), None),
+    # the cell's issue has no objection waiting: the office may, but is refused (409)
+    "proceed_plan": ({"in_progress"}, {"coordinator"}, None),
     "progress": ({"in_progress"}, {"department", "coordinator"}, "in_progress"),
     "request_extension": ({"in_progress"}, {"department"}, "in_progress"),
     # the first extension is the office's to decide, a further one the lead leader's
@@ -90,6 +94,8 @@ def valid_body(action: str, api) -> dict:
         "report": {"report": "已完成修复，企业已确认"},
         "unreached": {"note": "电话无人接听"},
         "request_rating": {},
+        "plan_opinion": {"opinion": "agree"},
+        "proceed_plan": {"reason": "经研究按原方案推进"},
         "close_off": {"reason": "三次回访均未联系上"},
         "evaluate": {"verdict": "resolved", "evidence": "现场核实已修复"},
         "reopen": {"reason": "现场核查问题仍然存在，请重新办理"},
@@ -114,6 +120,8 @@ def expected_status(state: str, action: str, role: str) -> int:
         return 403  # the cell's request is the issue's first: the office decides it
     if action == "close_off":
         return 409  # no return visit has failed yet: the reporter must be tried first
+    if action == "proceed_plan":
+        return 409  # the reporter has not objected to any plan
     return 200
 
 
@@ -183,6 +191,8 @@ def expected_refusal(state: str, action: str, role: str) -> tuple[type[DomainErr
         return Forbidden, f"您的角色无权{label}"
     if action == "close_off" and state in CONTRACT[action][0]:
         return Conflict, "销号前须回访反映人至少 3 次未联系上（现 0 次）；联系上的请记录回访评价"
+    if action == "proceed_plan" and state in CONTRACT[action][0]:
+        return Conflict, "没有待决定的方案异议：反映人有意见时，县营商办才需决定是否按原方案推进"
     return WrongState, f"问题当前为“{STATUS_LABELS[Status(state)]}”，不能{label}"
 
 
@@ -226,7 +236,7 @@ def test_transition_cell(table, state, action, role):
 
 
 def test_the_table_has_every_cell():
-    assert len(STATES) * len(CONTRACT) * len(ROLE_USER) == len(STATES) * len(STEPS) * 6 == 1248
+    assert len(STATES) * len(CONTRACT) * len(ROLE_USER) == len(STATES) * len(STEPS) * 6 == 1344
     outcomes = {expected_status(s, a, r) for s in STATES for a in CONTRACT for r in ROLE_USER}
     assert outcomes == {200, 403, 404, 409}
 
@@ -246,8 +256,10 @@ def _unchanged(api, issue: dict) -> None:
     assert after["status"] == issue["status"] and after["version"] == issue["version"]
 
 
-# 销号 has no 200 cell (it needs failed visits first): tests/workflow/test_answer_report.py takes it
-@pytest.mark.parametrize("action", [a for a in CONTRACT if a != "close_off"])
+# 销号 has no 200 cell (it needs failed visits first): tests/workflow/test_answer_report.py takes it;
+# the reporter's opinion on the plan and the office's decision after an objection neither:
+# tests/workflow/test_consultation.py takes them
+@pytest.mark.parametrize("action", [a for a in CONTRACT if a not in ("close_off", "plan_opinion", "proceed_plan")])
 def test_each_action_is_taken_over_http(api, action):
     """200: every action's request body is read and its answer is the issue after the step."""
     state, role = next((s, r) for s in STATES for r in ROLE_USER if expected_status(s, action, r) == 200)

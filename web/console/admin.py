@@ -47,6 +47,8 @@ TEMPLATE_PURPOSES = {
     "registered_reporter": _l("登记后发给反映人（查询编号和链接）"),
     "assigned_reporter": _l("交办时发给反映人（查询编号和链接）"),
     "urged": _l("督查办催办时发给责任人"),
+    "consult_reporter": _l("承办单位制定方案后请反映人审阅（同意或有意见）"),
+    "consult_objected": _l("反映人对方案有意见时告知承办单位和县营商办"),
     "answered_reporter": _l("承办单位答复（可为阶段性答复）时发给反映人"),
     "replied_reporter": _l("答复后请反映人评价"),
     "merged_outcome": _l("主件办结答复时告知并入该件的重复反映人"),
@@ -244,8 +246,11 @@ def admin_policies():
 @login_required
 def admin_policy_save():
     values = typed("issue_type", "channel", "accept_days", "reply_days", "complete_days", "report_after",
-                   "visit_after")
-    body, errors = load(PolicyIn(), numbers(or_none(values), *policy.DAY_FIELDS))
+                   "visit_after", "visit_attempts", "consult_days")
+    data = numbers(or_none(values), *policy.DAY_FIELDS, *policy.OTHER_FIELDS)
+    if data["visit_attempts"] is None:
+        data.pop("visit_attempts")  # blank: the usual 3
+    body, errors = load(PolicyIn(), data)
     if not errors:
         try:
             policy.set_policy(db(), staff(), body, now())

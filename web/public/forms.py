@@ -1,6 +1,6 @@
 """The public's two forms (Flask-WTF: each carries a CSRF token tied to the visitor's session)."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -16,6 +16,13 @@ class TrackForm(FlaskForm):
         Regexp(r"^\s*[A-Za-z0-9-]{4,20}\s*$", message="编号格式不对，应形如 YS2026-000123")])
     phone_last4 = StringField("手机号后4位", validators=[
         DataRequired("请填写手机号后4位"), Regexp(r"^[0-9]{4}$", message="请填写手机号后4位数字")])
+
+
+class OpinionForm(FlaskForm):
+    opinion = RadioField("您对办理方案的意见",
+                         choices=[SelectChoice("agree", "同意"), SelectChoice("object", "有意见")],
+                         validators=[DataRequired("请选择“同意”或“有意见”")])
+    reason = TextAreaField("意见（选择“有意见”时必填）", validators=[Optional(), TextRule(500, lines=True)])
 
 
 class SubmitForm(FlaskForm):

@@ -101,9 +101,15 @@ class EvaluateBody(ActionBody):
     evaluated_on = fields.Date(load_default=None, allow_none=True)
 
 
+class PlanOpinionBody(ActionBody):
+    opinion = Choice(["agree", "object"], required=True)
+    reason = Text(500, load_default=None)
+
+
 ACTION_SCHEMAS: dict[str, type[Schema]] = {
     "assign": AssignBody, "answer_on_spot": AnswerOnSpotBody, "reject": RejectBody,
-    "accept": ActionBody, "return": ReasonBody, "plan": PlanBody, "progress": ActionBody,
+    "accept": ActionBody, "return": ReasonBody, "plan": PlanBody,
+    "plan_opinion": PlanOpinionBody, "proceed_plan": ReasonBody, "progress": ActionBody,
     "request_extension": ExtensionRequestBody, "decide_extension": ExtensionDecisionBody,
     "set_deadline": SetDeadlineBody, "urge": ActionBody, "suspend": SuspendBody, "resume": ResumeBody,
     "instruct": ActionBody, "answer": AnswerBody, "reply": ReplyBody, "report": ReportBody,

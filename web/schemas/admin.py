@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from models import Channel, IssueType
 from service.deadlines.calendar import MAX_YEAR, MIN_YEAR, OVERRIDE_KINDS
-from service.deadlines.policies import MAX_DAYS
+from service.deadlines.policies import MAX_ATTEMPTS, MAX_CONSULT_DAYS, MAX_DAYS
 from service.reminders.sms_texts import MAX_LENGTH
 
 from .common import Choice, Text, check_printable
@@ -55,6 +55,12 @@ class PolicyIn(Schema):
         min=1, max=MAX_DAYS, error=f"须为 1-{MAX_DAYS} 个工作日"))
     report_after = Days(load_default=2)
     visit_after = Days(load_default=5)
+    visit_attempts = fields.Integer(strict=True, load_default=3, validate=validate.Range(
+        min=1, max=MAX_ATTEMPTS, error=f"须为 1-{MAX_ATTEMPTS} 次"), metadata={
+        "description": "销号前须回访未联系上反映人的次数"})
+    consult_days = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(
+        min=1, max=MAX_CONSULT_DAYS, error=f"须为 1-{MAX_CONSULT_DAYS} 个工作日"), metadata={
+        "description": "征求意见：反映人对办理方案提出意见的工作日数；null 为不征求意见"})
 
 
 class PolicyOut(Schema):
@@ -68,6 +74,8 @@ class PolicyOut(Schema):
     complete_days = fields.Integer()
     report_after = fields.Integer()
     visit_after = fields.Integer()
+    visit_attempts = fields.Integer()
+    consult_days = fields.Integer(allow_none=True)
     updated_by_id = fields.Integer(allow_none=True)
     updated_at = fields.AwareDateTime(allow_none=True)
 

@@ -107,6 +107,7 @@ class TrackOut(Schema):
     complete_due = fields.String(allow_none=True)
     replied_at = fields.String(allow_none=True)
     result = fields.String(allow_none=True)
+    plan = fields.String(allow_none=True, metadata={"description": "承办单位的办理方案（已脱敏）"})
     satisfaction = fields.String(allow_none=True)
     timeline = fields.List(fields.Nested(TrackEvent))
 
