@@ -66,7 +66,10 @@ NOT_OBJECTS = {"static", "swagger_assets.swagger_asset", "open311.service_defini
                # the callback token is the secret (web/webhooks.py)
                "mainland_webhooks.mainland_report", "mainland_webhooks.mainland_reply",
                # a 公示批次's page and its objection form are for anyone (service.disclosure.batches)
-               "site.batch", "site.objection"}
+               "site.batch", "site.objection",
+               # the reporter's page for a plan: the signed link is the key (tests/workflow/
+               # test_consultation.py: a made-up or altered link is 404)
+               "site.plan_opinion", "site.plan_opinion_answer"}
 REPORT_TEXT = "越权测试办理情况报告"
 # What each workflow step needs so that the permission check, not the body, decides.
 STEP_BODIES = {
@@ -92,6 +95,8 @@ STEP_BODIES = {
     "visit": lambda w: {"satisfaction": "satisfied", "note": "满意"},
     "unreached": lambda w: {"note": "电话无人接听"},
     "request_rating": lambda w: {"note": "请再次评价"},
+    "plan_opinion": lambda w: {"opinion": "agree"},
+    "proceed_plan": lambda w: {"reason": "经研究按原方案推进"},
     "close_off": lambda w: {"reason": "多次未联系上"},
     "evaluate": lambda w: {"verdict": "resolved", "evidence": "已核实"},
     "reopen": lambda w: {"reason": "仍未解决，请重办"},
@@ -108,6 +113,7 @@ STEP_ROLES = {
     "suspend": {"coordinator"},
     "resume": {"coordinator"}, "instruct": set(), "answer": set(), "reply": set(), "report": set(),
     "visit": {"coordinator"}, "unreached": {"coordinator"}, "request_rating": {"coordinator"},
+    "plan_opinion": set(), "proceed_plan": {"coordinator"},
     "close_off": {"coordinator"},
     "evaluate": {"coordinator"}, "reopen": {"coordinator"}, "publish": {"coordinator"}, "withhold": {"coordinator"},
     "withdraw": {"coordinator"},

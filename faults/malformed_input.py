@@ -40,7 +40,8 @@ from sqlmodel import Session
 from twilio.request_validator import RequestValidator
 
 from faults.throwaway import arguments, throwaway_app
-from models import IssueReport, SmsMessage, SmsStatus, User, metadata
+from models import IssueReport, PlanConsultation, SmsMessage, SmsStatus, User, metadata
+from service.core import links
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
@@ -58,7 +59,8 @@ from service.reminders import robots
 from service.reminders import sms_texts as templates
 from service.workflow import meetings
 from service.workflow import transition as workflow
-from service.workflow.transition import WorkflowOptions
+from service.workflow.transition import CONSULT_LINK, WorkflowOptions
+from service.workflow.visibility import reporter_actor
 
 PASSWORD = "Corpus-pass-2026"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -66,7 +68,10 @@ TWILIO_TOKEN = "corpus-twilio-auth-token"
 # Aliyun's and Tencent Cloud's pushes carry the callback token their address was given.
 CALLBACK_TOKENS = {"aliyun": "corpus-aliyun-callback-token", "tencent": "corpus-tencent-callback-token"}
 # Routes that take no input a caller could spoil: the Swagger UI's files, Open311's catch-all.
-NOT_WRITES = {"static", "swagger_assets.swagger_asset", "open311.unknown"}
+NOT_WRITES = {"static", "swagger_assets.swagger_asset", "open311.unknown",
+              # the reporter's opinion on a plan: no staff user may take it (tests/workflow/
+              # test_transitions.py); the reporter's door is /plan/<token>, in this corpus
+              "issues.action_plan_opinion"}
 # Answers that refuse.
 REFUSALS = range(400, 500)
 REDIRECT, FORM_AGAIN = frozenset({302, 303}), frozenset({200})
@@ -263,7 +268,7 @@ def build_world(app: Flask) -> World:
     now = _now()
     today = local_date(now)
     future = today + timedelta(days=40)
-    options = WorkflowOptions()
+    options = WorkflowOptions(link_secret=app.config["SECRET_KEY"])
     with open_session(engine, write=True) as s:
         seed_defaults(s)
         depts = {code: create_department(s, None, code, name, f"0915-32130{i:02d}").id for i, (code, name) in
@@ -305,6 +310,10 @@ def build_world(app: Flask) -> World:
             "reported": [("assign", "coordinator", assign), ("accept", "fgj", {}),
                          ("reply", "fgj", {"result": "已办结"}), ("report", "fgj", {"report": "办理情况报告"})],
         }
+        # 征求意见: a plan waiting for the reporter's answer, and one the reporter objected to
+        chains["planned"] = [*chains["in_progress"], ("plan", "fgj", {"plan": "分三步办理"})]
+        chains["objected"] = [*chains["planned"], ("plan_opinion", "reporter",
+                                                   {"opinion": "object", "reason": "改道成本太高"})]
         # 整改评估 done: found resolved (to be published) or unresolved (to be reopened)
         for state, verdict in (("evaluated", "resolved"), ("unresolved", "unresolved")):
             chains[state] = [*chains["closed"], ("evaluate", "coordinator", {"verdict": verdict, "evidence": "已核实"})]
@@ -316,7 +325,8 @@ def build_world(app: Flask) -> World:
             data = {**_issue_data(str(made[0]), f"1391234{made[0]:04d}"), **over}
             found = intake.create_issue(s, users["operator"], data, now)
             for action, who, body in chains[state]:
-                found = workflow.transition(s, users[who], found.id, action, body, now, options)
+                actor = reporter_actor(found.reporter_phone) if who == "reporter" else users[who]
+                found = workflow.transition(s, actor, found.id, action, body, now, options)
             return found.id
 
         meeting = meetings.create_meeting(s, users["coordinator"], {
@@ -324,7 +334,7 @@ def build_world(app: Flask) -> World:
             "host_leader_id": users["leader"].id, "attendees": ["张三"], "location": "县政府"}, now)
         policy_ids = [policy.set_policy(s, users["admin"], {
             "issue_type": "help", "channel": channel, "accept_days": 1, "reply_days": None, "complete_days": 9,
-            "report_after": 2, "visit_after": 5}, now).id for channel in ("hotline", "mailbox")]
+            "report_after": 2, "visit_after": 5, "consult_days": 3}, now).id for channel in ("hotline", "mailbox")]
         templates.set_template(s, users["admin"], "urged", "【督查办】请尽快办理{code}", now)
         calendar_days = [today.replace(month=1, day=1) + timedelta(days=800 + n) for n in (0, 1)]
         for day in calendar_days:
@@ -363,13 +373,16 @@ def build_world(app: Flask) -> World:
         objection = batches.raise_objection(s, open_batch.id, {"content": "语料测试异议", "phone": "13955550001"}, now)
         batch = {"id": open_batch.id, "objection_id": objection.id, "issue_ids": shown[1:],
                  "today": today.isoformat(), "until": (today + timedelta(days=5)).isoformat()}
+        planned = issue("planned")
+        nonce = s.execute(select(PlanConsultation.nonce).where(PlanConsultation.issue_id == planned)).scalar_one()
+        plan_token = links.sign(app.config["SECRET_KEY"], CONSULT_LINK, nonce)
         ids = {k: u.id for k, u in users.items()}
         world = World(app, ids, depts)
         world.endpoints = endpoints(world, issue, meeting_id=meeting.id, meeting_issues=[issue(
             "collected", channel="breakfast", meeting_id=meeting.id) for _ in range(2)], policy_ids=policy_ids,
             calendar_days=[day.isoformat() for day in calendar_days], kept=kept, future=future.isoformat(), sid=sid,
             rated_phone="+8613998760000", enterprise_id=enterprise_id, township_id=township_id, batch=batch,
-            receipts=receipts, failed_id=failed.id, robot_ids=robot_ids)
+            receipts=receipts, failed_id=failed.id, robot_ids=robot_ids, plan_token=plan_token)
     return world
 
 
@@ -380,6 +393,7 @@ ACTION_STATES = {"assign": "collected", "answer_on_spot": "collected", "reject":
                  "suspend": "in_progress", "resume": "suspended", "instruct": "assigned", "reply": "in_progress",
                  "answer": "in_progress", "report": "replied", "visit": "replied",
                  "unreached": "replied", "request_rating": "replied", "close_off": "unreached",
+                 "proceed_plan": "objected",
                  "evaluate": "closed", "reopen": "unresolved",
                  "publish": "evaluated", "withhold": "closed", "withdraw": "published"}
 ACTION_WHO = {"assign": "coordinator", "answer_on_spot": "operator", "reject": "coordinator", "accept": "fgj",
@@ -388,6 +402,7 @@ ACTION_WHO = {"assign": "coordinator", "answer_on_spot": "operator", "reject": "
               "suspend": "coordinator",
               "resume": "coordinator", "instruct": "leader", "reply": "fgj", "answer": "fgj", "report": "fgj",
               "unreached": "coordinator", "request_rating": "coordinator", "close_off": "coordinator",
+              "proceed_plan": "coordinator",
               "visit": "coordinator",
               "evaluate": "coordinator", "reopen": "coordinator", "publish": "coordinator", "withhold": "coordinator",
               "withdraw": "coordinator"}
@@ -427,6 +442,7 @@ def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
         "report": ({"report": "办理情况报告"}, {"report": "text"}),
         "unreached": ({"note": "电话无人接听"}, {"note": "text"}),
         "request_rating": ({"note": "请再次评价"}, {"note": "text"}),
+        "proceed_plan": ({"reason": "经研究按原方案推进"}, {"reason": "text"}),
         "close_off": ({"reason": "三次回访均未联系上"}, {"reason": "text"}),
         "visit": ({"satisfaction": "satisfied", "note": "企业满意"}, {"satisfaction": "choice", "note": "text"}),
         "evaluate": ({"verdict": "resolved", "evidence": "现场核实已整改到位", "attachment_ids": [],
@@ -470,7 +486,7 @@ def _report_of(w: World, issue_id: int) -> int:
 def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], policy_ids: list[int],
               calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str,
               enterprise_id: int, township_id: int, batch: dict, receipts: dict[str, str], failed_id: int,
-              robot_ids: list[int]) -> list[Endpoint]:
+              robot_ids: list[int], plan_token: str) -> list[Endpoint]:
     """Every write endpoint with its valid request and the fields attacked."""
     out: list[Endpoint] = []
     add = out.append
@@ -737,6 +753,9 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
                  {"title": "line", "issue_ids": "ids", "starts_on": "date", "ends_on": "date", "meeting_id": "id"}))
     add(Endpoint("api answer objection", "POST", f"/api/v1/objections/{batch['objection_id']}/answer", "coordinator",
                  "api", {"answer": "经核实，已列入维修计划。"}, {"answer": "text"}))
+    add(Endpoint("public plan opinion", "POST", f"/plan/{plan_token}", None, "public",
+                 {"opinion": "object", "reason": "改道会增加运输成本"}, {"opinion": "choice", "reason": "text"},
+                 encoding="form"))
     add(Endpoint("public track", "POST", "/track", None, "public", {"code": "YS2026-000001", "phone_last4": "0001"},
                  {"code": "line", "phone_last4": "phone"}, encoding="form", writes=False, control=False))
     add(Endpoint("open311 post", "POST", "/open311/v2/requests.json", "operator", "open311",

@@ -9,24 +9,18 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import STATUS_LABELS, Issue, IssueEvent, PlanConsultation, Status, User
-from models.workflow import REPORTER
+from models import STATUS_LABELS, Issue, IssueEvent, PlanConsultation, Status
 from service.core import links
 from service.core.errors import Conflict, NotFound
 from service.core.masking import masking_of, scrub_text
 from service.deadlines.calendar import local_date
 from service.workflow.queries import department_names
 from service.workflow.transition import CONSULT_LINK, WorkflowOptions, transition
+from service.workflow.visibility import reporter_actor
 
 OUTCOME_LABELS = {"open": "待您回复", "agreed": "已同意", "objected": "已提出意见",
                   "no_objection": "期满未回复，视为无异议", "superseded": "方案已修改，请查看新的短信链接"}
 LAPSE_NOTE = "征求意见期满未回复，视为无异议"
-
-
-def _reporter(phone: str) -> User:
-    """The reporter as the workflow's actor: never saved, it sees only their own issues."""
-    return User(id=None, username="reporter", display_name="反映人", role=REPORTER, phone=phone,
-                password_hash="")
 
 
 def by_token(session: Session, secret: str, token: str) -> PlanConsultation:
@@ -73,7 +67,7 @@ def answer_by_link(session: Session, secret: str, token: str, opinion: str, reas
     c = by_token(session, secret, token)
     if c.outcome != "open":
         raise Conflict(f"该方案已不再征求意见：{OUTCOME_LABELS.get(c.outcome, c.outcome)}", code="consultation_closed")
-    return transition(session, _reporter(c.phone), c.issue_id, "plan_opinion",
+    return transition(session, reporter_actor(c.phone), c.issue_id, "plan_opinion",
                       {"opinion": opinion, "reason": reason, "via": "link"}, now, options)
 
 
@@ -107,7 +101,7 @@ def answer_by_sms(session: Session, consultation: PlanConsultation, opinion: str
     """An SMS reply taken as the answer, in the caller's transaction (no commit)."""
     if opinion == "object" and not reason:
         reason = "短信回复有意见（未写明具体意见，请电话联系反映人）"
-    return transition(session, _reporter(consultation.phone), consultation.issue_id, "plan_opinion",
+    return transition(session, reporter_actor(consultation.phone), consultation.issue_id, "plan_opinion",
                       {"opinion": opinion, "reason": reason, "via": "sms"}, now, options, commit=False,
                       event_data={"via": "sms"})
 

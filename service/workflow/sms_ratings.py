@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from models import SATISFACTION_LABELS, Issue, Satisfaction, SmsInbound, SmsOptOut, Status, User
-from models.workflow import REPORTER
+from models import SATISFACTION_LABELS, Issue, Satisfaction, SmsInbound, SmsOptOut, Status
 from service.core.errors import DomainError
 from service.workflow import consultation
 from service.workflow.transition import WorkflowOptions, transition
+from service.workflow.visibility import reporter_actor
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +74,6 @@ def _issue_awaiting_visit(session: Session, phone: str) -> Issue | None:
     ).scalars().first()
 
 
-def _reporter(phone: str) -> User:
-    """The reporter as the workflow's actor: never saved, it sees only their own issues."""
-    return User(id=None, username="reporter", display_name="反映人", role=REPORTER, phone=phone,
-                password_hash="")
-
 
 def record_reply(session: Session, from_phone: str, body: str, provider_id: str | None, now: datetime,
                  *, options: WorkflowOptions | None = None) -> ReplyOutcome:
@@ -117,7 +112,7 @@ def record_reply(session: Session, from_phone: str, body: str, provider_id: str 
     try:
         session.flush()  # claims the provider id first: a concurrent retry stops here
         label = SATISFACTION_LABELS[satisfaction]
-        issue = transition(session, _reporter(issue.reporter_phone), issue_id, "visit",
+        issue = transition(session, reporter_actor(issue.reporter_phone), issue_id, "visit",
                            {"satisfaction": satisfaction, "note": f"反映人短信回复：{label}"},
                            now, options or WorkflowOptions(), commit=False, event_data={"via": "sms"})
         session.commit()

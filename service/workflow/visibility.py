@@ -25,3 +25,10 @@ def visible_to(user: User) -> ColumnElement[bool]:
     if user.role == REPORTER and user.phone:
         return Issue.reporter_phone == user.phone
     return Issue.id.is_(None)  # nothing
+
+
+def reporter_actor(phone: str) -> User:
+    """The reporter as the workflow's actor (their SMS rating, their opinion on a plan): never
+    saved, it sees only the issues raised from their phone."""
+    return User(id=None, username="reporter", display_name="反映人", role=REPORTER, phone=phone,
+                password_hash="")

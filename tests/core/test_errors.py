@@ -41,7 +41,9 @@ def events_of(api, issue_id: int) -> list[str]:
 
 
 def sms_rows(api) -> list[dict]:
-    return api.ok("GET", "/api/v1/notifications?limit=200", "supervisor")["items"]
+    """What the outbox holds beside the registration receipts (sent when an issue is logged)."""
+    return [m for m in api.ok("GET", "/api/v1/notifications?limit=200", "supervisor")["items"]
+            if m["template"] != "registered_reporter"]
 
 
 # --- 401 -------------------------------------------------------------------------------------

@@ -53,7 +53,8 @@ def test_the_reporter_agrees_on_the_phone_page_once(api, client):
     # the plan as the public side shows it: the reporter's name never appears
     assert "园区东路路面" in page and "王建国" not in page and REPORTER["phone"] not in page
     done = answer(client, link, opinion="agree")
-    assert done.status_code == 200 and "已记录您同意该办理方案" in done.get_data(as_text=True)
+    assert done.status_code == 303
+    assert "已记录您同意该办理方案" in client.get(done.headers["Location"]).get_data(as_text=True)
     last = events(api, issue)[-1]
     assert (last["action"], last["note"], last["data"]["via"]) == ("plan_opinion", "同意办理方案", "link")
     again = answer(client, link, opinion="object", reason="再想想")
@@ -69,7 +70,7 @@ def test_an_objection_names_its_reason_and_reaches_the_department_and_the_office
     link = link_of(api, issue)
     missing = answer(client, link, opinion="object", reason="")
     assert missing.status_code == 422 and "请写明您对办理方案的意见" in missing.get_data(as_text=True)
-    assert answer(client, link, opinion="object", reason="改道会增加运输成本").status_code == 200
+    assert answer(client, link, opinion="object", reason="改道会增加运输成本").status_code == 303
     told = texts(api, issue, "consult_objected")
     assert {m["recipient_kind"] for m in told} == {"department", "office"}
     assert all("改道会增加运输成本" in m["body"] for m in told)

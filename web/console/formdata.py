@@ -43,6 +43,13 @@ def or_none(data: dict) -> dict:
     return {k: (None if v in ("", None) else v) for k, v in data.items()}
 
 
+def id_or_none(text: str | None) -> int | None:
+    """An id typed or carried in a form or address: ASCII digits that fit a database integer
+    ("²" and "١" are digits to str.isdigit, and int() reads them)."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
 def numbers(data: dict, *names: str) -> dict:
     """Whole numbers typed into these fields as ints (strict schemas take no strings)."""
     out = dict(data)

@@ -13,7 +13,7 @@ from service.workflow.transition import OFF_THE_LIST
 
 from ..limits import record_id, text_problem
 from ..schemas.common import PHONE_RE
-from .formdata import FormErrors, load
+from .formdata import FormErrors, id_or_none, load
 from .issue_forms import CHECK, LINE, SELECT, SPOT_SATISFACTION, TEXT, Field, StepForm
 from .ui import REPORTER_KIND_LABELS
 
@@ -168,9 +168,9 @@ def intake_form(values: dict | None = None, errors: FormErrors | None = None) ->
 def _enterprise(values: dict, body: dict) -> dict:
     """The enterprise of the call: the one picked in the type-ahead, or a new one made from the
     organisation typed (with its credit code), or none."""
-    picked = (values.get("enterprise_id") or "").strip()
-    if picked.isdigit() and len(picked) < 10:
-        return {"enterprise_id": int(picked)}
+    picked = id_or_none(values.get("enterprise_id"))
+    if picked is not None:
+        return {"enterprise_id": picked}
     if body["new_enterprise"]:
         return {"enterprise": {"name": (values.get("reporter_org") or "").strip(),
                                "credit_code": (body["new_enterprise_code"] or "").strip() or None}}

@@ -14,6 +14,7 @@ from service.workflow import queries as issues
 
 from ..context import db, now, workflow_options
 from .blueprint import bp
+from .formdata import id_or_none
 from .forms import intake_form, read_intake
 from .issue_forms import StepForm
 from .session import staff
@@ -48,8 +49,7 @@ def _choices(form: StepForm, defaults: intake_service.IntakeDefaults) -> None:
 
 def _asked_meeting() -> int | None:
     """The meeting whose page the form was opened from (?meeting_id=)."""
-    value = request.args.get("meeting_id", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return id_or_none(request.args.get("meeting_id", ""))
 
 
 def _render(form: StepForm, error: str | None = None, status: int = 200):

@@ -16,13 +16,13 @@ from service.enterprises.access import may_record_on_behalf, own_leader_id
 
 from ..context import calendar, db, now, today, workflow_options
 from .blueprint import bp
+from .formdata import id_or_none
 from .session import staff
 from .ui import SATISFACTION_LABELS
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "") or request.form.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return id_or_none(request.args.get(name, "") or request.form.get(name, ""))
 
 
 @bp.get("/leader")

@@ -1,6 +1,6 @@
 """征求意见: the reporter's page for the lead department's plan, opened from the signed link in
 their SMS (no login: the link is the key). Agree, or object with a reason; once per plan."""
-from flask import current_app, render_template
+from flask import current_app, redirect, render_template, request, url_for
 
 from service.core.errors import Conflict, Invalid
 from service.workflow import consultation
@@ -23,7 +23,7 @@ def _page(token: str, form: OpinionForm, status: int = 200, problem: str | None 
 
 @bp.get("/plan/<token>")
 def plan_opinion(token: str):
-    return _page(token, OpinionForm())
+    return _page(token, OpinionForm(), saved=request.args.get("saved") == "1")
 
 
 @bp.post("/plan/<token>")
@@ -42,4 +42,4 @@ def plan_opinion_answer(token: str):
         return _page(token, form, 422, exc.message)
     except Conflict as exc:
         return _page(token, form, 409, exc.message)
-    return _page(token, OpinionForm(formdata=None), saved=True)
+    return redirect(url_for("site.plan_opinion", token=token, saved=1), 303)
