@@ -27,6 +27,7 @@ from sqlalchemy import select
 from models import SmsTemplate
 from service.core.db import open_session
 from service.core.scheduler_lock import Leadership
+from service.matching.suggestions import train
 from service.deadlines.calendar import LOCAL_TZ, load_calendar
 from service.reminders.delivery import apply_receipts, waiting_for_receipts
 from service.reminders.outbox import dispatch_due
@@ -98,6 +99,13 @@ def pull_receipts(app: Flask, now: datetime) -> dict:
     return counts
 
 
+def train_suggestions(app: Flask, now: datetime) -> dict:
+    """推荐主办单位: retrain on the county's assignments (service/matching/suggestions.py)."""
+    with open_session(_engine(app), write=True) as session:
+        row = train(session, now)
+    return {"samples": row.samples if row else 0}
+
+
 def evening_tea_meetings(app: Flask, now: datetime) -> dict:
     with open_session(_engine(app), write=True) as session:
         return {"created": len(ensure_evening_tea_meetings(session, now))}
@@ -108,6 +116,7 @@ JOBS = (
     Job("plan_reminders", plan_reminders, {"trigger": "cron", "minute": "*/10"}),
     Job("dispatch_outbox", dispatch_outbox, {"trigger": "interval", "seconds": 30}),
     Job("pull_receipts", pull_receipts, {"trigger": "interval", "minutes": 5}),
+    Job("train_suggestions", train_suggestions, {"trigger": "cron", "hour": 2, "minute": 30}),
 )
 
 

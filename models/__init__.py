@@ -17,6 +17,7 @@ from .issue import (
     IssueEvent,
     IssueReport,
 )
+from .matching import IssueClass, IssueClassMember, IssueRepeat, SuggestionModel
 from .meeting import Meeting, MeetingChange
 from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage, SmsOptOut
@@ -34,5 +35,6 @@ __all__ = [
     "LoginThrottle", "Meeting", "MeetingChange", "Objection", "SmsInbound", "SmsMessage", "SmsOptOut",
     "SmsProviderTemplate", "SmsTemplate",
     "DisclosureBatch", "DisclosureBatchIssue", "Evaluation",
+    "IssueClass", "IssueClassMember", "IssueRepeat", "SuggestionModel",
     "User", "UTCDateTime", "metadata", "utcnow",
 ]

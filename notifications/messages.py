@@ -12,6 +12,7 @@ TEMPLATES: dict[str, str] = {
     "urged": "【督查办】{code}催办：{title}。{note}请抓紧办理。",
     "answered_reporter": "【营商办】您反映的问题{code}承办单位已答复：{answer}",
     "merged_outcome": "【营商办】您反映的问题{code}已并入{main}一并办理，现已办结答复。",
+    "repeat_outcome": "【营商办】您来电反映的问题已由{code}一并办理，现已办结答复。",
     "replied_reporter": "【营商办】您反映的问题{code}已答复，请回复1满意、2基本满意、3不满意。",
     "extension_decided": "【营商办】{code}延期申请{decision}，办结时限{complete_due}。",
     "extension_to_leader": "【营商办】{code}再次申请延期至{due}，请您审批：{title}。",

@@ -48,6 +48,7 @@ TEMPLATE_PURPOSES = {
     "answered_reporter": _l("承办单位答复（可为阶段性答复）时发给反映人"),
     "replied_reporter": _l("答复后请反映人评价"),
     "merged_outcome": _l("主件办结答复时告知并入该件的重复反映人"),
+    "repeat_outcome": _l("办结答复时告知关联为重复反映的来电人"),
     "extension_decided": _l("延期申请审批结果"),
     "extension_to_leader": _l("再次申请延期时请主抓领导审批"),
     "deadline_set": _l("县营商办重新确定办理时限后告知责任人"),
