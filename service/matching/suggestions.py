@@ -176,8 +176,8 @@ def train(session: Session, now: datetime) -> SuggestionModel | None:
     """Train on the county's history and keep the model (one transaction; commits). None, and
     any older model removed, when the history is too thin."""
     past = history(session)
-    session.execute(delete(SuggestionModel))
     if not enough(past.positives):
+        session.execute(delete(SuggestionModel))
         session.commit()
         return None
     model = Suggester().fit([e for e, _ in past.positives], [d for _, d in past.positives], past.returned)
@@ -187,12 +187,15 @@ def train(session: Session, now: datetime) -> SuggestionModel | None:
     row = SuggestionModel(trained_at=now, samples=model.samples,
                           departments=len(model.classifier.classes_), payload=buffer.getvalue())
     session.add(row)
+    session.flush()
+    # the new row first, then the older ones go: ids grow, and a process's cache (by id) sees the change
+    session.execute(delete(SuggestionModel).where(SuggestionModel.id < row.id))
     session.commit()
     return row
 
 
-# Unpickled models by row id: each process reads a model once.
-_LOADED: dict[int, Suggester] = {}
+# Unpickled models by (row id, training time): each process reads a model once.
+_LOADED: dict[tuple, Suggester] = {}
 
 
 def _current(session: Session) -> tuple[SuggestionModel | None, Suggester | None]:
@@ -200,12 +203,13 @@ def _current(session: Session) -> tuple[SuggestionModel | None, Suggester | None
                           .order_by(SuggestionModel.id.desc()).limit(1)).first()
     if row is None:
         return None, None
-    if row.id not in _LOADED:
+    key = (row.id, row.trained_at)
+    if key not in _LOADED:
         payload = session.execute(select(SuggestionModel.payload).where(SuggestionModel.id == row.id)).scalar_one()
         _LOADED.clear()
-        _LOADED[row.id] = joblib.load(io.BytesIO(payload))
+        _LOADED[key] = joblib.load(io.BytesIO(payload))
     return SuggestionModel(id=row.id, trained_at=row.trained_at, samples=row.samples, departments=0,
-                           payload=b""), _LOADED[row.id]
+                           payload=b""), _LOADED[key]
 
 
 def suggest_for(session: Session, issues: list[Issue]) -> dict[int, Suggestions]:
