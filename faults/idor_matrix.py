@@ -337,6 +337,8 @@ def cells(world: World) -> list[Cell]:
              {"version": 1, "title": "越权修改的标题"}),
             (SEE_ALL, "GET", f"/console/issues/{i}", "console", None),
             (SEE_ALL, "GET", f"/console/intake/saved/{i}", "console", None),
+            ({"operator", "coordinator", "supervisor"}, "POST", f"/console/intake/repeat/{i}", "console",
+             {"reporter_phone": "13812345678", "channel": "hotline", "content": "越权关联"}),
             (SEE_ALL, "POST", f"/console/issues/{i}/attachments", "console",
              {"file": (b"%PDF-1.7\n%%EOF\n", "x.pdf")}),
             (OFFICE, "GET", f"/console/board/publication/{i}", "console", None),

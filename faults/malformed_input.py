@@ -593,6 +593,11 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
                   "channel": "choice", "meeting_id": "id", "type": "choice", "category": "choice",
                   "township": "line", "title": "line", "content": "text", "answer": "text",
                   "satisfaction": "choice"}, encoding="form"))
+    add(Endpoint("console repeat call", "POST", f"/console/intake/repeat/{issue('assigned')}", "operator", "console",
+                 {"reporter_phone": "13812345678", "reporter_name": "王建国", "reporter_org": "秦岭绿源农业科技有限公司",
+                  "channel": "hotline", "content": "又来电催问。"},
+                 {"reporter_phone": "phone", "reporter_name": "line", "reporter_org": "line", "channel": "choice",
+                  "enterprise_id": "id", "content": "text"}, encoding="form"))
     add(Endpoint("console new meeting", "POST", "/console/meetings/new", "coordinator", "console",
                  {"kind": "forum", "title": "恳谈会", "held_at": "2026-12-20T09:00", "host_leader_id": str(u["leader"]),
                   "attendees": "张三、李四", "location": "县政府"},

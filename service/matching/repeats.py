@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Channel, Issue, IssueEvent, IssueRepeat, Status, User
+from models import Channel, Enterprise, Issue, IssueEvent, IssueRepeat, Status, User
 from models.permissions import Permission
 from service.core.errors import WrongState, require
 from service.core.masking import is_blank
@@ -40,6 +40,8 @@ def link_repeat(session: Session, actor: User, issue_id: int, call: dict, now: d
         faults["reporter.org"] = "单位名称不能只有空格"
     if channel not in set(Channel):
         faults["channel"] = "不在可选范围内"
+    if call.get("enterprise_id") is not None and session.get(Enterprise, call["enterprise_id"]) is None:
+        faults["enterprise_id"] = "企业库中没有这家企业"
     require(faults)
     repeat = IssueRepeat(issue_id=issue.id, at=now, channel=channel, reporter_name=(name or "").strip() or None,
                          reporter_phone=phone or None, reporter_org=(org or "").strip() or None,

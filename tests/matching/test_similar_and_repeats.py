@@ -61,7 +61,7 @@ def test_a_repeat_is_refused_with_the_field_named_and_hidden_from_other_departme
     token = csrf(client.get("/console/intake").data)
     resp = client.post(f"/console/intake/repeat/{issue['id']}",
                        data={"csrf_token": token, "reporter_phone": "12345", "channel": "hotline"})
-    assert resp.status_code == 422 and "请填写正确的手机号" in text(resp)
+    assert resp.status_code == 422 and "请检查标红的内容" in text(resp) and "is-invalid" in text(resp)
     resp = client.post("/console/intake/repeat/999999", data={"csrf_token": token, "channel": "hotline"})
     assert resp.status_code == 404
     dept = logged_in(app, "zrj")

@@ -15,7 +15,7 @@ from service.workflow import queries as issues
 
 from ..context import db, now, workflow_options
 from .blueprint import bp
-from .forms import intake_form, read_intake
+from .forms import intake_form, read_intake, read_repeat
 from .issue_forms import StepForm
 from .session import staff
 from .ui import localtime
@@ -133,17 +133,15 @@ def intake_similar():
 @login_required
 def intake_repeat(issue_id: int):
     """重复反映: the call on the form is linked to `issue_id` instead of becoming a new issue."""
-    form = request.form
-    call = {"channel": form.get("channel") or None, "content": (form.get("content") or "")[:2000],
-            "enterprise_id": _typed_enterprise(),
-            "reporter": {"phone": (form.get("reporter_phone") or "").strip()[:20],
-                         "name": (form.get("reporter_name") or None), "org": (form.get("reporter_org") or None)}}
+    call, errors = read_repeat()
+    form = intake_form({k: request.form.get(k, "") for k in request.form}, errors)
+    if call is None:
+        return _render(form, _("请检查标红的内容"), 422)
     try:
         repeats.link_repeat(db(), staff(), issue_id, call, now())
     except DomainError as exc:
-        intake_form_ = intake_form({k: form.get(k, "") for k in form})
-        intake_form_.errors.update({FIELD_OF[key]: message for key, message in exc.fields.items() if key in FIELD_OF})
-        return _render(intake_form_, exc.message, exc.status)
+        form.errors.update({FIELD_OF[key]: message for key, message in exc.fields.items() if key in FIELD_OF})
+        return _render(form, exc.message, exc.status)
     issue = issues.get_visible(db(), staff(), issue_id)
     flash(_("已作为重复反映关联到 %(code)s，办结答复时将短信告知来电人。", code=issue.code), "success")
     return redirect(url_for("console.issue_page", issue_id=issue_id))
