@@ -13,6 +13,7 @@ from . import (
     admin,
     auth,
     board,
+    classes,
     dashboard,
     errors,
     home,
