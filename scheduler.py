@@ -27,8 +27,8 @@ from sqlalchemy import select
 from models import SmsTemplate
 from service.core.db import open_session
 from service.core.scheduler_lock import Leadership
-from service.matching.suggestions import train
 from service.deadlines.calendar import LOCAL_TZ, load_calendar
+from service.matching.suggestions import train
 from service.reminders.delivery import apply_receipts, waiting_for_receipts
 from service.reminders.outbox import dispatch_due
 from service.reminders.plan import ReminderPolicy, plan_and_queue

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (one problem a line reads better than wrapped Chinese)
 """The source of tests/data/issue_eval.csv, the evaluation set of the similar-issue look-up and
 the department suggestions (docs/similar-issues.md). Each department of the demo county has
 eight problems written as enterprises of such a county raise them; each problem is written

@@ -15,9 +15,10 @@ def outbox(api, issue_id) -> list[dict]:
 
 @pytest.mark.both_db
 def test_a_class_is_grouped_answered_together_and_counted(app, api, county):
-    power = [api.create_issue(title=f"园区停电影响生产（{n}）", content="园区频繁停电，生产线中断。", category="水电气保障",
-                              township=town, reporter={"name": "企业主", "phone": phone, "kind": "enterprise",
-                                                       "consent_public": False})
+    power = [api.create_issue(title=f"园区停电影响生产（{n}）", content="园区频繁停电，生产线中断。",
+                              category="水电气保障", township=town,
+                              reporter={"name": "企业主", "phone": phone, "kind": "enterprise",
+                                        "consent_public": False})
              for n, (phone, town) in enumerate(zip(REPORTERS, ("城关镇", "城关镇", "河西镇"), strict=True))]
     # one of them already assigned to the class's lead department and signed for
     signed = issue_in(api, "in_progress", title="园区停电影响生产（已签收）", category="水电气保障")
@@ -37,7 +38,8 @@ def test_a_class_is_grouped_answered_together_and_counted(app, api, county):
     # another department may not answer it, nor the office
     other = logged_in(app, "zrj")
     other_token = csrf(other.get("/console/classes").data)
-    assert other.post("/console/classes/1/answer", data={"csrf_token": other_token, "answer": "越权"}).status_code == 404
+    resp = other.post("/console/classes/1/answer", data={"csrf_token": other_token, "answer": "越权"})
+    assert resp.status_code == 404
     assert "园区供电保障" not in text(other.get("/console/classes"))
     lead = logged_in(app, "fgj")
     lead_token = csrf(lead.get("/console/classes").data)
