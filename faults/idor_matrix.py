@@ -270,6 +270,10 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
         firm = enterprise_registry.add_enterprise(s, users["coordinator"], {
             "name": "越权测试包保企业有限公司", "credit_code": "91350100M000100Y43", "contact_name": "越权联系人",
             "contact_phone": "13655554444", "leader_ids": [users["leader2"].id]}, now)
+        grouped = [intake.create_issue(s, users["operator"], _issue_data(90 + k, "类"), now).id for k in range(2)]
+        issue_class = issue_classes.create_class(s, users["coordinator"], {
+            "title": "越权测试类案", "lead_department_id": depts["scj"], "lead_leader_id": users["leader2"].id,
+            "responsible_person": "越权责任人", "responsible_phone": "13600002222", "issue_ids": grouped}, now, options)
         township = townships.add_township(s, users["coordinator"], {"name": "越权测试镇"})
         token = keep_upload(Path(app.config.get("LEDGER_UPLOADS_DIR") or Path(app.instance_path) / "ledger_uploads"),
                             users["coordinator"].id, "台账.xlsx", b"PK\x03\x04", now)
@@ -280,10 +284,6 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
         objection = Objection(batch_id=batch.id, name="越权异议人", phone="13955550001", content="越权异议", at=now)
         s.add(objection)
         s.commit()
-        grouped = [intake.create_issue(s, users["operator"], _issue_data(90 + k, "类"), now).id for k in range(2)]
-        issue_class = issue_classes.create_class(s, users["coordinator"], {
-            "title": "越权测试类案", "lead_department_id": depts["scj"], "lead_leader_id": users["leader2"].id,
-            "responsible_person": "越权责任人", "responsible_phone": "13600002222", "issue_ids": grouped}, now, options)
         world = World(users=users, user_ids={k: u.id for k, u in users.items()}, departments=depts,
                       issues=foreign, unpublished=unpublished, attachment_ids=attachment_ids,
                       meeting_id=meeting.id, attendees=attendees, target_user_id=users["zrj"].id,

@@ -1,6 +1,8 @@
 """类案: similar issues grouped under one lead department and leader, answered together by one
 policy-level answer through the workflow, each reporter told; the list counts them by township
 and category; the work report sentence names them."""
+import re
+
 import pytest
 
 from ..console_client import csrf, logged_in, text
@@ -31,6 +33,7 @@ def test_a_class_is_grouped_answered_together_and_counted(app, api, county):
         "responsible_phone": "13700001111", "codes": codes})
     assert resp.status_code == 302, text(resp)
     page = text(office.get("/console/classes"))
+    class_id = re.search(r'id="class-(\d+)"', page).group(1)
     assert "园区供电保障" in page and "涉及问题4件" in page and "城关镇 3" in page and "水电气保障 4" in page
     for issue in power:
         assert api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")["status"] == "assigned"
@@ -38,14 +41,14 @@ def test_a_class_is_grouped_answered_together_and_counted(app, api, county):
     # another department may not answer it, nor the office
     other = logged_in(app, "zrj")
     other_token = csrf(other.get("/console/classes").data)
-    resp = other.post("/console/classes/1/answer", data={"csrf_token": other_token, "answer": "越权"})
+    resp = other.post(f"/console/classes/{class_id}/answer", data={"csrf_token": other_token, "answer": "越权"})
     assert resp.status_code == 404
     assert "园区供电保障" not in text(other.get("/console/classes"))
     lead = logged_in(app, "fgj")
     lead_token = csrf(lead.get("/console/classes").data)
-    resp = lead.post("/console/classes/1/answer", data={"csrf_token": lead_token, "answer": ""})
+    resp = lead.post(f"/console/classes/{class_id}/answer", data={"csrf_token": lead_token, "answer": ""})
     assert resp.status_code == 422 and "请填写统一答复" in text(resp)
-    resp = lead.post("/console/classes/1/answer",
+    resp = lead.post(f"/console/classes/{class_id}/answer",
                      data={"csrf_token": lead_token, "answer": "出台园区供电保障办法，新建双回路供电线路"})
     assert resp.status_code == 302
     for issue in (*power, signed):
