@@ -1,9 +1,12 @@
 """相似问题 at intake and 重复反映: the look-up on both databases, one click linking a call to
 its issue, and the linked caller told the outcome at the 办结答复."""
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from ..console_client import csrf, logged_in, text
-from ..helpers import issue_in
+from ..helpers import future, issue_in
 
 
 def outbox(api, issue_id) -> list[dict]:
@@ -46,8 +49,13 @@ def test_a_repeat_call_is_linked_and_its_caller_hears_the_outcome(app, api):
     assert "重复反映 1 次" in page and "13922223333" in page
     # no new issue was made of the call
     assert api.ok("GET", "/api/v1/issues?q=又停电了", "coordinator")["items"] == []
-    # the ledger says it too
+    # the look-up and the ledger say it too
     assert "重复反映 1 次" in similar(client, title="园区频繁停电影响企业生产")
+    sheet = load_workbook(io.BytesIO(api.get(f"/api/v1/exports/ledger.xlsx?from={future(-30)}&to={future(1)}",
+                                             "coordinator").data)).active
+    header = next(r for r in sheet.iter_rows(values_only=True) if "重复反映次数" in r)
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == issue["code"])
+    assert row[header.index("重复反映次数")] == 1
     # nothing told yet; at the 办结答复 the linked caller hears it, once
     assert not [m for m in outbox(api, issue["id"]) if m["recipient"] == "139****3333"]
     api.act(issue["id"], "reply", "fgj", {"result": "已完成线路改造，供电恢复稳定。"})
