@@ -196,6 +196,8 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(ledger_group)
     from commands.enterprises import enterprises_group
     app.cli.add_command(enterprises_group)
+    from commands.suggestions import suggestions_group
+    app.cli.add_command(suggestions_group)
 
     @app.cli.command("init-db")
     def init_db():

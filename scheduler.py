@@ -28,6 +28,7 @@ from models import SmsTemplate
 from service.core.db import open_session
 from service.core.scheduler_lock import Leadership
 from service.deadlines.calendar import LOCAL_TZ, load_calendar
+from service.matching.suggestions import train
 from service.reminders.delivery import apply_receipts, waiting_for_receipts
 from service.reminders.outbox import dispatch_due
 from service.reminders.plan import ReminderPolicy, plan_and_queue
@@ -105,6 +106,13 @@ def plan_consultations(app: Flask, now: datetime) -> dict:
         return {"no_objection": consultation.lapse(session, now)}
 
 
+def train_suggestions(app: Flask, now: datetime) -> dict:
+    """推荐主办单位: retrain on the county's assignments (service/matching/suggestions.py)."""
+    with open_session(_engine(app), write=True) as session:
+        row = train(session, now)
+    return {"samples": row.samples if row else 0}
+
+
 def evening_tea_meetings(app: Flask, now: datetime) -> dict:
     with open_session(_engine(app), write=True) as session:
         return {"created": len(ensure_evening_tea_meetings(session, now))}
@@ -116,6 +124,7 @@ JOBS = (
     Job("plan_consultations", plan_consultations, {"trigger": "cron", "minute": "*/10"}),
     Job("dispatch_outbox", dispatch_outbox, {"trigger": "interval", "seconds": 30}),
     Job("pull_receipts", pull_receipts, {"trigger": "interval", "minutes": 5}),
+    Job("train_suggestions", train_suggestions, {"trigger": "cron", "hour": 2, "minute": 30}),
 )
 
 

@@ -199,7 +199,7 @@ def assessment_fields(row: dict, meetings: dict[tuple[str, int, int], int]) -> N
 class _Row:
     def __init__(self, data: dict):
         self.__dict__.update({k: None for k in ("accept_due", "reply_due", "complete_due", "report_due",
-                                                "visit_due")}, **data)
+                                                "visit_due", "answered_at", "reported_at")}, **data)
 
 
 def main(argv=None) -> None:

@@ -29,6 +29,7 @@ from service.deadlines.calendar import local_date
 from service.disclosure import batches
 from service.disclosure.public import public_issues
 from service.intake.categories import seed_defaults as seed_categories
+from service.matching import repeats, suggestions
 from service.workflow import leader_reports
 
 __all__ = ["DEMO_PASSWORD", "demo_logins", "has_data", "has_demo_users", "seed"]
@@ -71,8 +72,28 @@ def seed(session: Session, now: datetime, issue_count: int = 240) -> str:
     _leaders_read_reports(session, now, random.Random(17))
     _mark_history_sent(session, first_sms)
     _add_disclosure_batch(session, county, now)
+    _add_repeat_calls(session, county, now)
+    suggestions.train(session, now)
     return (f"部门{len(county.depts)}个、用户{len(county.users)}个、会议{len(county.meetings)}次、"
             f"问题{len(walks)}件")
+
+
+# Callers who rang again about an issue already being handled (重复反映), linked to it.
+REPEAT_CALLS = (("13891550218", "任志刚", "又来电询问办理进度，希望尽快解决。"),
+                ("15991552306", "孟丽", "同园区另一家企业反映同样的问题。"),
+                ("18691557714", "白建华", "第三次来电，问题仍未解决。"))
+
+
+def _add_repeat_calls(session: Session, county: County, now: datetime) -> None:
+    operator = county.users["huawu"]
+    open_ids = list(session.execute(select(Issue.id).where(Issue.status.in_(("assigned", "in_progress")))
+                                    .order_by(Issue.id.desc()).limit(2)).scalars())
+    for n, (phone, name, said) in enumerate(REPEAT_CALLS):
+        if open_ids:
+            repeats.link_repeat(session, operator, open_ids[min(n, len(open_ids) - 1)],
+                                {"channel": "hotline", "content": said,
+                                 "reporter": {"phone": phone, "name": name, "org": None}},
+                                now - timedelta(hours=3 - n))
 
 
 # --- running the histories ------------------------------------------------------------------

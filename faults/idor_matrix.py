@@ -40,6 +40,7 @@ from service.identity.directory import create_department, create_user
 from service.intake import issues as intake
 from service.intake.categories import seed_defaults as seed_categories
 from service.ledger.uploads import keep_upload
+from service.matching import classes as issue_classes
 from service.reminders import robots
 from service.reminders import sms_texts as templates
 from service.workflow import attachments, meetings
@@ -161,6 +162,7 @@ class World:
     robot_id: int = 0                           # a department's group robot, the administrator's
     robot_secrets: tuple[str, ...] = ()         # its webhook key and signing secret
     failed_message_id: int = 0                  # a failed SMS only the office may resend
+    class_id: int = 0                           # a 类案 led by another department (scj)
     failed_message_secrets: tuple[str, ...] = ()
 
 
@@ -276,6 +278,10 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
         firm = enterprise_registry.add_enterprise(s, users["coordinator"], {
             "name": "越权测试包保企业有限公司", "credit_code": "91350100M000100Y43", "contact_name": "越权联系人",
             "contact_phone": "13655554444", "leader_ids": [users["leader2"].id]}, now)
+        grouped = [intake.create_issue(s, users["operator"], _issue_data(90 + k, "类"), now).id for k in range(2)]
+        issue_class = issue_classes.create_class(s, users["coordinator"], {
+            "title": "越权测试类案", "lead_department_id": depts["scj"], "lead_leader_id": users["leader2"].id,
+            "responsible_person": "越权责任人", "responsible_phone": "13600002222", "issue_ids": grouped}, now, options)
         township = townships.add_township(s, users["coordinator"], {"name": "越权测试镇"})
         token = keep_upload(Path(app.config.get("LEDGER_UPLOADS_DIR") or Path(app.instance_path) / "ledger_uploads"),
                             users["coordinator"].id, "台账.xlsx", b"PK\x03\x04", now)
@@ -296,7 +302,7 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                       report_id=s.execute(select(IssueReport.id)).scalars().first(),
                       batch_id=batch.id, objection_id=objection.id, robot_id=robot["id"],
                       robot_secrets=(robot_key, robot_secret), failed_message_id=failed.id,
-                      failed_message_secrets=("13966667777", "越权测试失败短信"))
+                      failed_message_secrets=("13966667777", "越权测试失败短信"), class_id=issue_class.id)
     world.attackers = {"admin": ["admin"], "coordinator": ["coordinator"], "operator": ["operator"],
                        "supervisor": ["supervisor"], "leader": ["leader", "leader3"] if full else ["leader"],
                        "department": ["fgj", "zrj"] if full else ["fgj"], "anonymous": [None]}
@@ -345,6 +351,8 @@ def cells(world: World) -> list[Cell]:
              {"version": 1, "title": "越权修改的标题"}),
             (SEE_ALL, "GET", f"/console/issues/{i}", "console", None),
             (SEE_ALL, "GET", f"/console/intake/saved/{i}", "console", None),
+            ({"operator", "coordinator", "supervisor"}, "POST", f"/console/intake/repeat/{i}", "console",
+             {"reporter_phone": "13812345678", "channel": "hotline", "content": "越权关联"}),
             (SEE_ALL, "POST", f"/console/issues/{i}/attachments", "console",
              {"file": (b"%PDF-1.7\n%%EOF\n", "x.pdf")}),
             (OFFICE, "GET", f"/console/board/publication/{i}", "console", None),
@@ -403,6 +411,9 @@ def cells(world: World) -> list[Cell]:
     add(attendee_readers, "GET", f"/api/v1/meetings/{m}/enterprises", "api", False, attendees)
     add({"coordinator", "admin"}, "PATCH", f"/api/v1/townships/{world.township_id}", "api", True,
         json_body={"name": "越权改名镇"})
+    # a 类案's answer: only its lead department (scj, no attacker) gives it
+    add(set(), "POST", f"/console/classes/{world.class_id}/answer", "console", True, ("越权测试类案",),
+        readers=SEE_ALL, form={"answer": "越权统一答复"})
     # a 公示批次's objections in full, and their answers: the office's
     add(OFFICE, "GET", f"/api/v1/disclosure-batches/{world.batch_id}/objections", "api", False,
         (world.objector_phone,))

@@ -40,7 +40,7 @@ from sqlmodel import Session
 from twilio.request_validator import RequestValidator
 
 from faults.throwaway import arguments, throwaway_app
-from models import IssueReport, PlanConsultation, SmsMessage, SmsStatus, User, metadata
+from models import Issue, IssueReport, PlanConsultation, SmsMessage, SmsStatus, User, metadata
 from service.core import links
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
@@ -55,6 +55,7 @@ from service.intake import issues as intake
 from service.intake.categories import seed_defaults
 from service.ledger.columns import COLUMNS
 from service.ledger.uploads import keep_upload
+from service.matching import classes as issue_classes
 from service.reminders import robots
 from service.reminders import sms_texts as templates
 from service.workflow import meetings
@@ -483,6 +484,22 @@ def _report_of(w: World, issue_id: int) -> int:
         return s.execute(select(IssueReport.id).where(IssueReport.issue_id == issue_id)).scalar_one()
 
 
+def issue_code(w: World, issue_id: int) -> str:
+    with Session(w.app.extensions["ys"]["engine"]) as s:
+        return s.get(Issue, issue_id).code
+
+
+def class_of(w: World, d: dict, u: dict, issue) -> int:
+    """A 类案 of two new issues led by 县发改局 (fgj), for its answer to be attacked."""
+    members = [issue("collected"), issue("collected")]
+    with Session(w.app.extensions["ys"]["engine"]) as s:
+        office = s.get(User, u["coordinator"])
+        return issue_classes.create_class(s, office, {
+            "title": "语料类案", "lead_department_id": d["fgj"], "lead_leader_id": u["leader"],
+            "responsible_person": "李责任", "responsible_phone": "13600001111", "issue_ids": members},
+            datetime.now(timezone.utc)).id
+
+
 def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], policy_ids: list[int],
               calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str,
               enterprise_id: int, township_id: int, batch: dict, receipts: dict[str, str], failed_id: int,
@@ -615,6 +632,19 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
                   "channel": "choice", "meeting_id": "id", "type": "choice", "category": "choice",
                   "township": "line", "title": "line", "content": "text", "answer": "text",
                   "satisfaction": "choice"}, encoding="form"))
+    add(Endpoint("console repeat call", "POST", f"/console/intake/repeat/{issue('assigned')}", "operator", "console",
+                 {"reporter_phone": "13812345678", "reporter_name": "王建国",
+                  "reporter_org": "秦岭绿源农业科技有限公司", "channel": "hotline", "content": "又来电催问。"},
+                 {"reporter_phone": "phone", "reporter_name": "line", "reporter_org": "line", "channel": "choice",
+                  "enterprise_id": "id", "content": "text"}, encoding="form"))
+    add(Endpoint("console new class", "POST", "/console/classes", "coordinator", "console",
+                 {"title": "园区供电类案", "lead_department_id": str(d["fgj"]), "lead_leader_id": str(u["leader"]),
+                  "responsible_person": "李责任", "responsible_phone": "13600001111",
+                  "codes": " ".join(issue_code(w, issue("collected")) for _ in range(2))},
+                 {"title": "line", "lead_department_id": "id", "lead_leader_id": "id", "responsible_person": "line",
+                  "responsible_phone": "phone", "codes": "text"}, encoding="form"))
+    add(Endpoint("console class answer", "POST", f"/console/classes/{class_of(w, d, u, issue)}/answer", "fgj",
+                 "console", {"answer": "出台园区供电保障办法"}, {"answer": "text"}, encoding="form"))
     add(Endpoint("console new meeting", "POST", "/console/meetings/new", "coordinator", "console",
                  {"kind": "forum", "title": "恳谈会", "held_at": "2026-12-20T09:00", "host_leader_id": str(u["leader"]),
                   "attendees": "张三、李四", "location": "县政府"},

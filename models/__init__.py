@@ -18,6 +18,7 @@ from .issue import (
     IssueReport,
     PlanConsultation,
 )
+from .matching import IssueClass, IssueClassMember, IssueRepeat, SuggestionModel
 from .meeting import Meeting, MeetingChange
 from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage, SmsOptOut, SmsSwitchOff
@@ -36,5 +37,6 @@ __all__ = [
     "LoginThrottle", "Meeting", "MeetingChange", "Objection", "SmsInbound", "SmsMessage", "SmsOptOut", "SmsSwitchOff",
     "SmsProviderTemplate", "SmsTemplate",
     "DisclosureBatch", "DisclosureBatchIssue", "Evaluation",
+    "IssueClass", "IssueClassMember", "IssueRepeat", "SuggestionModel",
     "User", "UTCDateTime", "metadata", "utcnow",
 ]

@@ -49,6 +49,7 @@ class Permission(StrEnum):
     LEADER_PAGES = "leader_pages"
     VISIT_ON_BEHALF = "visit_on_behalf"
     LEADER_REPORTS = "leader_reports"
+    ISSUE_CLASSES = "issue_classes"
 
 
 @dataclass(frozen=True)
@@ -129,5 +130,7 @@ PERMISSIONS: dict[Permission, Grant] = {
     # supervisors read every leader's.
     P.LEADER_REPORTS: Grant("查看办理情况报告", _r(LEADER, COORDINATOR, SUPERVISOR),
                             "只有县级领导、县营商办和督查办可以查看办理情况报告"),
+    # 类案: grouping similar issues under one lead department and leader (service.matching.classes)
+    P.ISSUE_CLASSES: Grant("归并类案", _r(COORDINATOR), "只有县营商办可以归并类案"),
 }
 

@@ -96,7 +96,7 @@ STEPS: dict[str, Step] = {s.action: s for s in (
 # The timeline's name for each kind of event (console and API): the steps and the other records.
 EVENT_LABELS = {**{action: step.label for action, step in STEPS.items()},
                 "create": "登记", "edit": "修改内容", "attach": "上传附件", "import": "台账导入",
-                "leader_visit": "领导回访", "plan_no_objection": "征求意见期满无异议"}
+                "leader_visit": "领导回访", "plan_no_objection": "征求意见期满无异议", "repeat": "重复反映"}
 
 # Who may edit an issue's descriptive fields is `models.permissions` (ISSUE_EDIT); in which states, here.
 EDIT_STATES = frozenset({C, A, P, S, R})

@@ -75,6 +75,8 @@ document.addEventListener("DOMContentLoaded", function () {
     function pick(id, name) {
       if (!enterpriseId) { return; }
       enterpriseId.value = id;
+      // the similar issues are looked up again for the enterprise chosen
+      enterpriseId.dispatchEvent(new Event("change", {bubbles: true}));
       if (name) { org.value = name; }
       document.getElementById("enterprise-chosen-name").textContent = name || "";
       chosen.classList.toggle("d-none", !id);
@@ -115,4 +117,16 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   }
+});
+
+// 推荐主办单位: a suggested department's button chooses it in the lead department's list.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest(".suggest-pick");
+  if (!button) { return; }
+  var box = button.closest(".suggestions");
+  var select = document.getElementById(box.dataset.target) || document.querySelector('[name="' + box.dataset.target + '"]');
+  if (!select) { return; }
+  select.value = button.dataset.value;
+  select.dispatchEvent(new Event("change", {bubbles: true}));
+  box.querySelectorAll(".suggest-pick").forEach(function (b) { b.classList.toggle("active", b === button); });
 });

@@ -7,7 +7,17 @@ from datetime import datetime
 from sqlalchemy import case, func, literal, select
 from sqlmodel import Session
 
-from models import MEETING_KIND_LABELS, Channel, Issue, Meeting, MeetingKind, Satisfaction, Status
+from models import (
+    MEETING_KIND_LABELS,
+    Channel,
+    Issue,
+    IssueClass,
+    IssueClassMember,
+    Meeting,
+    MeetingKind,
+    Satisfaction,
+    Status,
+)
 from service.assessment.periods import MONTH, QUARTER, YEAR, Period
 from service.assessment.rates import rate
 
@@ -61,6 +71,9 @@ class ChannelFigures:
     rated: int = 0
     satisfied: int = 0     # 满意 + 基本满意
     months: list[MonthRow] = field(default_factory=list)
+    # 类案 grouped in the period (by when they were grouped) and the issues they hold
+    classes: int = 0
+    class_issues: int = 0
 
 
 def _count(condition):
@@ -125,6 +138,10 @@ def channel_figures(session: Session, period: Period, now: datetime) -> ChannelF
     resolved = sum(v[1] for v in by_channel.values())
     rated = sum(v[3] for v in by_channel.values())
     satisfied = sum(v[4] for v in by_channel.values())
+    classes, class_issues = session.execute(
+        select(func.count(func.distinct(IssueClass.id)), func.count(IssueClassMember.issue_id))
+        .select_from(IssueClass).outerjoin(IssueClassMember, IssueClassMember.class_id == IssueClass.id)
+        .where(IssueClass.created_at >= lo, IssueClass.created_at < hi)).one()
     return ChannelFigures(
         meetings_by_kind={k.value: kinds.get(k.value, 0) for k in MeetingKind},
         channels=channels,
@@ -132,6 +149,7 @@ def channel_figures(session: Session, period: Period, now: datetime) -> ChannelF
                   for m in meetings],
         total=total, resolved=resolved, resolution_rate=rate(resolved, total),
         satisfaction_rate=rate(satisfied, rated), rated=rated, satisfied=satisfied, months=months,
+        classes=classes, class_issues=class_issues,
     )
 
 
@@ -155,7 +173,8 @@ def percent(rate: float) -> str:
 
 def summary_sentence(period: Period, figures: ChannelFigures) -> str:
     """The sentence for the work report, e.g. “本季度共召开政企面对面恳谈会2次、服务企业早餐会6次，
-    收集问题40件，已办结32件，办结率80%，满意率95%”. Meeting kinds not held are left out."""
+    收集问题40件，已办结32件，办结率80%，满意率95%，归并类案2类，涉及问题9件”. Meeting kinds not held
+    are left out, and the 类案 when none was grouped in the period."""
     when = PERIOD_WORDS.get(period.shape, "本期")
     held = [f"{MEETING_KIND_LABELS[k]}{figures.meetings_by_kind.get(k.value, 0)}次"
             for k in SENTENCE_KINDS if figures.meetings_by_kind.get(k.value, 0)]
@@ -164,6 +183,7 @@ def summary_sentence(period: Period, figures: ChannelFigures) -> str:
         return f"{head}未收集到问题" if held else f"{when}未收集到问题"
     text = (f"{head}收集问题{figures.total}件，已办结{figures.resolved}件，"
             f"办结率{percent(figures.resolution_rate or 0)}")
-    if figures.satisfaction_rate is None:
-        return f"{text}，暂无满意度评价"
-    return f"{text}，满意率{percent(figures.satisfaction_rate)}"
+    text += "，暂无满意度评价" if figures.satisfaction_rate is None else f"，满意率{percent(figures.satisfaction_rate)}"
+    if figures.classes:
+        text += f"，归并类案{figures.classes}类，涉及问题{figures.class_issues}件"
+    return text

@@ -94,6 +94,8 @@ COLUMNS: tuple[LedgerColumn, ...] = (
     _c("satisfaction", "满意度", 10),
     _c("extension_count", "延期次数", 9, "int"),
     _c("reopen_count", "重新办理次数", 9, "int"),
+    # 重复反映 N 次: calls linked to the issue as repeats (service.matching.repeats); not imported
+    _c("repeats", "重复反映次数", 9, "int", imported=False),
     _c("disclosure", "是否公开", 10),
     _c("withhold_reason", "不予公开理由", 20, "wrap", max_length=2000),
     _c("public_title", "公开标题", 28, "wrap", max_length=200),

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import (
@@ -25,6 +25,7 @@ from models import (
     Department,
     Enterprise,
     Issue,
+    IssueRepeat,
     Meeting,
     User,
 )
@@ -69,6 +70,7 @@ class _Names:
     meetings: dict[int, tuple[str, date]]
     co: dict[int, list[int]]
     enterprise_codes: dict[int, str | None]
+    repeats: dict[int, int]
 
 
 def _batches(session: Session, actor: User | None, period: Period) -> Iterator[list[Issue]]:
@@ -103,7 +105,9 @@ def _names(session: Session, batch: list[Issue], departments: dict[int, str]) ->
     enterprise_ids = {i.enterprise_id for i in batch if i.enterprise_id}
     codes = dict(session.execute(select(Enterprise.id, Enterprise.credit_code)
                                  .where(Enterprise.id.in_(enterprise_ids))).all()) if enterprise_ids else {}
-    return _Names(departments, leaders, meetings, co_department_ids(session, ids), codes)
+    repeats = dict(session.execute(select(IssueRepeat.issue_id, func.count()).where(IssueRepeat.issue_id.in_(ids))
+                                   .group_by(IssueRepeat.issue_id)).all())
+    return _Names(departments, leaders, meetings, co_department_ids(session, ids), codes, repeats)
 
 
 def _yes_no(value: bool | None) -> str | None:
@@ -179,6 +183,7 @@ def _values(issue: Issue, names: _Names, masked: bool, today: date, calendar: Wo
         if issue.satisfaction else None,
         "extension_count": issue.extension_count,
         "reopen_count": issue.reopen_count,
+        "repeats": names.repeats.get(issue.id, 0),
         "disclosure": DISCLOSURE_LABELS.get(issue.disclosure, issue.disclosure),
         "withhold_reason": text(issue.withhold_reason),
         "public_title": text(issue.public_title),

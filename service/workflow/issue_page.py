@@ -16,6 +16,7 @@ from models import (
     ExtensionStatus,
     Issue,
     IssueEvent,
+    IssueRepeat,
     Meeting,
     Role,
     User,
@@ -75,6 +76,8 @@ class IssueView:
     # 整改评估: every evaluation, oldest first, and the one in force (the current round's latest)
     evaluations: list[Evaluation] = field(default_factory=list)
     evaluation: Evaluation | None = None
+    # 重复反映: the calls linked to it as repeats, oldest first
+    repeats: list[IssueRepeat] = field(default_factory=list)
 
 
 def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
@@ -126,6 +129,8 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
         judgements=list(session.execute(select(DeadlineJudgement).where(DeadlineJudgement.issue_id == issue.id)
                                          .order_by(DeadlineJudgement.round_no, DeadlineJudgement.id)).scalars()),
         evaluations=evaluations, evaluation=evaluation,
+        repeats=list(session.execute(select(IssueRepeat).where(IssueRepeat.issue_id == issue.id)
+                                     .order_by(IssueRepeat.id)).scalars()),
     )
 
 

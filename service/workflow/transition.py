@@ -26,6 +26,7 @@ from models import (
     Issue,
     IssueCoDepartment,
     IssueEvent,
+    IssueRepeat,
     IssueReport,
     PlanConsultation,
     RejectReason,
@@ -693,6 +694,13 @@ def _reply(ctx: StepContext) -> str:
         if phone and phone not in told:
             told.add(phone)
             ctx.messages.append(("reporter", phone, "merged_outcome", {"code": code, "main": issue.code}))
+    # And the callers linked to it as repeats (重复反映, service.matching.repeats).
+    repeats = ctx.session.execute(select(IssueRepeat.reporter_phone).where(
+        IssueRepeat.issue_id == issue.id, IssueRepeat.reporter_phone.is_not(None)).order_by(IssueRepeat.id)).scalars()
+    for phone in repeats:
+        if phone not in told:
+            told.add(phone)
+            ctx.messages.append(("reporter", phone, "repeat_outcome", {"code": issue.code}))
     return Status.REPLIED
 
 

@@ -65,6 +65,8 @@ CONSOLE = {
     "console.admin_reporter_messages": ((P.SMS_TEXTS_MANAGE,), "/console/admin/reporter-messages"),
     "console.admin_robots": ((P.ROBOTS_MANAGE,), "/console/admin/robots"),
     "console.intake_enterprises": ((P.ISSUE_CREATE,), "/console/intake/enterprises?enterprise_q=越权"),
+    "console.class_list": ((P.ISSUE_LIST,), "/console/classes"),
+    "console.intake_similar": ((P.ISSUE_CREATE,), "/console/intake/similar?title=越权&reporter_phone={phone}"),
     "console.leader_home_page": ((P.LEADER_HOME,), "/console/leader"),
     "console.visit_list_page": ((P.LEADER_HOME, P.LEADER_PAGES), "/console/visits"),
     "console.leader_enterprises_page": ((P.LEADER_HOME, P.LEADER_PAGES), "/console/leaders/{leader}/enterprises"),

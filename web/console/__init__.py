@@ -13,6 +13,7 @@ from . import (
     admin,
     auth,
     board,
+    classes,
     dashboard,
     errors,
     home,
@@ -30,8 +31,8 @@ from . import (
 from . import session as console_session
 from .blueprint import bp
 
-PAGES = (admin, auth, board, dashboard, errors, home, inbox, intake, issues, leader_reports, leaders, ledger, meetings,
-         reports, townships)
+PAGES = (admin, auth, board, classes, dashboard, errors, home, inbox, intake, issues, leader_reports, leaders, ledger,
+         meetings, reports, townships)
 
 
 def _attachment_quota(app: Flask) -> Quota:

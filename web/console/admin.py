@@ -57,6 +57,7 @@ TEMPLATE_PURPOSES = {
     "escalated_reporter": _l("提请上级时告知反映人原因和下次告知进展的日期"),
     "closed_reporter": _l("办结销号后告知反映人"),
     "rating_request": _l("县营商办手动发送的评价短信（退订的反映人也会收到）"),
+    "repeat_outcome": _l("办结答复时告知关联为重复反映的来电人"),
     "extension_decided": _l("延期申请审批结果"),
     "extension_to_leader": _l("再次申请延期时请主抓领导审批"),
     "deadline_set": _l("县营商办重新确定办理时限后告知责任人"),

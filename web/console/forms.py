@@ -160,6 +160,32 @@ class IntakeBody(Schema):
     satisfaction = fields.String(load_default=None)
 
 
+class RepeatBody(Schema):
+    """A call linked to an issue already on record (重复反映): who called, how, and what they said."""
+    reporter_phone = fields.String(load_default=None, validate=_phone)
+    reporter_name = _typed(64)
+    reporter_org = _typed(200)
+    channel = fields.String(load_default=None, validate=_one_of({c.value for c in Channel}))
+    enterprise_id = fields.String(load_default=None, validate=_record)
+    content = _typed(5000, True)
+
+
+REPEAT_FIELDS = ("reporter_phone", "reporter_name", "reporter_org", "channel", "enterprise_id", "content")
+
+
+def read_repeat() -> tuple[dict | None, FormErrors]:
+    """The call for service.matching.repeats.link_repeat from the desk's form (its other fields
+    are not needed), or None and the errors by field."""
+    present = {k: request.form[k].strip() if k in ("reporter_phone", "content") else request.form[k]
+               for k in REPEAT_FIELDS if request.form.get(k, "").strip()}
+    body, errors = load(RepeatBody(), present)
+    if errors:
+        return None, errors
+    return {"channel": body["channel"], "content": body["content"], "enterprise_id": record_id(body["enterprise_id"]),
+            "reporter": {"phone": body["reporter_phone"], "name": body["reporter_name"],
+                         "org": body["reporter_org"]}}, errors
+
+
 def intake_form(values: dict | None = None, errors: FormErrors | None = None) -> StepForm:
     return StepForm("intake", values if values is not None else dict(INTAKE_DEFAULTS), errors or FormErrors(),
                     own_fields=INTAKE_FIELDS)

@@ -1,6 +1,6 @@
 """话务登记: the hotline desk. One form in the order a call goes; the caller's earlier issues
 beside it; the tracking code, large, once saved."""
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -10,12 +10,13 @@ from service.enterprises import registry as enterprises
 from service.enterprises.townships import township_names
 from service.identity import permissions as access
 from service.intake import issues as intake_service
+from service.matching import repeats, similar
 from service.workflow import queries as issues
 
 from ..context import db, now, workflow_options
 from .blueprint import bp
 from .formdata import id_or_none
-from .forms import intake_form, read_intake
+from .forms import intake_form, read_intake, read_repeat
 from .issue_forms import StepForm
 from .session import staff
 from .ui import localtime
@@ -106,3 +107,41 @@ def intake_enterprises():
     q = (request.args.get("enterprise_q") or "")[:200].strip()
     rows = enterprises.search(db(), staff(), q, limit=8) if q else []
     return render_template("console/intake/_enterprises.html", q=q, rows=rows)
+
+
+def _typed_enterprise() -> int | None:
+    value = request.values.get("enterprise_id", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@bp.get("/intake/similar")
+@login_required
+def intake_similar():
+    """相似问题 (htmx fragment beside the form, while the operator types): the open and recent
+    issues like this call, each with why; a likely repeat is linked with one click."""
+    access.require(staff(), Permission.ISSUE_CREATE)
+    title = (request.args.get("title") or "")[:200]
+    content = (request.args.get("content") or "")[:2000]
+    phone = (request.args.get("reporter_phone") or "")[:20]
+    found = similar.find_similar(db(), staff(), title=title, content=content, phone=phone,
+                                 enterprise_id=_typed_enterprise(), org=(request.args.get("reporter_org") or "")[:200],
+                                 now=now())
+    return render_template("console/intake/_similar.html", found=found, typed=bool(title.strip() or content.strip()))
+
+
+@bp.post("/intake/repeat/<int:issue_id>")
+@login_required
+def intake_repeat(issue_id: int):
+    """重复反映: the call on the form is linked to `issue_id` instead of becoming a new issue."""
+    call, errors = read_repeat()
+    form = intake_form({k: request.form.get(k, "") for k in request.form}, errors)
+    if call is None:
+        return _render(form, _("请检查标红的内容"), 422)
+    try:
+        repeats.link_repeat(db(), staff(), issue_id, call, now())
+    except DomainError as exc:
+        form.errors.update({FIELD_OF[key]: message for key, message in exc.fields.items() if key in FIELD_OF})
+        return _render(form, exc.message, exc.status)
+    issue = issues.get_visible(db(), staff(), issue_id)
+    flash(_("已作为重复反映关联到 %(code)s，办结答复时将短信告知来电人。", code=issue.code), "success")
+    return redirect(url_for("console.issue_page", issue_id=issue_id))

@@ -7,6 +7,8 @@ from flask_login import login_required
 
 from models import Channel, Flag, Status
 from service.core.errors import DomainError, Invalid
+from service.matching import similar
+from service.matching.suggestions import suggest_for
 from service.workflow import attachments
 from service.workflow import issue_page as issue_view
 from service.workflow import queries as issues
@@ -60,7 +62,12 @@ def _render_issue(issue_id: int, *, failed: StepForm | None = None,
         forms["evaluate"].choices["attachment_ids"] = [(a.id, a.filename) for a in view.attachments]
     if view.assign is not None:
         _assign_choices(forms["assign"], view.assign, fresh=not (failed and failed.action == "assign"))
+    suggestions = suggest_for(db(), [view.issue]).get(view.issue.id) if view.assign is not None else None
+    like = similar.find_similar(db(), staff(), title=view.issue.title, content=view.issue.content,
+                                phone=view.issue.reporter_phone, enterprise_id=view.issue.enterprise_id,
+                                org=view.issue.reporter_org, exclude_id=view.issue.id, now=now())
     return render_template("console/issues/detail.html", view=view, issue=view.issue, forms=forms,
+                           suggestions=suggestions, similar=like,
                            problems=failed.problems() if failed else [],
                            failed_action=failed.action if failed else None, failed_form=failed,
                            error=error,

@@ -9,6 +9,7 @@ from flask_login import login_required
 from models import DEADLINE_KEYS, MEETING_KIND_LABELS, MeetingKind
 from service.core.errors import DomainError
 from service.enterprises.leaders import invited_enterprises
+from service.matching.suggestions import suggest_for
 from service.workflow import meeting_desk as agenda
 from service.workflow import meetings
 
@@ -118,7 +119,8 @@ def _desk(meeting_id: int, rows: dict | None = None, errors: dict | None = None,
     invited = invited_enterprises(db(), staff(), meeting_id, today=today(), calendar=calendar())
     return render_template("console/meetings/page.html", desk=desk, rows=rows or {}, errors=errors or {},
                            message=message, kinds=MEETING_KIND_LABELS, deadline_keys=DEADLINE_KEYS,
-                           field_labels=FIELD_LABELS, invited=invited)
+                           field_labels=FIELD_LABELS, invited=invited,
+                           suggestions=suggest_for(db(), [row.issue for row in desk.to_assign]))
 
 
 @bp.get("/meetings/<int:meeting_id>")

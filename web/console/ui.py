@@ -22,6 +22,7 @@ NAV = (
     ("console.inbox", "承办", (P.DEPARTMENT_WORK,)),
     ("console.board", "督办", (P.BOARD,)),
     ("console.issue_list", "问题", (P.ISSUE_LIST,)),
+    ("console.class_list", "类案", (P.ISSUE_LIST,)),
     ("console.visit_list_page", "月末回访", (P.LEADER_HOME, P.LEADER_PAGES)),
     ("console.enterprise_list", "企业库", (P.ENTERPRISE_READ, P.LEADER_HOME)),
     ("console.township_list", "乡镇名单", (P.TOWNSHIPS_MANAGE,)),

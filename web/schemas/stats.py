@@ -118,6 +118,8 @@ class SummaryOut(Schema):
     rated = fields.Integer()
     satisfied = fields.Integer(metadata={"description": "满意与基本满意"})
     satisfaction_rate = fields.Float(allow_none=True)
+    classes = fields.Integer(metadata={"description": "区间内归并的类案数"})
+    class_issues = fields.Integer(metadata={"description": "这些类案涉及的问题数"})
     hot_categories = fields.List(fields.Nested(CountOut))
     hot_townships = fields.List(fields.Nested(CountOut))
     monthly_trend = fields.List(fields.Nested(MonthRowOut))
