@@ -336,6 +336,7 @@ def cells(world: World) -> list[Cell]:
             ({"operator", "coordinator"}, "PATCH", f"/api/v1/issues/{i}", "api",
              {"version": 1, "title": "越权修改的标题"}),
             (SEE_ALL, "GET", f"/console/issues/{i}", "console", None),
+            (SEE_ALL, "GET", f"/console/issues/{issue.code.lower()}", "console", None),
             (SEE_ALL, "GET", f"/console/intake/saved/{i}", "console", None),
             (SEE_ALL, "POST", f"/console/issues/{i}/attachments", "console",
              {"file": (b"%PDF-1.7\n%%EOF\n", "x.pdf")}),

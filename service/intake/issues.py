@@ -18,7 +18,7 @@ from service.identity import permissions as access
 from service.intake.categories import list_categories
 from service.intake.codes import allocate
 from service.workflow.meetings import EVENING_TEA_AT, EVENING_TEA_DAYS, EVENING_TEA_UNTIL
-from service.workflow.queries import get_visible
+from service.workflow.queries import get_visible, stale_message
 from service.workflow.transition import WorkflowOptions, transition
 from service.workflow.visibility import visible_to
 
@@ -130,7 +130,7 @@ def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: da
     if data.get("version") is None:
         raise Invalid("修改时须提供当前版本号 version", {"version": "必填"})
     if data["version"] != issue.version:
-        raise StaleVersion("该问题已被他人修改，请刷新后再改")
+        raise StaleVersion(stale_message(session, issue.id, "请刷新后再改"))
     if issue.status not in EDIT_STATES:
         raise WrongState("已办结、已公示或不予受理的问题不能再修改")
     if "meeting_id" in data:
@@ -162,7 +162,7 @@ def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: da
         session.commit()
     except StaleDataError:
         session.rollback()
-        raise StaleVersion("该问题已被他人修改，请刷新后再改") from None
+        raise StaleVersion(stale_message(session, issue_id, "请刷新后再改")) from None
     return issue
 
 
