@@ -36,7 +36,8 @@ def test_a_stale_step_says_who_changed_the_issue_and_when(api, county):
 
 def test_a_stale_edit_says_who_changed_the_issue_and_when(api, county):
     issue = api.create_issue()
-    api.ok("PATCH", f"/api/v1/issues/{issue['id']}", "operator", json={"version": issue["version"], "title": "改过的标题"})
+    api.ok("PATCH", f"/api/v1/issues/{issue['id']}", "operator",
+           json={"version": issue["version"], "title": "改过的标题"})
     resp = api.patch(f"/api/v1/issues/{issue['id']}", "coordinator",
                      json={"version": issue["version"], "title": "又改的标题"})
     assert resp.status_code == 409
