@@ -19,7 +19,8 @@ def test_the_issue_page_opens_by_its_tracking_code(app, api, county):
         assert resp.status_code == 200, typed
         assert "按编号打开的问题" in resp.get_data(as_text=True)
     assert office.get("/console/issues/YS2026-999999").status_code == 404
-    assert office.get("/console/issues/no-such-thing").status_code == 404
+    wrong = office.get("/console/issues/no-such-thing", headers={"Accept": "text/html"})
+    assert wrong.status_code == 404 and "页面不存在" in wrong.get_data(as_text=True)
     # another department's user: the same 404 as for a code that does not exist
     assert Console(app, "scj").get(f"/console/issues/{issue['code']}").status_code == 404
     assert Console(app, "fgj").get(f"/console/issues/{issue['code'].lower()}").status_code == 200

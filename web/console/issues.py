@@ -78,7 +78,7 @@ def _assign_choices(form: StepForm, options, fresh: bool) -> None:
 
 
 @bp.get("/issues/<int:issue_id>")
-@bp.get("/issues/<issue_code>")
+@bp.get("/issues/<issue_code:issue_code>")
 @login_required
 def issue_page(issue_id: int | None = None, issue_code: str | None = None):
     """By id or by tracking code (`/console/issues/YS2026-000243`, any case, zeros or not); the
