@@ -350,6 +350,7 @@ def cells(world: World) -> list[Cell]:
             ({"operator", "coordinator"}, "PATCH", f"/api/v1/issues/{i}", "api",
              {"version": 1, "title": "越权修改的标题"}),
             (SEE_ALL, "GET", f"/console/issues/{i}", "console", None),
+            (SEE_ALL, "GET", f"/console/issues/{issue.code.lower()}", "console", None),
             (SEE_ALL, "GET", f"/console/intake/saved/{i}", "console", None),
             ({"operator", "coordinator", "supervisor"}, "POST", f"/console/intake/repeat/{i}", "console",
              {"reporter_phone": "13812345678", "channel": "hotline", "content": "越权关联"}),

@@ -73,7 +73,8 @@ def render(template: str, params: dict, text: str | None = None) -> str:
 SAMPLE_VALUES: dict[str, str] = {
     "code": "YS2026-000123", "title": "园区道路破损影响货车通行", "complete_due": "2026-11-20",
     "accept_due": "2026-11-06", "due": "2026-11-20", "lead": "县自然资源局",
-    "track_url": "https://ys.example.gov.cn/track", "note": "请本周内反馈进展。", "decision": "已批准",
+    "track_url": "https://ys.example.gov.cn/track?code=YS2026-000123",
+    "note": "请本周内反馈进展。", "decision": "已批准",
     "what": "办结", "days": "2", "dept": "县市场监管局",
     "main": "YS2026-000120", "reason": "需待明年春季施工",
     "link": "https://ys.example.gov.cn/plan/abc", "review_on": "2027-03-15",

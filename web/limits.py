@@ -26,7 +26,7 @@ from flask import Flask, request
 from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 from wtforms.validators import ValidationError
 
 from service.core import text_rules
@@ -79,6 +79,13 @@ class TextRule:
         found = text_problem(field.data, self.max_len, self.lines) if isinstance(field.data, str) else None
         if found:
             raise ValidationError(found)
+
+
+class IssueCodeConverter(BaseConverter):
+    """`<issue_code:…>`: something that reads as a tracking code (`YS2026-000243`, `ys2026-243`);
+    any other text is an address that leads nowhere, with the site's ordinary 404 page."""
+
+    regex = r"[A-Za-z]{2}[0-9]{4}-?[0-9]{1,6}"
 
 
 class RecordIdConverter(IntegerConverter):
@@ -219,4 +226,5 @@ def init_app(app: Flask) -> None:
     """Before any blueprint is registered: its routes' numbers are bounded when they are added."""
     limiter.init_app(app)
     app.url_map.converters["int"] = app.url_map.converters["id"] = RecordIdConverter
+    app.url_map.converters["issue_code"] = IssueCodeConverter
     app.before_request(check_request)

@@ -29,6 +29,7 @@ from models import (
 from models.workflow import EVENT_LABELS, PUBLIC_STATUSES
 from service.assessment.rates import rate
 from service.core.errors import NotFound
+from service.core.issue_codes import canonical
 from service.core.masking import is_blank, mask_name, masking_of, scrub_text, search_text
 from service.core.paging import page_by_time
 from service.deadlines.calendar import LOCAL_TZ
@@ -214,8 +215,9 @@ def public_listing(session: Session, filters: PublicFilters, today: date, *, lim
 
 def get_public(session: Session, code: str) -> dict:
     issue = None
-    if code.isascii() and code.replace("-", "").isalnum():
-        issue = session.execute(public_issues().where(Issue.code == code)).scalars().first()
+    wanted = canonical(code)
+    if wanted is not None:
+        issue = session.execute(public_issues().where(Issue.code == wanted)).scalars().first()
     if issue is None:
         raise NotFound("没有找到该公示问题", code="issue_not_found")
     return _views(session, [issue])[0]
@@ -375,7 +377,8 @@ def public_figures(session: Session, today: date, *, clock=time.monotonic) -> di
 
 def track(session: Session, code: str, phone_last4: str) -> dict:
     """A reporter's view of their own issue; one answer for a wrong code or wrong digits."""
-    issue = session.execute(select(Issue).where(Issue.code == code.strip().upper())).scalars().first()
+    wanted = canonical(code)
+    issue = session.execute(select(Issue).where(Issue.code == wanted)).scalars().first() if wanted else None
     phone = "".join(ch for ch in (issue.reporter_phone or "") if ch.isdigit()) if issue else ""
     if issue is None or len(phone) < 4 or phone[-4:] != phone_last4:
         raise NotFound("编号或手机号后4位不正确，请核对后再查", code="track_not_found")

@@ -11,8 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from models import CodeCounter
+from service.core.issue_codes import PREFIX
 
-PREFIX = "YS"
 # pg_advisory_xact_lock(LOCK_CLASS, year) serialises setting up one year's sequence. The
 # two-int key space is apart from the one-bigint keys used elsewhere (service.core.scheduler_lock, meetings).
 LOCK_CLASS = 0x5953

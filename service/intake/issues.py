@@ -19,8 +19,8 @@ from service.intake.categories import list_categories
 from service.intake.codes import allocate
 from service.reminders.outbox import queue_sms
 from service.workflow.meetings import EVENING_TEA_AT, EVENING_TEA_DAYS, EVENING_TEA_UNTIL
-from service.workflow.queries import get_visible
-from service.workflow.transition import WorkflowOptions, transition
+from service.workflow.queries import get_visible, stale_message
+from service.workflow.transition import WorkflowOptions, track_link, transition
 from service.workflow.visibility import visible_to
 
 REPORTER_FIELDS = {"name": "reporter_name", "org": "reporter_org", "phone": "reporter_phone",
@@ -124,7 +124,8 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
     if track_url is not None:
         queue_sms(session, dedupe_key=f"issue:{issue.id}:registered", phone=issue.reporter_phone,
                   kind="reporter", template="registered_reporter",
-                  params={"code": issue.code, "track_url": track_url}, issue_id=issue.id, now=now,
+                  params={"code": issue.code, "track_url": track_link(track_url, issue.code)},
+                  issue_id=issue.id, now=now,
                   channel=channel)
     if commit:
         session.commit()
@@ -138,7 +139,7 @@ def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: da
     if data.get("version") is None:
         raise Invalid("修改时须提供当前版本号 version", {"version": "必填"})
     if data["version"] != issue.version:
-        raise StaleVersion("该问题已被他人修改，请刷新后再改")
+        raise StaleVersion(stale_message(session, issue.id, "请刷新后再改"))
     if issue.status not in EDIT_STATES:
         raise WrongState("已办结、已公示或不予受理的问题不能再修改")
     if "meeting_id" in data:
@@ -170,7 +171,7 @@ def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: da
         session.commit()
     except StaleDataError:
         session.rollback()
-        raise StaleVersion("该问题已被他人修改，请刷新后再改") from None
+        raise StaleVersion(stale_message(session, issue_id, "请刷新后再改")) from None
     return issue
 
 

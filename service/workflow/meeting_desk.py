@@ -10,7 +10,7 @@ from models import Department, Issue, Meeting, MeetingChange, Status, User
 from models.permissions import Permission
 from models.workflow import STEPS
 from service.core.errors import Invalid
-from service.core.masking import mask_name
+from service.core.masking import mask_name, scrub_text
 from service.deadlines.calendar import WorkCalendar, calendar_warnings
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import Policy, default_deadlines, flag_for
@@ -142,6 +142,14 @@ class SheetRow:
     leader: str | None
     lead_department: str | None
     co_departments: list[str]
+    content: str | None = None     # the problem as raised, the reporter's name and phones masked
+    plan: str | None = None        # the lead department's plan, once there is one
+
+
+def _sheet_text(issue: Issue, text: str | None) -> str | None:
+    """The sheet shows the reporter masked: so does the text it carries."""
+    orgs = () if issue.reporter_consent_public else (issue.reporter_org,)
+    return scrub_text(text, names=(issue.reporter_name,), orgs=orgs)
 
 
 @dataclass
@@ -166,7 +174,8 @@ def assignment_sheet(session: Session, actor: User, meeting_id: int) -> Assignme
                         | ({meeting.host_leader_id} if meeting.host_leader_id else set()))
     rows = [SheetRow(issue=i, reporter=mask_name(i.reporter_name), leader=people.get(i.lead_leader_id),
                      lead_department=names.get(i.lead_department_id),
-                     co_departments=[names[d] for d in co[i.id] if d in names]) for i in assigned]
+                     co_departments=[names[d] for d in co[i.id] if d in names],
+                     content=_sheet_text(i, i.content), plan=_sheet_text(i, i.plan)) for i in assigned]
     waiting = sum(1 for i in issues if i.status == Status.COLLECTED)
     return AssignmentSheet(meeting=meeting, host=people.get(meeting.host_leader_id), rows=rows,
                            waiting=waiting)

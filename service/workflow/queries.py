@@ -1,7 +1,7 @@
 """Reading issues: one visible issue, the filtered list with keyset pagination, the timeline."""
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import Integer, Select, bindparam, column, func, literal_column, or_, select, table
@@ -21,10 +21,12 @@ from models import (
     User,
 )
 from models.permissions import Permission
+from models.workflow import STEPS
 from service.core.errors import Forbidden, NotFound
+from service.core.issue_codes import canonical
 from service.core.paging import page
 from service.core.text_match import LIKE_ESCAPE, contains_pattern, fts5_phrase
-from service.deadlines.calendar import WorkCalendar
+from service.deadlines.calendar import LOCAL_TZ, WorkCalendar
 from service.deadlines.rules import flag_for, open_deadline_keys, yellow_threshold
 from service.identity import permissions as access
 from service.workflow.visibility import co_handles, visible_to
@@ -279,8 +281,11 @@ def deadline_rows(issue: Issue, today: date, calendar: WorkCalendar) -> list[Dea
 
 
 def id_for_code(session: Session, code: str) -> int | None:
-    """The id of the issue with tracking code `code` (any case), or None."""
-    return session.execute(select(Issue.id).where(Issue.code == code.strip().upper())).scalar()
+    """The id of the issue with tracking code `code` (any case, leading zeros or not), or None."""
+    wanted = canonical(code)
+    if wanted is None:
+        return None
+    return session.execute(select(Issue.id).where(Issue.code == wanted)).scalar()
 
 
 def current_evaluation(session: Session, issue: Issue) -> Evaluation | None:
@@ -289,3 +294,18 @@ def current_evaluation(session: Session, issue: Issue) -> Evaluation | None:
     return session.execute(select(Evaluation).where(
         Evaluation.issue_id == issue.id, Evaluation.round_no == issue.round_no,
     ).order_by(Evaluation.id.desc()).limit(1)).scalars().first()
+
+
+def stale_message(session: Session, issue_id: int, ending: str = "请刷新后再操作") -> str:
+    """The 409 words for an edit made on an old version: who changed the issue last, and when
+    (local time), so the person knows whom to ask before doing it again."""
+    row = session.execute(select(IssueEvent.at, IssueEvent.action, User.display_name)
+                          .outerjoin(User, User.id == IssueEvent.actor_id)
+                          .where(IssueEvent.issue_id == issue_id)
+                          .order_by(IssueEvent.id.desc()).limit(1)).first()
+    if row is None:
+        return f"该问题刚被他人处理过，{ending}"
+    at, action, name = row
+    when = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(LOCAL_TZ).strftime("%m月%d日 %H:%M")
+    step = STEPS[action].label if action in STEPS else {"edit": "修改", "create": "登记"}.get(action, "处理")
+    return f"该问题已由{name or '系统'}于{when}{step}，{ending}"

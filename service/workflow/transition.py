@@ -54,9 +54,8 @@ from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, nearest_open_deadline
 from service.reminders.outbox import queue_sms
 from service.reminders.robots import queue_robot_messages
-from service.workflow.queries import current_evaluation, get_visible
+from service.workflow.queries import current_evaluation, get_visible, stale_message
 
-STALE_MESSAGE = "该问题刚被他人处理过，请刷新后再操作"
 # A value that is none of a step's choices (a satisfaction, a reject reason …).
 OFF_THE_LIST = "不是可选的取值"
 # Body fields whose value is a word of a vocabulary, per step: checked here for every caller
@@ -79,6 +78,11 @@ class WorkflowOptions:
     public_base: str = ""                 # the public site's address, for links sent by SMS
     link_secret: str = "development"      # signs those links (the app's SECRET_KEY)
     load_calendar: Callable[[], WorkCalendar] | None = None
+
+
+def track_link(track_url: str, code: str) -> str:
+    """The tracking page with the code filled in: the reporter types only the phone digits."""
+    return f"{track_url}{'&' if '?' in track_url else '?'}code={code}"
 
 
 @dataclass
@@ -189,7 +193,7 @@ def _take_step(session: Session, actor: User, issue_id: int, action: str, body: 
         raise Forbidden(f"您的角色无权{step.label}")
 
     if body.get("version") is not None and body["version"] != issue.version:
-        raise StaleVersion(STALE_MESSAGE)
+        raise StaleVersion(stale_message(session, issue.id))
     if issue.status not in step.from_states:
         raise WrongState(f"问题当前为“{STATUS_LABELS[Status(issue.status)]}”，不能{step.label}")
     require({f: "必填" for f in step.required if body.get(f) in (None, "", [])})
@@ -236,7 +240,7 @@ def _take_step(session: Session, actor: User, issue_id: int, action: str, body: 
             session.commit()
     except StaleDataError:
         session.rollback()
-        raise StaleVersion(STALE_MESSAGE) from None
+        raise StaleVersion(stale_message(session, issue_id)) from None
     return issue
 
 
@@ -381,7 +385,7 @@ def _assign(ctx: StepContext) -> str:
         ctx.messages.append(("co_department", dept.contact_phone, "assigned_co_department",
                              {**base, "lead": lead.name}))
     ctx.messages.append(("reporter", issue.reporter_phone, "assigned_reporter",
-                         {"code": issue.code, "track_url": ctx.options.track_url}))
+                         {"code": issue.code, "track_url": track_link(ctx.options.track_url, issue.code)}))
     return Status.ASSIGNED
 
 

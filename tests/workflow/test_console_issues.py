@@ -152,7 +152,8 @@ def test_a_stale_version_shows_the_conflict_and_keeps_what_was_typed(api, as_use
                        version=issue["version"])
     page = text(resp)
     assert resp.status_code == 409
-    assert "该问题刚被他人处理过" in page and "您填写的内容仍保留在下方表单中" in page
+    assert re.search(r"该问题已由zrj于\d\d月\d\d日 \d\d:\d\d报送进展，请刷新后再操作", page)
+    assert "您填写的内容仍保留在下方表单中" in page
     assert re.search(r'<textarea[^>]*name="note"[^>]*>\s*已联系施工单位，下周进场</textarea>', page)
     current = api.ok("GET", f"/api/v1/issues/{issue['id']}", "fgj")["version"]
     assert f'name="version" value="{current}"' in page      # a second submit, once checked, goes through

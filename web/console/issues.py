@@ -85,8 +85,15 @@ def _assign_choices(form: StepForm, options, fresh: bool) -> None:
 
 
 @bp.get("/issues/<int:issue_id>")
+@bp.get("/issues/<issue_code:issue_code>")
 @login_required
-def issue_page(issue_id: int):
+def issue_page(issue_id: int | None = None, issue_code: str | None = None):
+    """By id or by tracking code (`/console/issues/YS2026-000243`, any case, zeros or not); the
+    same page and the same 404 for an issue one may not see as for one that does not exist."""
+    if issue_id is None:
+        issue_id = issues.id_for_code(db(), issue_code or "")
+        if issue_id is None:
+            abort(404)
     return _render_issue(issue_id)
 
 
