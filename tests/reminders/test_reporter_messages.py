@@ -59,7 +59,7 @@ def test_the_reporter_hears_registration_suspension_extension_and_closure(api):
     # each fits one SMS with a 12-character reason and the county's codes, but the two that carry
     # the tracking link with the code filled in (sent as a long SMS in parts)
     bodies = [m["body"] for m in to_reporter(api, issue) if "/track" not in m["body"]]
-    assert len(bodies) == 6 and all(len(b) <= SINGLE for b in bodies), bodies
+    assert len(bodies) == 4 and all(len(b) <= SINGLE for b in bodies), bodies
 
 
 def test_a_closure_by_close_off_tells_the_reporter_too(api):
