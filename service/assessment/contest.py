@@ -7,14 +7,18 @@ that already has a result is refused unless the recomputation is asked for expli
 from copy import deepcopy
 from datetime import datetime
 
+from openpyxl.workbook import Workbook
 from sqlmodel import Session, select
 
 from models import ContestResult
 from service.assessment.periods import Period
 from service.assessment.rates import PENALTIES, WEIGHTS, department_assessment
 from service.core.errors import Conflict, Invalid
+from service.core.xlsx import Column, workbook_bytes, write_table
 
-__all__ = ["DEFAULT_RULES", "compute_quarter", "points_of", "stored_quarter"]
+__all__ = [
+    "DEFAULT_RULES", "compute_quarter", "contest_workbook", "points_of", "podium", "stored_quarter",
+]
 
 DEFAULT_RULES = {"weights": dict(WEIGHTS), "penalties": dict(PENALTIES)}
 
@@ -83,3 +87,37 @@ def compute_quarter(session: Session, year: int, quarter: int, rules: dict, now:
 def stored_quarter(session: Session, year: int, quarter: int) -> ContestResult | None:
     return session.exec(select(ContestResult).where(ContestResult.year == year,
                                                     ContestResult.quarter == quarter)).first()
+
+
+def podium(result: ContestResult) -> tuple[list[dict], list[dict]]:
+    """排名前三 and 排名后三 among the ranked departments (apart when fewer than six are ranked:
+    a department is never in both)."""
+    ranked = [row for row in result.table if row["rank"] is not None]
+    top = ranked[:3]
+    bottom = [row for row in ranked[-3:] if row not in top]
+    return top, list(reversed(bottom))
+
+
+COLUMNS = (Column("名次", 8, "int"), Column("部门", 20), Column("积分", 10),
+           Column("签收及时率", 12, "percent"), Column("回复及时率", 12, "percent"),
+           Column("按期办结率", 12, "percent"), Column("满意率", 12, "percent"),
+           Column("重办次数", 10, "int"), Column("退单", 8, "int"), Column("当前超期", 10, "int"))
+
+
+def contest_workbook(result: ContestResult) -> bytes:
+    """The quarter's table as stored (department names written as text, never as formulas)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "擂台赛"
+    write_table(ws, COLUMNS, [
+        (row["rank"], row["department_name"], "本期无可评" if row["points"] is None else row["points"],
+         row["accept_rate"], row["reply_rate"], row["complete_rate"], row["satisfaction_rate"],
+         row["reopens"], row["returned"], row["overdue_now"]) for row in result.table],
+        title=f"{result.year}年第{result.quarter}季度擂台赛积分",
+        note="积分规则见“规则”表（计算时的规则，不随此后修改而变）")
+    rules = wb.create_sheet("规则")
+    write_table(rules, (Column("项目", 20), Column("取值", 10)),
+                [(f"权重 {k}", v) for k, v in result.rules["weights"].items()]
+                + [(f"扣分 {k}", v) for k, v in result.rules["penalties"].items()],
+                title="计算时的规则")
+    return workbook_bytes(wb)

@@ -1,10 +1,13 @@
 """擂台赛: a computed quarter is stored with the rules in force and never changes when the rules
 change afterwards; recomputing is explicit; bad rules are refused naming the field."""
 from copy import deepcopy
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
-from service.assessment.contest import DEFAULT_RULES, compute_quarter, stored_quarter
+from models import Department
+from service.assessment.contest import DEFAULT_RULES, compute_quarter, contest_workbook, podium, stored_quarter
 from service.core.errors import Conflict, Invalid
 
 from .test_assessment import Walk, at, nov
@@ -83,3 +86,16 @@ def test_a_quarter_outside_one_to_four_is_refused(db, county):
     with pytest.raises(Invalid) as refused:
         compute_quarter(db, 2026, 5, DEFAULT_RULES, at(12, 1))
     assert "quarter" in refused.value.fields
+
+
+def test_top_and_bottom_three_and_the_workbook_never_hold_a_formula(db, county, quarter):
+    db.get(Department, county.dept_id("scj")).name = "=HYPERLINK(\"http://x\")"
+    db.commit()
+    result = compute_quarter(db, 2026, 4, DEFAULT_RULES, at(12, 1))
+    top, bottom = podium(result)
+    assert [r["department_id"] for r in top] == [county.dept_id("fgj"), county.dept_id("scj")]
+    assert bottom == []  # two ranked departments: both among the top three, none twice
+    ws = load_workbook(BytesIO(contest_workbook(result)))["擂台赛"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    names = [c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert names and all(c.data_type == "s" for c in names)
