@@ -3,6 +3,7 @@ from sqlmodel import SQLModel
 
 from .audit import AuditTrailImmutable
 from .catalog import Attachment, Category
+from .contest import ContestResult
 from .disclosure import DisclosureBatch, DisclosureBatchIssue, Objection
 from .enterprise import Enterprise, EnterpriseLeader, LeaderVisit, Township
 from .enums import *  # noqa: F401,F403
@@ -29,7 +30,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "ApiToken", "Attachment", "AuditTrailImmutable",
-    "CalendarDay", "Category", "CodeCounter", "DeadlineJudgement", "DeadlinePolicy", "Department",
+    "CalendarDay", "Category", "CodeCounter", "ContestResult", "DeadlineJudgement", "DeadlinePolicy", "Department",
     "Enterprise", "EnterpriseLeader", "LeaderVisit", "Township",
     "DepartmentRobot",
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent", "IssueReport",
