@@ -1,15 +1,15 @@
 """擂台赛: each computed quarter stored with the rules in force (a snapshot)
 
-Revision ID: 0019
-Revises: 0016
+Revision ID: 0020
+Revises: 0019
 """
 import sqlalchemy as sa
 from alembic import op
 
 from models.types import UTCDateTime
 
-revision = "0019"
-down_revision = "0016"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
