@@ -16,7 +16,9 @@ from sqlmodel import Session
 
 from models import Department, Issue, IssueClass, IssueClassMember, Role, Status, User
 from models.permissions import Permission
+from service.core import text_rules
 from service.core.errors import Forbidden, NotFound, require
+from service.core.phones import is_phone
 from service.identity import permissions as access
 from service.workflow.queries import get_visible
 from service.workflow.transition import WorkflowOptions, transition
@@ -24,6 +26,7 @@ from service.workflow.transition import WorkflowOptions, transition
 # The states a member may be in when grouped, and when answered.
 GROUPABLE = (Status.COLLECTED, Status.ASSIGNED, Status.IN_PROGRESS)
 MIN_MEMBERS = 2
+TITLE_MAX = 200  # the class title column
 
 
 @dataclass
@@ -51,6 +54,13 @@ def create_class(session: Session, actor: User, data: dict, now: datetime,
     faults = {}
     if not title:
         faults["title"] = "请填写类案名称"
+    elif problem := text_rules.message(title, TITLE_MAX, lines=False):
+        faults["title"] = problem
+    person, phone = (data.get("responsible_person") or "").strip(), (data.get("responsible_phone") or "").strip()
+    if person and (problem := text_rules.message(person, 64, lines=False)):
+        faults["responsible_person"] = problem
+    if phone and not is_phone(phone):
+        faults["responsible_phone"] = "请填写 11 位手机号，或带区号的座机号（如 0915-3212001）"
     lead = session.get(Department, data.get("lead_department_id") or 0)
     if lead is None or not lead.active:
         faults["lead_department_id"] = "请选择牵头单位"
@@ -75,7 +85,7 @@ def create_class(session: Session, actor: User, data: dict, now: datetime,
             require({"issue_ids": f"{issue.code}已归入其他类案"})
         members.append(issue)
     try:
-        issue_class = IssueClass(title=title[:200], lead_department_id=lead.id, lead_leader_id=leader.id,
+        issue_class = IssueClass(title=title, lead_department_id=lead.id, lead_leader_id=leader.id,
                                  created_by_id=actor.id, created_at=now)
         session.add(issue_class)
         session.flush()

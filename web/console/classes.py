@@ -49,11 +49,11 @@ def class_create():
     values = {k: form.get(k, "") for k in ("title", "lead_department_id", "lead_leader_id", "responsible_person",
                                             "responsible_phone", "codes")}
     try:
-        data = {"title": values["title"][:200],
+        data = {"title": values["title"],
                 "lead_department_id": _record(values["lead_department_id"], "lead_department_id"),
                 "lead_leader_id": _record(values["lead_leader_id"], "lead_leader_id"),
-                "responsible_person": values["responsible_person"].strip()[:64] or None,
-                "responsible_phone": values["responsible_phone"].strip()[:20] or None,
+                "responsible_person": values["responsible_person"].strip() or None,
+                "responsible_phone": values["responsible_phone"].strip() or None,
                 "issue_ids": _ids(values["codes"][:2000])}
         issue_class = classes.create_class(db(), staff(), data, now(), workflow_options())
     except DomainError as exc:
