@@ -126,8 +126,12 @@ def test_gunicorn_workers_add_up_in_multiprocess_mode(app, database_url, tmp_pat
     env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port), "WEB_CONCURRENCY": "3",
            "GUNICORN_THREADS": "1", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prom"),
            "SECRET_KEY": "test-secret"}
+    # The log goes to a file, not a pipe: the app logs every request, and a pipe nobody reads
+    # until the end fills after a few hundred of them and stalls the workers mid-request.
+    log_path = tmp_path / "gunicorn.log"
+    log = log_path.open("w")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"], cwd=ROOT,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                              env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -136,7 +140,7 @@ def test_gunicorn_workers_add_up_in_multiprocess_mode(app, database_url, tmp_pat
                 _get(base + "/healthz")
                 break
             except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, server.stderr.read()
+                assert server.poll() is None and time.monotonic() < deadline, log_path.read_text()
                 time.sleep(0.2)
         def healthz_count() -> float:
             return value(_get(base + "/metrics")[1], "ys_http_requests_total",
@@ -153,6 +157,7 @@ def test_gunicorn_workers_add_up_in_multiprocess_mode(app, database_url, tmp_pat
         assert {healthz_count() for _ in range(6)} == {before + sent}
     finally:
         server.terminate()
-        _, err = server.communicate(timeout=30)
-    first = err.splitlines()[0]
+        server.wait(timeout=30)
+        log.close()
+    first = log_path.read_text().splitlines()[0]
     assert first.startswith("{") and '"logger": "gunicorn.error"' in first  # gunicorn logs JSON too
