@@ -14,7 +14,6 @@ on both databases, and checks that every route with an object in its address is 
 Printed figures: requests sent, answers by status, 5xx seen, cross-department reads (answers
 that let a caller see an object it may not), rows changed by refused requests.
 """
-import hashlib
 import io
 import json
 import re
@@ -27,8 +26,9 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import select
 
+from faults.tables import digest
 from faults.throwaway import arguments, throwaway_app
-from models import DisclosureBatch, IssueReport, Objection, SmsMessage, SmsStatus, User, metadata
+from models import DisclosureBatch, IssueReport, Objection, SmsMessage, SmsStatus, User
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
@@ -509,18 +509,6 @@ def uncovered_routes(app: Flask, all_cells: list[Cell]) -> list[str]:
 
 # --- running it --------------------------------------------------------------------------------------
 
-def digest(engine) -> str:
-    """The watched tables' contents, as one hash."""
-    h = hashlib.sha256()
-    with engine.connect() as conn:
-        for name in WATCHED:
-            table = metadata.tables[name]
-            order = list(table.primary_key.columns) or list(table.columns)
-            for row in conn.execute(select(table).order_by(*order)):
-                h.update(repr(tuple(row)).encode())
-    return h.hexdigest()
-
-
 class Callers:
     """A test client per attacker: a bearer token for the API, a console session for pages."""
 
@@ -572,7 +560,7 @@ def run(app: Flask, world: World, *, log=lambda _: None) -> dict:
     all_cells = cells(world) + probes(world)
     statuses, problems = Counter(), []
     cross_reads = changed = server_errors = 0
-    before = digest(engine)
+    before = digest(engine, WATCHED)
     for n, cell in enumerate(all_cells):
         resp = callers.send(cell)
         statuses[resp.status_code] += 1
@@ -585,7 +573,7 @@ def run(app: Flask, world: World, *, log=lambda _: None) -> dict:
         leaked = [s for s in cell.secrets if s in text_body]
         refused_ok = _refused(cell, resp)
         if cell.write:
-            after = digest(engine)
+            after = digest(engine, WATCHED)
             if after != before:
                 changed += 1
                 problems.append(f"{where} changed the database ({resp.status_code})")

@@ -20,7 +20,6 @@ Printed figures: requests sent, answers by status, 5xx seen, bad values accepted
 refused requests, valid requests refused.
 """
 import copy
-import hashlib
 import io
 import json
 import re
@@ -39,8 +38,9 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 from twilio.request_validator import RequestValidator
 
+from faults.tables import digest
 from faults.throwaway import arguments, throwaway_app
-from models import Issue, IssueReport, PlanConsultation, SmsMessage, SmsStatus, User, metadata
+from models import Issue, IssueReport, PlanConsultation, SmsMessage, SmsStatus, User
 from service.core import links
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
@@ -988,21 +988,6 @@ def all_cases(world: World, quick: bool) -> list[Case]:
 
 
 # --- sending --------------------------------------------------------------------------------------------
-
-def digest(engine, skip: frozenset = frozenset()) -> dict[str, str]:
-    """Each table's rows, as a hash per table."""
-    out = {}
-    with engine.connect() as conn:
-        for table in metadata.sorted_tables:
-            if table.name in skip:
-                continue
-            order = list(table.primary_key.columns) or list(table.columns)
-            h = hashlib.sha256()
-            for row in conn.execute(select(table).order_by(*order)):
-                h.update(repr(tuple(row)).encode())
-            out[table.name] = h.hexdigest()
-    return out
-
 
 class Callers:
     """A test client per user, logged in through the console's own form (the administrator with

@@ -117,3 +117,24 @@ def test_a_provider_failing_half_its_calls_never_gets_a_message_twice(app, engin
             assert "可能已发出" in row.last_error
         else:  # refused five times
             assert row.attempts == 5 and "暂时不可用" in row.last_error
+
+
+def test_the_fault_runs_see_every_committed_change_and_nothing_else(engine):
+    """The before/after comparison the malformed-input and IDOR runs rest on: a row committed by
+    another connection changes its table's hash (on SQLite, even when nothing else is read in
+    between), a rolled-back write and a read change nothing."""
+    from faults.tables import digest
+    from models import Department
+
+    made = datetime(2026, 12, 1, tzinfo=SH)
+    before = digest(engine)
+    with engine.connect() as conn:
+        conn.execute(insert(Department).values(name="回滚的部门", code="rollback", created_at=made))
+        conn.rollback()
+        conn.execute(select(Department)).all()
+    assert digest(engine) == before
+    with engine.begin() as conn:
+        conn.execute(insert(Department).values(name="新增的部门", code="added", created_at=made))
+    after = digest(engine)
+    assert [t for t in after if after[t] != before[t]] == ["department"]
+    assert digest(engine, {"department"}) == {"department": after["department"]}
