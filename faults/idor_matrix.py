@@ -164,6 +164,7 @@ class World:
     failed_message_id: int = 0                  # a failed SMS only the office may resend
     class_id: int = 0                           # a 类案 led by another department (scj)
     failed_message_secrets: tuple[str, ...] = ()
+    enterprise_token: str = ""                  # the coordinator's kept enterprise list upload
 
 
 @dataclass
@@ -283,8 +284,10 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
             "title": "越权测试类案", "lead_department_id": depts["scj"], "lead_leader_id": users["leader2"].id,
             "responsible_person": "越权责任人", "responsible_phone": "13600002222", "issue_ids": grouped}, now, options)
         township = townships.add_township(s, users["coordinator"], {"name": "越权测试镇"})
-        token = keep_upload(Path(app.config.get("LEDGER_UPLOADS_DIR") or Path(app.instance_path) / "ledger_uploads"),
-                            users["coordinator"].id, "台账.xlsx", b"PK\x03\x04", now)
+        uploads = Path(app.config.get("LEDGER_UPLOADS_DIR") or Path(app.instance_path) / "ledger_uploads")
+        token = keep_upload(uploads, users["coordinator"].id, "台账.xlsx", b"PK\x03\x04", now)
+        enterprise_token = keep_upload(uploads / "enterprises", users["coordinator"].id, "企业名单.xlsx",
+                                       b"PK\x03\x04", now)
         batch = DisclosureBatch(title="越权测试公示", starts_on=local_date(now), ends_on=local_date(now),
                                 created_at=now)
         s.add(batch)
@@ -302,7 +305,8 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                       report_id=s.execute(select(IssueReport.id)).scalars().first(),
                       batch_id=batch.id, objection_id=objection.id, robot_id=robot["id"],
                       robot_secrets=(robot_key, robot_secret), failed_message_id=failed.id,
-                      failed_message_secrets=("13966667777", "越权测试失败短信"), class_id=issue_class.id)
+                      failed_message_secrets=("13966667777", "越权测试失败短信"), class_id=issue_class.id,
+                      enterprise_token=enterprise_token)
     world.attackers = {"admin": ["admin"], "coordinator": ["coordinator"], "operator": ["operator"],
                        "supervisor": ["supervisor"], "leader": ["leader", "leader3"] if full else ["leader"],
                        "department": ["fgj", "zrj"] if full else ["fgj"], "anonymous": [None]}
@@ -403,6 +407,11 @@ def cells(world: World) -> list[Cell]:
     add(SEE_ALL, "GET", f"/console/enterprises/{e}", "console", False, firm_secrets)
     add({"coordinator", "operator"}, "PATCH", f"/api/v1/enterprises/{e}", "api", True, firm_secrets,
         json_body={"industry": "越权修改的行业"})
+    add({"coordinator", "operator"}, "GET", f"/console/enterprises/{e}/edit", "console", False, firm_secrets)
+    add({"coordinator", "operator"}, "POST", f"/console/enterprises/{e}/edit", "console", True, firm_secrets,
+        form={"name": "越权修改的企业", "industry": "越权修改的行业"})
+    # the coordinator's kept enterprise list upload: nobody else imports it
+    add(OFFICE, "POST", f"/console/enterprises/import/{world.enterprise_token}", "console", True, form={})
     lead = world.owner_leader_id
     for path, channel in ((f"/api/v1/leaders/{lead}/enterprises", "api"), (f"/api/v1/leaders/{lead}/visits", "api"),
                           (f"/api/v1/leaders/{lead}/ledger.xlsx", "api"),

@@ -342,6 +342,8 @@ def build_world(app: Flask) -> World:
             work_calendar.set_day(s, users["admin"], day, "workday", "语料测试", now)
         uploads = Path(app.config.get("LEDGER_UPLOADS_DIR") or Path(app.instance_path) / "ledger_uploads")
         kept = keep_upload(uploads, users["coordinator"].id, "台账.xlsx", ledger_file(), now)
+        kept_firms = keep_upload(uploads / "enterprises", users["coordinator"].id, "企业名单.xlsx",
+                                 enterprise_file(), now)
         issue("replied", reporter={**_issue_data("x", "13998760000")["reporter"], "phone": "13998760000"})
         enterprise_id = enterprise_registry.add_enterprise(s, users["coordinator"], {
             "name": "语料已登记企业有限公司", "credit_code": "91350100M000100Y43"}, now).id
@@ -383,7 +385,8 @@ def build_world(app: Flask) -> World:
             "collected", channel="breakfast", meeting_id=meeting.id) for _ in range(2)], policy_ids=policy_ids,
             calendar_days=[day.isoformat() for day in calendar_days], kept=kept, future=future.isoformat(), sid=sid,
             rated_phone="+8613998760000", enterprise_id=enterprise_id, township_id=township_id, batch=batch,
-            receipts=receipts, failed_id=failed.id, robot_ids=robot_ids, plan_token=plan_token)
+            receipts=receipts, failed_id=failed.id, robot_ids=robot_ids, plan_token=plan_token,
+            kept_firms=kept_firms)
     return world
 
 
@@ -503,7 +506,7 @@ def class_of(w: World, d: dict, u: dict, issue) -> int:
 def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], policy_ids: list[int],
               calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str,
               enterprise_id: int, township_id: int, batch: dict, receipts: dict[str, str], failed_id: int,
-              robot_ids: list[int], plan_token: str) -> list[Endpoint]:
+              robot_ids: list[int], plan_token: str, kept_firms: str) -> list[Endpoint]:
     """Every write endpoint with its valid request and the fields attacked."""
     out: list[Endpoint] = []
     add = out.append
@@ -602,6 +605,19 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("api enterprise import", "POST", "/api/v1/imports/enterprises", "coordinator", "api",
                  {"file": ("企业名单.xlsx", enterprise_file()), "dry_run": "false"}, {"dry_run": "choice"},
                  encoding="multipart", files=[("file", *f) for f in bad_files()]))
+    add(Endpoint("console new enterprise", "POST", "/console/enterprises/new", "coordinator", "console",
+                 {"name": "语料控制台企业有限公司", "credit_code": "9144030071526726XG", "scale": "sme",
+                  "leaders_shown": "1", "leader_ids": str(u["leader"])},
+                 {**firm_fields, "leader_ids": "id"}, encoding="form"))
+    add(Endpoint("console edit enterprise", "POST", f"/console/enterprises/{enterprise_id}/edit", "coordinator",
+                 "console", {"name": "语料已登记企业有限公司", "credit_code": "91350100M000100Y43", "industry": "林业",
+                             "scale": "above", "leaders_shown": "1", "leader_ids": str(u["leader"])},
+                 {**firm_fields, "leader_ids": "id"}, encoding="form"))
+    add(Endpoint("console enterprise import check", "POST", "/console/enterprises/import", "coordinator", "console",
+                 {"file": ("企业名单.xlsx", enterprise_file())}, {}, encoding="multipart", writes=False,
+                 files=[("file", *f) for f in bad_files()]))
+    add(Endpoint("console enterprise import", "POST", f"/console/enterprises/import/{kept_firms}", "coordinator",
+                 "console", {}, {}, encoding="form"))
     add(Endpoint("api township", "POST", "/api/v1/townships", "coordinator", "api", {"name": "语料镇"},
                  {"name": "line", "sort_order": "int"}))
     add(Endpoint("api township change", "PATCH", f"/api/v1/townships/{township_id}", "coordinator", "api",

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -55,6 +56,10 @@ class EnterpriseImport:
     created: int = 0
     updated: int = 0
     refused: list[dict] = field(default_factory=list)   # {"row": n, "reason": text}
+    # What the console shows row by row: each fault with its column, and each row that would
+    # be (or was) written. Not part of the API's answer.
+    problems: list[dict] = field(default_factory=list)  # {"row": n, "field": column title, "message": text}
+    planned: list[dict] = field(default_factory=list)   # {"row": n, "name": text, "action": "create"|"update"}
 
     @property
     def ok(self) -> bool:
@@ -123,17 +128,17 @@ def import_enterprises(session: Session, file: bytes | IO[bytes], actor: User | 
     plans = []
     for row_no, values in rows:
         fields_: dict[str, Any] = {}
-        reasons = []
+        reasons: list[tuple[str, str]] = []   # (field, message)
         for index, key in columns.items():
             value = values[index] if index < len(values) else None
             if isinstance(value, str) and value.startswith("="):
-                reasons.append(f"“{_header(key)}”是公式，请改为直接填写的内容")
+                reasons.append((key, f"“{_header(key)}”是公式，请改为直接填写的内容"))
                 continue
             fields_[key] = _text(value)
         if fields_.get("scale"):
             scale = SCALE_WORDS.get(fields_["scale"])
             if scale is None:
-                reasons.append("企业规模须为 规上、中小微 或 个体")
+                reasons.append(("scale", "企业规模须为 规上、中小微 或 个体"))
             fields_["scale"] = scale
         leader_ids = []
         for name in SEPARATORS.split(fields_.pop("leaders", None) or ""):
@@ -141,31 +146,38 @@ def import_enterprises(session: Session, file: bytes | IO[bytes], actor: User | 
                 if name in leaders:
                     leader_ids.append(leaders[name])
                 else:
-                    reasons.append(f"包保县级领导“{name}”不是系统中的在职县级领导")
+                    reasons.append(("leaders", f"包保县级领导“{name}”不是系统中的在职县级领导"))
         name, code = fields_.get("name"), fields_.get("credit_code")
         code = uscc.normalise(code) if code else None
         if name and name in seen_names:
-            reasons.append(f"企业名称与第{seen_names[name]}行重复")
+            reasons.append(("name", f"企业名称与第{seen_names[name]}行重复"))
         if code and code in seen_codes:
-            reasons.append(f"统一社会信用代码与第{seen_codes[code]}行重复")
+            reasons.append(("credit_code", f"统一社会信用代码与第{seen_codes[code]}行重复"))
         current = None
         if code:
             current = session.execute(select(Enterprise).where(Enterprise.credit_code == code)).scalars().first()
         if current is None and name:
             current = session.execute(select(Enterprise).where(Enterprise.name == name)).scalars().first()
+        # the register's own checks run on every row, so a row's report names all its faults;
+        # a field already at fault (a formula, say) is not reported twice
         try:
-            if not reasons:
-                cleaned = clean(session, fields_, current)
+            cleaned = clean(session, fields_, current)
         except DomainError as exc:
-            reasons.extend(exc.fields.values() or [exc.message])
+            faulty = {key for key, _ in reasons}
+            reasons.extend((key, message) for key, message in (exc.fields.items() or [("", exc.message)])
+                           if key not in faulty)
         if reasons:
-            report.refused.append({"row": row_no, "reason": "；".join(reasons)})
+            report.refused.append({"row": row_no, "reason": "；".join(message for _, message in reasons)})
+            report.problems.extend({"row": row_no, "field": _header(key) if key in FIELD_TITLES else "",
+                                    "message": message} for key, message in reasons)
             continue
         if name:
             seen_names[name] = row_no
         if code:
             seen_codes[code] = row_no
         plans.append((current, cleaned, leader_ids))
+        report.planned.append({"row": row_no, "name": cleaned.get("name") or (current.name if current else ""),
+                               "action": "create" if current is None else "update"})
     report.created = sum(1 for current, _, _ in plans if current is None)
     report.updated = len(plans) - report.created
     if report.refused:
@@ -190,5 +202,39 @@ def import_enterprises(session: Session, file: bytes | IO[bytes], actor: User | 
     return report
 
 
+FIELD_TITLES = {key: title for title, key in reversed(HEADERS.items())}  # the first title of each
+
+
 def _header(key: str) -> str:
-    return next(title for title, k in HEADERS.items() if k == key)
+    return FIELD_TITLES[key]
+
+
+# The template's columns, in the order the office fills them in (the first title of each field).
+TEMPLATE_COLUMNS = ("name", "credit_code", "industry", "township", "scale", "contact_name", "contact_phone",
+                    "leaders", "envoy_name", "envoy_phone")
+TEMPLATE_NAME = "企业名单导入模板.xlsx"
+
+
+def template_xlsx() -> bytes:
+    """An empty enterprise list with the header row the import reads; 企业规模 offers its three
+    words, and the credit code column is text (Excel would turn a long number into 9.1E+17)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "企业名单"
+    ws.append([_header(key) for key in TEMPLATE_COLUMNS])
+    ws.freeze_panes = "A2"
+    widths = {"name": 32, "credit_code": 24, "leaders": 20, "township": 16}
+    for index, key in enumerate(TEMPLATE_COLUMNS):
+        letter = ws.cell(row=1, column=index + 1).column_letter
+        ws.column_dimensions[letter].width = widths.get(key, 14)
+        if key in ("credit_code", "contact_phone", "envoy_phone"):
+            for row in range(2, 1002):
+                ws.cell(row=row, column=index + 1).number_format = "@"
+    scale_column = ws.cell(row=1, column=TEMPLATE_COLUMNS.index("scale") + 1).column_letter
+    choices = DataValidation(type="list", formula1='"规上,中小微,个体"', allow_blank=True,
+                             error="企业规模须为 规上、中小微 或 个体", errorTitle="企业规模")
+    choices.add(f"{scale_column}2:{scale_column}1001")
+    ws.add_data_validation(choices)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -137,10 +137,12 @@ def update_enterprise(session: Session, actor: User, enterprise_id: int, data: d
     if "leader_ids" in data and not may_manage(actor):
         raise Forbidden("只有县营商办可以确定包保县级领导")
     fields = clean(session, data, row)
+    # checked before anything changes, so a refused edit leaves the row as it was
+    leader_ids = _leaders(session, data["leader_ids"] or []) if "leader_ids" in data else None
     for key, value in fields.items():
         setattr(row, key, value)
-    if "leader_ids" in data:
-        set_leaders(session, row.id, _leaders(session, data["leader_ids"] or []))
+    if leader_ids is not None:
+        set_leaders(session, row.id, leader_ids)
     row.updated_at = now
     session.add(row)
     session.commit()

@@ -73,6 +73,10 @@ CONSOLE = {
     "console.leader_ledger_file": ((P.LEADER_HOME, P.LEADER_PAGES), "/console/leaders/{leader}/ledger.xlsx"),
     "console.enterprise_list": ((P.ENTERPRISE_READ, P.LEADER_HOME), "/console/enterprises"),
     "console.enterprise_page": ((P.ENTERPRISE_READ, P.LEADER_HOME), "/console/enterprises/{enterprise}"),
+    "console.enterprise_new": ((P.ENTERPRISE_WRITE,), "/console/enterprises/new"),
+    "console.enterprise_edit": ((P.ENTERPRISE_WRITE,), "/console/enterprises/{enterprise}/edit"),
+    "console.enterprise_import_page": ((P.ENTERPRISE_MANAGE,), "/console/enterprises/import"),
+    "console.enterprise_import_template": ((P.ENTERPRISE_MANAGE,), "/console/enterprises/import/template.xlsx"),
     "console.township_list": ((P.TOWNSHIPS_MANAGE,), "/console/townships"),
     "console.leader_reports_page": ((P.LEADER_REPORTS,), "/console/leader-reports"),
 }

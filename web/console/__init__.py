@@ -15,6 +15,7 @@ from . import (
     board,
     classes,
     dashboard,
+    enterprise_forms,
     errors,
     home,
     inbox,
@@ -31,8 +32,8 @@ from . import (
 from . import session as console_session
 from .blueprint import bp
 
-PAGES = (admin, auth, board, classes, dashboard, errors, home, inbox, intake, issues, leader_reports, leaders, ledger,
-         meetings, reports, townships)
+PAGES = (admin, auth, board, classes, dashboard, enterprise_forms, errors, home, inbox, intake, issues,
+         leader_reports, leaders, ledger, meetings, reports, townships)
 
 
 def _attachment_quota(app: Flask) -> Quota:
