@@ -147,6 +147,22 @@ def test_a_rating_answers_the_merged_outcome_when_it_came_after_the_own_reply(ap
     assert detail(api, own)["status"] == "replied"
 
 
+def test_a_plan_put_to_the_reporter_after_the_outcome_takes_the_1_first(api, clock, engine):  # noqa: F811
+    main, dup = merged_and_replied(api, clock)
+    clock(at(11, 6))
+    forum = api.create_issue(reporter=dict(DUP_REPORTER), channel="forum")
+    for step, who, body in (("assign", "coordinator", api.assign_body()), ("accept", "fgj", {}),
+                            ("plan", "fgj", {"plan": "三日内修复"})):
+        act(api, clock, at(11, 6), forum, step, who, body)
+    first = texted(engine, DUP_REPORTER["phone"], "1", at(11, 7), "p-1")
+    assert (first.outcome, first.issue_code) == ("plan_opinion", forum["code"])
+    assert detail(api, main)["merged_issues"][0]["satisfaction"] is None
+    # The plan answered, the next 1 is the rating the outcome text asked for.
+    second = texted(engine, DUP_REPORTER["phone"], "1", at(11, 7, 11), "p-2")
+    assert (second.outcome, second.issue_code) == ("merged_rated", dup["code"])
+    assert detail(api, main)["merged_issues"][0]["satisfaction"] == "satisfied"
+
+
 def test_no_rating_before_the_main_issue_is_replied(api, clock, engine):  # noqa: F811
     main, dup = merged_and_replied(api, clock, reply=False)
     result = texted(engine, DUP_REPORTER["phone"], "1", at(11, 6), "n-1")
