@@ -31,6 +31,8 @@ from service.disclosure.public import public_issues
 from service.intake.categories import seed_defaults as seed_categories
 from service.matching import repeats, suggestions
 from service.workflow import leader_reports
+from service.workflow.sms_ratings import MERGED_RATED, record_reply
+from service.workflow.transition import OUTCOME_STANDS
 
 __all__ = ["DEMO_PASSWORD", "demo_logins", "has_data", "has_demo_users", "seed"]
 
@@ -68,6 +70,7 @@ def seed(session: Session, now: datetime, issue_count: int = 240) -> str:
     first_sms = session.execute(select(func.coalesce(func.max(SmsMessage.id), 0))).scalar_one()
     walks = [Walk(county, plan, n) for n, plan in enumerate(county.plan_issues(issue_count, SCENARIOS))]
     _perform_in_time_order(county, walks)
+    _merged_reporters_rate(session, now)
     seed_register(session, now, random.Random(2027))
     _leaders_read_reports(session, now, random.Random(17))
     _mark_history_sent(session, first_sms)
@@ -94,6 +97,25 @@ def _add_repeat_calls(session: Session, county: County, now: datetime) -> None:
                                 {"channel": "hotline", "content": said,
                                  "reporter": {"phone": phone, "name": name, "org": None}},
                                 now - timedelta(hours=3 - n))
+
+
+# What the first reporters of merged issues texted back about the main issue's outcome.
+MERGED_RATINGS = ("3", "1", "2")
+
+
+def _merged_reporters_rate(session: Session, now: datetime) -> None:
+    """A few reporters of issues merged into another answer the main issue's 办结答复 text by SMS
+    reply this morning; the first is not satisfied."""
+    told = session.execute(select(SmsMessage.recipient_phone).join(Issue, Issue.id == SmsMessage.issue_id)
+                           .where(SmsMessage.template == "merged_outcome", Issue.status.in_(OUTCOME_STANDS))
+                           .order_by(SmsMessage.id)).scalars().all()
+    rated = 0
+    for phone in told:
+        if rated == len(MERGED_RATINGS):
+            break
+        when = now - timedelta(hours=len(MERGED_RATINGS) - rated)
+        result = record_reply(session, phone, MERGED_RATINGS[rated], f"demo-merged-{rated}", when)
+        rated += result.outcome == MERGED_RATED
 
 
 # --- running the histories ------------------------------------------------------------------

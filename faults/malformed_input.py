@@ -72,7 +72,10 @@ CALLBACK_TOKENS = {"aliyun": "corpus-aliyun-callback-token", "tencent": "corpus-
 NOT_WRITES = {"static", "swagger_assets.swagger_asset", "open311.unknown",
               # the reporter's opinion on a plan: no staff user may take it (tests/workflow/
               # test_transitions.py); the reporter's door is /plan/<token>, in this corpus
-              "issues.action_plan_opinion"}
+              "issues.action_plan_opinion",
+              # a merged issue's reporter rating the main outcome: only by SMS reply
+              # (tests/workflow/test_merged_issues.py), no staff user may take it
+              "issues.action_rate_outcome"}
 # Answers that refuse.
 REFUSALS = range(400, 500)
 REDIRECT, FORM_AGAIN = frozenset({302, 303}), frozenset({200})

@@ -81,6 +81,10 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     # The office asks the reporter to rate by SMS, by hand (it reaches one who answered TD too).
     Step("request_rating", "发送评价短信", _s(R), _s(Role.COORDINATOR), (), ()),
     Step("close_off", "销号", _s(R), _s(Role.COORDINATOR), ("reason",), (Status.CLOSED,)),
+    # The reporter of an issue merged into another (重复反映) rates the main issue's 办结答复 by SMS
+    # reply; the rating stays on the merged issue (and a line on the main one's timeline) and
+    # never becomes the main issue's satisfaction (docs/assessment.md).
+    Step("rate_outcome", "评价并案办理结果", _s(Status.REJECTED), _s(REPORTER), ("satisfaction",), ()),
     # 整改评估: the office's verdict on a closed issue, required before it is published.
     Step("evaluate", "整改评估", _s(Status.CLOSED), _s(Role.COORDINATOR), ("verdict", "evidence"), ()),
     # 重办 after an evaluation found the issue 未解决: back to the lead department in a new
@@ -96,7 +100,8 @@ STEPS: dict[str, Step] = {s.action: s for s in (
 # The timeline's name for each kind of event (console and API): the steps and the other records.
 EVENT_LABELS = {**{action: step.label for action, step in STEPS.items()},
                 "create": "登记", "edit": "修改内容", "attach": "上传附件", "import": "台账导入",
-                "leader_visit": "领导回访", "plan_no_objection": "征求意见期满无异议", "repeat": "重复反映"}
+                "leader_visit": "领导回访", "plan_no_objection": "征求意见期满无异议", "repeat": "重复反映",
+                "merged_rating": "并入件反映人评价"}
 
 # Who may edit an issue's descriptive fields is `models.permissions` (ISSUE_EDIT); in which states, here.
 EDIT_STATES = frozenset({C, A, P, S, R})

@@ -14,7 +14,7 @@ TEMPLATES: dict[str, str] = {
     "consult_reporter": "【营商办】问题{code}的办理方案请您审阅，{due}前回复1同意、2有意见，或打开：{link}",
     "consult_objected": "【营商办】{code}反映人对办理方案有意见：{reason}。请修改方案或报县营商办决定。",
     "answered_reporter": "【营商办】您反映的问题{code}承办单位已答复：{answer}",
-    "merged_outcome": "【营商办】您反映的问题{code}已并入{main}一并办理，现已办结答复。",
+    "merged_outcome": "【营商办】您反映的问题{code}已并入{main}办理，现已办结答复，请回复1满意、2基本满意、3不满意。",
     "repeat_outcome": "【营商办】您来电反映的问题已由{code}一并办理，现已办结答复。",
     "replied_reporter": "【营商办】您反映的问题{code}已答复，请回复1满意、2基本满意、3不满意。",
     "extended_reporter": "【营商办】您反映的问题{code}经批准延期办理，办结时限为{complete_due}。",

@@ -32,9 +32,14 @@ REPLIES = {
 
 
 def _reply_text(result: ratings.ReplyOutcome) -> str:
+    label = SATISFACTION_LABELS.get(result.satisfaction, "")
+    if result.outcome == ratings.MERGED_RATED:
+        if result.satisfaction == Satisfaction.UNSATISFIED:
+            return (f"【营商办】已收到您对{result.main_code}办理结果的评价：{label}（问题{result.issue_code}）。"
+                    "县营商办将跟进并与您联系。")
+        return f"【营商办】感谢您的评价！问题{result.issue_code}（并入{result.main_code}办理）已记为“{label}”。"
     if result.outcome != ratings.RATED:
         return REPLIES.get(result.outcome, HELP)
-    label = SATISFACTION_LABELS.get(result.satisfaction, "")
     if result.satisfaction == Satisfaction.UNSATISFIED:
         return f"【营商办】已收到您对问题{result.issue_code}的评价：{label}。我们将督促重新办理，并再与您联系。"
     return f"【营商办】感谢您的评价！问题{result.issue_code}已记为“{label}”，现已办结。"

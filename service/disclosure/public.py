@@ -39,7 +39,8 @@ from service.workflow.queries import co_department_ids, department_names
 # What a reporter sees of the timeline when tracking their own issue.
 TRACKED_ACTIONS = ("create", "assign", "accept", "return", "plan", "plan_opinion", "proceed_plan",
                    "plan_no_objection", "request_extension", "decide_extension",
-                   "suspend", "resume", "answer", "reply", "answer_on_spot", "visit", "close_off", "publish")
+                   "suspend", "resume", "answer", "reply", "answer_on_spot", "visit", "close_off", "publish",
+                   "reject", "rate_outcome")
 # What anyone sees of the timeline on the public issue page: dates and steps, never notes.
 PUBLIC_MILESTONES = {"create": "登记受理", "assign": "会议/集中交办", "accept": "部门签收",
                      "decide_extension": "延期审批", "suspend": "挂账", "resume": "恢复办理",
@@ -399,4 +400,20 @@ def track(session: Session, code: str, phone_last4: str) -> dict:
         "plan": _scrub(issue, issue.plan),
         "satisfaction": issue.satisfaction,
         "timeline": [{"at": _local(at), "action": a, "label": labels.get(a, a)} for at, a in events],
+        "merged_into": _merged_into(session, issue),
     }
+
+
+def _merged_into(session: Session, issue: Issue) -> dict | None:
+    """For an issue merged into another: the main issue's code (the reporter was told it by SMS)
+    and, once the main issue is published, its outcome as the public page shows it."""
+    if issue.merged_into_id is None:
+        return None
+    main = session.get(Issue, issue.merged_into_id)
+    if main is None:
+        return None
+    published = session.execute(public_issues().with_only_columns(Issue.id)
+                                .where(Issue.id == main.id)).first() is not None
+    view = _views(session, [main])[0] if published else {}
+    return {"code": main.code, "published": published,
+            **{k: view.get(k) for k in ("title", "summary", "result", "department", "replied_at", "on_time")}}

@@ -32,7 +32,8 @@ REPORTER_MESSAGES: tuple[ReporterMessage, ...] = (
     ReporterMessage("extended_reporter", "延期告知", "decide_extension", "批准延期后，告知新的办结时限"),
     ReporterMessage("suspended_reporter", "挂账告知", "suspend", "挂账时，告知原因和下次告知进展的日期"),
     ReporterMessage("escalated_reporter", "提请上级告知", "escalate", "提请上级解决时，告知原因和下次告知进展的日期"),
-    ReporterMessage("merged_outcome", "并案结果", "reply", "并入其他问题办理的，主问题办结答复后"),
+    ReporterMessage("merged_outcome", "并案结果及评价", "reply",
+                    "并入其他问题办理的，主问题办结答复后，请反映人回复1、2、3评价"),
     ReporterMessage("repeat_outcome", "重复来电结果", "reply", "来电关联为已有问题的重复反映的，该问题办结答复后"),
     ReporterMessage("closed_reporter", "办结销号", "visit", "回访满意或销号后"),
 )

@@ -26,6 +26,7 @@ from service.deadlines.calendar import WorkCalendar, local_date
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, flag_for
 from service.workflow.attachments import attachments_of, may_attach
+from service.workflow.merged import MergedIssue, merged_issues
 from service.workflow.queries import (
     DeadlineRow,
     co_department_ids,
@@ -61,7 +62,7 @@ class IssueView:
     created_by: str | None
     meeting: Meeting | None
     merged_into_code: str | None
-    merged: list  # (id, code, title) of the issues merged into this one
+    merged: list[MergedIssue]  # the issues merged into this one, with their reporters' ratings
     events: list[IssueEvent]
     user_names: dict[int, str]
     department_names: dict[int, str]
@@ -132,12 +133,6 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
         repeats=list(session.execute(select(IssueRepeat).where(IssueRepeat.issue_id == issue.id)
                                      .order_by(IssueRepeat.id)).scalars()),
     )
-
-
-def merged_issues(session: Session, issue_id: int) -> list:
-    """The issues merged into this one (重复反映、合并办理): id, code and title, oldest first."""
-    return list(session.execute(select(Issue.id, Issue.code, Issue.title).where(Issue.merged_into_id == issue_id)
-                                .order_by(Issue.id)).all())
 
 
 def _assign_options(session: Session, issue: Issue, today: date, calendar: WorkCalendar) -> AssignOptions:

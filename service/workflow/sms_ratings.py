@@ -1,4 +1,8 @@
-"""回访 by SMS: a reporter answers the "reply 1, 2 or 3" text, and that reply is the visit."""
+"""回访 by SMS: a reporter answers the "reply 1, 2 or 3" text, and that reply is the visit.
+
+The reporter of an issue merged into another (重复反映) is asked the same when the main issue
+gets its 办结答复 (the `merged_outcome` text); their reply rates that outcome on their own
+issue (the `rate_outcome` step) and leaves the main issue's visit to its own reporter."""
 import logging
 import re
 import unicodedata
@@ -9,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from models import SATISFACTION_LABELS, Issue, Satisfaction, SmsInbound, SmsOptOut, Status
+from models import SATISFACTION_LABELS, Issue, Satisfaction, SmsInbound, SmsMessage, SmsOptOut, Status
 from service.core.errors import DomainError
 from service.workflow import consultation
 from service.workflow.transition import WorkflowOptions, transition
@@ -30,6 +34,7 @@ NO_ISSUE = "no_replied_issue"
 REFUSED = "refused"  # the visit could not be taken (e.g. staff visited the issue meanwhile)
 OPTED_OUT = "opted_out"  # TD (退订): no more automatic texts to this number
 OPINION = "plan_opinion"  # 1/2 on a plan put to the reporter (征求意见)
+MERGED_RATED = "merged_rated"  # a merged issue's reporter rated the main issue's outcome
 OPT_OUT_WORDS = frozenset({"TD", "退订", "T", "STOP", "UNSUBSCRIBE", "取消"})
 
 
@@ -45,6 +50,7 @@ class ReplyOutcome:
     satisfaction: str | None = None
     status: str | None = None      # the issue's state after the visit
     duplicate: bool = False        # a text already received (the provider retried)
+    main_code: str | None = None   # MERGED_RATED: the main issue whose outcome was rated
 
 
 def parse_rating(body: str | None) -> str | None:
@@ -74,6 +80,22 @@ def _issue_awaiting_visit(session: Session, phone: str) -> Issue | None:
     ).scalars().first()
 
 
+def _merged_asked(session: Session, phone: str) -> tuple[Issue, datetime] | None:
+    """The merged issue whose reporter was last sent the main issue's outcome (`merged_outcome`,
+    which asks for a rating), and when it was sent."""
+    if not phone:
+        return None
+    row = session.execute(
+        select(SmsMessage.params, SmsMessage.created_at).where(
+            SmsMessage.recipient_phone.in_([phone, f"+86{phone}"]), SmsMessage.template == "merged_outcome")
+        .order_by(SmsMessage.created_at.desc(), SmsMessage.id.desc()).limit(1)).first()
+    code = (row.params or {}).get("code") if row is not None else None
+    if not code:
+        return None
+    issue = session.execute(select(Issue).where(Issue.code == code, Issue.status == Status.REJECTED,
+                                                Issue.merged_into_id.is_not(None))).scalars().first()
+    return (issue, row.created_at) if issue is not None else None
+
 
 def record_reply(session: Session, from_phone: str, body: str, provider_id: str | None, now: datetime,
                  *, options: WorkflowOptions | None = None) -> ReplyOutcome:
@@ -96,15 +118,24 @@ def record_reply(session: Session, from_phone: str, body: str, provider_id: str 
         return _keep(session, inbound, ReplyOutcome(OPTED_OUT))
     satisfaction = parse_rating(body)
     issue = _issue_awaiting_visit(session, phone) if satisfaction else None
+    merged = _merged_asked(session, phone) if satisfaction else None
+    # A rating answers the later of the two asks: the reporter's own reply, or the outcome of
+    # the issue theirs was merged into (the same moment: their own issue's visit).
+    if merged is not None and (issue is None or issue.replied_at is None or issue.replied_at < merged[1]):
+        issue, rating_asked = merged[0], merged[1]
+    else:
+        merged, rating_asked = None, issue.replied_at if issue is not None else None
     opinion = consultation.parse_opinion(body)
     asked = consultation.open_for_phone(session, phone) if opinion and phone else None
     # 1 or 2 answers what the reporter was asked last: the plan, or the reply's rating.
-    if asked is not None and (issue is None or issue.replied_at is None or issue.replied_at <= asked.sent_at):
+    if asked is not None and (issue is None or rating_asked is None or rating_asked <= asked.sent_at):
         return _opinion(session, inbound, received, asked, opinion, now, options)
     if satisfaction and issue is None:
         inbound.outcome = NO_ISSUE
     if issue is None:
         return _keep(session, inbound, ReplyOutcome(inbound.outcome))
+    if merged is not None:
+        return _merged_rating(session, inbound, received, issue, satisfaction, now, options)
 
     issue_id = issue.id
     inbound.issue_id, inbound.outcome = issue_id, RATED
@@ -126,6 +157,29 @@ def record_reply(session: Session, from_phone: str, body: str, provider_id: str 
         return _keep(session, SmsInbound(**received, issue_id=issue_id, outcome=REFUSED),
                      ReplyOutcome(REFUSED))
     return ReplyOutcome(RATED, issue.code, satisfaction, issue.status)
+
+
+def _merged_rating(session: Session, inbound: SmsInbound, received: dict, issue: Issue, satisfaction: str,
+                   now: datetime, options: WorkflowOptions | None) -> ReplyOutcome:
+    issue_id = issue.id
+    inbound.issue_id, inbound.outcome = issue_id, MERGED_RATED
+    session.add(inbound)
+    try:
+        session.flush()
+        issue = transition(session, reporter_actor(issue.reporter_phone), issue_id, "rate_outcome",
+                           {"satisfaction": satisfaction, "via": "sms"}, now, options or WorkflowOptions(),
+                           commit=False, event_data={"via": "sms"})
+        main = session.get(Issue, issue.merged_into_id)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return _duplicate(session, inbound.provider_id)
+    except DomainError as exc:
+        # e.g. the main issue was reopened meanwhile: keep the text, change nothing
+        session.rollback()
+        log.info("SMS rating of the main outcome for issue %s not applied: %s", issue_id, exc.message)
+        return _keep(session, SmsInbound(**received, issue_id=issue_id, outcome=REFUSED), ReplyOutcome(REFUSED))
+    return ReplyOutcome(MERGED_RATED, issue.code, satisfaction, issue.status, main_code=main.code)
 
 
 def _opinion(session: Session, inbound: SmsInbound, received: dict, asked, opinion: tuple[str, str | None],
@@ -164,6 +218,9 @@ def _duplicate(session: Session, provider_id: str | None) -> ReplyOutcome:
 
 def _outcome_of(session: Session, inbound: SmsInbound) -> ReplyOutcome:
     issue = session.get(Issue, inbound.issue_id) if inbound.issue_id else None
+    main = session.get(Issue, issue.merged_into_id) if issue is not None and issue.merged_into_id else None
+    rated = inbound.outcome in (RATED, MERGED_RATED)
     return ReplyOutcome(inbound.outcome, issue.code if issue else None,
-                        parse_rating(inbound.body) if inbound.outcome == RATED else None,
-                        issue.status if issue else None, duplicate=True)
+                        parse_rating(inbound.body) if rated else None,
+                        issue.status if issue else None, duplicate=True,
+                        main_code=main.code if main is not None and inbound.outcome == MERGED_RATED else None)

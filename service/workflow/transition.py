@@ -15,6 +15,7 @@ from models import (
     JUDGED_DEADLINES,
     JUDGEMENT_FLAGS,
     OPEN_DEADLINES,
+    SATISFACTION_LABELS,
     STATUS_LABELS,
     VERDICT_LABELS,
     Attachment,
@@ -63,6 +64,7 @@ OFF_THE_LIST = "不是可选的取值"
 CHOICES: dict[str, dict[str, frozenset[str]]] = {
     "answer_on_spot": {"satisfaction": frozenset(Satisfaction)},
     "visit": {"satisfaction": frozenset(Satisfaction)},
+    "rate_outcome": {"satisfaction": frozenset(Satisfaction)},
     "reject": {"reason": frozenset(RejectReason)},
     "evaluate": {"verdict": frozenset(Verdict)},
 }
@@ -708,6 +710,32 @@ def _reply(ctx: StepContext) -> str:
     return Status.REPLIED
 
 
+# The main issue's outcome stands (a merged reporter may rate it) in these states; a 重办 takes
+# it back until the next 办结答复.
+OUTCOME_STANDS = frozenset({Status.REPLIED, Status.CLOSED, Status.PUBLISHED})
+
+
+def _rate_outcome(ctx: StepContext) -> None:
+    """A merged issue's reporter rates the main issue's 办结答复. The rating is theirs: it is kept
+    on the merged issue's timeline and shown on the main issue (a line on its timeline too, so
+    a 不满意 is in front of the office), and it is never the main issue's own satisfaction."""
+    issue, sat = ctx.issue, ctx.body["satisfaction"]
+    main = ctx.session.get(Issue, issue.merged_into_id) if issue.merged_into_id else None
+    if main is None:
+        raise WrongState("该问题未并入其他问题办理，无需评价办理结果")
+    if main.status not in OUTCOME_STANDS or main.replied_at is None:
+        raise WrongState(f"主问题{main.code}尚未办结答复，暂不能评价")
+    label = SATISFACTION_LABELS[sat]
+    ctx.note = ctx.note or f"反映人评价主问题{main.code}的办理结果：{label}"
+    ctx.data = {"satisfaction": sat, "main": main.code, "main_round": main.round_no}
+    ctx.session.add(IssueEvent(
+        issue_id=main.id, at=ctx.now, actor_id=ctx.actor.id, action="merged_rating",
+        from_status=main.status, to_status=main.status,
+        note=f"并入本件的{issue.code}反映人评价：{label}",
+        data={"satisfaction": sat, "merged": issue.code, "merged_id": issue.id, "round": main.round_no,
+              **({"via": ctx.body["via"]} if ctx.body.get("via") else {})}))
+
+
 # 不满意 goes back to the department with the reporter's reason: long enough to say something.
 UNSATISFIED_NOTE_MIN = 4
 
@@ -880,6 +908,7 @@ _HANDLERS: dict[str, Callable[[StepContext], str | None]] = {
     "set_deadline": _set_deadline, "urge": _urge, "suspend": _suspend, "resume": _resume,
     "instruct": _instruct, "answer": _answer, "reply": _reply, "report": _report, "visit": _visit,
     "unreached": _unreached, "close_off": _close_off, "request_rating": _request_rating,
+    "rate_outcome": _rate_outcome,
     "evaluate": _evaluate, "reopen": _reopen, "publish": _publish, "withhold": _withhold, "withdraw": _withdraw,
 }
 assert set(_HANDLERS) == set(STEPS), "every step of the table has exactly one handler"

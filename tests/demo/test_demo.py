@@ -70,6 +70,10 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     assert any(i.reported_on_time is True for i in issues) and any(i.reported_on_time is False for i in issues)
     assert db.execute(select(func.count()).where(IssueEvent.action == "close_off")).scalar_one() >= 1
     assert db.execute(select(func.count()).where(IssueEvent.action == "unreached")).scalar_one() >= 4
+    # Reporters of merged issues rated the main issue's outcome by SMS, one of them 不满意.
+    merged_ratings = [e.data["satisfaction"] for e in db.execute(
+        select(IssueEvent).where(IssueEvent.action == "merged_rating")).scalars()]
+    assert len(merged_ratings) >= 2 and "unsatisfied" in merged_ratings
     reads = [r.read_at is None for r in db.execute(select(IssueReport)).scalars()]
     assert len(reads) >= 30 and True in reads and False in reads
 

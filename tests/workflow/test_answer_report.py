@@ -265,7 +265,7 @@ def test_reporters_of_merged_issues_hear_the_outcome_and_the_main_issue_links_th
     texts = [(m["template"], m["body"]) for m in outbox(api, main) if m["template"] == "merged_outcome"]
     assert len(texts) == 1 and same["code"] in texts[0][1] and main["code"] in texts[0][1]
     page = Console(app, "coordinator").text(f"/console/issues/{main['id']}")
-    assert "并入本件的问题" in page
+    assert "并入的重复反映" in page
     assert all(d["code"] in page for d in (same, twice, own))
 
 

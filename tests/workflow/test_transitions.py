@@ -66,6 +66,8 @@ CONTRACT = {
     "publish": ({"closed"}, {"coordinator"}, "published"),
     "withhold": ({"closed"}, {"coordinator"}, "closed"),
     "withdraw": ({"published"}, {"coordinator"}, "closed"),
+    # a merged issue's reporter rating the main issue's outcome, by SMS reply: no staff role's
+    "rate_outcome": ({"rejected"}, set(), None),
 }
 
 
@@ -104,6 +106,7 @@ def valid_body(action: str, api) -> dict:
         "visit": {"satisfaction": "satisfied", "note": "企业满意"},
         "publish": {"public_summary": "已修复。"},
         "withhold": {"reason": "涉及商业秘密"},
+        "rate_outcome": {"satisfaction": "satisfied"},
     }[action]
 
 
@@ -236,7 +239,7 @@ def test_transition_cell(table, state, action, role):
 
 
 def test_the_table_has_every_cell():
-    assert len(STATES) * len(CONTRACT) * len(ROLE_USER) == len(STATES) * len(STEPS) * 6 == 1344
+    assert len(STATES) * len(CONTRACT) * len(ROLE_USER) == len(STATES) * len(STEPS) * 6 == 1392
     outcomes = {expected_status(s, a, r) for s in STATES for a in CONTRACT for r in ROLE_USER}
     assert outcomes == {200, 403, 404, 409}
 
@@ -258,8 +261,10 @@ def _unchanged(api, issue: dict) -> None:
 
 # 销号 has no 200 cell (it needs failed visits first): tests/workflow/test_answer_report.py takes it;
 # the reporter's opinion on the plan and the office's decision after an objection neither:
-# tests/workflow/test_consultation.py takes them
-@pytest.mark.parametrize("action", [a for a in CONTRACT if a not in ("close_off", "plan_opinion", "proceed_plan")])
+# tests/workflow/test_consultation.py takes them; a merged issue's reporter's rating neither:
+# tests/workflow/test_merged_issues.py takes it
+@pytest.mark.parametrize("action", [a for a in CONTRACT
+                                    if a not in ("close_off", "plan_opinion", "proceed_plan", "rate_outcome")])
 def test_each_action_is_taken_over_http(api, action):
     """200: every action's request body is read and its answer is the issue after the step."""
     state, role = next((s, r) for s in STATES for r in ROLE_USER if expected_status(s, action, r) == 200)

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from models import DEADLINE_KEYS, Issue, Status, User
 from service.deadlines.rules import flag_for
+from service.workflow.merged import merged_issues
 from service.workflow.queries import co_department_ids, current_evaluation
 from service.workflow.transition import allowed_actions
 
@@ -46,11 +47,13 @@ EVALUATED_STATES = frozenset({Status.CLOSED, Status.PUBLISHED})
 
 
 def issue_dict(session: Session, issue: Issue, user: User) -> dict:
-    """One issue, with its 整改评估 in force (not in lists)."""
+    """One issue, with its 整改评估 in force and the issues merged into it (not in lists)."""
     data = issue_dicts(session, [issue], user)[0]
     evaluation = current_evaluation(session, issue) if issue.status in EVALUATED_STATES else None
     data["evaluation"] = evaluation and {k: getattr(evaluation, k) for k in (
         "verdict", "evidence", "attachment_ids", "evaluator_id", "evaluated_on", "at")}
+    data["merged_issues"] = [{k: getattr(m, k) for k in ("id", "code", "created_at", "reporter", "satisfaction",
+                                                          "rated_at")} for m in merged_issues(session, issue.id)]
     return data
 
 

@@ -51,7 +51,7 @@ TEMPLATE_PURPOSES = {
     "consult_objected": _l("反映人对方案有意见时告知承办单位和县营商办"),
     "answered_reporter": _l("承办单位答复（可为阶段性答复）时发给反映人"),
     "replied_reporter": _l("答复后请反映人评价"),
-    "merged_outcome": _l("主件办结答复时告知并入该件的重复反映人"),
+    "merged_outcome": _l("主件办结答复时告知并入该件的重复反映人，并请其评价"),
     "extended_reporter": _l("批准延期后告知反映人新的办结时限"),
     "suspended_reporter": _l("挂账时告知反映人原因和下次告知进展的日期"),
     "escalated_reporter": _l("提请上级时告知反映人原因和下次告知进展的日期"),

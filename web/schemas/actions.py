@@ -85,6 +85,10 @@ class VisitBody(ActionBody):
     deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
 
 
+class RateOutcomeBody(ActionBody):
+    satisfaction = Choice(list(Satisfaction), required=True)
+
+
 class ReopenBody(ReasonBody):
     deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
 
@@ -115,5 +119,5 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
     "instruct": ActionBody, "answer": AnswerBody, "reply": ReplyBody, "report": ReportBody,
     "visit": VisitBody, "unreached": ActionBody, "request_rating": ActionBody, "close_off": ReasonBody,
     "evaluate": EvaluateBody, "reopen": ReopenBody, "publish": PublishBody, "withhold": ReasonBody,
-    "withdraw": ReasonBody,
+    "withdraw": ReasonBody, "rate_outcome": RateOutcomeBody,
 }

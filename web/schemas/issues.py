@@ -69,6 +69,17 @@ class EvaluationOut(Schema):
     at = fields.DateTime()
 
 
+class MergedIssueOut(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    created_at = fields.AwareDateTime(metadata={"description": "登记时间"})
+    reporter = fields.String(allow_none=True, metadata={"description": "反映人（已遮挡，如“张*”）"})
+    satisfaction = fields.String(allow_none=True, metadata={
+        "description": "该反映人对主问题办结答复的评价（短信回复1/2/3）：satisfied 满意 / basically 基本满意 / "
+                       "unsatisfied 不满意；未评价为 null。以最近一次为准，不计入主问题的满意率"})
+    rated_at = fields.AwareDateTime(allow_none=True, metadata={"description": "评价时间"})
+
+
 class IssueOut(Schema):
     id = fields.Integer()
     code = fields.String()
@@ -112,7 +123,10 @@ class IssueOut(Schema):
         "description": "本轮按时报送办理情况报告（未评判为 null）"})
     late_completions = fields.Integer(metadata={"description": "各轮中超期办结的次数"})
     reject_reason = fields.String(allow_none=True)
-    merged_into_id = fields.Integer(allow_none=True)
+    merged_into_id = fields.Integer(allow_none=True, metadata={
+        "description": "并入的主问题（不予受理原因为重复反映或合并办理时）"})
+    merged_issues = fields.List(fields.Nested(MergedIssueOut), metadata={
+        "description": "并入本件的重复反映，按登记先后；含各反映人对本件办理结果的评价；仅在单个问题的回答中"})
     review_on = fields.Date(allow_none=True)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()

@@ -97,6 +97,17 @@ class TrackEvent(Schema):
     label = fields.String()
 
 
+class TrackMergedInto(Schema):
+    code = fields.String(metadata={"description": "主问题编号"})
+    published = fields.Boolean(metadata={"description": "主问题是否已公示；公示后才给出以下办理结果（已脱敏）"})
+    title = fields.String(allow_none=True)
+    summary = fields.String(allow_none=True)
+    result = fields.String(allow_none=True)
+    department = fields.String(allow_none=True)
+    replied_at = fields.String(allow_none=True)
+    on_time = fields.Boolean(allow_none=True)
+
+
 class TrackOut(Schema):
     code = fields.String()
     title = fields.String()
@@ -110,6 +121,8 @@ class TrackOut(Schema):
     plan = fields.String(allow_none=True, metadata={"description": "承办单位的办理方案（已脱敏）"})
     satisfaction = fields.String(allow_none=True)
     timeline = fields.List(fields.Nested(TrackEvent))
+    merged_into = fields.Nested(TrackMergedInto, allow_none=True, metadata={
+        "description": "并入其他问题办理的：主问题编号，主问题公示后还有其办理结果"})
 
 
 class NotificationOut(Schema):
