@@ -28,6 +28,7 @@ from models import (
 )
 from models.workflow import EVENT_LABELS, PUBLIC_STATUSES
 from service.assessment.rates import rate
+from service.core import text_search
 from service.core.errors import NotFound
 from service.core.issue_codes import canonical
 from service.core.masking import is_blank, mask_name, masking_of, scrub_text, search_text
@@ -158,7 +159,7 @@ def _filtered(filters: PublicFilters):
 
 def _search_page(session: Session, filters: PublicFilters, limit: int,
                  cursor: str | None) -> tuple[list[Issue], str | None]:
-    words = search.terms(filters.q)
+    words = text_search.terms(filters.q)
     if not words:
         # The list: newest publication first. Search results come newest registered first.
         return page_by_time(session, _filtered(filters), Issue.published_at, Issue.id, limit, cursor)
@@ -168,8 +169,8 @@ def _search_page(session: Session, filters: PublicFilters, limit: int,
         # The masked text decides, with every masked piece all stars: a reporter's name or
         # phone in the stored text (or the last 4 digits a masked phone shows) finds nothing.
         who = masking_of(issue)
-        return search.matches(words, search_text(issue.public_title or issue.title, **who),
-                              search_text(issue.public_summary, **who))
+        return text_search.matches(words, search_text(issue.public_title or issue.title, **who),
+                                   search_text(issue.public_summary, **who))
 
     return search.filtered_page(session, segments, limit, cursor, keep)
 
@@ -211,7 +212,7 @@ def public_listing(session: Session, filters: PublicFilters, today: date, *, lim
     rows, next_cursor = _search_page(session, filters, limit, cursor)
     items = _views(session, rows)
     return {"items": items, "next_cursor": next_cursor, "options": filter_options(session, today),
-            "terms": search.terms(filters.q), "last_modified": _newest(items)}
+            "terms": text_search.terms(filters.q), "last_modified": _newest(items)}
 
 
 def get_public(session: Session, code: str) -> dict:

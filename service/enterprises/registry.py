@@ -21,7 +21,7 @@ from models import (
 from service.core import text_rules
 from service.core.errors import Conflict, Forbidden, Invalid, require
 from service.core.masking import is_blank
-from service.core.text_match import LIKE_ESCAPE, escape_like
+from service.core.text_search import LIKE_ESCAPE, escape_like
 from service.deadlines.calendar import WorkCalendar
 from service.deadlines.rules import flag_for
 

@@ -1,6 +1,6 @@
 """Reading issues: one visible issue, the filtered list with keyset pagination, the timeline."""
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
 
@@ -23,9 +23,10 @@ from models import (
 from models.permissions import Permission
 from models.workflow import STEPS
 from service.core.errors import Forbidden, NotFound
-from service.core.issue_codes import canonical
+from service.core.issue_codes import PREFIX, canonical
+from service.core.masking import mask_phone
 from service.core.paging import page
-from service.core.text_match import LIKE_ESCAPE, contains_pattern, fts5_phrase
+from service.core.text_search import TextIndex, found_in, narrow, terms
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar
 from service.deadlines.rules import flag_for, open_deadline_keys, yellow_threshold
 from service.identity import permissions as access
@@ -116,48 +117,73 @@ def list_issues(session: Session, user: User, filters: IssueFilters, *, today: d
     return page(session, stmt, order_column, limit, cursor, ids_first=ids_first)
 
 
-# The expression of the trigram index of migration 0007 (PostgreSQL), written out as text so
-# that the query and the index match under any plan.
-STAFF_TEXT = literal_column("(issue.title || ' ' || issue.content)")
-# The FTS5 table of migration 0007 (SQLite only): the trigram index of every issue's text.
+# The staff view of the text search (service/core/text_search.py): the title, the content and
+# the reporter's name, organisation and phone of every issue. On PostgreSQL exactly the
+# expression of the trigram index of migration 0021; on SQLite its FTS5 table (external content:
+# the index only, read from `issue`).
+STAFF_TEXT = literal_column("(issue.title || ' ' || issue.content || ' ' || coalesce(issue.reporter_name, '')"
+                            " || ' ' || coalesce(issue.reporter_org, '') || ' ' || coalesce(issue.reporter_phone, ''))")
 ISSUE_TEXT = table("issue_text", column("rowid", Integer))
+STAFF = TextIndex(fts=ISSUE_TEXT, fts_name="issue_text", pg_text=STAFF_TEXT,
+                  short_fields=(Issue.title, Issue.content, Issue.reporter_name, Issue.reporter_org,
+                                Issue.reporter_phone))
+# What a staff search term is matched in, in the order the list names them.
+SEARCHED_FIELDS = (("code", "编号"), ("title", "标题"), ("content", "内容"), ("reporter_name", "反映人"),
+                   ("reporter_org", "单位"), ("reporter_phone", "电话"))
 
-
-# What a tracking code looks like (YS2026-000123; the bench's BN codes too): only such a term is
-# looked up as a code before the text search.
+# What a tracking code looks like (YS2026-000123; the bench's BN codes too), and its number alone
+# (000123, of any year): such a query is looked up as a code before the text search.
 CODE_SHAPE = re.compile(r"[A-Za-z]{2}\d{4}-\d+")
+CODE_NUMBER = re.compile(r"\d{6}")
+CODE_YEAR = re.compile(PREFIX + r"(\d{4})-")
+
+
+def code_ids(session: Session, term: str) -> list[int]:
+    """The issues whose tracking code `term` is: a whole code in any form, or the six-digit
+    number of a code of any year."""
+    wanted = canonical(term) or (term if CODE_SHAPE.fullmatch(term) else None)
+    if wanted is not None:
+        return list(session.execute(select(Issue.id).where(Issue.code == wanted)).scalars())
+    if not CODE_NUMBER.fullmatch(term):
+        return []
+    # the first and the last year with issues, from the ends of the code index
+    ends = session.execute(select(func.min(Issue.code), func.max(Issue.code))).one()
+    found = [CODE_YEAR.match(c or "") for c in ends]
+    if not all(found):
+        return []
+    years = range(int(found[0].group(1)), int(found[1].group(1)) + 1)
+    codes = [f"{PREFIX}{year}-{term}" for year in years]
+    return list(session.execute(select(Issue.id).where(Issue.code.in_(codes))).scalars())
 
 
 def text_match(session: Session, stmt: Select, q: str) -> tuple[Select, Any]:
-    """`stmt` narrowed to issues whose title or content contains `q`, or to the one issue whose
-    code `q` is; and the column to page the result by.
+    """`stmt` narrowed to the issues whose code the query is, or else to those where every term
+    of the query occurs in the title, content or the reporter's name, organisation or phone;
+    and the column to page the result by."""
+    words = terms(q)
+    if len(words) == 1:
+        ids = code_ids(session, words[0])
+        if ids:
+            # a tracking code typed into the search box is a look-up of that issue
+            return stmt.where(Issue.id.in_(ids)), Issue.id
+    if not words:
+        return stmt, Issue.id
+    return narrow(stmt, session.get_bind().dialect.name, words, STAFF)
 
-    A term of 3 or more characters is answered by the trigram index of migration 0007 (FTS5 on
-    SQLite, read newest first so a page stops after `limit` matches; pg_trgm on PostgreSQL,
-    whose planner walks the newest rows for a common term and asks the index for a rare one).
-    A shorter term has no trigram: the newest issues are read until the page is full."""
-    term = q.strip()
-    code_id = (session.execute(select(Issue.id).where(Issue.code == term)).scalar()
-               if CODE_SHAPE.fullmatch(term) else None)
-    if code_id is not None:
-        # a tracking code typed into the search box is a look-up of that issue
-        return stmt.where(Issue.id == code_id), Issue.id
-    pattern = contains_pattern(q)
-    either = or_(Issue.title.like(pattern, escape=LIKE_ESCAPE), Issue.content.like(pattern, escape=LIKE_ESCAPE))
-    dialect = session.get_bind().dialect.name
-    if len(q) >= 3 and dialect == "sqlite":
-        return (stmt.join(ISSUE_TEXT, ISSUE_TEXT.c.rowid == Issue.id)
-                .where(literal_column("issue_text").op("MATCH")(fts5_phrase(q))), ISSUE_TEXT.c.rowid)
-    if len(q) >= 3 and dialect == "postgresql":
-        # The concatenation is what the index holds; `either` keeps a match within one field.
-        # The pattern is written into the statement (escaped by SQLAlchemy), so each term is a
-        # statement of its own: once psycopg has prepared a statement, the server may keep one
-        # generic plan for every value, and the best plan here depends on the term (walk the
-        # newest issues for a common one, ask the trigram index for a rare one).
-        inline = bindparam("q_pattern", pattern, literal_execute=True)
-        either = or_(Issue.title.like(inline, escape=LIKE_ESCAPE), Issue.content.like(inline, escape=LIKE_ESCAPE))
-        return stmt.where(STAFF_TEXT.like(inline, escape=LIKE_ESCAPE), either), Issue.id
-    return stmt.where(either), Issue.id
+
+def matched_fields(issue: Issue, q: str | None) -> list[str]:
+    """Where the query's terms were found in `issue`, as the list names them: the field, and for
+    the reporter's name and organisation the value (the phone masked, its digits were typed)."""
+    words = terms(q)
+    out = []
+    for name, label in SEARCHED_FIELDS:
+        value = getattr(issue, name)
+        if not any(found_in(w, value) for w in words):
+            continue
+        if name == "reporter_phone":
+            value = mask_phone(value)
+        out.append(f"{label} {value}" if name.startswith("reporter_") else label)
+    return out
 
 
 def timeline(session: Session, user: User, issue_id: int) -> list[tuple[IssueEvent, str | None]]:
@@ -193,6 +219,7 @@ class IssueRow:
     overdue_days: int          # working days past the nearest open deadline; 0 when not late
     lead_department: str | None
     co_handling: bool = False  # for a department user: it co-handles rather than leads
+    matched: list[str] = field(default_factory=list)  # where a search's terms were found
 
 
 def overdue_days(next_due: date | None, today: date, calendar: WorkCalendar) -> int:
@@ -227,7 +254,10 @@ def list_page(session: Session, user: User, filters: IssueFilters, *, today: dat
     issues, next_cursor = list_issues(session, user, filters, today=today, calendar=calendar,
                                       limit=limit, cursor=cursor)
     departments = list(session.execute(select(Department).order_by(Department.id)).scalars())
-    return IssueListPage(_rows(session, issues, today, calendar), next_cursor, departments)
+    rows = _rows(session, issues, today, calendar)
+    for row in rows:
+        row.matched = matched_fields(row.issue, filters.q)
+    return IssueListPage(rows, next_cursor, departments)
 
 
 # The department's work in hand: what it must accept, handle or wait on (挂账).

@@ -14,6 +14,7 @@ TESTS = ROOT / "tests"
 # module → the tests (a file, or file::test) that exercise its dialect branches on both databases
 BOTH_DB_TESTS = {
     "service/core/db.py": ["test_query_counts.py", "test_lists.py", "test_concurrency.py"],
+    "service/core/text_search.py": ["test_public_search.py", "test_staff_search.py"],
     "service/core/scheduler_lock.py": ["test_leader.py", "test_metrics.py"],
     "service/deadlines/policies.py": ["test_policies.py"],
     "service/disclosure/search.py": ["test_public_search.py"],

@@ -91,7 +91,7 @@ def test_every_list_variant_keeps_its_budget_however_long_the_page(api, engine):
 
 def test_a_search_finds_the_same_issues_through_the_index_as_by_reading_them(api):
     """The trigram path (3+ characters) and the plain path agree: title or content, any
-    position, newest first, paged by the cursor; a code finds its issue."""
+    position, newest first, paged by the cursor; a code finds its issue; several words all."""
     road = issue_in(api, "assigned", title="园区道路破损", content="货车绕行")
     power = issue_in(api, "assigned", title="用电报装慢", content="园区道路旁的厂房等待接电")
     other = issue_in(api, "assigned", title="企业招工难", content="缺少技术工人")
@@ -106,9 +106,11 @@ def test_a_search_finds_the_same_issues_through_the_index_as_by_reading_them(api
     assert found("技术工人")[0] == [other["id"]]
     assert found("不存在的问题")[0] == []
     assert found(other["code"])[0] == [other["id"]]
-    # the index holds title and content joined by a space: no match may straddle the two
-    assert found("破损 货车")[0] == []
-    assert found("难 缺少")[0] == []
+    # the index holds the fields joined by a space: no match straddles two of them
+    assert found("破损货车")[0] == [] and found("难缺少")[0] == []
+    # words separated by spaces must all occur, each in any field
+    assert found("破损 货车")[0] == [road["id"]]
+    assert found("难 缺少")[0] == [other["id"]]
     page, cursor = found("园区道路", limit=1)
     assert page == [power["id"]] and cursor
     assert found("园区道路", limit=1, cursor=cursor) == ([road["id"]], None)

@@ -35,7 +35,7 @@ def list_issues(args):
     rows, next_cursor = issues.list_issues(db(), user, filters, today=today(), calendar=calendar(),
                                            limit=limit, cursor=cursor)
     # the IssuePage schema documents the answer; `issue_page_response` dumps it faster
-    return issue_page_response(db(), rows, next_cursor)
+    return issue_page_response(db(), rows, next_cursor, filters.q)
 
 
 @blp.post("")

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from models import DEADLINE_KEYS, Issue, Status, User
 from service.deadlines.rules import flag_for
 from service.workflow.merged import merged_issues
-from service.workflow.queries import co_department_ids, current_evaluation
+from service.workflow.queries import co_department_ids, current_evaluation, matched_fields
 from service.workflow.transition import allowed_actions
 
 from ..context import calendar, today
@@ -85,9 +85,15 @@ def dumper(schema: Schema) -> Callable[[dict], dict]:
     return dump
 
 
-def issue_page_response(session: Session, issues: list[Issue], next_cursor: str | None) -> Response:
-    """The JSON of a page of issues (the `IssuePage` schema, dumped by `dumper`)."""
-    return jsonify({"items": [_dump_issue(d) for d in issue_dicts(session, issues)], "next_cursor": next_cursor})
+def issue_page_response(session: Session, issues: list[Issue], next_cursor: str | None,
+                        q: str | None = None) -> Response:
+    """The JSON of a page of issues (the `IssuePage` schema, dumped by `dumper`); with a search
+    `q`, each says where it matched."""
+    items = issue_dicts(session, issues)
+    if q:
+        for data, issue in zip(items, issues, strict=True):
+            data["matched"] = matched_fields(issue, q)
+    return jsonify({"items": [_dump_issue(d) for d in items], "next_cursor": next_cursor})
 
 
 _dump_issue = dumper(IssueOut())

@@ -93,6 +93,8 @@ class IssueOut(Schema):
     enterprise_id = fields.Integer(allow_none=True)
     status = fields.String()
     lead_department_id = fields.Integer(allow_none=True)
+    matched = fields.List(fields.String(), metadata={
+        "description": "搜索（q=）时：在哪些字段找到，如“标题”“反映人 张三”“电话 139****5678”；不搜索时没有此项"})
     co_department_ids = fields.List(fields.Integer())
     lead_leader_id = fields.Integer(allow_none=True)
     type = fields.String()
