@@ -33,6 +33,7 @@ from models import Department, Issue, Meeting, MeetingKind, Role, User
 from service.deadlines.calendar import LOCAL_TZ, WEEKDAYS, local_date
 from service.identity.directory import create_department, create_user
 from service.intake.issues import create_issue
+from service.workflow.consultation import lapse as consultation_lapse
 from service.workflow.meetings import EVENING_TEA_AT, EVENING_TEA_DAYS, create_meeting
 from service.workflow.transition import WorkflowOptions, transition
 
@@ -85,6 +86,10 @@ def _fill(rng: random.Random, township: str, org: str) -> dict:
 
 
 # --- acts, scenarios and plans ---------------------------------------------------------------
+
+# The scheduler's round that records unanswered plans (征求意见) as 无异议, as an act of the history.
+LAPSE = "lapse_consultations"
+
 
 @dataclass
 class Act:
@@ -310,4 +315,7 @@ class County:
     def perform(self, act: Act, issue: Issue | None) -> Issue:
         if act.action == "create":
             return create_issue(self.session, act.actor, act.body, act.at)
+        if act.action == LAPSE:
+            consultation_lapse(self.session, act.at)
+            return issue
         return transition(self.session, act.actor, issue.id, act.action, act.body, act.at, OPTIONS)

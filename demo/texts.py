@@ -143,3 +143,8 @@ EVALUATION_EVIDENCE = {
     "unresolved": ("现场核查发现问题仍然存在，企业反映未得到解决", "整改措施未落实，需承办单位重新办理"),
     "not_feasible": ("涉及上级审批事项，本县暂不具备解决条件", "受资金和规划制约，暂不具备解决条件"),
 }
+
+# What reporters objected to in a plan put to them (征求意见), and the office's reason to go ahead.
+PLAN_OBJECTIONS = ("希望先解决货车临时通行，再安排整体改造", "方案时间太长，希望本月内先解决用电问题",
+                   "方案没有提到费用由谁承担，请说明")
+PLAN_PROCEED_REASON = "已电话向反映人说明：所提意见已纳入方案第一步落实，按原方案推进。"

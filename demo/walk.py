@@ -4,7 +4,9 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from demo.county import Act, County, Plan, _at_local
+from sqlalchemy import select
+
+from demo.county import LAPSE, Act, County, Plan, _at_local
 from demo.texts import (
     ASSIGN_NOTES,
     CLOSE_OFF_REASON,
@@ -16,6 +18,8 @@ from demo.texts import (
     INTERIM_ANSWERS,
     LEAD_PROGRESS,
     MERGE_NOTES,
+    PLAN_OBJECTIONS,
+    PLAN_PROCEED_REASON,
     REJECT_NOTES,
     REPORTS,
     RESUME_NOTE,
@@ -27,8 +31,9 @@ from demo.texts import (
     VISIT_NOTES,
     WITHHOLD_REASONS,
 )
-from models import Department, Issue, Role, Satisfaction, User
+from models import Department, Issue, PlanConsultation, Role, Satisfaction, User
 from service.deadlines.calendar import WEEKDAYS, local_date
+from service.workflow.visibility import reporter_actor
 
 
 class Walk:
@@ -110,6 +115,7 @@ class Walk:
         rng = self.rng
         if self.p.plan and rng.random() < 0.7:
             yield self.step(self.handler, "plan", {"plan": self.p.plan}, days=rng.randint(1, 2))
+            yield from self.plan_answered()
         if self.co and rng.random() < 0.7:
             co_handler = self.c.handlers[rng.choice(self.co).id]
             yield self.step(co_handler, "progress", {"note": rng.choice(CO_PROGRESS)}, days=rng.randint(1, 2))
@@ -120,6 +126,31 @@ class Walk:
             yield self.step(self.handler, "answer", {"answer": rng.choice(INTERIM_ANSWERS)}, days=rng.randint(1, 2))
         if rng.random() < (0.6 if self.p.channel == "breakfast" else 0.15):
             yield from self.instruct()
+
+    def plan_answered(self) -> Iterator[Act]:
+        """The reporter's answer when the plan was put to them (征求意见, forum and breakfast): by
+        the link or an SMS reply the next working day, agreeing or objecting (the office then
+        goes ahead with the plan, with its reason); or no answer, recorded as 无异议 the morning
+        after the last day by the scheduler's round."""
+        consultation = self.c.session.execute(
+            select(PlanConsultation).where(PlanConsultation.issue_id == self.issue.id,
+                                           PlanConsultation.outcome == "open")
+            .order_by(PlanConsultation.id.desc()).limit(1)).scalars().first()
+        if consultation is None:
+            return
+        reporter, chance = reporter_actor(consultation.phone), self.rng.random()
+        if chance < 0.5:
+            yield self.step(reporter, "plan_opinion", {"opinion": "agree", "via": self.rng.choice(("link", "sms"))},
+                            days=1)
+        elif chance < 0.7:
+            yield self.step(reporter, "plan_opinion", {"opinion": "object", "via": "link",
+                                                       "reason": self.rng.choice(PLAN_OBJECTIONS)}, days=1)
+            yield self.step(self.coordinator(), "proceed_plan", {"reason": PLAN_PROCEED_REASON}, days=1)
+        else:
+            lapse_at = _at_local(consultation.due_on + timedelta(days=1), 0, 10)
+            if lapse_at < self.c.now:
+                self.t = max(self.t, lapse_at)
+                yield self.act(None, LAPSE, {})
 
     def instruct(self, days: int = 1) -> Iterator[Act]:
         dept = next(d.name for d in self.c.depts.values() if d.id == self.issue.lead_department_id)

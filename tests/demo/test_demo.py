@@ -17,6 +17,7 @@ from models import (
     Meeting,
     MeetingKind,
     Objection,
+    PlanConsultation,
     Role,
     SmsMessage,
     Status,
@@ -74,6 +75,15 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     merged_ratings = [e.data["satisfaction"] for e in db.execute(
         select(IssueEvent).where(IssueEvent.action == "merged_rating")).scalars()]
     assert len(merged_ratings) >= 2 and "unsatisfied" in merged_ratings
+    # 征求意见: plans put to their reporters were agreed, objected to (the office then went ahead)
+    # or left unanswered (无异议), each on the timeline in the order it happened.
+    outcomes = set(db.execute(select(PlanConsultation.outcome)).scalars())
+    assert {"agreed", "objected", "no_objection"} <= outcomes
+    assert db.execute(select(func.count()).where(IssueEvent.action == "proceed_plan")).scalar_one() >= 1
+    lapsed = db.execute(select(IssueEvent).where(IssueEvent.action == "plan_no_objection")).scalars().first()
+    times = list(db.execute(select(IssueEvent.at).where(IssueEvent.issue_id == lapsed.issue_id)
+                            .order_by(IssueEvent.id)).scalars())
+    assert times == sorted(times)
     reads = [r.read_at is None for r in db.execute(select(IssueReport)).scalars()]
     assert len(reads) >= 30 and True in reads and False in reads
 
