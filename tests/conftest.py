@@ -158,6 +158,26 @@ def private_pg():
     pg.destroy()
 
 
+@contextmanager
+def scratch_database(database_url: str, tmp_path: Path):
+    """An empty database of the same kind as `database_url` (no schema), its engine, dropped after."""
+    if database_url.startswith("sqlite"):
+        url, name = f"sqlite:///{tmp_path / 'scratch.db'}", None
+    else:
+        name = f"ys_scratch_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        if name:
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
 def make_test_app(database_url: str, **config):
     settings = {"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
                 "ATTACHMENTS_DIR": str(FILES_DIR / "attachments"),

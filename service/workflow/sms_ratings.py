@@ -6,6 +6,7 @@ issue (the `rate_outcome` step) and leaves the main issue's visit to its own rep
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -137,68 +138,60 @@ def record_reply(session: Session, from_phone: str, body: str, provider_id: str 
     if merged is not None:
         return _merged_rating(session, inbound, received, issue, satisfaction, now, options)
 
-    issue_id = issue.id
-    inbound.issue_id, inbound.outcome = issue_id, RATED
-    session.add(inbound)
-    try:
-        session.flush()  # claims the provider id first: a concurrent retry stops here
-        label = SATISFACTION_LABELS[satisfaction]
-        issue = transition(session, reporter_actor(issue.reporter_phone), issue_id, "visit",
-                           {"satisfaction": satisfaction, "note": f"反映人短信回复：{label}"},
-                           now, options or WorkflowOptions(), commit=False, event_data={"via": "sms"})
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return _duplicate(session, provider_id)
-    except DomainError as exc:
-        # e.g. staff took the visit meanwhile (stale version): keep the text, change nothing
-        session.rollback()
-        log.info("SMS rating for issue %s not applied: %s", issue_id, exc.message)
-        return _keep(session, SmsInbound(**received, issue_id=issue_id, outcome=REFUSED),
-                     ReplyOutcome(REFUSED))
-    return ReplyOutcome(RATED, issue.code, satisfaction, issue.status)
+    label = SATISFACTION_LABELS[satisfaction]
+    options = options or WorkflowOptions()
+
+    def visit() -> ReplyOutcome:
+        done = transition(session, reporter_actor(issue.reporter_phone), issue.id, "visit",
+                          {"satisfaction": satisfaction, "note": f"反映人短信回复：{label}"},
+                          now, options, commit=False, event_data={"via": "sms"})
+        return ReplyOutcome(RATED, done.code, satisfaction, done.status)
+    return _apply(session, inbound, received, issue.id, RATED, "SMS rating", visit)
 
 
 def _merged_rating(session: Session, inbound: SmsInbound, received: dict, issue: Issue, satisfaction: str,
                    now: datetime, options: WorkflowOptions | None) -> ReplyOutcome:
-    issue_id = issue.id
-    inbound.issue_id, inbound.outcome = issue_id, MERGED_RATED
-    session.add(inbound)
-    try:
-        session.flush()
-        issue = transition(session, reporter_actor(issue.reporter_phone), issue_id, "rate_outcome",
-                           {"satisfaction": satisfaction, "via": "sms"}, now, options or WorkflowOptions(),
-                           commit=False, event_data={"via": "sms"})
-        main = session.get(Issue, issue.merged_into_id)
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return _duplicate(session, inbound.provider_id)
-    except DomainError as exc:
-        # e.g. the main issue was reopened meanwhile: keep the text, change nothing
-        session.rollback()
-        log.info("SMS rating of the main outcome for issue %s not applied: %s", issue_id, exc.message)
-        return _keep(session, SmsInbound(**received, issue_id=issue_id, outcome=REFUSED), ReplyOutcome(REFUSED))
-    return ReplyOutcome(MERGED_RATED, issue.code, satisfaction, issue.status, main_code=main.code)
+    options = options or WorkflowOptions()
+
+    def rate() -> ReplyOutcome:
+        done = transition(session, reporter_actor(issue.reporter_phone), issue.id, "rate_outcome",
+                          {"satisfaction": satisfaction, "via": "sms"}, now, options,
+                          commit=False, event_data={"via": "sms"})
+        main = session.get(Issue, done.merged_into_id)
+        return ReplyOutcome(MERGED_RATED, done.code, satisfaction, done.status, main_code=main.code)
+    return _apply(session, inbound, received, issue.id, MERGED_RATED, "SMS rating of the main outcome", rate)
 
 
 def _opinion(session: Session, inbound: SmsInbound, received: dict, asked, opinion: tuple[str, str | None],
              now: datetime, options: WorkflowOptions | None) -> ReplyOutcome:
-    issue_id = asked.issue_id
-    inbound.issue_id, inbound.outcome = issue_id, OPINION
+    options = options or WorkflowOptions()
+
+    def answer() -> ReplyOutcome:
+        done = consultation.answer_by_sms(session, asked, *opinion, now, options)
+        return ReplyOutcome(OPINION, done.code, None, done.status)
+    return _apply(session, inbound, received, asked.issue_id, OPINION, "SMS opinion on the plan", answer)
+
+
+def _apply(session: Session, inbound: SmsInbound, received: dict, issue_id: int, kind: str, what: str,
+           step: Callable[[], ReplyOutcome]) -> ReplyOutcome:
+    """Keep the text as `kind` of issue `issue_id` and take its step, in one transaction. The
+    text's provider id is claimed first, so a concurrent retry stops there; a step refused
+    (e.g. staff took the visit meanwhile, or the main issue was reopened) keeps the text, marked
+    refused, and changes nothing else."""
+    inbound.issue_id, inbound.outcome = issue_id, kind
     session.add(inbound)
     try:
         session.flush()
-        issue = consultation.answer_by_sms(session, asked, *opinion, now, options or WorkflowOptions())
+        outcome = step()
         session.commit()
     except IntegrityError:
         session.rollback()
         return _duplicate(session, inbound.provider_id)
     except DomainError as exc:
         session.rollback()
-        log.info("SMS opinion on the plan of issue %s not applied: %s", issue_id, exc.message)
+        log.info("%s for issue %s not applied: %s", what, issue_id, exc.message)
         return _keep(session, SmsInbound(**received, issue_id=issue_id, outcome=REFUSED), ReplyOutcome(REFUSED))
-    return ReplyOutcome(OPINION, issue.code, None, issue.status)
+    return outcome
 
 
 def _keep(session: Session, inbound: SmsInbound, outcome: ReplyOutcome) -> ReplyOutcome:

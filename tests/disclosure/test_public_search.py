@@ -168,24 +168,11 @@ def test_the_search_uses_the_trigram_index(db):
 
 def test_migration_0004_downgrades_and_upgrades(database_url, tmp_path):
     """0004 goes down to 0003 and up again on a fresh database of the same kind."""
-    import uuid
-
-    import psycopg
     from alembic import command
     from alembic.script import ScriptDirectory
 
-    from service.core.db import make_engine
-
-    from ..conftest import PG_ADMIN_URL
-    if database_url.startswith("sqlite"):
-        url, name = f"sqlite:///{tmp_path / 'm.db'}", None
-    else:
-        name = f"ys_mig_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    engine = make_engine(url)
-    try:
+    from ..conftest import scratch_database
+    with scratch_database(database_url, tmp_path) as engine:
         cfg = alembic_config()
         for step in ("head", "0003", "head"):
             with engine.begin() as conn:
@@ -194,11 +181,6 @@ def test_migration_0004_downgrades_and_upgrades(database_url, tmp_path):
         with engine.connect() as conn:
             head = ScriptDirectory.from_config(cfg).get_current_head()  # later migrations follow 0004
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
-    finally:
-        engine.dispose()
-        if name:
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def test_search_reads_recent_rows_then_the_index_in_one_order(api, db, monkeypatch):

@@ -76,40 +76,28 @@ def test_the_console_list_says_where_each_issue_matched(app, api, calls):
 def test_migration_0021_indexes_the_callers_already_on_record(database_url, tmp_path):
     """Issues stored before 0021 are found by their caller once it has run, and 0021 goes down
     and up again."""
-    import uuid
     from datetime import UTC, datetime
 
-    import psycopg
     from alembic import command
     from sqlalchemy import insert, select
     from sqlmodel import Session
 
     from models import Issue
-    from service.core.db import make_engine
     from service.core.migrate import alembic_config
     from service.workflow.queries import text_match
 
-    from ..conftest import PG_ADMIN_URL
-    if database_url.startswith("sqlite"):
-        url, name = f"sqlite:///{tmp_path / 'm.db'}", None
-    else:
-        name = f"ys_mig_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    engine = make_engine(url)
+    from ..conftest import scratch_database
+    with scratch_database(database_url, tmp_path) as engine:
+        def migrate(step: str, down: bool = False) -> None:
+            with engine.begin() as conn:
+                cfg = alembic_config()
+                cfg.attributes["connection"] = conn
+                (command.downgrade if down else command.upgrade)(cfg, step)
 
-    def migrate(step: str, down: bool = False) -> None:
-        with engine.begin() as conn:
-            cfg = alembic_config()
-            cfg.attributes["connection"] = conn
-            (command.downgrade if down else command.upgrade)(cfg, step)
-
-    def found(q: str) -> list[int]:
-        with Session(engine) as s:
-            stmt, _ = text_match(s, select(Issue.id), q)
-            return list(s.execute(stmt).scalars())
-    try:
+        def found(q: str) -> list[int]:
+            with Session(engine) as s:
+                stmt, _ = text_match(s, select(Issue.id), q)
+                return list(s.execute(stmt).scalars())
         migrate("0020")
         with engine.begin() as conn:
             conn.execute(insert(Issue).values(
@@ -122,11 +110,6 @@ def test_migration_0021_indexes_the_callers_already_on_record(database_url, tmp_
         migrate("0020", down=True)
         migrate("head")
         assert found("汉江物流") == [1]
-    finally:
-        engine.dispose()
-        if name:
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def test_a_callers_name_is_answered_by_the_trigram_index(api, calls, db):
