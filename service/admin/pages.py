@@ -47,7 +47,7 @@ def _allowed(actor: User, section: str) -> None:
 def _page(session: Session, actor: User, section: str, today: date, **kw) -> AdminPage:
     return AdminPage(section=section, sections=[s for s, (opens, _) in SECTIONS.items() if access.may(actor, opens)],
                      may_edit=access.may(actor, SECTIONS[section][1]),
-                     warnings=work_calendar.calendar_warnings(session, today), **kw)
+                     warnings=work_calendar.calendar_warnings(session, today, actor), **kw)
 
 
 def users_page(session: Session, actor: User, today: date) -> AdminPage:

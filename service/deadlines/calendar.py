@@ -173,7 +173,11 @@ def missing_year_warnings(years: set[int], today: date) -> list[str]:
     return warnings
 
 
-def calendar_warnings(session: Session, today: date) -> list[str]:
+def calendar_warnings(session: Session, today: date, actor: User | None) -> list[str]:
+    """The missing-arrangement warnings, for the one who can act on them: the administrator who
+    keeps the calendar. Other users' pages stay quiet."""
+    if actor is None or not access.may(actor, Permission.CALENDAR_EDIT):
+        return []
     return missing_year_warnings(known_years(session), today)
 
 
@@ -209,7 +213,7 @@ def year_overview(session: Session, actor: User | None, year: int, today: date) 
         "national_holidays": [{"day": d, "name": n} for d, n in holidays],
         "national_workdays": [{"day": d, "name": n} for d, n in workdays],
         "overrides": list(overrides),
-        "warnings": calendar_warnings(session, today),
+        "warnings": calendar_warnings(session, today, actor),
     }
 
 

@@ -52,7 +52,7 @@ def meeting_list(session: Session, actor: User, today: date, kind: str | None = 
     rows, next_cursor = list_meetings(session, kind, limit, cursor)
     hosts = user_names(session, {m.host_leader_id for m in rows if m.host_leader_id})
     return MeetingList(meetings=rows, issue_counts=issue_counts(session, [m.id for m in rows]),
-                       hosts=hosts, next_cursor=next_cursor, warnings=calendar_warnings(session, today),
+                       hosts=hosts, next_cursor=next_cursor, warnings=calendar_warnings(session, today, actor),
                        leaders=list_leaders(session))
 
 
@@ -110,7 +110,7 @@ def meeting_desk(session: Session, actor: User, meeting_id: int, today: date,
         flags={i.id: flag_for(i.next_due, today, calendar) for i in others},
         departments=active_departments(session), leaders=list_leaders(session),
         names=department_names(session, dept_ids), people=people, co_ids=co,
-        default_leader_id=meeting.host_leader_id, warnings=calendar_warnings(session, today),
+        default_leader_id=meeting.host_leader_id, warnings=calendar_warnings(session, today, actor),
         editable=not meeting_assigned(session, meeting_id),
         changes=changes)
 

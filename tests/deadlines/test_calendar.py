@@ -3,9 +3,10 @@ and the warning when next year's arrangement is missing."""
 from datetime import date, datetime, timezone
 
 import pytest
+from sqlalchemy import select
 from sqlmodel import Session
 
-from models import CalendarDay
+from models import CalendarDay, User
 from service.deadlines.calendar import (
     CalendarCache,
     calendar_warnings,
@@ -128,13 +129,16 @@ def test_warning_when_next_year_is_missing(api, engine):
     late_2026 = date(2026, 11, 20)
     years = fresh(engine, known_years)
     assert 2026 in years and 2027 not in years
-    warnings = fresh(engine, lambda s: calendar_warnings(s, late_2026))
+    admin = fresh(engine, lambda s: s.execute(select(User).where(User.role == "admin")).scalars().first())
+    coordinator = fresh(engine, lambda s: s.execute(select(User).where(User.role == "coordinator")).scalars().first())
+    assert fresh(engine, lambda s: calendar_warnings(s, late_2026, coordinator)) == []  # who cannot enter it
+    warnings = fresh(engine, lambda s: calendar_warnings(s, late_2026, admin))
     assert len(warnings) == 1
     assert "2027年" in warnings[0] and "请系统管理员尽快录入" in warnings[0]
-    assert fresh(engine, lambda s: calendar_warnings(s, date(2026, 10, 31))) == []  # too early
+    assert fresh(engine, lambda s: calendar_warnings(s, date(2026, 10, 31), admin)) == []  # too early
 
     put_day(api, "2027-01-01", note="元旦")
-    assert fresh(engine, lambda s: calendar_warnings(s, late_2026)) == []
+    assert fresh(engine, lambda s: calendar_warnings(s, late_2026, admin)) == []
     assert 2027 in fresh(engine, known_years)
 
 
