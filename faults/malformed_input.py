@@ -573,7 +573,8 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
                  {"code": "YS2026-000001", "phone_last4": "0001"}, {"code": "line", "phone_last4": "line"},
                  writes=False, control=False))
     add(Endpoint("api calendar day", "PUT", "/api/v1/admin/calendar/2027-10-09", "admin", "api",
-                 {"kind": "holiday", "note": "语料测试"}, {"kind": "choice", "note": "line"}))
+                 {"kind": "holiday", "note": "语料测试", "until": "2027-10-10"},
+                 {"kind": "choice", "note": "line", "until": "date"}))
     add(Endpoint("api calendar delete", "DELETE", f"/api/v1/admin/calendar/{calendar_days[0]}", "admin", "api",
                  {}, {}))
     add(Endpoint("api policy", "PUT", "/api/v1/admin/deadline-policies", "admin", "api",
@@ -761,8 +762,9 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
          {"issue_type": "choice", "channel": "choice", "accept_days": "int", "complete_days": "int",
           "report_after": "int"}),
         ("admin policy delete", f"/console/admin/policies/{policy_ids[1]}/delete", {}, {}),
-        ("admin calendar", "/console/admin/calendar", {"day": "2027-10-08", "kind": "holiday", "note": "语料测试"},
-         {"day": "date", "kind": "choice", "note": "line"}),
+        ("admin calendar", "/console/admin/calendar",
+         {"day": "2027-10-08", "until": "2027-10-08", "kind": "holiday", "note": "语料测试"},
+         {"day": "date", "until": "date", "kind": "choice", "note": "line"}),
         ("admin calendar delete", f"/console/admin/calendar/{calendar_days[1]}/delete", {}, {}),
         ("admin template", "/console/admin/templates/urged", {"body": "【督查办】问题{code}请尽快办理"},
          {"body": "text"}),

@@ -217,20 +217,35 @@ def year_overview(session: Session, actor: User | None, year: int, today: date) 
     }
 
 
+# The longest run of days set at once (a holiday with its days around it is at most nine).
+MAX_RANGE_DAYS = 31
+
+
 def set_day(session: Session, actor: User | None, day: date, kind: str, note: str | None,
-            now: datetime) -> CalendarDay:
-    """Make `day` a day off or a working day, whatever the national calendar says. Commits."""
+            now: datetime, until: date | None = None) -> CalendarDay:
+    """Make `day` (through `until`, when given) days off or working days, whatever the national
+    calendar says; all of them or none. Commits; answers the first day's row."""
     _may_write(actor)
     _check_year(day.year, "day")
     if kind not in OVERRIDE_KINDS:
         require({"kind": "取值须为：holiday（放假）或 workday（上班）"})
-    row = session.get(CalendarDay, day) or CalendarDay(day=day, kind=kind)
-    row.kind, row.note = kind, (note or "").strip() or None
-    row.updated_by_id, row.updated_at = actor.id if actor else None, now
-    session.add(row)
+    last = until or day
+    if last < day:
+        require({"until": "结束日期不能早于开始日期"})
+    if (last - day).days + 1 > MAX_RANGE_DAYS:
+        require({"until": f"一次最多设置 {MAX_RANGE_DAYS} 天，请分段录入"})
+    _check_year(last.year, "until")
+    rows = []
+    for n in range((last - day).days + 1):
+        one = day + timedelta(days=n)
+        row = session.get(CalendarDay, one) or CalendarDay(day=one, kind=kind)
+        row.kind, row.note = kind, (note or "").strip() or None
+        row.updated_by_id, row.updated_at = actor.id if actor else None, now
+        session.add(row)
+        rows.append(row)
     session.commit()
     _note_change()
-    return row
+    return rows[0]
 
 
 def delete_day(session: Session, actor: User | None, day: date) -> None:

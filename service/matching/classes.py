@@ -105,6 +105,10 @@ def create_class(session: Session, actor: User, data: dict, now: datetime,
     return issue_class
 
 
+# The class's answer is each member's 办结答复: no longer than a reply's result.
+ANSWER_MAX = 5000
+
+
 def answer_class(session: Session, actor: User, class_id: int, answer: str, now: datetime,
                  options: WorkflowOptions = WorkflowOptions()) -> IssueClass:
     """The lead department's policy-level answer: every open member is answered (办结答复) with
@@ -116,6 +120,8 @@ def answer_class(session: Session, actor: User, class_id: int, answer: str, now:
         raise Forbidden("只有类案的牵头单位可以统一答复")
     answer = (answer or "").strip()
     require({"answer": "请填写统一答复（政策性解决办法）"} if not answer else {})
+    if len(answer) > ANSWER_MAX:
+        require({"answer": f"统一答复不能超过{ANSWER_MAX}字（现有{len(answer)}字），请精简后再提交"})
     if issue_class.status != "open":
         require({"answer": "该类案已统一答复"})
     ids = session.execute(select(IssueClassMember.issue_id).where(IssueClassMember.class_id == class_id)

@@ -240,6 +240,31 @@ def test_calendar_overrides_from_the_page(app, api, county):
     assert admin.post("/console/admin/calendar/not-a-day/delete").status_code == 404
 
 
+def test_a_holiday_entered_as_a_date_range_at_once(app, api, county):
+    """春节 is seven days: entered from–to in one form, all of them or none."""
+    admin = Console(app, "admin")
+    spring = {"day": "2027-02-06", "until": "2027-02-12", "kind": "holiday", "note": "春节"}
+    backwards = admin.post("/console/admin/calendar", {**spring, "until": "2027-02-01"})
+    text = backwards.get_data(as_text=True)
+    assert backwards.status_code == 422 and "结束日期不能早于开始日期" in text and 'value="2027-02-01"' in text
+    too_long = admin.post("/console/admin/calendar", {**spring, "until": "2027-04-30"})
+    assert too_long.status_code == 422 and "一次最多设置 31 天" in too_long.get_data(as_text=True)
+    assert api.ok("GET", "/api/v1/admin/calendar?year=2027", "admin")["overrides"] == []
+    saved = admin.post("/console/admin/calendar", spring)
+    assert saved.status_code == 302
+    assert "已设置 2027-02-06 至 2027-02-12" in admin.text("/console/admin/calendar?year=2027")
+    days = api.ok("GET", "/api/v1/admin/calendar?year=2027", "admin")["overrides"]
+    assert [d["day"] for d in days] == [f"2027-02-{n:02d}" for n in range(6, 13)]
+    assert {(d["kind"], d["note"]) for d in days} == {("holiday", "春节")}
+    # the API takes the same range, and refuses what the page refuses, naming the field
+    resp = api.call("PUT", "/api/v1/admin/calendar/2027-10-01", "admin",
+                    json={"kind": "holiday", "note": "国庆节", "until": "2027-09-30"})
+    assert resp.status_code == 422 and "until" in resp.get_json()["error"]["fields"]
+    api.ok("PUT", "/api/v1/admin/calendar/2027-10-01", "admin",
+           json={"kind": "holiday", "note": "国庆节", "until": "2027-10-07"})
+    assert len(api.ok("GET", "/api/v1/admin/calendar?year=2027", "admin")["overrides"]) == 14
+
+
 def test_sms_texts_from_the_page(app, county):
     admin = Console(app, "admin")
     page = admin.text("/console/admin/templates")

@@ -48,6 +48,11 @@ def test_a_class_is_grouped_answered_together_and_counted(app, api, county):
     lead_token = csrf(lead.get("/console/classes").data)
     resp = lead.post(f"/console/classes/{class_id}/answer", data={"csrf_token": lead_token, "answer": ""})
     assert resp.status_code == 422 and "请填写统一答复" in text(resp)
+    # an answer longer than a reply's result is refused whole, never cut: nothing is answered
+    long_answer = "出台园区供电保障办法。" * 500
+    resp = lead.post(f"/console/classes/{class_id}/answer", data={"csrf_token": lead_token, "answer": long_answer})
+    assert resp.status_code == 422 and "统一答复不能超过5000字（现有5500字）" in text(resp)
+    assert api.ok("GET", f"/api/v1/issues/{signed['id']}", "coordinator")["status"] == "in_progress"
     resp = lead.post(f"/console/classes/{class_id}/answer",
                      data={"csrf_token": lead_token, "answer": "出台园区供电保障办法，新建双回路供电线路"})
     assert resp.status_code == 302

@@ -56,7 +56,8 @@ def calendar_year(args):
 @blp.response(200, CalendarDayOut)
 def set_calendar_day(body, day: str):
     """把某天设为放假（holiday）或上班（workday），优先于国家安排（系统管理员）"""
-    return work_calendar.set_day(db(), current_user(), _day(day), body["kind"], body["note"], now())
+    return work_calendar.set_day(db(), current_user(), _day(day), body["kind"], body["note"], now(),
+                                 until=body["until"])
 
 
 @blp.delete("/calendar/<day>")

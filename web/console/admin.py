@@ -286,19 +286,22 @@ def admin_calendar():
 @bp.post("/admin/calendar")
 @login_required
 def admin_calendar_set():
-    values = typed("day", "kind", "note")
-    body, errors = load(CalendarDayIn(), or_none({"kind": values["kind"], "note": values["note"]}))
+    values = typed("day", "until", "kind", "note")
+    body, errors = load(CalendarDayIn(), or_none({"kind": values["kind"], "note": values["note"],
+                                                  "until": values["until"]}))
     try:
         day = date.fromisoformat(values["day"])
     except ValueError:
         errors["day"] = gettext("请选择日期")
     if not errors:
         try:
-            work_calendar.set_day(db(), staff(), day, body["kind"], body["note"], now())
+            work_calendar.set_day(db(), staff(), day, body["kind"], body["note"], now(), until=body["until"])
         except DomainError as exc:
             errors = errors_of(exc)
         else:
-            return _done(gettext("已设置 %(day)s", day=day.isoformat()), "console.admin_calendar", year=day.year)
+            done = (gettext("已设置 %(first)s 至 %(last)s", first=day.isoformat(), last=body["until"].isoformat())
+                    if body["until"] and body["until"] != day else gettext("已设置 %(day)s", day=day.isoformat()))
+            return _done(done, "console.admin_calendar", year=day.year)
     page = pages.calendar_page(db(), staff(), _year(), today())
     return _render("calendar", page, "create", values, errors, errors.status, year=page.extra["year"])
 

@@ -76,7 +76,7 @@ def _record(value: str, name: str) -> int | None:
 @login_required
 def class_answer(class_id: int):
     try:
-        classes.answer_class(db(), staff(), class_id, (request.form.get("answer") or "")[:5000], now(),
+        classes.answer_class(db(), staff(), class_id, request.form.get("answer") or "", now(),
                              workflow_options())
     except DomainError as exc:
         if exc.status == 404:

@@ -22,6 +22,8 @@ class CalendarArgs(Schema):
 class CalendarDayIn(Schema):
     kind = Choice(OVERRIDE_KINDS, required=True)
     note = Text(100, load_default=None, allow_none=True)
+    until = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "设置一段日期时的最后一天（含），如春节放假的 7 天一次录入；最多 31 天"})
 
 
 class CalendarDayOut(Schema):
