@@ -65,6 +65,20 @@ def _suspended(w: Walk) -> Iterator[Act]:
     yield from w.suspend()
 
 
+def _escalated(w: Walk) -> Iterator[Act]:
+    """提请上级, followed up once, still waiting on the higher level."""
+    yield from _in_progress(w)
+    yield from w.escalate()
+    yield from w.escalation_followup()
+
+
+def _escalation_answered(w: Walk) -> Iterator[Act]:
+    """提请上级, followed up, answered: back to the department, which finishes the work."""
+    yield from _escalated(w)
+    yield from w.escalation_answer()
+    yield from _finish(w)
+
+
 def _replied(w: Walk) -> Iterator[Act]:
     yield from w.handled()
     if w.rng.random() < 0.2:  # the office has called once without reaching the reporter
@@ -174,6 +188,8 @@ SCENARIOS = {
     "closing_soon": Scenario(6, (3, 10), _closing_soon, "work"),
     "extended_open": Scenario(5, (15, 40), _extended_open, "work"),
     "suspended": Scenario(6, (20, 120), _suspended, "work"),
+    "escalated": Scenario(1, (30, 90), _escalated, "work"),
+    "escalation_answered": Scenario(1, (75, HISTORY_DAYS), _escalation_answered, "work"),
     "replied": Scenario(12, (8, 25), _replied),
     "reopened_open": Scenario(3, (20, 40), _reopened_open, "work"),
     "closed": Scenario(25, (30, HISTORY_DAYS), _closed),

@@ -99,6 +99,15 @@ EXTENSION_DECISIONS = {True: "同意延期，请在新的时限内办结", False
 SUSPEND_REASONS = ("需省级部门审批，超出县级权限", "受冬季施工期限制，待明年开春后实施",
                    "涉及历史遗留问题，需待市级政策出台后统一处置", "需纳入明年财政预算，待预算批复后实施")
 RESUME_NOTE = "上级批复已下达，恢复办理"
+# 提请上级: (level, agency, reason) and the document numbers, follow-ups and answers
+ESCALATIONS = (("province", "省自然资源厅", "新增建设用地指标需省级审批，超出县级权限"),
+               ("city", "市生态环境局", "环评审批权限在市级，需市级部门研究"),
+               ("province", "省发展和改革委员会", "项目核准权限在省级，需省级部门研究"))
+ESCALATION_DOCS = ("县政发〔2026〕{n}号", "县营商办函〔2026〕{n}号")
+ESCALATION_FOLLOWUPS = ("电话询问上级主管部门，已进入审核程序，预计月底前答复",
+                        "县营商办赴上级部门当面汇报，上级已要求补充材料")
+ESCALATION_ANSWERS = ("上级部门已批复同意，请按批复意见抓紧实施",
+                      "上级部门答复：纳入下一批次统筹解决，请先行做好前期工作")
 REJECT_NOTES = (("out_of_scope", "属于民事合同纠纷，已告知当事人依法通过诉讼或仲裁途径解决"),
                 ("out_of_scope", "属于市级事权，已告知向市级主管部门反映"),
                 ("other", "反映内容不具体，多次联系反映人未果"))

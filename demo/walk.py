@@ -11,6 +11,10 @@ from demo.texts import (
     ASSIGN_NOTES,
     CLOSE_OFF_REASON,
     CO_PROGRESS,
+    ESCALATION_ANSWERS,
+    ESCALATION_DOCS,
+    ESCALATION_FOLLOWUPS,
+    ESCALATIONS,
     EVALUATION_EVIDENCE,
     EXTENSION_DECISIONS,
     EXTENSION_REASONS,
@@ -229,6 +233,24 @@ class Walk:
 
     def resume(self) -> Iterator[Act]:
         yield self.step(self.coordinator(), "resume", {"note": RESUME_NOTE}, days=self.rng.randint(10, 20))
+
+    def escalate(self) -> Iterator[Act]:
+        today = self.advance(self.rng.randint(2, 5))
+        level, agency, reason = self.rng.choice(ESCALATIONS)
+        body = {"level": level, "agency": agency, "reason": reason, "sent_on": today,
+                "document_no": self.rng.choice(ESCALATION_DOCS).format(n=self.rng.randint(10, 99)),
+                "review_on": today + timedelta(days=self.rng.randint(20, 40))}
+        yield self.act(self.coordinator(), "escalate", body)
+
+    def escalation_followup(self) -> Iterator[Act]:
+        today = self.advance(self.rng.randint(5, 10))
+        body = {"note": self.rng.choice(ESCALATION_FOLLOWUPS),
+                "review_on": today + timedelta(days=self.rng.randint(20, 40))}
+        yield self.act(self.coordinator(), "escalation_followup", body)
+
+    def escalation_answer(self) -> Iterator[Act]:
+        yield self.step(self.coordinator(), "escalation_answer", {"answer": self.rng.choice(ESCALATION_ANSWERS)},
+                        days=self.rng.randint(5, 15))
 
     def answer(self, satisfied: bool) -> Iterator[Act]:
         body = {"answer": self.p.result}

@@ -11,6 +11,7 @@ from .idempotency import IdempotentRequest
 from .issue import (
     CodeCounter,
     DeadlineJudgement,
+    Escalation,
     Evaluation,
     ExtensionRequest,
     Issue,
@@ -32,7 +33,7 @@ __all__ = [
     "ApiToken", "Attachment", "AuditTrailImmutable",
     "CalendarDay", "Category", "CodeCounter", "ContestResult", "DeadlineJudgement", "DeadlinePolicy", "Department",
     "Enterprise", "EnterpriseLeader", "LeaderVisit", "Township",
-    "DepartmentRobot",
+    "DepartmentRobot", "Escalation",
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent", "IssueReport",
     "PlanConsultation",
     "LoginThrottle", "Meeting", "MeetingChange", "Objection", "SmsInbound", "SmsMessage", "SmsOptOut", "SmsSwitchOff",

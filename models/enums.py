@@ -96,6 +96,7 @@ class Status(StrEnum):
     ASSIGNED = "assigned"
     IN_PROGRESS = "in_progress"
     SUSPENDED = "suspended"
+    ESCALATED = "escalated"  # 提请上级: waiting on the city, province or state
     REPLIED = "replied"
     CLOSED = "closed"
     PUBLISHED = "published"
@@ -107,6 +108,7 @@ STATUS_LABELS = {
     Status.ASSIGNED: "已交办",
     Status.IN_PROGRESS: "办理中",
     Status.SUSPENDED: "挂账",
+    Status.ESCALATED: "提请中",
     Status.REPLIED: "已答复",
     Status.CLOSED: "已办结",
     Status.PUBLISHED: "已公示",
@@ -115,9 +117,11 @@ STATUS_LABELS = {
 
 # States whose clock runs: they are coloured and reminded.
 OPEN_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.REPLIED)
+# States whose clock stands still (挂账, 提请上级): never overdue, counted apart in every figure.
+STOPPED_STATUSES = (Status.SUSPENDED, Status.ESCALATED)
 # States in which the issue still needs someone's work (the clock may be stopped).
 UNFINISHED_STATUSES = (
-    Status.COLLECTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED, Status.REPLIED,
+    Status.COLLECTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED, Status.ESCALATED, Status.REPLIED,
 )
 
 
@@ -160,6 +164,21 @@ VERDICT_LABELS = {
     Verdict.PARTIAL: "部分解决",
     Verdict.UNRESOLVED: "未解决",
     Verdict.NOT_FEASIBLE: "暂不具备解决条件",
+}
+
+
+class EscalationLevel(StrEnum):
+    """提请上级: the level an issue beyond the county's powers is raised to."""
+
+    CITY = "city"
+    PROVINCE = "province"
+    STATE = "state"
+
+
+ESCALATION_LEVEL_LABELS = {
+    EscalationLevel.CITY: "市级",
+    EscalationLevel.PROVINCE: "省级",
+    EscalationLevel.STATE: "国家",
 }
 
 

@@ -262,3 +262,33 @@ class PlanConsultation(SQLModel, table=True):
     decided_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     decision: str | None = None
+
+
+class Escalation(SQLModel, table=True):
+    """提请上级: an issue beyond the county's powers raised to the city, province or state — the
+    level, the agency, the document (文号), the day it was sent, the follow-ups (催询), the
+    higher level's answer, and the next review date (the office is reminded on it). Written by
+    the workflow steps `escalate`, `escalation_followup` and `escalation_answer`; the latest row
+    of an issue is the escalation in force."""
+
+    __tablename__ = "issue_escalation"
+    __table_args__ = (Index("ix_issue_escalation_issue", "issue_id", "id"),
+                      Index("ix_issue_escalation_at", "at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(foreign_key="issue.id")
+    event_id: int | None = Field(default=None, foreign_key="issue_event.id")
+    from_status: str = Field(max_length=16)  # in_progress, or closed (评估为未解决)
+    level: str = Field(max_length=16)        # models.EscalationLevel
+    agency: str = Field(max_length=100)
+    document_no: str | None = Field(default=None, max_length=64)
+    reason: str
+    sent_on: date
+    review_on: date
+    # [{"on": "2026-12-01", "note": "…", "review_on": "2027-01-05" | None, "event_id": 12}, …]
+    followups: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    answer: str | None = None
+    answered_on: date | None = None
+    answered_at: datetime | None = _ts()
+    by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -35,6 +35,7 @@ def _s(*states: str) -> frozenset[str]:
 
 
 C, A, P, S, R = Status.COLLECTED, Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED, Status.REPLIED
+E = Status.ESCALATED
 
 STEPS: dict[str, Step] = {s.action: s for s in (
     Step("assign", "交办", _s(C), _s(Role.COORDINATOR),
@@ -63,7 +64,15 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     Step("urge", "催办", _s(A, P), _s(Role.SUPERVISOR, Role.COORDINATOR), ("note",), ()),
     Step("suspend", "挂账", _s(P), _s(Role.COORDINATOR), ("reason", "review_on"), (S,)),
     Step("resume", "恢复办理", _s(S), _s(Role.COORDINATOR), (), (P,)),
-    Step("instruct", "领导批示", _s(C, A, P, S, R), _s(Role.LEADER), ("note",), (), LEAD_LEADER),
+    # 提请上级: beyond the county's powers, raised to the city, province or state (from the work in
+    # hand, or after an evaluation found the issue 未解决). The clock stops as for 挂账; follow-ups
+    # (催询) keep it there; the higher level's answer takes it back to the lead department with
+    # the clock restarting as on 恢复办理 (a new round, as 重办, when it came from 未解决).
+    Step("escalate", "提请上级", _s(P, Status.CLOSED), _s(Role.COORDINATOR),
+         ("level", "agency", "sent_on", "reason", "review_on"), (E,)),
+    Step("escalation_followup", "提请跟进", _s(E), _s(Role.COORDINATOR), ("note",), ()),
+    Step("escalation_answer", "上级答复", _s(E), _s(Role.COORDINATOR), ("answer",), (P, C)),
+    Step("instruct", "领导批示", _s(C, A, P, S, E, R), _s(Role.LEADER), ("note",), (), LEAD_LEADER),
     # 答复: the first answer to the reporter, possibly interim (meets 限期回复); 办结答复: the
     # result (meets 限期办结, and 限期回复 when no 答复 came first); 办理情况报告 to the lead
     # leader (meets 限期报告), also after the reply.
@@ -104,7 +113,7 @@ EVENT_LABELS = {**{action: step.label for action, step in STEPS.items()},
                 "merged_rating": "并入件反映人评价"}
 
 # Who may edit an issue's descriptive fields is `models.permissions` (ISSUE_EDIT); in which states, here.
-EDIT_STATES = frozenset({C, A, P, S, R})
+EDIT_STATES = frozenset({C, A, P, S, E, R})
 
 # What the public may ever see: only published issues whose disclosure is public.
 PUBLIC_STATUSES = frozenset({Status.PUBLISHED})

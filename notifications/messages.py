@@ -30,6 +30,7 @@ TEMPLATES: dict[str, str] = {
     "due_today": "【营商办】{code}今日{what}到期：{title}，请按时办理。",
     "overdue": "【营商办】{code}{what}已超期{days}个工作日（时限{due}）：{title}，请尽快办理。",
     "escalation": "【督查办】{code}{dept}{what}已超期{days}个工作日：{title}。",
+    "review_due": "【营商办】{code}{what}复核日{due}：{title}，请复核进展并告知反映人。",
 }
 
 

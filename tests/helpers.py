@@ -74,6 +74,9 @@ def path_to(state: str, api: ApiClient) -> list[tuple[str, str, dict]]:
         "in_progress": [assign, accept],
         "suspended": [assign, accept, ("suspend", "coordinator",
                                        {"reason": "需省级审批", "review_on": future(30)})],
+        "escalated": [assign, accept, ("escalate", "coordinator", {
+            "level": "province", "agency": "省自然资源厅", "document_no": "某政〔2026〕12号",
+            "sent_on": future(0), "reason": "用地指标需省级审批", "review_on": future(30)})],
         "replied": [assign, accept, reply],
         "closed": [assign, accept, reply, visit],
         "published": [assign, accept, reply, visit, EVALUATE,

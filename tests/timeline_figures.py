@@ -64,6 +64,7 @@ class Story:
     asked_late: bool = False   # the pending extension was asked after the deadline it would move
     answered: bool = False     # the reporter has been answered in this round: 限期回复 is met
     reported: bool = False     # the report is made in this round: 限期报告 is met
+    escalated_from: str | None = None  # 提请上级 from the work in hand or from a closed issue
 
 
 def _dates(raw: dict | None) -> dict[str, date | None]:
@@ -118,6 +119,22 @@ class Replay:
         elif e.action == "suspend":
             self.missed(story, day)
         elif e.action == "resume":
+            story.deadlines.update(_dates(data["deadlines"]))
+        elif e.action == "escalate":   # 提请上级: the clock stops as for 挂账
+            self.missed(story, day)
+            story.escalated_from = e.from_status
+            if e.from_status == "closed":   # after 整改评估 未解决: no longer settled
+                story.satisfaction = None
+        elif e.action == "escalation_answer" and story.escalated_from == "closed":
+            if e.to_status == "in_progress":   # a new round, as 重办
+                report_due = story.deadlines.get("report_due")
+                if report_due is not None and report_due < day:
+                    self.judge(story, "report_due", day, met=False)
+                story.reopens += 1
+                story.answered = story.reported = False
+                story.judged -= {"reply_due", "complete_due", "report_due", "visit_due"}
+                story.deadlines.update(_dates(data["deadlines"]))
+        elif e.action == "escalation_answer":   # back to the work in hand, as 恢复办理
             story.deadlines.update(_dates(data["deadlines"]))
         elif e.action == "answer":
             self.judge(story, "reply_due", day)
@@ -192,6 +209,7 @@ def department_figures(session: Session, period: Period, now: datetime) -> dict[
         row["completed"] += story.status in ("replied", "closed", "published")
         row["open"] += running
         row["suspended"] += story.status == "suspended"
+        row["escalated"] += story.status == "escalated"
         met = {"reply_due": story.answered, "report_due": story.reported}
         ahead = [story.deadlines.get(k) for k in STAGE.get(story.status, ()) if not met.get(k)]
         ahead = [d for d in ahead if d is not None]
@@ -220,7 +238,8 @@ def department_figures(session: Session, period: Period, now: datetime) -> dict[
             "satisfied": row["satisfied"], "basically": row["basically"], "unsatisfied": row["unsatisfied"],
             "rated": row["satisfied"] + row["basically"] + row["unsatisfied"],
             "reopened": row["reopened"], "reopens": row["reopens"], "extended": row["extended"],
-            "extensions": row["extensions"], "suspended": row["suspended"], "returned": row["returned"],
+            "extensions": row["extensions"], "suspended": row["suspended"], "escalated": row["escalated"],
+            "returned": row["returned"],
             "overdue_now": row["overdue_now"],
             "reported_on_time": row["report_due:on_time"], "report_judged": row["report_due:judged"],
             "report_rate": _rate(row["report_due:on_time"], row["report_due:judged"]),

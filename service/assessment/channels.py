@@ -10,6 +10,7 @@ from sqlmodel import Session
 from models import (
     MEETING_KIND_LABELS,
     Channel,
+    Escalation,
     Issue,
     IssueClass,
     IssueClassMember,
@@ -74,6 +75,9 @@ class ChannelFigures:
     # 类案 grouped in the period (by when they were grouped) and the issues they hold
     classes: int = 0
     class_issues: int = 0
+    # 提请上级 in the period (issues raised to a higher level then), and those answered by now
+    escalated: int = 0
+    escalations_answered: int = 0
 
 
 def _count(condition):
@@ -142,6 +146,7 @@ def channel_figures(session: Session, period: Period, now: datetime) -> ChannelF
         select(func.count(func.distinct(IssueClass.id)), func.count(IssueClassMember.issue_id))
         .select_from(IssueClass).outerjoin(IssueClassMember, IssueClassMember.class_id == IssueClass.id)
         .where(IssueClass.created_at >= lo, IssueClass.created_at < hi)).one()
+    escalated, escalations_answered = escalation_figures(session, period)
     return ChannelFigures(
         meetings_by_kind={k.value: kinds.get(k.value, 0) for k in MeetingKind},
         channels=channels,
@@ -150,7 +155,21 @@ def channel_figures(session: Session, period: Period, now: datetime) -> ChannelF
         total=total, resolved=resolved, resolution_rate=rate(resolved, total),
         satisfaction_rate=rate(satisfied, rated), rated=rated, satisfied=satisfied, months=months,
         classes=classes, class_issues=class_issues,
+        escalated=escalated, escalations_answered=escalations_answered,
     )
+
+
+def escalation_figures(session: Session, period: Period) -> tuple[int, int]:
+    """(issues raised to a higher level in the period, those of them answered by now): by the
+    time of the step 提请上级; an issue raised twice in the period counts once, answered when
+    its latest escalation of the period was."""
+    lo, hi = period.bounds
+    latest = (select(Escalation.issue_id, func.max(Escalation.id).label("id"))
+              .where(Escalation.at >= lo, Escalation.at < hi).group_by(Escalation.issue_id).subquery())
+    n, answered = session.execute(
+        select(func.count(), _count(Escalation.answered_at.is_not(None)))
+        .select_from(latest).join(Escalation, Escalation.id == latest.c.id)).one()
+    return int(n), int(answered)
 
 
 def hot_spots(session: Session, period: Period, limit: int = 10
@@ -173,17 +192,20 @@ def percent(rate: float) -> str:
 
 def summary_sentence(period: Period, figures: ChannelFigures) -> str:
     """The sentence for the work report, e.g. “本季度共召开政企面对面恳谈会2次、服务企业早餐会6次，
-    收集问题40件，已办结32件，办结率80%，满意率95%，归并类案2类，涉及问题9件”. Meeting kinds not held
-    are left out, and the 类案 when none was grouped in the period."""
+    收集问题40件，已办结32件，办结率80%，满意率95%，归并类案2类，涉及问题9件，提请上级解决问题2件，
+    已答复1件”. Meeting kinds not held are left out, the 类案 when none was grouped in the period,
+    and the 提请上级 when none was raised in it."""
     when = PERIOD_WORDS.get(period.shape, "本期")
     held = [f"{MEETING_KIND_LABELS[k]}{figures.meetings_by_kind.get(k.value, 0)}次"
             for k in SENTENCE_KINDS if figures.meetings_by_kind.get(k.value, 0)]
     head = f"{when}共召开{'、'.join(held)}，" if held else f"{when}共"
+    escalated = (f"，提请上级解决问题{figures.escalated}件，已答复{figures.escalations_answered}件"
+                 if figures.escalated else "")
     if not figures.total:
-        return f"{head}未收集到问题" if held else f"{when}未收集到问题"
+        return (f"{head}未收集到问题" if held else f"{when}未收集到问题") + escalated
     text = (f"{head}收集问题{figures.total}件，已办结{figures.resolved}件，"
             f"办结率{percent(figures.resolution_rate or 0)}")
     text += "，暂无满意度评价" if figures.satisfaction_rate is None else f"，满意率{percent(figures.satisfaction_rate)}"
     if figures.classes:
         text += f"，归并类案{figures.classes}类，涉及问题{figures.class_issues}件"
-    return text
+    return text + escalated

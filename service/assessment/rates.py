@@ -37,9 +37,10 @@ WEIGHTS = {"accept_rate": 0.10, "reply_rate": 0.10, "complete_rate": 0.40, "sati
 PENALTIES = {"reopens": 2.0, "returned": 1.0, "overdue_now": 2.0}
 
 # The department's own work is outstanding in these states; `replied` waits on the office's
-# return visit, `suspended` has its clock stopped.
+# return visit, `suspended` (挂账) and `escalated` (提请上级) have their clock stopped.
 RUNNING = (Status.ASSIGNED, Status.IN_PROGRESS)
-# The 办理情况报告 is owed in these states until it is made (the clock stops while suspended).
+# The 办理情况报告 is owed in these states until it is made (the clock stops while suspended or
+# escalated).
 REPORT_OWED = (Status.ASSIGNED, Status.IN_PROGRESS, Status.REPLIED, Status.CLOSED, Status.PUBLISHED)
 # The department has replied (办结) in its latest round: the rest is the office's.
 COMPLETED = (Status.REPLIED, Status.CLOSED, Status.PUBLISHED)
@@ -59,7 +60,7 @@ class DepartmentRow:
     completed_on_time: int   # 按期办结 (rounds)
     completed_late: int      # 超期办结 (rounds judged late, whether finished late or missed)
     completed: int           # 已办结 (issues whose latest round the department has replied)
-    open: int                # 在办: assigned or in progress now (suspended apart)
+    open: int                # 在办: assigned or in progress now (suspended and escalated apart)
     satisfied: int
     basically: int
     unsatisfied: int
@@ -68,6 +69,7 @@ class DepartmentRow:
     extended: int            # 延期: with at least one approved extension
     extensions: int          # the approved extensions in all
     suspended: int           # 挂账 now
+    escalated: int           # 提请中 now (提请上级, waiting on the higher level)
     returned: int            # 退单 made by this department within the period
     overdue_now: int         # assigned/in progress now and past its nearest deadline
     accept_rate: float | None
@@ -121,7 +123,7 @@ def _missed_while_open(key: str, today):
 _ISSUE_COLUMNS = ("received", "accept_missing", "reply_missing", "complete_missing", "report_missing",
                   "completed", "open",
                   "satisfied", "basically", "unsatisfied", "reopened", "reopens", "extended", "extensions",
-                  "suspended", "overdue_now")
+                  "suspended", "escalated", "overdue_now")
 
 
 def _received_figures(session: Session, period: Period, now: datetime) -> dict[int, dict[str, int]]:
@@ -146,6 +148,7 @@ def _received_figures(session: Session, period: Period, now: datetime) -> dict[i
         _count(Issue.extension_count > 0),
         func.coalesce(func.sum(Issue.extension_count), 0),
         _count(Issue.status == Status.SUSPENDED),
+        _count(Issue.status == Status.ESCALATED),
         _count(and_(running, Issue.next_due < today)),
     ).where(Issue.assigned_at >= lo, Issue.assigned_at < hi).group_by(Issue.lead_department_id)
     # The NULL group (returned, not yet reassigned) is dropped here rather than in the WHERE,
@@ -208,7 +211,8 @@ def _row(dept: Department, figures: dict[str, int] | None, judged: dict[str, int
         completed=f["completed"], open=f["open"],
         satisfied=f["satisfied"], basically=f["basically"], unsatisfied=f["unsatisfied"], rated=rated,
         reopened=f["reopened"], extended=f["extended"], extensions=f["extensions"], suspended=f["suspended"],
-        returned=returned, overdue_now=f["overdue_now"], **rates, score=score_of(rates, penalty), rank=None,
+        escalated=f["escalated"], returned=returned, overdue_now=f["overdue_now"], **rates,
+        score=score_of(rates, penalty), rank=None,
         complete_judged=done_judged, reopens=f["reopens"], penalty=penalty,
         reported_on_time=report_ok, report_judged=report_judged, report_rate=rate(report_ok, report_judged))
 
@@ -250,7 +254,8 @@ def department_row(session: Session, period: Period, now: datetime,
 
 def flags_now(session: Session, now: datetime, calendar: WorkCalendar,
               department_id: int | None = None) -> dict[str, int]:
-    """三色督办 now: open issues (clock running) by colour, and the suspended ones apart, all or
+    """三色督办 now: open issues (clock running) by colour, and the suspended and escalated ones
+    apart, all or
     those one department leads. The colour rule is the supervision board's (`next_due`)."""
     today = local_date(now)
     threshold = yellow_threshold(today, calendar)
@@ -260,8 +265,9 @@ def flags_now(session: Session, now: datetime, calendar: WorkCalendar,
         _count(and_(running, Issue.next_due.between(today, threshold))),
         _count(and_(running, Issue.next_due > threshold)),
         _count(Issue.status == Status.SUSPENDED),
-    ).where(Issue.status.in_((*OPEN_STATUSES, Status.SUSPENDED)))
+        _count(Issue.status == Status.ESCALATED),
+    ).where(Issue.status.in_((*OPEN_STATUSES, Status.SUSPENDED, Status.ESCALATED)))
     if department_id is not None:
         stmt = stmt.where(Issue.lead_department_id == department_id)
-    red, yellow, green, suspended = (int(v) for v in session.execute(stmt).one())
-    return {"red": red, "yellow": yellow, "green": green, "suspended": suspended}
+    red, yellow, green, suspended, escalated = (int(v) for v in session.execute(stmt).one())
+    return {"red": red, "yellow": yellow, "green": green, "suspended": suspended, "escalated": escalated}

@@ -166,6 +166,7 @@ def card_figures(card: ReportCard) -> list[tuple[str, object, str]]:
         ("重办", r.reopened, f"回访不满意后重新办理，共{r.reopens}次"),
         ("延期", r.extended, f"获批延期共{r.extensions}次"),
         ("挂账", r.suspended, "暂停计时"),
+        ("提请中", r.escalated, "提请上级解决，暂停计时"),
         ("退单", r.returned, "本期退回县营商办"),
     ]
 

@@ -40,11 +40,13 @@ from service.workflow.queries import co_department_ids, department_names
 # What a reporter sees of the timeline when tracking their own issue.
 TRACKED_ACTIONS = ("create", "assign", "accept", "return", "plan", "plan_opinion", "proceed_plan",
                    "plan_no_objection", "request_extension", "decide_extension",
-                   "suspend", "resume", "answer", "reply", "answer_on_spot", "visit", "close_off", "publish",
+                   "suspend", "resume", "escalate", "escalation_answer",
+                   "answer", "reply", "answer_on_spot", "visit", "close_off", "publish",
                    "reject", "rate_outcome")
 # What anyone sees of the timeline on the public issue page: dates and steps, never notes.
 PUBLIC_MILESTONES = {"create": "登记受理", "assign": "会议/集中交办", "accept": "部门签收",
                      "decide_extension": "延期审批", "suspend": "挂账", "resume": "恢复办理",
+                     "escalate": "提请上级", "escalation_answer": "上级答复",
                      "answer": "答复反映人", "reply": "部门答复", "answer_on_spot": "现场答复", "visit": "回访评价",
                      "publish": "公开公示"}
 # The public list's 办理状态 filter: a public status, or how the work ended.

@@ -25,7 +25,7 @@ LEASE = timedelta(minutes=5)
 # (stopped for a while, catching up) sends nothing into the night.
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(8, 0)
 # Deadline reminders and escalations (service.reminders) go out on working days only.
-REMINDER_TEMPLATES = ("due_soon", "due_today", "overdue", "escalation")
+REMINDER_TEMPLATES = ("due_soon", "due_today", "overdue", "escalation", "review_due")
 
 
 def first_allowed(moment: datetime, tz=LOCAL_TZ) -> datetime:

@@ -11,6 +11,10 @@ the first a day's ticks find. The department's responsible person is reminded
 of the accept, reply, completion and report deadlines; the office of the return visit.
 After `escalate_after` overdue working days the lead leader and the supervision office are
 told of the earliest overdue deadline, once per deadline.
+
+An issue whose clock stands still — 挂账, or 提请上级 waiting on the higher level — has a review
+date instead: from that day on the office (the coordinators) is reminded, once per review
+date (`plan_reviews()`); a new review date (a follow-up, a new 挂账) brings a new reminder.
 """
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +28,7 @@ from models import (
     DEADLINE_KEYS,
     DEADLINE_LABELS,
     OPEN_DEADLINES,
+    STOPPED_STATUSES,
     Department,
     Issue,
     Role,
@@ -60,8 +65,8 @@ class Contacts:
 class Planned:
     issue_id: int
     deadline: str
-    kind: str            # due_soon | due_today | overdue | escalation (outbox.REMINDER_TEMPLATES)
-    day: date            # the day it is owed (an escalation: the day it became owed)
+    kind: str            # due_soon | due_today | overdue | escalation | review_due (outbox.REMINDER_TEMPLATES)
+    day: date            # the day it is owed (an escalation: the day it became owed; a review: its date)
     recipient_kind: str  # department | office | leader | supervisor
     phone: str
     params: dict
@@ -73,6 +78,8 @@ class Planned:
         names its deadline, so it is sent once."""
         if self.kind == "escalation":
             return f"escalation:{self.issue_id}:{self.deadline}:{self.phone}"
+        if self.kind == "review_due":
+            return f"review:{self.issue_id}:{self.day.isoformat()}:{self.phone}"
         return f"reminder:{self.issue_id}:{self.day.isoformat()}:{self.phone}"
 
 
@@ -146,6 +153,32 @@ def _escalations(issue, deadlines, today, calendar, policy, contacts, base) -> I
         for who, phone in targets:
             yield Planned(issue.id, key, "escalation", escalate_on, who, phone, params)
         return
+
+
+# What the review reminder calls the stopped clock, by state.
+REVIEW_WHAT = {"suspended": "挂账", "escalated": "提请上级"}
+
+
+def plan_reviews(today: date, issues: Iterable, contacts: Contacts) -> list[Planned]:
+    """The review reminders owed on `today` to the office: each issue whose clock stands still
+    (挂账, 提请上级) and whose review date has come, once per review date (the key names it, so
+    a later day's round finds it queued). Pure."""
+    planned = []
+    for issue in issues:
+        if issue.status not in REVIEW_WHAT or issue.review_on is None or issue.review_on > today:
+            continue
+        params = {"code": issue.code, "title": issue.title, "what": REVIEW_WHAT[issue.status],
+                  "due": issue.review_on.isoformat()}
+        planned += [Planned(issue.id, "review_on", "review_due", issue.review_on, "office", phone, params)
+                    for phone in contacts.office]
+    return planned
+
+
+def review_window_issues(session: Session, today: date) -> Iterator:
+    """The issues with a stopped clock whose review date has come."""
+    stmt = (select(Issue.id, Issue.code, Issue.title, Issue.status, Issue.review_on)
+            .where(Issue.status.in_(STOPPED_STATUSES), Issue.review_on <= today).order_by(Issue.id))
+    yield from session.execute(stmt)
 
 
 # --- the database side --------------------------------------------------------------------
@@ -248,4 +281,5 @@ def plan_and_queue(session: Session, now: datetime, calendar: WorkCalendar,
     today = now.astimezone(LOCAL_TZ).date()
     contacts = load_contacts(session)
     planned = plan(today, due_window_issues(session, today, calendar, policy), calendar, policy, contacts)
+    planned += plan_reviews(today, review_window_issues(session, today), contacts)
     return {"planned": len(planned), "queued": queue_planned(session, planned, now, texts)}

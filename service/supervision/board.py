@@ -24,10 +24,12 @@ from service.workflow.queries import department_names, flag_clause, user_names
 from service.workflow.transition import allowed_actions
 from service.workflow.visibility import co_handles, visible_to
 
-# Issues still on someone's desk after assignment; suspended ones (挂账) are counted apart.
-BOARD_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED, Status.REPLIED)
+# Issues still on someone's desk after assignment; suspended (挂账) and escalated (提请上级)
+# ones are counted apart, each on its own.
+BOARD_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED, Status.ESCALATED, Status.REPLIED)
 SUSPENDED = "suspended"  # the board's fourth "colour": clock stopped
-COLOURS = (Flag.RED, Flag.YELLOW, Flag.GREEN, SUSPENDED)
+ESCALATED = "escalated"  # and its fifth: clock stopped, waiting on a higher level
+COLOURS = (Flag.RED, Flag.YELLOW, Flag.GREEN, SUSPENDED, ESCALATED)
 PAGE_SIZE = 50
 
 
@@ -37,7 +39,7 @@ def _may_supervise(actor: User) -> None:
 
 @dataclass
 class BoardFilters:
-    flag: str | None = None            # red / yellow / green / suspended
+    flag: str | None = None            # red / yellow / green / suspended / escalated
     department_id: int | None = None   # lead or co-handling department
     leader_id: int | None = None       # lead county leader
     channel: str | None = None
@@ -85,12 +87,14 @@ def _where(actor: User, filters: BoardFilters) -> list:
 def _colour(flag: str, today: date, calendar: WorkCalendar):
     if flag == SUSPENDED:
         return Issue.status == Status.SUSPENDED
+    if flag == ESCALATED:
+        return Issue.status == Status.ESCALATED
     return and_(Issue.status.in_(OPEN_STATUSES), flag_clause(flag, today, calendar))
 
 
 def board_counts(session: Session, actor: User, filters: BoardFilters, today: date,
                  calendar: WorkCalendar) -> dict[str, int]:
-    """Issues per colour (and suspended) matching the filters other than colour, in one query."""
+    """Issues per colour (and suspended, escalated) matching the filters other than colour, in one query."""
     _may_supervise(actor)
     threshold = yellow_threshold(today, calendar)
     running = Issue.status.in_(OPEN_STATUSES)
@@ -106,10 +110,12 @@ def board_counts(session: Session, actor: User, filters: BoardFilters, today: da
         n(and_(running, Issue.next_due.between(today, threshold))),
         n(and_(running, Issue.next_due > threshold)),
         n(Issue.status == Status.SUSPENDED),
+        n(Issue.status == Status.ESCALATED),
         func.count(),
     ).where(*clauses)).one()
-    red, yellow, green, suspended, total = (int(v) for v in row)
-    return {"red": red, "yellow": yellow, "green": green, SUSPENDED: suspended, "total": total}
+    red, yellow, green, suspended, escalated, total = (int(v) for v in row)
+    return {"red": red, "yellow": yellow, "green": green, SUSPENDED: suspended, ESCALATED: escalated,
+            "total": total}
 
 
 def _due_key(issue: Issue) -> str | None:
@@ -140,7 +146,8 @@ def board(session: Session, actor: User, filters: BoardFilters, today: date, cal
     for issue in issues:
         flag = flag_for(issue.next_due, today, calendar)
         late = calendar.working_days_between(issue.next_due, today) if flag == Flag.RED else 0
-        rows.append(BoardRow(issue=issue, flag=flag if issue.status != Status.SUSPENDED else SUSPENDED,
+        stopped = {Status.SUSPENDED: SUSPENDED, Status.ESCALATED: ESCALATED}.get(issue.status)
+        rows.append(BoardRow(issue=issue, flag=stopped or flag,
                              overdue_days=max(late, 0), due_key=_due_key(issue),
                              department=depts.get(issue.lead_department_id),
                              leader=leaders.get(issue.lead_leader_id),

@@ -5,7 +5,7 @@ An issue lands in the bulletin of a half-month when one of its department's dead
 still undone on at least one day of that half-month (up to today for the current one), and it
 was at least one working day late by then (days are counted in working days). It is
 judged on the deadlines as they stand, so an approved extension moves the deadline, and a
-suspended issue (挂账) stops being late on the day its clock stopped.
+suspended (挂账) or escalated (提请上级) issue stops being late on the day its clock stopped.
 
 The bulletin names officials (lead leader, responsible person), never the reporter.
 """
@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from models import Issue, IssueEvent, Status, User
+from models import STOPPED_STATUSES, Issue, IssueEvent, Status, User
 from models.permissions import Permission
 from service.assessment.periods import Period, local_midnight_utc
 from service.core.errors import require
@@ -30,8 +30,8 @@ from service.workflow.queries import department_names, user_names
 # (deadline, the step that meets it)
 JUDGED = (("accept_due", "accept"), ("reply_due", "reply"), ("complete_due", "reply"))
 # States after assignment in which a department held the issue.
-HELD = (Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED, Status.REPLIED, Status.CLOSED,
-        Status.PUBLISHED)
+HELD = (Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED, Status.ESCALATED, Status.REPLIED,
+        Status.CLOSED, Status.PUBLISHED)
 REPLIED = (Status.REPLIED, Status.CLOSED, Status.PUBLISHED)
 
 
@@ -56,7 +56,7 @@ class BulletinRow:
     due: date
     overdue_days: int       # working days late, up to the step or the end of the half-month
     done_on: date | None    # the late step taken within the half-month (accepted, replied)
-    suspended_on: date | None
+    suspended_on: date | None  # the day its clock stopped (挂账, or 提请上级 when `status` says so)
     urges: int              # 催办 up to the end of the half-month
 
     @property
@@ -120,7 +120,7 @@ def _miss(issue: Issue, due: date, step: str, start: date, as_of: date,
     if done is not None and done <= due:
         return None                       # met on time
     suspended = local_date(issue.suspended_at) if (
-        done is None and issue.status == Status.SUSPENDED and issue.suspended_at) else None
+        done is None and issue.status in STOPPED_STATUSES and issue.suspended_at) else None
     # Late from the day after the deadline until the step was taken (that day counts: the
     # issue was red on it), the clock stopped, or the end of the half-month.
     late_until = min(d for d in (done, suspended, as_of) if d is not None)
@@ -214,7 +214,7 @@ def row_outcome(row: BulletinRow) -> str:
     if row.done_on is not None:
         return f"{row.done_on.isoformat()} {'签收' if row.due_key == 'accept_due' else '答复'}（超期）"
     if row.suspended_on is not None:
-        return f"{row.suspended_on.isoformat()} 挂账"
+        return f"{row.suspended_on.isoformat()} {'提请上级' if row.status == Status.ESCALATED else '挂账'}"
     return "期末仍超期"
 
 

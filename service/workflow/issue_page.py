@@ -11,6 +11,7 @@ from models import (
     Attachment,
     DeadlineJudgement,
     Department,
+    Escalation,
     Evaluation,
     ExtensionRequest,
     ExtensionStatus,
@@ -79,6 +80,8 @@ class IssueView:
     evaluation: Evaluation | None = None
     # 重复反映: the calls linked to it as repeats, oldest first
     repeats: list[IssueRepeat] = field(default_factory=list)
+    # 提请上级: every escalation, oldest first (the last one is in force while 提请中)
+    escalations: list[Escalation] = field(default_factory=list)
 
 
 def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
@@ -105,9 +108,11 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
                if not (a == "decide_extension" and pending is None)
                and not (a == "request_extension" and pending is not None)]
     evaluation = current_evaluation(session, issue)
-    # 重办 is offered only once the evaluation in force found the issue 未解决.
+    # 重办, and 提请上级 of a closed issue, are offered only once the evaluation in force found
+    # the issue 未解决.
     unresolved = evaluation is not None and evaluation.verdict == Verdict.UNRESOLVED
     actions = [a for a in actions if a != "reopen" or unresolved]
+    actions = [a for a in actions if a != "escalate" or issue.status != "closed" or unresolved]
     evaluations = list(session.execute(select(Evaluation).where(Evaluation.issue_id == issue.id)
                                        .order_by(Evaluation.id)).scalars())
     people |= {e.evaluator_id for e in evaluations if e.evaluator_id}
@@ -132,6 +137,8 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
         evaluations=evaluations, evaluation=evaluation,
         repeats=list(session.execute(select(IssueRepeat).where(IssueRepeat.issue_id == issue.id)
                                      .order_by(IssueRepeat.id)).scalars()),
+        escalations=list(session.execute(select(Escalation).where(Escalation.issue_id == issue.id)
+                                         .order_by(Escalation.id)).scalars()),
     )
 
 

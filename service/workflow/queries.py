@@ -12,6 +12,7 @@ from models import (
     DEADLINE_LABELS,
     OPEN_STATUSES,
     Department,
+    Escalation,
     Evaluation,
     Flag,
     Issue,
@@ -261,7 +262,7 @@ def list_page(session: Session, user: User, filters: IssueFilters, *, today: dat
 
 
 # The department's work in hand: what it must accept, handle or wait on (挂账).
-INBOX_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED)
+INBOX_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED, Status.ESCALATED)
 INBOX_LIMIT = 500
 
 
@@ -324,6 +325,12 @@ def current_evaluation(session: Session, issue: Issue) -> Evaluation | None:
     return session.execute(select(Evaluation).where(
         Evaluation.issue_id == issue.id, Evaluation.round_no == issue.round_no,
     ).order_by(Evaluation.id.desc()).limit(1)).scalars().first()
+
+
+def current_escalation(session: Session, issue_id: int) -> Escalation | None:
+    """The issue's latest escalation (提请上级), answered or not."""
+    return session.execute(select(Escalation).where(Escalation.issue_id == issue_id)
+                           .order_by(Escalation.id.desc()).limit(1)).scalars().first()
 
 
 def stale_message(session: Session, issue_id: int, ending: str = "请刷新后再操作") -> str:

@@ -21,6 +21,8 @@ from models import (
     Attachment,
     DeadlineJudgement,
     Department,
+    Escalation,
+    EscalationLevel,
     Evaluation,
     ExtensionRequest,
     ExtensionStatus,
@@ -55,7 +57,7 @@ from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, nearest_open_deadline
 from service.reminders.outbox import queue_sms
 from service.reminders.robots import queue_robot_messages
-from service.workflow.queries import current_evaluation, get_visible, stale_message
+from service.workflow.queries import current_escalation, current_evaluation, get_visible, stale_message
 
 # A value that is none of a step's choices (a satisfaction, a reject reason …).
 OFF_THE_LIST = "不是可选的取值"
@@ -67,6 +69,7 @@ CHOICES: dict[str, dict[str, frozenset[str]]] = {
     "rate_outcome": {"satisfaction": frozenset(Satisfaction)},
     "reject": {"reason": frozenset(RejectReason)},
     "evaluate": {"verdict": frozenset(Verdict)},
+    "escalate": {"level": frozenset(EscalationLevel)},
 }
 
 
@@ -106,6 +109,8 @@ class StepContext:
     reports: list[IssueReport] = field(default_factory=list)
     # the evaluation recorded by this step (整改评估), written once the event has its id
     evaluation: Evaluation | None = None
+    # the escalation opened by this step (提请上级), written once the event has its id
+    escalation: Escalation | None = None
     _calendar: WorkCalendar | None = field(default=None, repr=False)
 
     @property
@@ -229,6 +234,9 @@ def _take_step(session: Session, actor: User, issue_id: int, action: str, body: 
         if ctx.evaluation is not None:
             ctx.evaluation.event_id = event.id
             session.add(ctx.evaluation)
+        if ctx.escalation is not None:
+            ctx.escalation.event_id = event.id
+            session.add(ctx.escalation)
         for kind, phone, template, params in ctx.messages:
             queue_sms(session, dedupe_key=f"event:{event.id}:{kind}:{phone}", phone=phone,
                       kind=kind, template=template, params=params, issue_id=issue.id, now=now,
@@ -654,6 +662,101 @@ def _resume(ctx: StepContext) -> str:
     return Status.IN_PROGRESS
 
 
+# --- 提请上级: the clock stops as for 挂账 and restarts as on 恢复办理 ---------------------------
+
+def _text(ctx: StepContext, name: str) -> str:
+    value = (ctx.body.get(name) or "").strip()
+    if not value:
+        require({name: "必填"})
+    return value
+
+
+def _escalate(ctx: StepContext) -> str:
+    issue, body = ctx.issue, ctx.body
+    if issue.status == Status.CLOSED:
+        evaluation = current_evaluation(ctx.session, issue)
+        if evaluation is None or evaluation.verdict != Verdict.UNRESOLVED:
+            raise Conflict("只有整改评估为“未解决”的已办结问题可以提请上级，请先作整改评估",
+                           code="not_unresolved")
+        # No longer settled, as on 重办: the visit and the closing belong to the failed round.
+        issue.satisfaction = issue.closed_at = None
+    agency, reason = _text(ctx, "agency"), _text(ctx, "reason")
+    sent_on, review_on = body["sent_on"], body["review_on"]
+    if sent_on > ctx.today:
+        require({"sent_on": "报送日期不能晚于今天"})
+    if review_on < ctx.today:
+        require({"review_on": "复核日期不能早于今天"})
+    document_no = (body.get("document_no") or "").strip() or None
+    # The clock stops here: what had already passed stays missed.
+    _record_missed(ctx)
+    issue.suspended_at, issue.review_on = ctx.now, review_on
+    ctx.note = reason
+    ctx.data = {"level": body["level"], "agency": agency, "document_no": document_no,
+                "sent_on": sent_on.isoformat(), "review_on": review_on.isoformat(), "from": issue.status}
+    ctx.escalation = Escalation(
+        issue_id=issue.id, from_status=issue.status, level=body["level"], agency=agency,
+        document_no=document_no, reason=reason, sent_on=sent_on, review_on=review_on,
+        followups=[], by_id=ctx.actor.id, at=ctx.now)
+    ctx.messages.append(("reporter", issue.reporter_phone, "escalated_reporter",
+                         {"code": issue.code, "reason": reason, "review_on": review_on.isoformat()}))
+    return Status.ESCALATED
+
+
+def _escalation_in_force(ctx: StepContext) -> Escalation:
+    escalation = current_escalation(ctx.session, ctx.issue.id)
+    if escalation is None or escalation.answered_at is not None:
+        raise Conflict("该问题没有待上级答复的提请记录", code="no_escalation")
+    return escalation
+
+
+def _escalation_followup(ctx: StepContext) -> None:
+    escalation = _escalation_in_force(ctx)
+    note = _text(ctx, "note")
+    on = ctx.body.get("followed_on") or ctx.today
+    if on > ctx.today:
+        require({"followed_on": "跟进日期不能晚于今天"})
+    if on < escalation.sent_on:
+        require({"followed_on": f"跟进日期不能早于报送日期 {escalation.sent_on.isoformat()}"})
+    review_on = ctx.body.get("review_on")
+    if review_on is not None:
+        if review_on < ctx.today:
+            require({"review_on": "复核日期不能早于今天"})
+        escalation.review_on = ctx.issue.review_on = review_on
+    entry = {"on": on.isoformat(), "note": note, "review_on": review_on and review_on.isoformat()}
+    escalation.followups = [*escalation.followups, entry]  # a new list: the JSON column is rewritten
+    ctx.session.add(escalation)
+    ctx.note = note
+    ctx.data = {"escalation_id": escalation.id, "followed_on": entry["on"], "review_on": entry["review_on"]}
+
+
+def _escalation_answer(ctx: StepContext) -> str:
+    """The higher level's answer is recorded and the issue goes back to the lead department: from
+    the work in hand as on 恢复办理 (every deadline moves by the working days spent waiting,
+    unless new ones are given); from an evaluation found 未解决 in a new round, as on 重办."""
+    issue, escalation = ctx.issue, _escalation_in_force(ctx)
+    answer = _text(ctx, "answer")
+    on = ctx.body.get("answered_on") or ctx.today
+    if on > ctx.today:
+        require({"answered_on": "答复日期不能晚于今天"})
+    if on < escalation.sent_on:
+        require({"answered_on": f"答复日期不能早于报送日期 {escalation.sent_on.isoformat()}"})
+    escalation.answer, escalation.answered_on, escalation.answered_at = answer, on, ctx.now
+    ctx.session.add(escalation)
+    ctx.note = answer
+    if escalation.from_status == Status.CLOSED:
+        issue.suspended_at = issue.review_on = None
+        if issue.lead_department_id is None:
+            issue.answered_on_spot = False
+            issue.reopen_count += 1
+            to_status = Status.COLLECTED
+        else:
+            to_status = _reopen_round(ctx)
+    else:
+        to_status = _resume(ctx)
+    ctx.data.update({"escalation_id": escalation.id, "answered_on": on.isoformat()})
+    return to_status
+
+
 def _instruct(ctx: StepContext) -> None:
     return None
 
@@ -826,9 +929,9 @@ def _request_rating(ctx: StepContext) -> None:
     ctx.messages.append(("reporter", ctx.issue.reporter_phone, "rating_request", {"code": ctx.issue.code}))
 
 
-# The ways out of an evaluation found 未解决 (the issue cannot be published as it stands).
-# 提请上级 (raising it to the city or province) joins 重办 here once it exists.
-UNRESOLVED_WAYS = ("reopen",)
+# The ways out of an evaluation found 未解决 (the issue cannot be published as it stands):
+# 重办, or 提请上级 when it is beyond the county's powers.
+UNRESOLVED_WAYS = ("reopen", "escalate")
 
 
 def _evaluate(ctx: StepContext) -> None:
@@ -906,6 +1009,8 @@ _HANDLERS: dict[str, Callable[[StepContext], str | None]] = {
     "progress": _progress,
     "request_extension": _request_extension, "decide_extension": _decide_extension,
     "set_deadline": _set_deadline, "urge": _urge, "suspend": _suspend, "resume": _resume,
+    "escalate": _escalate, "escalation_followup": _escalation_followup,
+    "escalation_answer": _escalation_answer,
     "instruct": _instruct, "answer": _answer, "reply": _reply, "report": _report, "visit": _visit,
     "unreached": _unreached, "close_off": _close_off, "request_rating": _request_rating,
     "rate_outcome": _rate_outcome,

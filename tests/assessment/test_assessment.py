@@ -366,9 +366,9 @@ def test_hot_spots_trend_and_flags(db, county, walk):
     assert [(m.month, m.collected) for m in half.months] == [("2026-11", 3)] and half.total == 3
     # On 1 Dec: G (due 20 Nov) and H (24 Nov) red; I due today yellow; J due 10 Dec green;
     # D suspended apart.
-    assert flags_now(db, NOW, WEEKDAYS) == {"red": 2, "yellow": 1, "green": 1, "suspended": 1}
+    assert flags_now(db, NOW, WEEKDAYS) == {"red": 2, "yellow": 1, "green": 1, "suspended": 1, "escalated": 0}
     assert flags_now(db, NOW, WEEKDAYS, county.dept_id("zrj")) == {"red": 1, "yellow": 0, "green": 0,
-                                                                    "suspended": 1}
+                                                                    "suspended": 1, "escalated": 0}
 
 
 def test_summary_sentence_shapes():

@@ -132,6 +132,11 @@ class Loop(RuleBasedStateMachine):
             "decide_extension": {"approve": satisfaction != "unsatisfied", "note": "审批意见"},
             "set_deadline": {"deadlines": {"complete_due": due}, "reason": "重新确定办理时限"},
             "suspend": {"reason": "需省级审批", "review_on": self.day(20)}, "resume": {"note": "恢复办理"},
+            "escalate": {"level": "province", "agency": "省自然资源厅", "sent_on": self.now.astimezone(LOCAL_TZ).date(),
+                         "reason": "需省级审批", "review_on": self.day(20)},
+            "escalation_followup": {"note": "电话询问进展"},
+            "escalation_answer": {"answer": "省厅已答复", **(
+                {"deadlines": {"reply_due": due, "complete_due": due}} if given is not None else {})},
             "visit": {"satisfaction": satisfaction, "note": "回访记录：企业意见",
                       **({"deadlines": {"reply_due": due, "complete_due": due}} if given is not None else {})},
             "urge": {"note": "请加快办理"},
@@ -152,7 +157,7 @@ class Loop(RuleBasedStateMachine):
         elif status == "in_progress" and pick in (0, 6):
             self.ask_for_time(issue, 1 + (given or 0), {"satisfied": True, "basically": None}.get(satisfaction, False))
         elif status == "in_progress" and pick in (1, 2):
-            action = "suspend" if pick == 1 else "set_deadline"
+            action = "suspend" if pick == 1 else "escalate" if satisfaction == "basically" else "set_deadline"
             self.act(issue, "coordinator", action, self.body(issue, action, given, satisfaction))
         elif status == "in_progress" and pick == 3:
             self.act(issue, None, "answer", self.body(issue, "answer", given, satisfaction))
@@ -162,15 +167,21 @@ class Loop(RuleBasedStateMachine):
             self.act(issue, None, "reply", self.body(issue, "reply", given, satisfaction))
         elif status == "suspended":
             self.act(issue, "coordinator", "resume", self.body(issue, "resume", given, satisfaction))
+        elif status == "escalated":
+            action = "escalation_followup" if pick == 0 else "escalation_answer"
+            self.act(issue, "coordinator", action, self.body(issue, action, given, satisfaction))
         elif status == "replied":
             self.act(issue, "coordinator", "visit", self.body(issue, "visit", given, satisfaction))
         elif status == "closed" and pick in (0, 1):
             # 整改评估 found 未解决: 重办, a new round like an unsatisfied visit's
+            # 整改评估 found 未解决: 重办, or 提请上级 (a new round on the higher level's answer)
             self.act(issue, "coordinator", "evaluate", {"verdict": "unresolved", "evidence": "现场核查仍未解决"})
-            self.act(issue, "coordinator", "reopen", self.body(issue, "reopen", given, satisfaction))
+            action = "reopen" if pick == 0 else "escalate"
+            self.act(issue, "coordinator", action, self.body(issue, action, given, satisfaction))
 
     @rule(issue=issues, action=st.sampled_from(("accept", "return", "answer", "reply", "report", "request_extension",
                                                 "decide_extension", "set_deadline", "suspend", "resume",
+                                                "escalate", "escalation_followup", "escalation_answer",
                                                 "visit", "urge")),
           who=st.sampled_from((None, "coordinator", "leader", "supervisor")), given=st.none() | st.integers(0, 12),
           satisfaction=st.sampled_from(("satisfied", "unsatisfied")))

@@ -79,7 +79,7 @@ def test_summary_of_this_month(api, issues):
     # The trend counts as the totals do: its months add up to them.
     assert body["monthly_trend"] == [{"month": start[:7], "collected": 4, "resolved": 1, "open": 3}]
     # In progress, deadlines ten working days ahead: green; the suspended one apart.
-    assert body["flags_now"] == {"red": 0, "yellow": 0, "green": 1, "suspended": 1}
+    assert body["flags_now"] == {"red": 0, "yellow": 0, "green": 1, "suspended": 1, "escalated": 0}
     assert body["sentence"] == "本月共收集问题4件，已办结1件，办结率25%，满意率100%"
 
 

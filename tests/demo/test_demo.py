@@ -9,6 +9,7 @@ from models import (
     Channel,
     Department,
     DisclosureBatch,
+    Escalation,
     Evaluation,
     Issue,
     IssueEvent,
@@ -70,6 +71,12 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     assert db.execute(select(func.count()).where(IssueEvent.action == "answer")).scalar_one() >= 5
     assert any(i.reported_on_time is True for i in issues) and any(i.reported_on_time is False for i in issues)
     assert db.execute(select(func.count()).where(IssueEvent.action == "close_off")).scalar_one() >= 1
+    # 提请上级: one waiting on the higher level after a follow-up, one answered and back at work
+    escalations = list(db.execute(select(Escalation)).scalars())
+    waiting = [x for x in escalations if x.answered_at is None]
+    assert waiting and all(db.get(Issue, x.issue_id).status == Status.ESCALATED for x in waiting)
+    assert any(x.followups for x in waiting)
+    assert any(x.answer and db.get(Issue, x.issue_id).status != Status.ESCALATED for x in escalations)
     assert db.execute(select(func.count()).where(IssueEvent.action == "unreached")).scalar_one() >= 4
     # Reporters of merged issues rated the main issue's outcome by SMS, one of them 不满意.
     merged_ratings = [e.data["satisfaction"] for e in db.execute(

@@ -96,7 +96,7 @@ def _names(result, made) -> list[str]:
 
 def test_counts_per_colour_and_the_most_urgent_first(engine, county, board_issues):
     result = _board(engine, county)
-    assert result.counts == {"red": 2, "yellow": 2, "green": 1, "suspended": 1, "total": 6}
+    assert result.counts == {"red": 2, "yellow": 2, "green": 1, "suspended": 1, "escalated": 0, "total": 6}
     assert _names(result, board_issues) == ["A", "B", "C", "D", "E", "F"]
     rows = {n: r for n, r in zip(_names(result, board_issues), result.rows, strict=True)}
     assert [rows[n].flag for n in "ABCDEF"] == ["red", "red", "yellow", "yellow", "green", "suspended"]

@@ -23,13 +23,13 @@ from web.schemas.issues import IssueCreate
 from ..conftest import County, _empty
 from ..helpers import REPORTER, future, issue_in, path_to
 
-STATES = ["collected", "assigned", "in_progress", "suspended", "replied", "closed", "published",
+STATES = ["collected", "assigned", "in_progress", "suspended", "escalated", "replied", "closed", "published",
           "rejected"]
 # The user acting for each role; the department user is of the lead department, the leader
 # is the issue's lead leader.
 ROLE_USER = {"admin": "admin", "coordinator": "coordinator", "operator": "operator",
              "supervisor": "supervisor", "department": "fgj", "leader": "leader"}
-OPEN = {"collected", "assigned", "in_progress", "suspended", "replied"}
+OPEN = {"collected", "assigned", "in_progress", "suspended", "escalated", "replied"}
 
 # action: (from-states, roles, state after a valid body)
 CONTRACT = {
@@ -51,6 +51,11 @@ CONTRACT = {
     "urge": ({"assigned", "in_progress"}, {"supervisor", "coordinator"}, None),
     "suspend": ({"in_progress"}, {"coordinator"}, "suspended"),
     "resume": ({"suspended"}, {"coordinator"}, "in_progress"),
+    # 提请上级 from the work in hand, or once an evaluation found the closed issue 未解决
+    "escalate": ({"in_progress", "closed"}, {"coordinator"}, "escalated"),
+    "escalation_followup": ({"escalated"}, {"coordinator"}, None),
+    # the cell's escalation came from the work in hand: back to it, the clock restarting
+    "escalation_answer": ({"escalated"}, {"coordinator"}, "in_progress"),
     "instruct": (OPEN, {"leader"}, None),
     "answer": ({"in_progress"}, {"department"}, None),
     "reply": ({"in_progress"}, {"department"}, "replied"),
@@ -73,7 +78,8 @@ CONTRACT = {
 
 # the evaluation each needs first: 公示 any verdict but 未解决, 重办 未解决
 EVALUATED = {"publish": {"verdict": "resolved", "evidence": "现场核实"},
-             "reopen": {"verdict": "unresolved", "evidence": "现场核实"}}
+             "reopen": {"verdict": "unresolved", "evidence": "现场核实"},
+             "escalate": {"verdict": "unresolved", "evidence": "现场核实"}}
 
 
 def valid_body(action: str, api) -> dict:
@@ -91,6 +97,10 @@ def valid_body(action: str, api) -> dict:
         "urge": {"note": "请加快办理"},
         "suspend": {"reason": "需省级审批", "review_on": future(30)},
         "resume": {"note": "省级已批复"},
+        "escalate": {"level": "province", "agency": "省自然资源厅", "document_no": "某政〔2026〕12号",
+                     "sent_on": future(0), "reason": "用地指标需省级审批", "review_on": future(30)},
+        "escalation_followup": {"note": "电话询问省厅，已进入审核", "review_on": future(20)},
+        "escalation_answer": {"answer": "省厅已批复同意调整用地指标"},
         "instruct": {"note": "务必本周解决"},
         "answer": {"answer": "已联系企业，十日内完成修复"},
         "report": {"report": "已完成修复，企业已确认"},
@@ -239,7 +249,7 @@ def test_transition_cell(table, state, action, role):
 
 
 def test_the_table_has_every_cell():
-    assert len(STATES) * len(CONTRACT) * len(ROLE_USER) == len(STATES) * len(STEPS) * 6 == 1392
+    assert len(STATES) * len(CONTRACT) * len(ROLE_USER) == len(STATES) * len(STEPS) * 6 == 1728
     outcomes = {expected_status(s, a, r) for s in STATES for a in CONTRACT for r in ROLE_USER}
     assert outcomes == {200, 403, 404, 409}
 

@@ -66,6 +66,7 @@ TEMPLATE_PURPOSES = {
     "due_today": _l("时限当天提醒"),
     "overdue": _l("超期提醒（每个工作日）"),
     "escalation": _l("超期多日后告知主抓领导和督查办"),
+    "review_due": _l("挂账、提请上级的问题到复核日时提醒县营商办"),
 }
 
 

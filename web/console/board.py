@@ -35,7 +35,7 @@ TABS = (
     ("publication", "console.board_publication", _l("公开公示"), "publication"),
 )
 COLOUR_LABELS = {"red": _l("红色 已超期"), "yellow": _l("黄色 临近时限"), "green": _l("绿色 正常"),
-                 "suspended": _l("挂账")}
+                 "suspended": _l("挂账"), "escalated": _l("提请中")}
 DELIVERY_CHANNELS = {"sms": _l("短信"), "robot": _l("群机器人")}
 RECIPIENT_KIND_LABELS = {"robot": _l("部门群机器人"), "department": _l("承办单位责任人"),
                          "co_department": _l("协办单位"),

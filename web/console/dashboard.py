@@ -53,7 +53,8 @@ def charts(board: dashboard_service.Dashboard) -> dict:
     """What dashboard.js draws: per chart its kind, labels and series (the tables show the same)."""
     ranked = [r for r in board.departments if r.received or r.overdue_now]
     flags = (("red", _l("红色（已超期）"), "red"), ("yellow", _l("黄色（临近时限）"), "yellow"),
-             ("green", _l("绿色（正常）"), "green"), ("suspended", _l("挂账"), "grey"))
+             ("green", _l("绿色（正常）"), "green"), ("suspended", _l("挂账"), "grey"),
+             ("escalated", _l("提请中"), "grey"))
     return {
         "trend": {"type": "line", "labels": [m.month for m in board.trend], "series": [
             _series(gettext("收集"), [m.collected for m in board.trend], "blue"),

@@ -18,7 +18,7 @@ from service.workflow.transition import OFF_THE_LIST
 from ..limits import text_problem
 from ..schemas.actions import ACTION_SCHEMAS
 from .formdata import FormErrors, load, numbers
-from .ui import REJECT_REASON_LABELS, SATISFACTION_LABELS, VERDICT_CHOICES
+from .ui import ESCALATION_LEVEL_CHOICES, REJECT_REASON_LABELS, SATISFACTION_LABELS, VERDICT_CHOICES
 
 TEXT, LINE, DATE, RADIO, SELECT, MULTI, CHECK = "text", "line", "date", "radio", "select", "multi", "check"
 
@@ -90,6 +90,24 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("review_on", _l("复核日期"), DATE),
     ),
     "resume": (_text("note", _l("说明（选填）"), _l("挂账期间的工作日将自动顺延各项时限")),),
+    "escalate": (
+        Field("level", _l("提请层级"), SELECT, choices=(("", _l("请选择")), *ESCALATION_LEVEL_CHOICES.items())),
+        Field("agency", _l("提请单位"), LINE, placeholder="省自然资源厅"),
+        Field("document_no", _l("文号（选填）"), LINE),
+        Field("sent_on", _l("报送日期"), DATE),
+        _text("reason", _l("提请事由"), _l("为何超出本县权限；将短信告知反映人")),
+        Field("review_on", _l("复核日期"), DATE, _l("到期当天短信提醒县营商办跟进")),
+    ),
+    "escalation_followup": (
+        _text("note", _l("跟进情况"), _l("何时以何种方式向上级询问、上级怎么说")),
+        Field("followed_on", _l("跟进日期（不填为今天）"), DATE),
+        Field("review_on", _l("新的复核日期（选填）"), DATE),
+    ),
+    "escalation_answer": (
+        _text("answer", _l("上级答复内容")),
+        Field("answered_on", _l("答复日期（不填为今天）"), DATE),
+        Field("complete_due", _l("限期办结（不填则按提请天数顺延）"), DATE),
+    ),
     "instruct": (_text("note", _l("批示内容")),),
     "answer": (_text("answer", _l("答复内容"), _l("将短信告知反映人；尚未办结时请写明办理安排和预计办结时间")),),
     "reply": (_text("result", _l("办理结果"), _l("将短信告知反映人，请写明做了什么、结果如何")),),
@@ -122,7 +140,7 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
 }
 # Fields whose values nest under the body's "deadlines", per action.
 NESTED_DEADLINES = {"assign": DEADLINE_KEYS, "set_deadline": ("reply_due", "complete_due", "report_due", "visit_due"),
-                    "reopen": ("complete_due",)}
+                    "reopen": ("complete_due",), "escalation_answer": ("complete_due",)}
 RECORD_IDS = ("lead_department_id", "lead_leader_id", "version")
 
 
@@ -182,7 +200,7 @@ def submitted(action: str) -> tuple[StepForm, dict | None]:
         data["approve"] = {"yes": True, "no": False}.get(values["approve"])
     if action in NESTED_DEADLINES:
         data["deadlines"] = {key: data.pop(key) for key in NESTED_DEADLINES[action] if key in data}
-        if action == "reopen" and not data["deadlines"]:
+        if action in ("reopen", "escalation_answer") and not data["deadlines"]:
             del data["deadlines"]  # the default rules set the new round's deadlines
     # The reject form names the issue it merges into by its code; the view looks up its id.
     merged_into = data.pop("merged_into", None)
@@ -221,6 +239,9 @@ DONE_MESSAGES = {
     "urge": _l("已催办，责任人将收到短信"),
     "suspend": _l("已挂账，时限和提醒暂停"),
     "resume": _l("已恢复办理"),
+    "escalate": _l("已提请上级，时限暂停，反映人将收到短信"),
+    "escalation_followup": _l("跟进情况已记录"),
+    "escalation_answer": _l("上级答复已记录，问题已退回承办单位继续办理"),
     "instruct": _l("批示已记录"),
     "answer": _l("已答复，反映人将收到短信"),
     "reply": _l("办理结果已答复，反映人将收到短信"),
@@ -252,6 +273,10 @@ HINTS = {
     "urge": _l("向责任人发送催办短信。"),
     "suspend": _l("本县权限内暂时无法解决的问题挂账，时限和提醒暂停。"),
     "resume": _l("恢复办理，时限按挂账天数顺延。"),
+    "escalate": _l("超出本县权限的问题提请市、省或国家有关部门解决；提请期间时限暂停，单独统计。"),
+    "escalation_followup": _l("记录向上级的催询情况，可重新确定复核日期。"),
+    "escalation_answer": _l("记录上级答复后退回承办单位继续办理，时限按提请天数顺延"
+                            "（整改评估为“未解决”后提请的，按重办开始新一轮办理）。"),
     "instruct": _l("县级领导对本问题的批示。"),
     "answer": _l("首次答复反映人（可为阶段性答复），按限期回复考核。"),
     "reply": _l("办结后答复办理结果，按限期办结考核；答复后由县营商办回访。"),
@@ -264,7 +289,7 @@ HINTS = {
     "request_rating": _l("再次请反映人短信评价（退订短信的反映人也会收到）。"),
     "close_off": _l("多次回访未联系上反映人时，由县营商办销号并写明理由。"),
     "evaluate": _l("公示前由县营商办评估整改情况；评估为“未解决”的问题须重办，不能公示。"),
-    "reopen": _l("整改评估为“未解决”时退回承办单位重新办理，计入重办次数。"),
+    "reopen": _l("整改评估为“未解决”时退回承办单位重新办理，计入重办次数；超出本县权限的可提请上级。"),
     "publish": _l("在公开页面公示办理结果；须先作整改评估。"),
     "withdraw": _l("将已公示的问题从公开页面撤回，须说明理由。"),
     "withhold": _l("不在公开页面公示，须说明理由。"),

@@ -43,6 +43,7 @@ SATISFACTION_LABELS = {str(k): _l(v) for k, v in labels.SATISFACTION_LABELS.item
 REJECT_REASON_LABELS = {str(k): _l(v) for k, v in labels.REJECT_REASON_LABELS.items()}
 REPORTER_KIND_LABELS = {str(k): _l(v) for k, v in labels.REPORTER_KIND_LABELS.items()}
 VERDICT_CHOICES = {str(k): _l(v) for k, v in labels.VERDICT_LABELS.items()}
+ESCALATION_LEVEL_CHOICES = {str(k): _l(v) for k, v in labels.ESCALATION_LEVEL_LABELS.items()}
 DISCLOSURE_LABELS = {"pending": _l("待定"), "public": _l("已公开"), "withheld": _l("不予公开")}
 EXTENSION_STATUS_LABELS = {"pending": _l("待审批"), "approved": _l("已批准"), "refused": _l("未批准")}
 MEETING_FIELD_LABELS = {"title": _l("会议名称"), "held_at": _l("会议时间"), "host_leader_id": _l("主持领导"),
@@ -81,6 +82,7 @@ def init_app(app: Flask) -> None:
         reporter_kind_label=lambda value: REPORTER_KIND_LABELS.get(value, value),
         disclosure_label=lambda value: DISCLOSURE_LABELS.get(value, value),
         verdict_label=lambda value: VERDICT_CHOICES.get(value, value),
+        escalation_level_label=lambda value: ESCALATION_LEVEL_CHOICES.get(value, value),
         extension_status_label=lambda value: EXTENSION_STATUS_LABELS.get(value, value),
         event_label=lambda action: _t(EVENT_LABELS.get(action, action)),
         deadline_label=lambda key: _t(DEADLINE_LABELS.get(key, key)),

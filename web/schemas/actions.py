@@ -2,7 +2,7 @@
 business (service.workflow enforces it); these schemas check types and sizes."""
 from marshmallow import Schema, fields, validate
 
-from models import RejectReason, Satisfaction, Verdict
+from models import EscalationLevel, RejectReason, Satisfaction, Verdict
 
 from .common import Choice, Id, Phone, Text
 from .issues import Deadlines
@@ -64,6 +64,26 @@ class SuspendBody(ActionBody):
     review_on = fields.Date(load_default=None)
 
 
+class EscalateBody(ActionBody):
+    level = Choice(list(EscalationLevel), load_default=None)
+    agency = Text(100, load_default=None)
+    document_no = Text(64, load_default=None, allow_none=True)
+    sent_on = fields.Date(load_default=None)
+    reason = Text(2000, load_default=None)
+    review_on = fields.Date(load_default=None)
+
+
+class EscalationFollowupBody(ActionBody):
+    followed_on = fields.Date(load_default=None, allow_none=True)
+    review_on = fields.Date(load_default=None, allow_none=True)
+
+
+class EscalationAnswerBody(ActionBody):
+    answer = Text(5000, load_default=None)
+    answered_on = fields.Date(load_default=None, allow_none=True)
+    deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
+
+
 class ResumeBody(ActionBody):
     deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
 
@@ -116,6 +136,8 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
     "plan_opinion": PlanOpinionBody, "proceed_plan": ReasonBody, "progress": ActionBody,
     "request_extension": ExtensionRequestBody, "decide_extension": ExtensionDecisionBody,
     "set_deadline": SetDeadlineBody, "urge": ActionBody, "suspend": SuspendBody, "resume": ResumeBody,
+    "escalate": EscalateBody, "escalation_followup": EscalationFollowupBody,
+    "escalation_answer": EscalationAnswerBody,
     "instruct": ActionBody, "answer": AnswerBody, "reply": ReplyBody, "report": ReportBody,
     "visit": VisitBody, "unreached": ActionBody, "request_rating": ActionBody, "close_off": ReasonBody,
     "evaluate": EvaluateBody, "reopen": ReopenBody, "publish": PublishBody, "withhold": ReasonBody,

@@ -43,6 +43,7 @@ class DepartmentRowOut(Schema):
     extended = fields.Integer(metadata={"description": "获批延期的问题数"})
     extensions = fields.Integer(metadata={"description": "获批延期的次数"})
     suspended = fields.Integer(metadata={"description": "挂账（当前）"})
+    escalated = fields.Integer(metadata={"description": "提请中（当前，提请上级解决）"})
     returned = fields.Integer(metadata={"description": "区间内退单次数"})
     overdue_now = fields.Integer(metadata={"description": "当前逾期"})
     accept_rate = fields.Float(allow_none=True, metadata={"description": "签收及时率，无可评时为 null"})
@@ -104,6 +105,7 @@ class FlagsOut(Schema):
     yellow = fields.Integer()
     green = fields.Integer()
     suspended = fields.Integer()
+    escalated = fields.Integer()
 
 
 class SummaryOut(Schema):
@@ -120,8 +122,10 @@ class SummaryOut(Schema):
     satisfaction_rate = fields.Float(allow_none=True)
     classes = fields.Integer(metadata={"description": "区间内归并的类案数"})
     class_issues = fields.Integer(metadata={"description": "这些类案涉及的问题数"})
+    escalated = fields.Integer(metadata={"description": "区间内提请上级解决的问题数"})
+    escalations_answered = fields.Integer(metadata={"description": "其中上级已答复的"})
     hot_categories = fields.List(fields.Nested(CountOut))
     hot_townships = fields.List(fields.Nested(CountOut))
     monthly_trend = fields.List(fields.Nested(MonthRowOut))
-    flags_now = fields.Nested(FlagsOut, metadata={"description": "当前在办问题的三色分布与挂账数"})
+    flags_now = fields.Nested(FlagsOut, metadata={"description": "当前在办问题的三色分布，与挂账数、提请中数"})
     sentence = fields.String(metadata={"description": "可直接写入工作报告的一句话"})
