@@ -6,6 +6,15 @@ from sqlmodel import Field, SQLModel
 
 from .types import UTCDateTime, utcnow
 
+# Each rule of the 擂台赛 by its field name: the console, the 通报, the workbook and the errors
+# name it so.
+RULE_LABELS = {
+    "weights.accept_rate": "签收及时率权重", "weights.reply_rate": "回复及时率权重",
+    "weights.complete_rate": "按期办结率权重", "weights.satisfaction_rate": "满意率权重",
+    "penalties.reopens": "每次重办扣分", "penalties.returned": "每次退单扣分",
+    "penalties.overdue_now": "每件当前超期扣分", "bonuses.praise": "每次一事一表扬加分",
+}
+
 
 class ContestResult(SQLModel, table=True):
     """One computed quarter: the table and the rules it was computed under (a snapshot), so a

@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models import ContestResult, ContestRules, Department, Issue, Praise, User
+from models.contest import RULE_LABELS
 from models.permissions import Permission
 from service.assessment.periods import Period
 from service.assessment.rates import PENALTIES, WEIGHTS, department_assessment
@@ -29,20 +30,15 @@ from service.identity import permissions as access
 
 __all__ = [
     "BONUSES", "DEFAULT_RULES", "RULE_LABELS", "RULE_LIMITS", "RedFlag", "add_praise", "compute_quarter",
-    "contest_workbook", "notice_title", "points_of", "podium", "praises_of", "quarter_choices", "quarter_result",
-    "red_flag", "remove_praise", "rule_lines", "rules_in_force", "run_quarter", "set_rules", "stored_quarter",
+    "contest_workbook", "notice_title", "points_of", "podium", "praises_of", "quarter_choices", "quarter_of",
+    "quarter_result", "red_flag", "remove_praise", "rule_lines", "rules_in_force", "run_quarter", "set_rules",
+    "stored_quarter", "contest_page", "rules_form", "may_read", "may_run",
 ]
 
 BONUSES = {"praise": 2.0}
 DEFAULT_RULES = {"weights": dict(WEIGHTS), "penalties": dict(PENALTIES), "bonuses": dict(BONUSES)}
 
-# Each rule's name in the console, the 通报 and the workbook, and its sane range.
-RULE_LABELS = {
-    "weights.accept_rate": "签收及时率权重", "weights.reply_rate": "回复及时率权重",
-    "weights.complete_rate": "按期办结率权重", "weights.satisfaction_rate": "满意率权重",
-    "penalties.reopens": "每次重办扣分", "penalties.returned": "每次退单扣分",
-    "penalties.overdue_now": "每件当前超期扣分", "bonuses.praise": "每次一事一表扬加分",
-}
+# Each rule's sane range, by group.
 RULE_LIMITS = {"weights": 100.0, "penalties": 50.0, "bonuses": 50.0}
 GROUPS = {"weights": WEIGHTS, "penalties": PENALTIES, "bonuses": BONUSES}
 NOTE_MAX = 200
@@ -185,6 +181,14 @@ def stored_quarter(session: Session, year: int, quarter: int) -> ContestResult |
                                                     ContestResult.quarter == quarter)).first()
 
 
+def may_read(actor: User | None) -> None:
+    access.require(actor, Permission.CONTEST_READ)
+
+
+def may_run(actor: User | None) -> None:
+    access.require(actor, Permission.CONTEST_RUN)
+
+
 def quarter_result(session: Session, actor: User | None, year: int, quarter: int) -> ContestResult | None:
     """The stored quarter as it was stored, or None when it has not been computed."""
     access.require(actor, Permission.CONTEST_READ)
@@ -219,7 +223,7 @@ def podium(result: ContestResult) -> tuple[list[dict], list[dict]]:
 
 # --- 一事一表扬 -------------------------------------------------------------------------------
 
-def _quarter_of(day: date) -> tuple[int, int]:
+def quarter_of(day: date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
 
@@ -258,7 +262,7 @@ def add_praise(session: Session, actor: User | None, department_id: int, issue_i
     elif len(note) > NOTE_MAX:
         problems["note"] = f"表扬事由不能超过{NOTE_MAX}字（现{len(note)}字）"
     require(problems)
-    if stored_quarter(session, *_quarter_of(day)) is not None:
+    if stored_quarter(session, *quarter_of(day)) is not None:
         raise Conflict("该季度擂台赛积分已保存，不能再登记这一季度的表扬",
                        {"day": "该季度擂台赛积分已保存，不能再登记这一季度的表扬"})
     praise = Praise(department_id=department_id, issue_id=issue_id, day=day, note=note,
@@ -275,7 +279,7 @@ def remove_praise(session: Session, actor: User | None, praise_id: int) -> None:
     praise = session.get(Praise, praise_id)
     if praise is None:
         raise NotFound("没有这条表扬记录")
-    if stored_quarter(session, *_quarter_of(praise.day)) is not None:
+    if stored_quarter(session, *quarter_of(praise.day)) is not None:
         raise Conflict("该季度擂台赛积分已保存，其中的表扬不能删除")
     session.delete(praise)
     session.commit()
@@ -341,3 +345,43 @@ def contest_workbook(result: ContestResult) -> bytes:
     rules = wb.create_sheet("规则")
     write_table(rules, (Column("项目", 24), Column("取值", 10)), rule_lines(result.rules), title="计算时的规则")
     return workbook_bytes(wb)
+
+
+# --- the console page -------------------------------------------------------------------------
+
+@dataclass
+class ContestPage:
+    year: int
+    quarter: int
+    title: str
+    result: ContestResult | None
+    top_ids: set[int]
+    bottom_ids: set[int]
+    rules: dict                     # the stored quarter's rules, or the rules in force
+    praises: list[dict]
+    departments: list[tuple[int, str]]   # for the praise form
+    finished: bool                  # the quarter has ended (it may be computed)
+    may_run: bool
+    may_praise: bool
+    may_edit_rules: bool
+
+
+def contest_page(session: Session, actor: User | None, year: int, quarter: int, now: datetime) -> ContestPage:
+    result = quarter_result(session, actor, year, quarter)
+    top, bottom = podium(result) if result else ([], [])
+    departments = session.exec(select(Department.id, Department.name).where(Department.active)
+                               .order_by(Department.id)).all()
+    return ContestPage(
+        year=year, quarter=quarter, title=notice_title(year, quarter), result=result,
+        top_ids={r["department_id"] for r in top}, bottom_ids={r["department_id"] for r in bottom},
+        rules=result.rules if result else rules_in_force(session),
+        praises=praises_of(session, actor, year, quarter), departments=[(i, n) for i, n in departments],
+        finished=local_date(now) > Period.quarter(year, quarter).end,
+        may_run=access.may(actor, Permission.CONTEST_RUN), may_praise=access.may(actor, Permission.CONTEST_PRAISE),
+        may_edit_rules=access.may(actor, Permission.CONTEST_RULES))
+
+
+def rules_form(session: Session, actor: User | None) -> dict:
+    """The rules in force for the administrator's form (others are refused)."""
+    access.require(actor, Permission.CONTEST_RULES)
+    return rules_in_force(session)
