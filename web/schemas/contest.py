@@ -6,20 +6,21 @@ from service.assessment.contest import FIRST_YEAR, GROUPS, NOTE_MAX, RULE_LABELS
 from .common import Id, Text
 
 
-def Year(**kw) -> fields.Integer:  # noqa: N802 - a field factory reads like a field class
-    return fields.Integer(strict=True, validate=validate.Range(
+def Year(strict: bool = True, **kw) -> fields.Integer:  # noqa: N802 - a field factory reads like a field class
+    return fields.Integer(strict=strict, validate=validate.Range(
         min=FIRST_YEAR, max=2100, error=f"年份须为{FIRST_YEAR}至2100之间的整数"),
         error_messages={"invalid": "年份须为整数", "required": "请填写年份"}, **kw)
 
 
-def Quarter(**kw) -> fields.Integer:  # noqa: N802
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=4, error="季度须为1至4"),
+def Quarter(strict: bool = True, **kw) -> fields.Integer:  # noqa: N802
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=4, error="季度须为1至4"),
                           error_messages={"invalid": "季度须为1至4", "required": "请填写季度"}, **kw)
 
 
 class QuarterArgs(Schema):
-    year = Year(required=True)
-    quarter = Quarter(required=True)
+    # a query string's numbers are text
+    year = Year(strict=False, required=True)
+    quarter = Quarter(strict=False, required=True)
 
 
 class ComputeIn(Schema):
@@ -34,7 +35,7 @@ def _rule(group: str, key: str) -> fields.Float:
     message = f"{label}须为0至{top:g}之间的数"
     return fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, max=top, error=message),
                         error_messages={"invalid": message, "required": f"请填写{label}",
-                                        "special": message}, metadata={"description": label})
+                                        "null": f"请填写{label}", "special": message}, metadata={"description": label})
 
 
 def _group(group: str) -> type[Schema]:
@@ -88,10 +89,12 @@ class ContestResultOut(Schema):
 
 
 class PraiseIn(Schema):
-    department_id = Id(required=True, error_messages={"required": "请选择部门", "invalid": "请选择部门"})
+    department_id = Id(required=True, error_messages={"required": "请选择部门", "invalid": "请选择部门",
+                                                      "null": "请选择部门"})
     issue_id = Id(load_default=None, allow_none=True)
     day = fields.Date(required=True, error_messages={"invalid": "日期格式须为 YYYY-MM-DD",
-                                                     "required": "请填写表扬日期"})
+                                                     "required": "请填写表扬日期",
+                                                     "null": "请填写表扬日期"})
     note = Text(NOTE_MAX, required=True)
 
 
