@@ -31,7 +31,8 @@ from service.identity import permissions as access
 __all__ = [
     "BONUSES", "DEFAULT_RULES", "RULE_LABELS", "RULE_LIMITS", "RedFlag", "add_praise", "compute_quarter",
     "contest_workbook", "notice_title", "points_of", "podium", "praises_of", "quarter_choices", "quarter_of",
-    "quarter_result", "red_flag", "remove_praise", "rule_lines", "rules_in_force", "run_quarter", "set_rules",
+    "quarter_result", "last_month", "red_flag", "remove_praise", "rule_lines", "rules_in_force", "run_quarter",
+    "set_rules",
     "stored_quarter", "contest_page", "rules_form", "may_read", "may_run",
 ]
 
@@ -298,11 +299,16 @@ class RedFlag:
         return department_id in self.department_ids
 
 
+def last_month(now: datetime) -> Period:
+    """The last complete month in the county."""
+    last_day = local_date(now).replace(day=1) - timedelta(days=1)
+    return Period.month(last_day.year, last_day.month)
+
+
 def red_flag(session: Session, now: datetime) -> RedFlag | None:
     """The 流动红旗 of the last complete month: the department with the most points over that
     month by the rules in force; None when no department has anything to judge."""
-    last_day = local_date(now).replace(day=1) - timedelta(days=1)
-    month = Period.month(last_day.year, last_day.month)
+    month = last_month(now)
     ranked = [t for t in _table(session, month, rules_in_force(session), now) if t["rank"] == 1]
     if not ranked:
         return None

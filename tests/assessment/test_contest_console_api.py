@@ -148,7 +148,7 @@ def test_only_the_administrator_edits_the_rules(app, api, county):
         assert api.call("PUT", f"{CONTEST}/rules", who, json=rules_body()).status_code == 403, who
     assert api.ok("GET", f"{CONTEST}/rules", "coordinator")["bonuses"] == {"praise": 2.0}
     assert Console(app, "coordinator").get("/console/contest/rules").status_code == 403
-    assert Console(app, "coordinator").post("/console/contest/rules", {"bonuses.praise": "9"}).status_code == 403
+    assert Console(app, "coordinator").post("/console/contest/rules", {"praise": "9"}).status_code == 403
     saved = api.ok("PUT", f"{CONTEST}/rules", "admin", json=rules_body(bonuses__praise=3))
     assert saved["bonuses"]["praise"] == 3.0
     assert api.ok("GET", f"{CONTEST}/rules", "leader")["bonuses"]["praise"] == 3.0
@@ -173,14 +173,13 @@ def test_the_rules_form_keeps_what_was_typed_and_names_the_field(app, county):
     admin = Console(app, "admin")
     page = admin.text("/console/contest/rules")
     assert "按期办结率权重" in page and 'value="0.4"' in page
-    form = {name: "1" for name in ("weights.accept_rate", "weights.reply_rate", "weights.complete_rate",
-                                   "weights.satisfaction_rate", "penalties.reopens", "penalties.returned",
-                                   "penalties.overdue_now", "bonuses.praise")}
-    resp = admin.post("/console/contest/rules", {**form, "penalties.returned": "abc"})
+    form = {name: "1" for name in ("accept_rate", "reply_rate", "complete_rate", "satisfaction_rate",
+                                   "reopens", "returned", "overdue_now", "praise")}
+    resp = admin.post("/console/contest/rules", {**form, "returned": "abc"})
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
     assert "每次退单扣分须为0至50之间的数" in html and 'value="abc"' in html
-    assert admin.post("/console/contest/rules", {**form, "bonuses.praise": "4"}).status_code == 302
+    assert admin.post("/console/contest/rules", {**form, "praise": "4"}).status_code == 302
     assert 'value="4"' in admin.text("/console/contest/rules")
 
 

@@ -100,10 +100,11 @@ def remove_praise(praise_id: int):
 @blp.get("/red-flag")
 @blp.response(200, RedFlagOut)
 def red_flag():
-    """上一个完整月份的流动红旗：按现行规则该月积分最高的部门；无可评时 404（所有工作人员）"""
+    """上一个完整月份的流动红旗：按现行规则该月积分最高的部门（并列时均列出）；该月无可评的部门时
+    department_ids 为空（所有工作人员）"""
     current_user()
     flag = contest.red_flag(db(), now())
     if flag is None:
-        raise NotFound("上月没有可评的部门")
+        return {"month": contest.last_month(now()).label, "department_ids": [], "names": [], "points": None}
     return {"month": flag.month.label, "department_ids": sorted(flag.department_ids), "names": list(flag.names),
             "points": flag.points}

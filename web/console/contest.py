@@ -117,8 +117,14 @@ def contest_xlsx():
 
 # --- the rules ----------------------------------------------------------------------------------
 
+# The form names each rule by its key alone (the keys are unique across the groups).
 def _rules_values(rules: dict) -> dict:
-    return {f"{group}.{key}": f"{value:g}" for group, keys in rules.items() for key, value in keys.items()}
+    return {key: f"{value:g}" for keys in rules.values() for key, value in keys.items()}
+
+
+def _rule_fields() -> dict[str, str]:
+    """form field → the rule's label, in the order of RULE_LABELS."""
+    return {name.split(".")[1]: label for name, label in RULE_LABELS.items()}
 
 
 @bp.get("/contest/rules")
@@ -126,7 +132,7 @@ def _rules_values(rules: dict) -> dict:
 def contest_rules():
     rules = contest.rules_form(db(), staff())
     return render_template("console/contest/rules.html", values=_rules_values(rules), errors=FormErrors(),
-                           rule_labels=RULE_LABELS)
+                           rule_fields=_rule_fields())
 
 
 def _float_or_text(text: str):
@@ -140,15 +146,14 @@ def _float_or_text(text: str):
 @login_required
 def contest_rules_save():
     contest.rules_form(db(), staff())
-    values = typed(*RULE_LABELS)
+    values = typed(*_rule_fields())
     data: dict = {}
-    for name, text in values.items():
+    for name in RULE_LABELS:
         group, key = name.split(".")
-        value = _float_or_text(text)
+        value = _float_or_text(values[key])
+        data.setdefault(group, {})
         if value is not None:
-            data.setdefault(group, {})[key] = value
-        else:
-            data.setdefault(group, {})
+            data[group][key] = value
     body, errors = load(RulesIn(), data)
     if not errors:
         try:
@@ -158,8 +163,9 @@ def contest_rules_save():
         else:
             flash(gettext("擂台赛积分规则已保存，此后计算的季度按新规则，已保存的季度不变"), "success")
             return redirect(url_for("console.contest_rules"))
+    errors = FormErrors({name.rpartition(".")[2]: message for name, message in errors.items()}, errors.status)
     return render_template("console/contest/rules.html", values=values, errors=errors,
-                           rule_labels=RULE_LABELS), errors.status
+                           rule_fields=_rule_fields()), errors.status
 
 
 # --- 一事一表扬 ---------------------------------------------------------------------------------

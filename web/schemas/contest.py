@@ -117,4 +117,4 @@ class RedFlagOut(Schema):
     month = fields.String(metadata={"description": "如 2026年11月"})
     department_ids = fields.List(fields.Integer(), metadata={"description": "获流动红旗的部门（并列时多个）"})
     names = fields.List(fields.String())
-    points = fields.Float()
+    points = fields.Float(allow_none=True, metadata={"description": "该月积分；无可评时为 null"})
