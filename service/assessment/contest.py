@@ -214,11 +214,16 @@ def notice_title(year: int, quarter: int) -> str:
 
 
 def podium(result: ContestResult) -> tuple[list[dict], list[dict]]:
-    """排名前三 and 排名后三 among the ranked departments (apart when fewer than six are ranked:
-    a department is never in both)."""
+    """排名前三 and 排名后三 among the ranked departments. A tie is never cut: every department
+    ranked 1-3 is among the top, every one with points no higher than the third-lowest among the
+    bottom (lowest first); a department is never in both, so with few ranked departments the
+    bottom may be short or empty."""
     ranked = [row for row in result.table if row["rank"] is not None]
-    top = ranked[:3]
-    bottom = [row for row in ranked[-3:] if row not in top]
+    top = [row for row in ranked if row["rank"] <= 3]
+    if len(ranked) < 3:
+        return top, []
+    third_lowest = sorted(row["points"] for row in ranked)[2]
+    bottom = [row for row in ranked if row["points"] <= third_lowest and row not in top]
     return top, list(reversed(bottom))
 
 

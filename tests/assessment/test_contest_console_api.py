@@ -257,8 +257,8 @@ def test_the_notice_and_the_workbook_show_the_stored_figures(app, api, county, n
     bottom = [r["department_name"] for r in reversed(body["items"]) if r["bottom3"]]
     t = Tables(html)
     assert [row[1] for row in t.tables["contest"][1:4]] == top
-    podium_top = html.split('data-podium="top"')[1].split("</ol>")[0]
-    podium_bottom = html.split('data-podium="bottom"')[1].split("</ol>")[0]
+    podium_top = html.split('data-podium="top"')[1].split("</ul>")[0]
+    podium_bottom = html.split('data-podium="bottom"')[1].split("</ul>")[0]
     assert all(name in podium_top for name in top) and all(name in podium_bottom for name in bottom)
     assert not any(name in podium_bottom for name in top)
 
