@@ -24,6 +24,8 @@ from demo.scenarios import SCENARIOS
 from demo.texts import DEPARTMENTS, LISTED_DEPARTMENTS, STAFF
 from demo.walk import Walk
 from models import ROLE_LABELS, Department, Issue, IssueReport, Role, SmsMessage, SmsStatus, User
+from service.assessment import contest
+from service.assessment.periods import Period
 from service.core.errors import Conflict
 from service.deadlines.calendar import local_date
 from service.disclosure import batches
@@ -76,6 +78,7 @@ def seed(session: Session, now: datetime, issue_count: int = 240) -> str:
     _mark_history_sent(session, first_sms)
     _add_disclosure_batch(session, county, now)
     _add_repeat_calls(session, county, now)
+    _add_contest(session, county, now)
     suggestions.train(session, now)
     return (f"部门{len(county.depts)}个、用户{len(county.users)}个、会议{len(county.meetings)}次、"
             f"问题{len(walks)}件")
@@ -167,6 +170,21 @@ def _add_disclosure_batch(session: Session, county: County, now: datetime) -> No
                              "并纳入汛期巡查；如仍有积水请拨打 12345 反映。", now - timedelta(hours=3))
     later = {"phone": "13891500202", "content": "建议公示时写明整改完成的具体日期。"}
     batches.raise_objection(session, batch.id, later, now - timedelta(hours=1))
+
+
+def _add_contest(session: Session, county: County, now: datetime) -> None:
+    """擂台赛: one 一事一表扬 in the last finished quarter, and that quarter computed and stored
+    by the office with the rules in force."""
+    office = county.users["yingshang"]
+    year, quarter = contest.quarter_choices(local_date(now), 1)[0]
+    praised = session.execute(select(Issue).where(Issue.status.in_(("closed", "published")),
+                                                  Issue.lead_department_id.is_not(None))
+                              .order_by(Issue.id)).scalars().first()
+    day = Period.quarter(year, quarter).end
+    if praised is not None:
+        contest.add_praise(session, office, praised.lead_department_id, praised.id, day,
+                           "企业送来感谢信：承办单位主动上门、当天协调解决用电报装问题。", now)
+    contest.run_quarter(session, office, year, quarter, now)
 
 
 def _mark_history_sent(session: Session, after_id: int) -> None:

@@ -28,7 +28,8 @@ from sqlalchemy import select
 
 from faults.tables import digest
 from faults.throwaway import arguments, throwaway_app
-from models import DisclosureBatch, IssueReport, Objection, SmsMessage, SmsStatus, User
+from models import DisclosureBatch, IssueReport, Objection, Praise, SmsMessage, SmsStatus, User
+from service.assessment import contest
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines import policies as policy
@@ -57,7 +58,7 @@ WATCHED = ("department", "user_account", "meeting", "issue", "issue_co_departmen
            "attachment", "extension_request", "deadline_policy", "sms_template", "calendar_day",
            "category", "sms_outbox", "sms_inbound", "code_counter", "idempotent_request",
            "enterprise", "enterprise_leader", "leader_visit", "township", "issue_report",
-           "sms_provider_template", "department_robot")
+           "sms_provider_template", "department_robot", "contest_praise", "contest_result", "contest_rules")
 # Routes with an object in the address that guard nothing a caller could reach for: the
 # Swagger UI's files, the public service catalogue, Open311's token look-up (the token is the
 # secret), and the catch-all for unknown Open311 paths.
@@ -171,6 +172,8 @@ class World:
     class_id: int = 0                           # a 类案 led by another department (scj)
     failed_message_secrets: tuple[str, ...] = ()
     enterprise_token: str = ""                  # the coordinator's kept enterprise list upload
+    praise_id: int = 0                          # 一事一表扬 of a quarter not yet stored: the office's
+    contest_quarter: tuple[int, int] = (0, 0)   # a stored 擂台赛 quarter (year, quarter)
 
 
 @dataclass
@@ -304,6 +307,11 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
         s.flush()
         objection = Objection(batch_id=batch.id, name="越权异议人", phone="13955550001", content="越权异议", at=now)
         s.add(objection)
+        praise = Praise(department_id=depts["scj"], day=local_date(now) - timedelta(days=1), note="越权测试表扬",
+                        points=2.0, created_at=now)
+        s.add(praise)
+        contest_quarter = contest.quarter_choices(local_date(now))[0]
+        contest.compute_quarter(s, *contest_quarter, contest.DEFAULT_RULES, now)
         s.commit()
         world = World(users=users, user_ids={k: u.id for k, u in users.items()}, departments=depts,
                       issues=foreign, unpublished=unpublished, attachment_ids=attachment_ids,
@@ -316,7 +324,7 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                       batch_id=batch.id, objection_id=objection.id, robot_id=robot["id"],
                       robot_secrets=(robot_key, robot_secret), failed_message_id=failed.id,
                       failed_message_secrets=("13966667777", "越权测试失败短信"), class_id=issue_class.id,
-                      enterprise_token=enterprise_token)
+                      enterprise_token=enterprise_token, praise_id=praise.id, contest_quarter=contest_quarter)
     world.attackers = {"admin": ["admin"], "coordinator": ["coordinator"], "operator": ["operator"],
                        "supervisor": ["supervisor"], "leader": ["leader", "leader3"] if full else ["leader"],
                        "department": ["fgj", "zrj"] if full else ["fgj"], "anonymous": [None]}
@@ -447,6 +455,9 @@ def cells(world: World) -> list[Cell]:
     # a report to another leader: only that leader marks it read
     add(set(), "POST", f"/api/v1/reports/{world.report_id}/read", "api", True, (REPORT_TEXT,))
     add(set(), "POST", f"/console/leader-reports/{world.report_id}/read", "console", True, (REPORT_TEXT,), form={})
+    # 一事一表扬 entered by the office: only the office removes it
+    add(OFFICE, "DELETE", f"/api/v1/contest/praises/{world.praise_id}", "api", True)
+    add(OFFICE, "POST", f"/console/contest/praises/{world.praise_id}/delete", "console", True, form={})
     # the coordinator's kept ledger upload: nobody else imports it
     add(OFFICE, "POST", f"/console/ledger/import/{world.ledger_token}", "console", True, form={})
     # the administrator's objects

@@ -40,7 +40,8 @@ from twilio.request_validator import RequestValidator
 
 from faults.tables import digest
 from faults.throwaway import arguments, throwaway_app
-from models import Issue, IssueReport, PlanConsultation, SmsMessage, SmsStatus, User
+from models import Issue, IssueReport, PlanConsultation, Praise, SmsMessage, SmsStatus, User
+from service.assessment.contest import quarter_choices
 from service.core import links
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
@@ -368,6 +369,10 @@ def build_world(app: Flask) -> World:
                             status=SmsStatus.FAILED, attempts=3, last_error="语料测试发送失败", created_at=now,
                             updated_at=now)
         s.add(failed)
+        # two 一事一表扬 of this quarter (not stored): one removed through the API, one in the console
+        praises = [Praise(department_id=depts["scj"], day=today, note=f"语料测试表扬{n}", points=2.0, created_at=now)
+                   for n in (1, 2)]
+        s.add_all(praises)
         s.commit()
         # two group robots: one to change, one to remove
         robot_ids = [robots.save_robot(s, users["admin"], now, department_id=depts["scj"], kind="dingtalk",
@@ -392,7 +397,7 @@ def build_world(app: Flask) -> World:
             calendar_days=[day.isoformat() for day in calendar_days], kept=kept, future=future.isoformat(), sid=sid,
             rated_phone="+8613998760000", enterprise_id=enterprise_id, township_id=township_id, batch=batch,
             receipts=receipts, failed_id=failed.id, robot_ids=robot_ids, plan_token=plan_token,
-            kept_firms=kept_firms)
+            kept_firms=kept_firms, praise_ids=[p.id for p in praises], today=today)
     return world
 
 
@@ -526,7 +531,8 @@ def class_of(w: World, d: dict, u: dict, issue) -> int:
 def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], policy_ids: list[int],
               calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str,
               enterprise_id: int, township_id: int, batch: dict, receipts: dict[str, str], failed_id: int,
-              robot_ids: list[int], plan_token: str, kept_firms: str) -> list[Endpoint]:
+              robot_ids: list[int], plan_token: str, kept_firms: str, praise_ids: list[int],
+              today) -> list[Endpoint]:
     """Every write endpoint with its valid request and the fields attacked."""
     out: list[Endpoint] = []
     add = out.append
@@ -652,6 +658,30 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("console leader visit", "POST", f"/console/visits/{issue('replied')}", "coordinator", "console",
                  {"satisfaction": "satisfied", "note": "满意", "leader_id": str(u["leader"])},
                  {"satisfaction": "choice", "note": "text", "leader_id": "id"}, encoding="form"))
+    # --- 擂台赛: the rules, 一事一表扬, computing two finished quarters (one per channel)
+    rules = {"weights": {"accept_rate": 0.1, "reply_rate": 0.1, "complete_rate": 0.4, "satisfaction_rate": 0.4},
+             "penalties": {"reopens": 2, "returned": 1, "overdue_now": 2}, "bonuses": {"praise": 2}}
+    rule_fields = {f"{group}.{key}": "int" for group, keys in rules.items() for key in keys}
+    add(Endpoint("api contest rules", "PUT", "/api/v1/contest/rules", "admin", "api", rules,
+                 {"weights": "object", "penalties": "object", "bonuses": "object", **rule_fields}))
+    add(Endpoint("console contest rules", "POST", "/console/contest/rules", "admin", "console",
+                 {key: "1" for keys in rules.values() for key in keys},
+                 {key: "int" for keys in rules.values() for key in keys}, encoding="form"))
+    praise = {"department_id": d["scj"], "day": today.isoformat(), "note": "语料测试一事一表扬"}
+    praise_fields = {"department_id": "id", "issue_id": "id", "day": "date", "note": "line"}
+    add(Endpoint("api praise", "POST", "/api/v1/contest/praises", "coordinator", "api", praise, praise_fields))
+    add(Endpoint("console praise", "POST", "/console/contest/praises", "coordinator", "console",
+                 {**praise, "department_id": str(d["scj"])}, praise_fields, encoding="form"))
+    add(Endpoint("api praise remove", "DELETE", f"/api/v1/contest/praises/{praise_ids[0]}", "coordinator", "api",
+                 {}, {}))
+    add(Endpoint("console praise remove", "POST", f"/console/contest/praises/{praise_ids[1]}/delete", "coordinator",
+                 "console", {}, {}, encoding="form"))
+    (api_year, api_quarter), (form_year, form_quarter) = quarter_choices(today, 2)
+    add(Endpoint("api contest compute", "POST", "/api/v1/contest/quarter", "coordinator", "api",
+                 {"year": api_year, "quarter": api_quarter}, {"year": "int", "quarter": "int", "recompute": "bool"}))
+    add(Endpoint("console contest compute", "POST", "/console/contest/compute", "coordinator", "console",
+                 {"year": str(form_year), "quarter": str(form_quarter)}, {"year": "int", "quarter": "int"},
+                 encoding="form"))
     # --- the console
     for action, (body, fields) in bodies.items():
         target = issue(ACTION_STATES[action])

@@ -3,7 +3,7 @@ from sqlmodel import SQLModel
 
 from .audit import AuditTrailImmutable
 from .catalog import Attachment, Category
-from .contest import ContestResult
+from .contest import ContestResult, ContestRules, Praise
 from .disclosure import DisclosureBatch, DisclosureBatchIssue, Objection
 from .enterprise import Enterprise, EnterpriseLeader, LeaderVisit, Township
 from .enums import *  # noqa: F401,F403
@@ -31,11 +31,13 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "ApiToken", "Attachment", "AuditTrailImmutable",
-    "CalendarDay", "Category", "CodeCounter", "ContestResult", "DeadlineJudgement", "DeadlinePolicy", "Department",
+    "CalendarDay", "Category", "CodeCounter", "ContestResult", "ContestRules",
+    "DeadlineJudgement", "DeadlinePolicy", "Department",
     "Enterprise", "EnterpriseLeader", "LeaderVisit", "Township",
     "DepartmentRobot", "Escalation",
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent", "IssueReport",
     "PlanConsultation",
+    "Praise",
     "LoginThrottle", "Meeting", "MeetingChange", "Objection", "SmsInbound", "SmsMessage", "SmsOptOut", "SmsSwitchOff",
     "SmsProviderTemplate", "SmsTemplate",
     "DisclosureBatch", "DisclosureBatchIssue", "Evaluation",

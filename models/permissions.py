@@ -50,6 +50,10 @@ class Permission(StrEnum):
     VISIT_ON_BEHALF = "visit_on_behalf"
     LEADER_REPORTS = "leader_reports"
     ISSUE_CLASSES = "issue_classes"
+    CONTEST_READ = "contest_read"
+    CONTEST_RUN = "contest_run"
+    CONTEST_PRAISE = "contest_praise"
+    CONTEST_RULES = "contest_rules"
 
 
 @dataclass(frozen=True)
@@ -132,5 +136,12 @@ PERMISSIONS: dict[Permission, Grant] = {
                             "只有县级领导、县营商办和督查办可以查看办理情况报告"),
     # 类案: grouping similar issues under one lead department and leader (service.matching.classes)
     P.ISSUE_CLASSES: Grant("归并类案", _r(COORDINATOR), "只有县营商办可以归并类案"),
+    # 季度擂台赛 (service.assessment.contest): read like the bulletin; the office computes and
+    # stores a quarter and enters 一事一表扬; the administrator sets the rules.
+    P.CONTEST_READ: Grant("查看擂台赛", _r(COORDINATOR, SUPERVISOR, LEADER, ADMIN),
+                          "擂台赛积分仅供县营商办、县委督查办、县级领导和管理员查阅"),
+    P.CONTEST_RUN: Grant("计算并保存擂台赛季度积分", _r(COORDINATOR), "只有县营商办可以计算擂台赛积分"),
+    P.CONTEST_PRAISE: Grant("登记一事一表扬", _r(COORDINATOR), "只有县营商办可以登记一事一表扬"),
+    P.CONTEST_RULES: Grant("修改擂台赛积分规则", _r(ADMIN), "只有系统管理员可以修改擂台赛积分规则"),
 }
 

@@ -3,68 +3,127 @@
 A quarter is computed once and stored with the rules in force (a snapshot in the row), so the
 table of a past quarter never changes when the rules change afterwards. Computing a quarter
 that already has a result is refused unless the recomputation is asked for explicitly.
+
+The administrator sets the rules (weights of the four rates, points off per reopening, return
+and issue overdue now, points per 一事一表扬); the office records praises, computes and stores
+a quarter. The monthly 流动红旗 goes to the best department of the last complete month by the
+same rules over that month.
 """
+import math
 from copy import deepcopy
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from openpyxl.workbook import Workbook
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models import ContestResult
+from models import ContestResult, ContestRules, Department, Issue, Praise, User
+from models.contest import RULE_LABELS
+from models.permissions import Permission
 from service.assessment.periods import Period
 from service.assessment.rates import PENALTIES, WEIGHTS, department_assessment
-from service.core.errors import Conflict, Invalid
+from service.core.errors import Conflict, Invalid, NotFound, require
 from service.core.xlsx import Column, workbook_bytes, write_table
+from service.deadlines.calendar import local_date
+from service.identity import permissions as access
 
 __all__ = [
-    "DEFAULT_RULES", "compute_quarter", "contest_workbook", "points_of", "podium", "stored_quarter",
+    "BONUSES", "DEFAULT_RULES", "RULE_LABELS", "RULE_LIMITS", "RedFlag", "add_praise", "compute_quarter",
+    "contest_workbook", "notice_title", "points_of", "podium", "praises_of", "quarter_choices", "quarter_of",
+    "quarter_result", "last_month", "red_flag", "remove_praise", "rule_lines", "rules_in_force", "run_quarter",
+    "set_rules",
+    "stored_quarter", "contest_page", "rules_form", "may_read", "may_run",
 ]
 
-DEFAULT_RULES = {"weights": dict(WEIGHTS), "penalties": dict(PENALTIES)}
+BONUSES = {"praise": 2.0}
+DEFAULT_RULES = {"weights": dict(WEIGHTS), "penalties": dict(PENALTIES), "bonuses": dict(BONUSES)}
+
+# Each rule's sane range, by group.
+RULE_LIMITS = {"weights": 100.0, "penalties": 50.0, "bonuses": 50.0}
+GROUPS = {"weights": WEIGHTS, "penalties": PENALTIES, "bonuses": BONUSES}
+NOTE_MAX = 200
+FIRST_YEAR = 2000
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _checked_rules(rules: dict) -> dict:
     problems = {}
-    weights, penalties = rules.get("weights") or {}, rules.get("penalties") or {}
-    for key in WEIGHTS:
-        value = weights.get(key)
-        if not isinstance(value, int | float) or value < 0:
-            problems[f"weights.{key}"] = "权重须为不小于0的数"
-    for key in PENALTIES:
-        value = penalties.get(key)
-        if not isinstance(value, int | float) or value < 0:
-            problems[f"penalties.{key}"] = "扣分须为不小于0的数"
-    if not problems and not any(weights[k] for k in WEIGHTS):
-        problems["weights"] = "权重不能全为0"
+    for group, keys in GROUPS.items():
+        given = rules.get(group) if isinstance(rules.get(group), dict) else {}
+        for key in keys:
+            value, field = given.get(key), f"{group}.{key}"
+            if not _number(value) or not 0 <= value <= RULE_LIMITS[group]:
+                problems[field] = f"{RULE_LABELS[field]}须为0至{RULE_LIMITS[group]:g}之间的数"
+    if not any(k.startswith("weights.") for k in problems) and not any(rules["weights"][k] for k in WEIGHTS):
+        problems["weights"] = "四项权重不能全为0"
     if problems:
-        raise Invalid("擂台赛规则有误", problems)
-    return {"weights": {k: float(weights[k]) for k in WEIGHTS},
-            "penalties": {k: float(penalties[k]) for k in PENALTIES}}
+        first = next(iter(problems.values()))
+        raise Invalid(first if len(problems) == 1 else f"擂台赛规则有{len(problems)}处有误：{first}", problems)
+    return {group: {k: float(rules[group][k]) for k in keys} for group, keys in GROUPS.items()}
 
 
-def points_of(row, rules: dict) -> float | None:
+def rule_lines(rules: dict) -> list[tuple[str, float]]:
+    """(name, value) of each rule, in the order of RULE_LABELS; a rule a stored quarter did not
+    have yet (older results have no praise points) is left out."""
+    return [(label, rules[group][key]) for field, label in RULE_LABELS.items()
+            for group, key in [field.split(".")] if key in rules.get(group, {})]
+
+
+# --- the rules in force ---------------------------------------------------------------------
+
+def rules_in_force(session: Session) -> dict:
+    row = session.get(ContestRules, 1)
+    return deepcopy(row.rules) if row else deepcopy(DEFAULT_RULES)
+
+
+def set_rules(session: Session, actor: User | None, rules: dict, now: datetime) -> dict:
+    """Replace the rules the next computation uses (stored quarters keep theirs). Commits."""
+    access.require(actor, Permission.CONTEST_RULES)
+    checked = _checked_rules(deepcopy(rules))
+    row = session.get(ContestRules, 1) or ContestRules(id=1, rules=checked)
+    row.rules, row.updated_by_id, row.updated_at = checked, actor.id if actor else None, now
+    session.add(row)
+    session.commit()
+    return deepcopy(checked)
+
+
+# --- points ---------------------------------------------------------------------------------
+
+def points_of(row, rules: dict, bonus: float = 0.0) -> float | None:
     """100 × the weighted mean of the rates that have something to judge, less the penalties,
-    never below 0; None when nothing in the quarter can be judged (本期无可评)."""
+    never below 0, plus the praise bonus; None when nothing in the period can be judged (本期无可评)."""
+    return _breakdown(row, rules, bonus)["points"]
+
+
+def _breakdown(row, rules: dict, bonus: float) -> dict:
     judged = {k: w for k, w in rules["weights"].items() if getattr(row, k) is not None and w}
+    deductions = {k: round(rules["penalties"][k] * getattr(row, k), 2) for k in rules["penalties"]}
     if not judged:
-        return None
-    mean = sum(w * getattr(row, k) for k, w in judged.items()) / sum(judged.values())
-    penalty = sum(rules["penalties"][k] * getattr(row, k) for k in rules["penalties"])
-    return round(max(0.0, 100 * mean - penalty), 2)
+        return {"base": None, "deductions": deductions, "bonus": bonus, "points": None}
+    base = round(100 * sum(w * getattr(row, k) for k, w in judged.items()) / sum(judged.values()), 2)
+    return {"base": base, "deductions": deductions, "bonus": bonus,
+            "points": round(max(0.0, base - sum(deductions.values())) + bonus, 2)}
 
 
-def compute_quarter(session: Session, year: int, quarter: int, rules: dict, now: datetime,
-                    actor_id: int | None = None, recompute: bool = False) -> ContestResult:
-    if quarter not in (1, 2, 3, 4):
-        raise Invalid("季度须为1至4", {"quarter": "季度须为1至4"})
-    rules = _checked_rules(deepcopy(rules))
-    stored = stored_quarter(session, year, quarter)
-    if stored is not None and not recompute:
-        raise Conflict(f"{year}年第{quarter}季度已计算；重新计算须明确确认", {"recompute": "须明确确认重新计算"})
-    rows = department_assessment(session, Period.quarter(year, quarter), now)
-    table = [{"department_id": r.department_id, "department_name": r.department_name,
-              "points": points_of(r, rules), **{k: getattr(r, k) for k in (*WEIGHTS, *PENALTIES)}}
-             for r in rows]
+def _praise_totals(session: Session, period: Period) -> dict[int, tuple[int, float]]:
+    rows = session.exec(select(Praise.department_id, func.count(), func.sum(Praise.points))
+                        .where(Praise.day >= period.start, Praise.day <= period.end)
+                        .group_by(Praise.department_id)).all()
+    return {d: (n, round(float(total or 0), 2)) for d, n, total in rows}
+
+
+def _table(session: Session, period: Period, rules: dict, now: datetime) -> list[dict]:
+    praises = _praise_totals(session, period)
+    table = []
+    for r in department_assessment(session, period, now):
+        count, bonus = praises.get(r.department_id, (0, 0.0))
+        table.append({"department_id": r.department_id, "department_name": r.department_name,
+                      **_breakdown(r, rules, bonus), "praises": count,
+                      **{k: getattr(r, k) for k in (*WEIGHTS, *PENALTIES)}})
     ranked = sorted((t for t in table if t["points"] is not None), key=lambda t: -t["points"])
     for t in table:
         t["rank"] = None
@@ -74,6 +133,26 @@ def compute_quarter(session: Session, year: int, quarter: int, rules: dict, now:
             rank = i + 1
         t["rank"] = rank
     table.sort(key=lambda t: (t["rank"] is None, t["rank"] or 0, t["department_id"]))
+    return table
+
+
+def _check_quarter(year, quarter) -> None:
+    problems = {}
+    if not isinstance(year, int) or isinstance(year, bool) or not FIRST_YEAR <= year <= 2100:
+        problems["year"] = f"年份须为{FIRST_YEAR}至2100之间的整数"
+    if quarter not in (1, 2, 3, 4) or isinstance(quarter, bool):
+        problems["quarter"] = "季度须为1至4"
+    require(problems)
+
+
+def compute_quarter(session: Session, year: int, quarter: int, rules: dict, now: datetime,
+                    actor_id: int | None = None, recompute: bool = False) -> ContestResult:
+    _check_quarter(year, quarter)
+    rules = _checked_rules(deepcopy(rules))
+    stored = stored_quarter(session, year, quarter)
+    if stored is not None and not recompute:
+        raise Conflict(f"{year}年第{quarter}季度已计算；重新计算须明确确认", {"recompute": "须明确确认重新计算"})
+    table = _table(session, Period.quarter(year, quarter), rules, now)
     if stored is None:
         stored = ContestResult(year=year, quarter=quarter, rules=rules, table=table)
     else:
@@ -84,24 +163,176 @@ def compute_quarter(session: Session, year: int, quarter: int, rules: dict, now:
     return stored
 
 
+def run_quarter(session: Session, actor: User | None, year: int, quarter: int, now: datetime,
+                recompute: bool = False) -> ContestResult:
+    """The office computes a finished quarter by the rules in force and stores it. Commits."""
+    access.require(actor, Permission.CONTEST_RUN)
+    _check_quarter(year, quarter)
+    if local_date(now) <= Period.quarter(year, quarter).end:
+        raise Invalid(f"{year}年第{quarter}季度尚未结束，结束后才能计算",
+                      {"quarter": f"{year}年第{quarter}季度尚未结束，结束后才能计算"})
+    result = compute_quarter(session, year, quarter, rules_in_force(session), now,
+                             actor.id if actor else None, recompute)
+    session.commit()
+    return result
+
+
 def stored_quarter(session: Session, year: int, quarter: int) -> ContestResult | None:
     return session.exec(select(ContestResult).where(ContestResult.year == year,
                                                     ContestResult.quarter == quarter)).first()
 
 
+def may_read(actor: User | None) -> None:
+    access.require(actor, Permission.CONTEST_READ)
+
+
+def may_run(actor: User | None) -> None:
+    access.require(actor, Permission.CONTEST_RUN)
+
+
+def quarter_result(session: Session, actor: User | None, year: int, quarter: int) -> ContestResult | None:
+    """The stored quarter as it was stored, or None when it has not been computed."""
+    access.require(actor, Permission.CONTEST_READ)
+    _check_quarter(year, quarter)
+    return stored_quarter(session, year, quarter)
+
+
+def quarter_choices(today: date, count: int = 8) -> list[tuple[int, int]]:
+    """(year, quarter) pairs to pick from: the last finished quarter first, then earlier ones."""
+    year, q = today.year, (today.month - 1) // 3 + 1
+    out = []
+    for _ in range(count):
+        q -= 1
+        if q == 0:
+            year, q = year - 1, 4
+        out.append((year, q))
+    return out
+
+
+def notice_title(year: int, quarter: int) -> str:
+    return f"{year}年第{quarter}季度营商环境问题办理擂台赛通报"
+
+
 def podium(result: ContestResult) -> tuple[list[dict], list[dict]]:
-    """排名前三 and 排名后三 among the ranked departments (apart when fewer than six are ranked:
-    a department is never in both)."""
+    """排名前三 and 排名后三 among the ranked departments. A tie is never cut: every department
+    ranked 1-3 is among the top, every one with points no higher than the third-lowest among the
+    bottom (lowest first); a department is never in both, so with few ranked departments the
+    bottom may be short or empty."""
     ranked = [row for row in result.table if row["rank"] is not None]
-    top = ranked[:3]
-    bottom = [row for row in ranked[-3:] if row not in top]
+    top = [row for row in ranked if row["rank"] <= 3]
+    if len(ranked) < 3:
+        return top, []
+    third_lowest = sorted(row["points"] for row in ranked)[2]
+    bottom = [row for row in ranked if row["points"] <= third_lowest and row not in top]
     return top, list(reversed(bottom))
 
 
-COLUMNS = (Column("名次", 8, "int"), Column("部门", 20), Column("积分", 10),
+# --- 一事一表扬 -------------------------------------------------------------------------------
+
+def quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def praises_of(session: Session, actor: User | None, year: int, quarter: int) -> list[dict]:
+    """The praises dated in the quarter, newest first, with the department's name and issue code."""
+    access.require(actor, Permission.CONTEST_READ)
+    _check_quarter(year, quarter)
+    period = Period.quarter(year, quarter)
+    rows = session.exec(select(Praise, Department.name, Issue.code)
+                        .join(Department, Department.id == Praise.department_id)
+                        .outerjoin(Issue, Issue.id == Praise.issue_id)
+                        .where(Praise.day >= period.start, Praise.day <= period.end)
+                        .order_by(Praise.day.desc(), Praise.id.desc())).all()
+    return [{"id": p.id, "department_id": p.department_id, "department_name": name, "issue_id": p.issue_id,
+             "issue_code": code, "day": p.day, "note": p.note, "points": p.points} for p, name, code in rows]
+
+
+def add_praise(session: Session, actor: User | None, department_id: int, issue_id: int | None, day: date,
+               note: str, now: datetime) -> Praise:
+    """Record a praise worth the rules' points for a praise today. Refused once the quarter of
+    its day is stored. Commits."""
+    access.require(actor, Permission.CONTEST_PRAISE)
+    problems = {}
+    department = session.get(Department, department_id)
+    if department is None or not department.active:
+        problems["department_id"] = "请选择在用的部门"
+    if issue_id is not None and session.get(Issue, issue_id) is None:
+        problems["issue_id"] = "没有这个问题"
+    if day > local_date(now):
+        problems["day"] = "表扬日期不能晚于今天"
+    elif day.year < FIRST_YEAR:
+        problems["day"] = f"表扬日期不能早于{FIRST_YEAR}年"
+    note = (note or "").strip()
+    if not note:
+        problems["note"] = "请填写表扬事由"
+    elif len(note) > NOTE_MAX:
+        problems["note"] = f"表扬事由不能超过{NOTE_MAX}字（现{len(note)}字）"
+    require(problems)
+    if stored_quarter(session, *quarter_of(day)) is not None:
+        raise Conflict("该季度擂台赛积分已保存，不能再登记这一季度的表扬",
+                       {"day": "该季度擂台赛积分已保存，不能再登记这一季度的表扬"})
+    praise = Praise(department_id=department_id, issue_id=issue_id, day=day, note=note,
+                    points=rules_in_force(session)["bonuses"]["praise"],
+                    created_by_id=actor.id if actor else None, created_at=now)
+    session.add(praise)
+    session.commit()
+    return praise
+
+
+def remove_praise(session: Session, actor: User | None, praise_id: int) -> None:
+    """Remove a praise entered by mistake, while its quarter is not stored. Commits."""
+    access.require(actor, Permission.CONTEST_PRAISE)
+    praise = session.get(Praise, praise_id)
+    if praise is None:
+        raise NotFound("没有这条表扬记录")
+    if stored_quarter(session, *quarter_of(praise.day)) is not None:
+        raise Conflict("该季度擂台赛积分已保存，其中的表扬不能删除")
+    session.delete(praise)
+    session.commit()
+
+
+# --- 流动红旗 ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RedFlag:
+    month: Period
+    department_ids: frozenset[int]   # the best department (all of them when tied)
+    names: tuple[str, ...]
+    points: float
+
+    def holds(self, department_id: int | None) -> bool:
+        return department_id in self.department_ids
+
+
+def last_month(now: datetime) -> Period:
+    """The last complete month in the county."""
+    last_day = local_date(now).replace(day=1) - timedelta(days=1)
+    return Period.month(last_day.year, last_day.month)
+
+
+def red_flag(session: Session, now: datetime) -> RedFlag | None:
+    """The 流动红旗 of the last complete month: the department with the most points over that
+    month by the rules in force; None when no department has anything to judge."""
+    month = last_month(now)
+    ranked = [t for t in _table(session, month, rules_in_force(session), now) if t["rank"] == 1]
+    if not ranked:
+        return None
+    return RedFlag(month, frozenset(t["department_id"] for t in ranked),
+                   tuple(t["department_name"] for t in ranked), ranked[0]["points"])
+
+
+# --- the workbook -----------------------------------------------------------------------------
+
+COLUMNS = (Column("名次", 8, "int"), Column("部门", 20), Column("积分", 10), Column("三率得分", 10),
+           Column("重办扣分", 10), Column("退单扣分", 10), Column("超期扣分", 10),
+           Column("表扬次数", 10, "int"), Column("表扬加分", 10),
            Column("签收及时率", 12, "percent"), Column("回复及时率", 12, "percent"),
            Column("按期办结率", 12, "percent"), Column("满意率", 12, "percent"),
            Column("重办次数", 10, "int"), Column("退单", 8, "int"), Column("当前超期", 10, "int"))
+
+
+def _or_dash(value):
+    return "—" if value is None else value
 
 
 def contest_workbook(result: ContestResult) -> bytes:
@@ -109,15 +340,59 @@ def contest_workbook(result: ContestResult) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "擂台赛"
-    write_table(ws, COLUMNS, [
-        (row["rank"], row["department_name"], "本期无可评" if row["points"] is None else row["points"],
-         row["accept_rate"], row["reply_rate"], row["complete_rate"], row["satisfaction_rate"],
-         row["reopens"], row["returned"], row["overdue_now"]) for row in result.table],
-        title=f"{result.year}年第{result.quarter}季度擂台赛积分",
-        note="积分规则见“规则”表（计算时的规则，不随此后修改而变）")
+    top, bottom = podium(result)
+    marks = {id(r): "（前三名）" for r in top} | {id(r): "（后三名）" for r in bottom}
+    rows = []
+    for row in result.table:
+        cut = row.get("deductions") or {}
+        rows.append((row["rank"], row["department_name"] + marks.get(id(row), ""),
+                     "本期无可评" if row["points"] is None else row["points"], _or_dash(row.get("base")),
+                     _or_dash(cut.get("reopens")), _or_dash(cut.get("returned")), _or_dash(cut.get("overdue_now")),
+                     row.get("praises", 0), row.get("bonus", 0.0),
+                     row["accept_rate"], row["reply_rate"], row["complete_rate"], row["satisfaction_rate"],
+                     row["reopens"], row["returned"], row["overdue_now"]))
+    write_table(ws, COLUMNS, rows, title=f"{result.year}年第{result.quarter}季度擂台赛积分",
+                note="积分规则见“规则”表（计算时的规则，不随此后修改而变）")
     rules = wb.create_sheet("规则")
-    write_table(rules, (Column("项目", 20), Column("取值", 10)),
-                [(f"权重 {k}", v) for k, v in result.rules["weights"].items()]
-                + [(f"扣分 {k}", v) for k, v in result.rules["penalties"].items()],
-                title="计算时的规则")
+    write_table(rules, (Column("项目", 24), Column("取值", 10)), rule_lines(result.rules), title="计算时的规则")
     return workbook_bytes(wb)
+
+
+# --- the console page -------------------------------------------------------------------------
+
+@dataclass
+class ContestPage:
+    year: int
+    quarter: int
+    title: str
+    result: ContestResult | None
+    top_ids: set[int]
+    bottom_ids: set[int]
+    rules: dict                     # the stored quarter's rules, or the rules in force
+    praises: list[dict]
+    departments: list[tuple[int, str]]   # for the praise form
+    finished: bool                  # the quarter has ended (it may be computed)
+    may_run: bool
+    may_praise: bool
+    may_edit_rules: bool
+
+
+def contest_page(session: Session, actor: User | None, year: int, quarter: int, now: datetime) -> ContestPage:
+    result = quarter_result(session, actor, year, quarter)
+    top, bottom = podium(result) if result else ([], [])
+    departments = session.exec(select(Department.id, Department.name).where(Department.active)
+                               .order_by(Department.id)).all()
+    return ContestPage(
+        year=year, quarter=quarter, title=notice_title(year, quarter), result=result,
+        top_ids={r["department_id"] for r in top}, bottom_ids={r["department_id"] for r in bottom},
+        rules=result.rules if result else rules_in_force(session),
+        praises=praises_of(session, actor, year, quarter), departments=[(i, n) for i, n in departments],
+        finished=local_date(now) > Period.quarter(year, quarter).end,
+        may_run=access.may(actor, Permission.CONTEST_RUN), may_praise=access.may(actor, Permission.CONTEST_PRAISE),
+        may_edit_rules=access.may(actor, Permission.CONTEST_RULES))
+
+
+def rules_form(session: Session, actor: User | None) -> dict:
+    """The rules in force for the administrator's form (others are refused)."""
+    access.require(actor, Permission.CONTEST_RULES)
+    return rules_in_force(session)

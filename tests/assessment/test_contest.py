@@ -6,7 +6,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from models import Department
+from models import ContestResult, Department
 from service.assessment.contest import DEFAULT_RULES, compute_quarter, contest_workbook, podium, stored_quarter
 from service.core.errors import Conflict, Invalid
 
@@ -99,3 +99,12 @@ def test_top_and_bottom_three_and_the_workbook_never_hold_a_formula(db, county, 
     cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
     names = [c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert names and all(c.data_type == "s" for c in names)
+
+
+def test_a_tie_is_never_cut_on_the_podium():
+    table = [{"department_id": d, "rank": r, "points": p} for d, r, p in
+             ((1, 1, 100.0), (2, 1, 100.0), (3, 1, 100.0), (4, 1, 100.0), (5, 5, 90.0), (6, 6, 80.0),
+              (7, 7, 70.0), (8, 7, 70.0), (9, None, None))]
+    top, bottom = podium(ContestResult(year=2026, quarter=4, rules={}, table=table))
+    assert [r["department_id"] for r in top] == [1, 2, 3, 4]
+    assert [r["department_id"] for r in bottom] == [8, 7, 6]

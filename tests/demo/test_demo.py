@@ -24,6 +24,7 @@ from models import (
     Status,
     User,
 )
+from service.assessment.contest import quarter_choices, stored_quarter
 from service.core.errors import Conflict
 from service.deadlines.calendar import local_date
 from service.identity.login import authenticate
@@ -119,6 +120,12 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     assert sum(1 for i in issues if i.enterprise_id) >= 50
     visits = list(db.execute(select(LeaderVisit)).scalars())
     assert {v.on_behalf for v in visits} == {True, False} or len(visits) < 2
+
+    # 擂台赛: the last finished quarter is stored, with one 一事一表扬 among its bonuses.
+    year, quarter = quarter_choices(local_date(now), 1)[0]
+    stored = stored_quarter(db, year, quarter)
+    assert stored is not None and sum(row["praises"] for row in stored.table) == 1
+    assert sum(row["bonus"] for row in stored.table) == stored.rules["bonuses"]["praise"]
 
     # The county's history lies in the past and its messages were sent back then.
     assert db.execute(select(func.max(IssueEvent.at))).scalar_one() <= now

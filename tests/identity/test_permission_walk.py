@@ -79,6 +79,10 @@ CONSOLE = {
     "console.enterprise_import_template": ((P.ENTERPRISE_MANAGE,), "/console/enterprises/import/template.xlsx"),
     "console.township_list": ((P.TOWNSHIPS_MANAGE,), "/console/townships"),
     "console.leader_reports_page": ((P.LEADER_REPORTS,), "/console/leader-reports"),
+    "console.contest_index": ((P.CONTEST_READ,), "/console/contest"),
+    "console.contest_notice": ((P.CONTEST_READ,), "/console/contest/notice?year={contest_year}&quarter={contest_q}"),
+    "console.contest_xlsx": ((P.CONTEST_READ,), "/console/contest.xlsx?year={contest_year}&quarter={contest_q}"),
+    "console.contest_rules": ((P.CONTEST_RULES,), "/console/contest/rules"),
 }
 API = {
     "issues.list_issues": ((P.ISSUE_LIST,), "/api/v1/issues"),
@@ -108,6 +112,10 @@ API = {
     "enterprises.dashboard": ((P.LEADER_HOME,), "/api/v1/leaders/me/dashboard"),
     "reports.reports": ((P.LEADER_REPORTS,), "/api/v1/reports"),
     "disclosure.list_objections": ((P.DISCLOSURE_BATCHES,), "/api/v1/disclosure-batches/{batch}/objections"),
+    "contest.quarter": ((P.CONTEST_READ,), "/api/v1/contest/quarter?year={contest_year}&quarter={contest_q}"),
+    "contest.rules": ((P.CONTEST_READ,), "/api/v1/contest/rules"),
+    "contest.praises": ((P.CONTEST_READ,), "/api/v1/contest/praises?year={contest_year}&quarter={contest_q}"),
+    "contest.red_flag": (EVERYONE, "/api/v1/contest/red-flag"),
 }
 # Pages for those not signed in, and the API's description of itself.
 NOT_WALKED = {"console.login", "console.login_verify", "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
@@ -135,7 +143,8 @@ def walk(app, tmp_path, monkeypatch):
            "meeting": world.meeting_id, "department": world.departments["scj"], "phone": "13912340000",
            "year_start": today.replace(month=1, day=1).isoformat(), "today": today.isoformat(),
            "leader": world.owner_leader_id, "enterprise": world.enterprise_id,
-           "batch": world.batch_id}
+           "batch": world.batch_id, "contest_year": world.contest_quarter[0],
+           "contest_q": world.contest_quarter[1]}
     return callers, ids
 
 
@@ -150,7 +159,7 @@ def test_the_route_lists_name_every_route_that_reads(app):
                if "GET" in rule.methods and rule.endpoint.startswith(("console.", "issues.", "meetings.",
                                                                        "notifications.", "ledger.", "directory.",
                                                                        "admin.", "stats.", "enterprises.", "reports.",
-                                                                       "disclosure."))}
+                                                                       "disclosure.", "contest."))}
     assert reading - NOT_WALKED == set(CONSOLE) | set(API)
 
 

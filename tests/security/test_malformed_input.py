@@ -16,7 +16,7 @@ def test_every_write_endpoint_refuses_malformed_input_and_changes_nothing(app, t
     world = malformed_input.build_world(app)
     report = malformed_input.run(app, world, quick=True)
     assert report["uncovered_routes"] == [], "\n".join(report["uncovered_routes"])
-    assert report["problems"] == []
+    assert report["problems"] == [], "\n".join(report["problems"])
     assert report["valid_requests_refused"] == []
     assert (report["server_errors"], report["bad_values_accepted"], report["rows_changed_by_refused"]) == (0, 0, 0)
     assert report["malformed_requests"] > 500

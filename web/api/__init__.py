@@ -10,6 +10,7 @@ from ..schemas.common import ErrorEnvelope
 from . import (
     admin,
     auth,
+    contest,
     directory,
     disclosure,
     enterprises,
@@ -23,8 +24,8 @@ from . import (
 )
 
 # Each module owns its flask-smorest blueprint (`blp`); in this order in the OpenAPI document.
-ROUTES = (auth, directory, meetings, issues, notifications, public, admin, stats, ledger, enterprises, leader_reports,
-          disclosure)
+ROUTES = (auth, directory, meetings, issues, notifications, public, admin, stats, contest, ledger, enterprises,
+          leader_reports, disclosure)
 SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 
 

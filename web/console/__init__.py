@@ -14,6 +14,7 @@ from . import (
     auth,
     board,
     classes,
+    contest,
     dashboard,
     enterprise_forms,
     errors,
@@ -32,7 +33,7 @@ from . import (
 from . import session as console_session
 from .blueprint import bp
 
-PAGES = (admin, auth, board, classes, dashboard, enterprise_forms, errors, home, inbox, intake, issues,
+PAGES = (admin, auth, board, classes, contest, dashboard, enterprise_forms, errors, home, inbox, intake, issues,
          leader_reports, leaders, ledger, meetings, reports, townships)
 
 

@@ -8,6 +8,7 @@ from flask_login import login_required
 
 from models import CHANNEL_LABELS
 from models.permissions import Permission
+from service.assessment import contest
 from service.assessment import dashboard as dashboard_service
 from service.assessment.periods import Period
 from service.assessment.rates import PENALTIES
@@ -93,4 +94,5 @@ def dashboard():
     board = dashboard_service.dashboard(db(), me, period, now(), calendar())
     return render_template("console/dashboard/index.html", asked=asked, error=None, board=board,
                            charts=charts(board), presets=PRESET_LABELS, penalties=PENALTIES,
+                           red_flag=contest.red_flag(db(), now()),
                            period_args=period_args(asked, period))

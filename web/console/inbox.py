@@ -2,9 +2,10 @@
 from flask import render_template
 from flask_login import login_required
 
+from service.assessment import contest
 from service.workflow import queries as issues
 
-from ..context import calendar, db, today
+from ..context import calendar, db, now, today
 from .blueprint import bp
 from .session import staff
 
@@ -13,4 +14,4 @@ from .session import staff
 @login_required
 def inbox():
     box = issues.department_inbox(db(), staff(), today=today(), calendar=calendar())
-    return render_template("console/inbox/index.html", box=box)
+    return render_template("console/inbox/index.html", box=box, red_flag=contest.red_flag(db(), now()))

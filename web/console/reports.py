@@ -8,6 +8,7 @@ from flask_babel import gettext
 from flask_login import login_required
 
 from models import STATUS_LABELS
+from service.assessment import contest
 from service.assessment import report_card as card_service
 from service.assessment.periods import Period, parse_day
 from service.core.errors import Invalid
@@ -99,6 +100,7 @@ def report_card(department_id: int):
     ]}}
     return render_template("console/reports/card.html", card=card, asked=asked, error=None,
                            presets=PRESET_LABELS, department_id=department_id, charts=trend,
+                           red_flag=contest.red_flag(db(), now()),
                            figures=card_service.card_figures(card), satisfactions=SATISFACTION_LABELS,
                            period_args=period_args(asked, period))
 

@@ -29,6 +29,7 @@ NAV = (
     ("console.leader_reports_page", "办理情况报告", (P.LEADER_REPORTS,)),
     # A department opens its own report card (成绩单) from here.
     ("console.dashboard", "统计分析", (P.DASHBOARD, P.OWN_REPORT_CARD)),
+    ("console.contest_index", "擂台赛", (P.CONTEST_READ,)),
     ("console.ledger_page", "问题台账", (P.LEDGER_EXPORT,)),
     ("console.admin_users", "系统管理", (P.DIRECTORY_MANAGE,)),
 )
