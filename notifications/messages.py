@@ -52,13 +52,47 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Texts whose free text is the point of the message: a 催办's demand goes out whole, as a long SMS
+# of up to this many parts; a longer one is cut at the end of a sentence (or clause) and says
+# where the rest is.
+WHOLE = {"urged": ("note", 3)}
+REST_IN_SYSTEM = "（全文见系统）"
+SENTENCE_ENDS, CLAUSE_ENDS = "。！？；!?;", "，、：,: "
+
+
+def clip_at_boundary(text: str, limit: int) -> str:
+    """`text` whole if it has at most `limit` characters; else cut after its last sentence end
+    (or clause mark) that leaves room for REST_IN_SYSTEM, never inside a word or a number."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    window = text[:max(0, limit - len(REST_IN_SYSTEM))]
+    for marks in (SENTENCE_ENDS, CLAUSE_ENDS):
+        cut = max(window.rfind(m) for m in marks)
+        if cut > 0:
+            return window[:cut + 1].rstrip(" ,:，、：") + REST_IN_SYSTEM
+    cut = len(window)
+    while 0 < cut < len(text) and text[cut - 1].isascii() and text[cut - 1].isalnum() \
+            and text[cut].isascii() and text[cut].isalnum():
+        cut -= 1  # a number or a Latin word stays whole
+    return window[:cut] + REST_IN_SYSTEM
+
+
 def render(template: str, params: dict, text: str | None = None) -> str:
     """The message text (`text`: an administrator's wording of the template); long free-text
-    parameters are shortened to keep one segment."""
+    parameters are shortened to keep one segment, except the one a text of WHOLE carries."""
     values = dict(params)
+    whole, parts = WHOLE.get(template, (None, 0))
     for key, limit in (("title", 14), ("note", 16), ("lead", 12), ("dept", 10), ("answer", 36), ("reason", 16)):
-        if key in values and values[key] is not None:
+        if key in values and values[key] is not None and key != whole:
             values[key] = shorten(values[key], limit)
+    if whole and values.get(whole):
+        room = parts * PART - len(_format(template, {**values, whole: ""}, text))
+        values[whole] = clip_at_boundary(values[whole], room)
+    return _format(template, values, text)
+
+
+def _format(template: str, values: dict, text: str | None) -> str:
     if text:
         try:
             return text.format(**values)
