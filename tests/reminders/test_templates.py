@@ -33,7 +33,8 @@ def test_an_urging_carries_the_whole_demand_or_cuts_it_at_a_sentence_end():
     demand = "请于12月10日前完成路面修补并书面报告，逾期将通报批评。"
     text = render("urged", {**params, "note": demand})
     assert demand in text and segments(text) <= 2
-    long_demand = "请于12月10日前完成路面修补。" + "并同步排查园区其余路段的安全隐患，逐段登记。" * 8 + "联系人13700001111。"
+    long_demand = ("请于12月10日前完成路面修补。" + "并同步排查园区其余路段的安全隐患，逐段登记。" * 8
+                   + "联系人13700001111。")
     text = render("urged", {**params, "note": long_demand})
     assert segments(text) <= 3 and text.endswith("（全文见系统）请抓紧办理。")
     kept = text.split("催办：")[1].split("（全文见系统）")[0].split("。", 1)[1]
