@@ -13,7 +13,7 @@ from service.core.errors import Invalid, StaleVersion, WrongState
 from service.core.masking import is_blank, mask_phone
 from service.deadlines.calendar import LOCAL_TZ
 from service.enterprises.registry import resolve_for_intake
-from service.enterprises.townships import check_township
+from service.enterprises.townships import check_township, township_names
 from service.identity import permissions as access
 from service.intake.categories import list_categories
 from service.intake.codes import allocate
@@ -130,6 +130,30 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
     if commit:
         session.commit()
     return issue
+
+
+def may_edit(actor: User, issue: Issue) -> bool:
+    """Whether `actor` may correct the issue's descriptive fields now."""
+    return access.may(actor, Permission.ISSUE_EDIT) and issue.status in EDIT_STATES
+
+
+@dataclass
+class EditForm:
+    """The console's form to correct an issue: the issue as it is, and the lists it offers."""
+    issue: Issue
+    categories: list[str]
+    townships: list[str]
+
+
+def edit_form(session: Session, actor: User, issue_id: int) -> EditForm:
+    issue = get_visible(session, actor, issue_id)
+    access.require(actor, Permission.ISSUE_EDIT)
+    if issue.status not in EDIT_STATES:
+        raise WrongState("已办结、已公示或不予受理的问题不能再修改")
+    categories = [c.name for c in list_categories(session)]
+    if issue.category and issue.category not in categories:
+        categories.append(issue.category)  # a category since retired stays as it is
+    return EditForm(issue, categories, township_names(session))
 
 
 def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: datetime) -> Issue:

@@ -22,9 +22,12 @@ from models import (
     User,
     Verdict,
 )
+from models.permissions import Permission
+from models.workflow import EDIT_STATES
 from service.deadlines.calendar import WorkCalendar, local_date
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, flag_for
+from service.identity import permissions as access
 from service.workflow.attachments import attachments_of, may_attach
 from service.workflow.merged import MergedIssue, merged_issues
 from service.workflow.queries import (
@@ -70,6 +73,7 @@ class IssueView:
     attachments: list[Attachment]
     can_attach: bool
     actions: list[str]
+    can_edit: bool = False                  # the reader may correct its descriptive fields now
     pending_extension: ExtensionRequest | None = None
     assign: AssignOptions | None = None
     reassign: AssignOptions | None = None   # 改派: the departments and leaders offered (no deadlines)
@@ -127,6 +131,7 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
         merged=merged_issues(session, issue.id),
         events=events, user_names=names, department_names=depts,
         attachments=attachments_of(session, issue.id), can_attach=may_attach(issue.status, user), actions=actions,
+        can_edit=access.may(user, Permission.ISSUE_EDIT) and issue.status in EDIT_STATES,
         pending_extension=pending,
         assign=_assign_options(session, issue, today, calendar) if "assign" in actions else None,
         reassign=_reassign_options(session) if "reassign" in actions else None,

@@ -20,6 +20,7 @@ from . import (
     home,
     inbox,
     intake,
+    issue_edit,
     issues,
     leader_reports,
     leaders,
@@ -32,7 +33,7 @@ from . import (
 from . import session as console_session
 from .blueprint import bp
 
-PAGES = (admin, auth, board, classes, dashboard, enterprise_forms, errors, home, inbox, intake, issues,
+PAGES = (admin, auth, board, classes, dashboard, enterprise_forms, errors, home, inbox, intake, issue_edit, issues,
          leader_reports, leaders, ledger, meetings, reports, townships)
 
 
