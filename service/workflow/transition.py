@@ -255,7 +255,8 @@ def _refuse_if_returned_by(session: Session, actor: User, issue_id: int, step: S
     """A department that lost sight of the issue because it was just returned (退单, by a
     colleague a moment earlier, or by the same click sent twice) is told so, 409, rather than
     that the issue does not exist: the issue's latest assignment news is that return, naming
-    the department as lead or co-handler."""
+    the department as lead or co-handler. So is one the office reassigned the issue away from
+    (改派)."""
     if actor.role != Role.DEPARTMENT or actor.department_id is None:
         return
     last = session.execute(
