@@ -25,6 +25,7 @@ TEMPLATES: dict[str, str] = {
     "extension_decided": "【营商办】{code}延期申请{decision}，办结时限{complete_due}。",
     "extension_to_leader": "【营商办】{code}再次申请延期至{due}，请您审批：{title}。",
     "deadline_set": "【营商办】{code}办理时限已重新确定，请于{complete_due}前办结：{title}。",
+    "reassigned_away": "【营商办】{code}已改派{lead}办理，贵单位不再承办：{title}。原因：{reason}",
     "reopened": "【营商办】{code}回访不满意，请重办，{complete_due}前办结。反映人意见：{note}",
     "due_soon": "【营商办】{code}{what}时限{due}，还有{days}个工作日：{title}。",
     "due_today": "【营商办】{code}今日{what}到期：{title}，请按时办理。",

@@ -34,6 +34,7 @@ CONSOLE = {
     "console.intake_saved": ((P.ISSUE_LIST,), "/console/intake/saved/{issue}"),
     "console.issue_list": ((P.ISSUE_LIST,), "/console/issues"),
     "console.issue_page": ((P.ISSUE_LIST,), "/console/issues/{issue}"),
+    "console.issue_edit": ((P.ISSUE_EDIT,), "/console/issues/{issue}/edit"),
     "console.download_attachment": ((P.ISSUE_LIST,), "/console/attachments/{attachment}"),
     "console.meetings": ((P.MEETING_MANAGE,), "/console/meetings"),
     "console.meeting_new": ((P.MEETING_MANAGE,), "/console/meetings/new"),

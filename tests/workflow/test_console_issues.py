@@ -88,7 +88,7 @@ def test_only_the_actions_one_may_take_now_are_offered(api, as_user, county):
     issue = issue_in(api, "assigned")
     forms = {who: re.findall(r'/actions/(\w+)"', text(as_user(who).get(f"/console/issues/{issue['id']}")))
              for who in ("fgj", "zrj", "coordinator", "supervisor", "leader", "operator")}
-    assert forms == {"fgj": ["accept", "return"], "zrj": [], "coordinator": ["set_deadline", "urge"],
+    assert forms == {"fgj": ["accept", "return"], "zrj": [], "coordinator": ["set_deadline", "reassign", "urge"],
                      "supervisor": ["urge"],
                      "leader": ["instruct"], "operator": []}
 

@@ -62,6 +62,8 @@ def _render_issue(issue_id: int, *, failed: StepForm | None = None,
         forms["evaluate"].choices["attachment_ids"] = [(a.id, a.filename) for a in view.attachments]
     if view.assign is not None:
         _assign_choices(forms["assign"], view.assign, fresh=not (failed and failed.action == "assign"))
+    if view.reassign is not None:
+        _reassign_choices(forms["reassign"], view, fresh=not (failed and failed.action == "reassign"))
     suggestions = suggest_for(db(), [view.issue]).get(view.issue.id) if view.assign is not None else None
     like = similar.find_similar(db(), staff(), title=view.issue.title, content=view.issue.content,
                                 phone=view.issue.reporter_phone, enterprise_id=view.issue.enterprise_id,
@@ -82,6 +84,19 @@ def _assign_choices(form: StepForm, options, fresh: bool) -> None:
                     "lead_leader_id": [("", _("请选择"))] + [(u.id, u.display_name) for u in options.leaders]}
     if fresh:
         form.values.update({key: value.isoformat() if value else "" for key, value in options.deadlines.items()})
+
+
+def _reassign_choices(form: StepForm, view, fresh: bool) -> None:
+    """改派 offers the other departments; the lead leader and the co-handlers as they are now."""
+    issue = view.issue
+    departments = [(d.id, d.name) for d in view.reassign.departments]
+    others = [d for d in departments if d[0] != issue.lead_department_id]
+    form.choices = {"lead_department_id": [("", _("请选择")), *others],
+                    "co_department_ids": departments,
+                    "lead_leader_id": [(u.id, u.display_name) for u in view.reassign.leaders]}
+    if fresh:
+        form.values.update({"lead_leader_id": str(issue.lead_leader_id or ""),
+                            "co_department_ids": [str(d) for d in view.co_department_ids]})
 
 
 @bp.get("/issues/<int:issue_id>")
