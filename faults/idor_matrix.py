@@ -410,6 +410,7 @@ def cells(world: World) -> list[Cell]:
                 json_body=body if channel == "api" else None, form=body if channel == "console" and body else None)
     for a in world.attachment_ids:
         add(SEE_ALL, "GET", f"/console/attachments/{a}", "console", False, ("%PDF",))
+        add(SEE_ALL, "GET", f"/console/attachments/{a}/view", "console", False, ("%PDF",))
     m, attendees, attendee_readers = world.meeting_id, world.attendees, {"coordinator", "supervisor"}
     add({"operator", "coordinator", "supervisor"}, "GET", f"/api/v1/meetings/{m}", "api", False, attendees,
         readers=attendee_readers, partial={"operator"})

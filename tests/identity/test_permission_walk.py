@@ -36,6 +36,7 @@ CONSOLE = {
     "console.issue_page": ((P.ISSUE_LIST,), "/console/issues/{issue}"),
     "console.issue_edit": ((P.ISSUE_EDIT,), "/console/issues/{issue}/edit"),
     "console.download_attachment": ((P.ISSUE_LIST,), "/console/attachments/{attachment}"),
+    "console.view_attachment": ((P.ISSUE_LIST,), "/console/attachments/{attachment}/view"),
     "console.meetings": ((P.MEETING_MANAGE,), "/console/meetings"),
     "console.meeting_new": ((P.MEETING_MANAGE,), "/console/meetings/new"),
     "console.meeting_page": ((P.MEETING_MANAGE,), "/console/meetings/{meeting}"),

@@ -74,7 +74,7 @@ def _render_issue(issue_id: int, *, failed: StepForm | None = None,
                            failed_action=failed.action if failed else None, failed_form=failed,
                            error=error,
                            upload_error=upload_error, hints=HINTS, danger=DANGER_ACTIONS,
-                           allowed_files=attachments.ALLOWED_TEXT,
+                           allowed_files=attachments.ALLOWED_TEXT, previewable=attachments.PREVIEWABLE,
                            accept=",".join(f".{ext}" for ext in attachments.TYPES)), status
 
 
@@ -153,6 +153,10 @@ def _storage() -> Path:
 @csrf.exempt  # checked below, once the upload limit is raised (the app-wide limit is 1 MB)
 @login_required
 def upload_attachment(issue_id: int):
+    if (request.content_length or 0) > UPLOAD_LIMIT:
+        # refused before the body is read: the issue page again, saying why, not an error page
+        return _render_issue(issue_id, upload_error=_("文件超过 %(mb)s MB，未能上传，请压缩或拆分后再上传",
+                                                      mb=attachments.MAX_SIZE // (1024 * 1024)), status=413)
     request.max_content_length = UPLOAD_LIMIT
     csrf.protect()
     upload = request.files.get("file")
@@ -174,6 +178,17 @@ def upload_attachment(issue_id: int):
 class _Empty:
     def read(self, _size: int = -1) -> bytes:
         return b""
+
+
+@bp.get("/attachments/<int:attachment_id>/view")
+@login_required
+def view_attachment(attachment_id: int):
+    """A picture or a PDF shown in the browser (the issue page's thumbnails, a PDF in a new tab)."""
+    attachment, path = attachments.open_preview(db(), staff(), attachment_id, _storage())
+    resp = send_file(path, mimetype=attachment.content_type, as_attachment=False,
+                     download_name=attachment.filename, max_age=0)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
 
 
 @bp.get("/attachments/<int:attachment_id>")
