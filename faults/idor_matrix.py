@@ -58,7 +58,8 @@ WATCHED = ("department", "user_account", "meeting", "issue", "issue_co_departmen
            "attachment", "extension_request", "deadline_policy", "sms_template", "calendar_day",
            "category", "sms_outbox", "sms_inbound", "code_counter", "idempotent_request",
            "enterprise", "enterprise_leader", "leader_visit", "township", "issue_report",
-           "sms_provider_template", "department_robot", "contest_praise", "contest_result", "contest_rules")
+           "sms_provider_template", "department_robot", "contest_praise", "contest_result", "contest_rules",
+           "disclosure_batch", "disclosure_batch_issue", "objection")
 # Routes with an object in the address that guard nothing a caller could reach for: the
 # Swagger UI's files, the public service catalogue, Open311's token look-up (the token is the
 # secret), and the catch-all for unknown Open311 paths.
@@ -447,6 +448,10 @@ def cells(world: World) -> list[Cell]:
         (world.objector_phone,))
     add(OFFICE, "POST", f"/api/v1/objections/{world.objection_id}/answer", "api", True, (world.objector_phone,),
         json_body={"answer": "越权答复"})
+    add(OFFICE, "GET", f"/console/batches/{world.batch_id}", "console", False, (world.objector_phone,))
+    add(OFFICE, "GET", f"/console/batches/{world.batch_id}/print", "console", False)
+    add(OFFICE, "POST", f"/console/batches/{world.batch_id}/objections/{world.objection_id}/answer", "console", True,
+        (world.objector_phone,), form={"answer": "越权答复"})
     # another department's report card: its own is the department's; the office's roles read all
     card = world.departments["scj"]
     for suffix in ("", ".xlsx"):

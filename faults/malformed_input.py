@@ -385,7 +385,9 @@ def build_world(app: Flask) -> World:
             "title": "语料测试公示", "issue_ids": shown[:1], "starts_on": today,
             "ends_on": today + timedelta(days=5)}, now)
         objection = batches.raise_objection(s, open_batch.id, {"content": "语料测试异议", "phone": "13955550001"}, now)
-        batch = {"id": open_batch.id, "objection_id": objection.id, "issue_ids": shown[1:],
+        another = batches.raise_objection(s, open_batch.id, {"content": "语料测试异议二", "phone": "13955550002"}, now)
+        batch = {"id": open_batch.id, "objection_id": objection.id, "another_objection_id": another.id,
+                 "issue_ids": shown[1:],
                  "today": today.isoformat(), "until": (today + timedelta(days=5)).isoformat()}
         planned = issue("planned")
         nonce = s.execute(select(PlanConsultation.nonce).where(PlanConsultation.issue_id == planned)).scalar_one()
@@ -851,6 +853,14 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
                  {"title": "line", "issue_ids": "ids", "starts_on": "date", "ends_on": "date", "meeting_id": "id"}))
     add(Endpoint("api answer objection", "POST", f"/api/v1/objections/{batch['objection_id']}/answer", "coordinator",
                  "api", {"answer": "经核实，已列入维修计划。"}, {"answer": "text"}))
+    add(Endpoint("console create batch", "POST", "/console/batches", "coordinator", "console",
+                 {"title": "第4期问题办理情况公示", "starts_on": batch["today"], "ends_on": batch["until"],
+                  "way": "period", "meeting_id": "", "published_from": batch["today"], "published_to": batch["today"]},
+                 {"title": "line", "starts_on": "date", "ends_on": "date", "way": "choice", "meeting_id": "id",
+                  "published_from": "date", "published_to": "date"}, encoding="form"))
+    add(Endpoint("console answer objection", "POST",
+                 f"/console/batches/{batch['id']}/objections/{batch['another_objection_id']}/answer", "coordinator",
+                 "console", {"answer": "经核实，已列入维修计划。"}, {"answer": "text"}, encoding="form"))
     add(Endpoint("public plan opinion", "POST", f"/plan/{plan_token}", None, "public",
                  {"opinion": "object", "reason": "改道会增加运输成本"}, {"opinion": "choice", "reason": "text"},
                  encoding="form"))

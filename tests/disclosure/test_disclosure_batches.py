@@ -39,10 +39,13 @@ def test_a_batch_lists_its_published_issues_with_their_verdicts(api, client):
     assert one["code"] in html and two["code"] in html and "供电线路已改造。" in html
     assert html.count('data-verdict="resolved"') == 2 and "县发改局" in html   # (the phone list)
     assert "王建国" not in html and "13812345678" not in html   # the reporter, as on every public page
-    # a withdrawn issue leaves the batch page too
-    walk(api, two, [("withdraw", "coordinator", {"reason": "内容有误"})])
+    # a withdrawn issue keeps its line, marked 已撤回 with the reason (masked), and nothing else of it
+    walk(api, two, [("withdraw", "coordinator", {"reason": "内容有误，王建国要求更正，电话13812345678"})])
     html = client.get(batch["public_url"]).get_data(as_text=True)
-    assert one["code"] in html and two["code"] not in html
+    assert one["code"] in html and two["code"] in html and "共 2 件" in html and "其中已撤回 1 件" in html
+    assert html.count("data-withdrawn") == 2 and "撤回原因：内容有误" in html   # the phone list and the table
+    assert "供电线路已改造。" not in html and f"/issues/{two['code']}" not in html
+    assert "王建国" not in html and "13812345678" not in html
 
 
 def test_a_batch_takes_only_published_issues_and_a_period(api):
