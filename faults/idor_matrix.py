@@ -70,6 +70,9 @@ NOT_OBJECTS = {"static", "swagger_assets.swagger_asset", "open311.service_defini
                "mainland_webhooks.mainland_report", "mainland_webhooks.mainland_reply",
                # a 公示批次's page and its objection form are for anyone (service.disclosure.batches)
                "site.batch", "site.objection",
+               # an approved photo of a published issue is for anyone; any other is the same 404
+               # (tests/intake/test_public_photos.py)
+               "site.issue_photo",
                # the reporter's page for a plan: the signed link is the key (tests/workflow/
                # test_consultation.py: a made-up or altered link is 404)
                "site.plan_opinion", "site.plan_opinion_answer"}
@@ -449,6 +452,8 @@ def cells(world: World) -> list[Cell]:
     add(OFFICE, "POST", f"/api/v1/objections/{world.objection_id}/answer", "api", True, (world.objector_phone,),
         json_body={"answer": "越权答复"})
     add(OFFICE, "GET", f"/console/batches/{world.batch_id}", "console", False, (world.objector_phone,))
+    # a public submission's photo made public or not: the office's (the table refuses before the file)
+    add(OFFICE, "POST", f"/console/attachments/{world.attachment_ids[0]}/public", "console", True, form={"public": "1"})
     add(OFFICE, "GET", f"/console/batches/{world.batch_id}/print", "console", False)
     add(OFFICE, "POST", f"/console/batches/{world.batch_id}/objections/{world.objection_id}/answer", "console", True,
         (world.objector_phone,), form={"answer": "越权答复"})

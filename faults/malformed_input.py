@@ -40,7 +40,7 @@ from twilio.request_validator import RequestValidator
 
 from faults.tables import digest
 from faults.throwaway import arguments, throwaway_app
-from models import Issue, IssueReport, PlanConsultation, Praise, SmsMessage, SmsStatus, User
+from models import Attachment, Issue, IssueReport, PlanConsultation, Praise, SmsMessage, SmsStatus, User
 from service.assessment.contest import quarter_choices
 from service.core import links
 from service.core.db import open_session
@@ -386,8 +386,13 @@ def build_world(app: Flask) -> World:
             "ends_on": today + timedelta(days=5)}, now)
         objection = batches.raise_objection(s, open_batch.id, {"content": "语料测试异议", "phone": "13955550001"}, now)
         another = batches.raise_objection(s, open_batch.id, {"content": "语料测试异议二", "phone": "13955550002"}, now)
+        # a photo sent with a public submission, for the office to make public
+        photo = Attachment(issue_id=issue("collected"), filename="现场.png", stored_name="corpus-photo.png",
+                           content_type="image/png", size=1, uploaded_at=now, public_status="pending")
+        s.add(photo)
+        s.commit()
         batch = {"id": open_batch.id, "objection_id": objection.id, "another_objection_id": another.id,
-                 "issue_ids": shown[1:],
+                 "photo_id": photo.id, "issue_ids": shown[1:],
                  "today": today.isoformat(), "until": (today + timedelta(days=5)).isoformat()}
         planned = issue("planned")
         nonce = s.execute(select(PlanConsultation.nonce).where(PlanConsultation.issue_id == planned)).scalar_one()
@@ -755,6 +760,8 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("console attachment", "POST", f"/console/issues/{target}/attachments", "coordinator", "console",
                  {"file": ("现场照片.pdf", b"%PDF-1.7\n%%EOF\n")}, {}, encoding="multipart",
                  files=[("file", *f) for f in BAD_ATTACHMENTS]))
+    add(Endpoint("console photo review", "POST", f"/console/attachments/{batch['photo_id']}/public", "coordinator",
+                 "console", {"public": "1"}, {"public": "choice"}, encoding="form"))
     add(Endpoint("console ledger check", "POST", "/console/ledger/import", "coordinator", "console",
                  {"file": ("台账.xlsx", ledger_file())}, {}, encoding="multipart", writes=False,
                  files=[("file", *f) for f in bad_files()]))

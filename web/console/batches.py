@@ -30,14 +30,15 @@ def batch_list():
     return _list()
 
 
-def _chosen(values: dict) -> dict:
-    """The form as the service takes it: the title, the 公示期 and the one way chosen."""
-    data = {k: values[k] for k in ("title", "starts_on", "ends_on")}
-    if values["way"] == "meeting":
-        data["meeting_id"] = values["meeting_id"]
-    elif values["way"] == "period":
-        data.update(published_from=values["published_from"], published_to=values["published_to"])
-    return numbers(or_none(data), "meeting_id")
+def _chosen(body: dict, way: str) -> dict:
+    """The loaded form as the service takes it: the title, the 公示期 and the one way chosen
+    (every field was checked for its shape, the other way's too)."""
+    data = {k: body[k] for k in ("title", "starts_on", "ends_on")}
+    if way == "meeting":
+        data["meeting_id"] = body["meeting_id"]
+    else:
+        data.update(published_from=body["published_from"], published_to=body["published_to"])
+    return data
 
 
 @bp.post("/batches")
@@ -45,15 +46,14 @@ def _chosen(values: dict) -> dict:
 def batch_create():
     batches.may_manage(staff())   # who may is checked before what was sent
     values = typed(*BATCH_FIELDS)
-    body, errors = load(BatchIn(), _chosen(values))
+    body, errors = load(BatchIn(), numbers(or_none({k: v for k, v in values.items() if k != "way"}), "meeting_id"))
     if not errors:
         if values["way"] not in WAYS:
             errors = FormErrors({"way": gettext("请选择按会议还是按发布日期选取问题")})
         else:
             try:
-                batch = batches.create_batch(db(), staff(), body, now())
+                batch = batches.create_batch(db(), staff(), _chosen(body, values["way"]), now())
             except DomainError as exc:
-                db().rollback()
                 errors = errors_of(exc)
             else:
                 flash(gettext("公示批次已建立，公示期内公众可在公示页面提出异议。"), "success")
@@ -88,7 +88,6 @@ def objection_answer(batch_id: int, objection_id: int):
         try:
             batches.answer_objection(db(), staff(), objection_id, body["answer"], now())
         except DomainError as exc:
-            db().rollback()
             errors = errors_of(exc)
         else:
             flash(gettext("答复已保存，并已在公示页面公布。"), "success")
