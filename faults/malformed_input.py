@@ -225,6 +225,17 @@ BAD_ATTACHMENTS = [
     ("no name", "", b"%PDF-1.7\n%%EOF\n"),
 ]
 
+# photos on a public submission: only real JPG/PNG images, 10 MB each
+TINY_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8"
+                         "cfc0000003010100c9fe92ef0000000049454e44ae426082")
+BAD_PHOTOS = [
+    ("a program", "现场.jpg", b"MZ\x90\x00" + b"\x00" * 60),
+    ("not a photo", "现场.pdf", b"%PDF-1.7\n%%EOF\n"),
+    ("a GIF", "现场.gif", b"GIF89a" + b"\x00" * 20),
+    ("empty", "空.png", b""),
+    ("over 10 MB", "大.jpg", b"\xff\xd8\xff" + b"\x00" * (10 * 1024 * 1024)),
+]
+
 
 # --- the county and its endpoints ---------------------------------------------------------------------
 
@@ -851,6 +862,9 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("public submit", "POST", "/submit", None, "public", submission,
                  {"title": "line", "content": "text", "category": "choice", "type": "choice", "township": "line",
                   "name": "line", "org": "line", "phone": "phone"}, encoding="form"))
+    add(Endpoint("public submit with a photo", "POST", "/submit", None, "public",
+                 {**submission, "photos": ("现场.png", TINY_PNG)}, {}, encoding="multipart",
+                 files=[("photos", *f) for f in BAD_PHOTOS]))
     add(Endpoint("public objection", "POST", f"/batches/{batch['id']}/objections", None, "public",
                  {"content": "道路仍未修好", "name": "刘晓燕", "phone": "13912345678", "issue_code": ""},
                  {"content": "text", "name": "line", "phone": "phone", "issue_code": "line"}, encoding="form"))

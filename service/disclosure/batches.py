@@ -149,8 +149,8 @@ def public_objection(objection: Objection) -> dict:
     names = (objection.name,)
     return {"id": objection.id, "name": mask_name(objection.name) or "匿名",
             "content": scrub_text(objection.content, names=names),
-            "at": objection.at.isoformat(), "answer": scrub_text(objection.answer, names=names),
-            "answered_at": objection.answered_at and objection.answered_at.isoformat()}
+            "at": objection.at.astimezone(LOCAL_TZ).isoformat(), "answer": scrub_text(objection.answer, names=names),
+            "answered_at": objection.answered_at and objection.answered_at.astimezone(LOCAL_TZ).isoformat()}
 
 
 def _withdrawn_line(session: Session, issue: Issue) -> dict:

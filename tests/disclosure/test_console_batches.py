@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from sqlmodel import select
 
 from models import DisclosureBatch, DisclosureBatchIssue, Issue, Objection
-from service.deadlines.calendar import local_date
+from service.deadlines.calendar import LOCAL_TZ, local_date
 
 from ..console import Console
 from ..public_helpers import published, walk
@@ -143,6 +143,7 @@ def test_the_office_answers_an_objection_and_the_public_page_shows_it(app, api, 
 
     public = client.get(f"/batches/{batch['id']}").get_data(as_text=True)
     assert "经复核，坑洼路段已列入本月维修计划。" in public and "待答复" not in public
+    assert objection.at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") in public   # county time, as the console
     assert "赵骁璟" not in public and "13911112222" not in public
     printed = office.text(f"/console/batches/{batch['id']}/print")
     assert TITLE in printed and "经复核，坑洼路段已列入本月维修计划。" in printed and "赵*璟" in printed
