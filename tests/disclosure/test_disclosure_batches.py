@@ -109,3 +109,19 @@ def test_objections_are_rate_limited_like_submissions(api, database_url):
         assert [object_to(client, batch["id"]).status_code for _ in range(3)] == [303, 303, 429]
     finally:
         limited.extensions["ys"]["engine"].dispose()
+
+
+def test_the_api_takes_a_period_of_publication_dates_as_a_third_way(api):
+    shown = published(api)
+    made = api.ok("POST", BATCHES, "coordinator", status=201, json={
+        "title": "公示", "starts_on": day(api, 0), "ends_on": day(api, 3),
+        "published_from": day(api, -1), "published_to": day(api, 0)})
+    assert made["id"] and made["meeting_id"] is None
+    for body, field in (({"published_from": day(api, -1)}, "published_to"),
+                        ({"published_from": day(api, 1), "published_to": day(api, 0)}, "published_to"),
+                        ({"published_from": day(api, -30), "published_to": day(api, -20)}, "published_from"),
+                        ({"issue_ids": [shown["id"]], "published_from": day(api, -1), "published_to": day(api, 0)},
+                         "published_from")):
+        resp = api.post(BATCHES, "coordinator", json={"title": "公示", "starts_on": day(api, 0),
+                                                      "ends_on": day(api, 3), **body})
+        assert resp.status_code == 422 and field in resp.get_json()["error"]["fields"], (body, resp.get_json())
