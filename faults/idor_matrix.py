@@ -58,7 +58,8 @@ WATCHED = ("department", "user_account", "meeting", "issue", "issue_co_departmen
            "attachment", "extension_request", "deadline_policy", "sms_template", "calendar_day",
            "category", "sms_outbox", "sms_inbound", "code_counter", "idempotent_request",
            "enterprise", "enterprise_leader", "leader_visit", "township", "issue_report",
-           "sms_provider_template", "department_robot", "contest_praise", "contest_result", "contest_rules")
+           "sms_provider_template", "department_robot", "contest_praise", "contest_result", "contest_rules",
+           "disclosure_batch", "disclosure_batch_issue", "objection")
 # Routes with an object in the address that guard nothing a caller could reach for: the
 # Swagger UI's files, the public service catalogue, Open311's token look-up (the token is the
 # secret), and the catch-all for unknown Open311 paths.
@@ -69,6 +70,9 @@ NOT_OBJECTS = {"static", "swagger_assets.swagger_asset", "open311.service_defini
                "mainland_webhooks.mainland_report", "mainland_webhooks.mainland_reply",
                # a 公示批次's page and its objection form are for anyone (service.disclosure.batches)
                "site.batch", "site.objection",
+               # an approved photo of a published issue is for anyone; any other is the same 404
+               # (tests/intake/test_public_photos.py)
+               "site.issue_photo",
                # the reporter's page for a plan: the signed link is the key (tests/workflow/
                # test_consultation.py: a made-up or altered link is 404)
                "site.plan_opinion", "site.plan_opinion_answer"}
@@ -454,6 +458,12 @@ def cells(world: World) -> list[Cell]:
         (world.objector_phone,))
     add(OFFICE, "POST", f"/api/v1/objections/{world.objection_id}/answer", "api", True, (world.objector_phone,),
         json_body={"answer": "越权答复"})
+    add(OFFICE, "GET", f"/console/batches/{world.batch_id}", "console", False, (world.objector_phone,))
+    # a public submission's photo made public or not: the office's (the table refuses before the file)
+    add(OFFICE, "POST", f"/console/attachments/{world.attachment_ids[0]}/public", "console", True, form={"public": "1"})
+    add(OFFICE, "GET", f"/console/batches/{world.batch_id}/print", "console", False)
+    add(OFFICE, "POST", f"/console/batches/{world.batch_id}/objections/{world.objection_id}/answer", "console", True,
+        (world.objector_phone,), form={"answer": "越权答复"})
     # another department's report card: its own is the department's; the office's roles read all
     card = world.departments["scj"]
     for suffix in ("", ".xlsx"):

@@ -40,7 +40,7 @@ from twilio.request_validator import RequestValidator
 
 from faults.tables import digest
 from faults.throwaway import arguments, throwaway_app
-from models import Issue, IssueReport, PlanConsultation, Praise, SmsMessage, SmsStatus, User
+from models import Attachment, Issue, IssueReport, PlanConsultation, Praise, SmsMessage, SmsStatus, User
 from service.assessment.contest import quarter_choices
 from service.core import links
 from service.core.db import open_session
@@ -225,6 +225,17 @@ BAD_ATTACHMENTS = [
     ("no name", "", b"%PDF-1.7\n%%EOF\n"),
 ]
 
+# photos on a public submission: only real JPG/PNG images, 10 MB each
+TINY_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8"
+                         "cfc0000003010100c9fe92ef0000000049454e44ae426082")
+BAD_PHOTOS = [
+    ("a program", "现场.jpg", b"MZ\x90\x00" + b"\x00" * 60),
+    ("not a photo", "现场.pdf", b"%PDF-1.7\n%%EOF\n"),
+    ("a GIF", "现场.gif", b"GIF89a" + b"\x00" * 20),
+    ("empty", "空.png", b""),
+    ("over 10 MB", "大.jpg", b"\xff\xd8\xff" + b"\x00" * (10 * 1024 * 1024)),
+]
+
 
 # --- the county and its endpoints ---------------------------------------------------------------------
 
@@ -385,7 +396,14 @@ def build_world(app: Flask) -> World:
             "title": "语料测试公示", "issue_ids": shown[:1], "starts_on": today,
             "ends_on": today + timedelta(days=5)}, now)
         objection = batches.raise_objection(s, open_batch.id, {"content": "语料测试异议", "phone": "13955550001"}, now)
-        batch = {"id": open_batch.id, "objection_id": objection.id, "issue_ids": shown[1:],
+        another = batches.raise_objection(s, open_batch.id, {"content": "语料测试异议二", "phone": "13955550002"}, now)
+        # a photo sent with a public submission, for the office to make public
+        photo = Attachment(issue_id=issue("collected"), filename="现场.png", stored_name="corpus-photo.png",
+                           content_type="image/png", size=1, uploaded_at=now, public_status="pending")
+        s.add(photo)
+        s.commit()
+        batch = {"id": open_batch.id, "objection_id": objection.id, "another_objection_id": another.id,
+                 "photo_id": photo.id, "issue_ids": shown[1:],
                  "today": today.isoformat(), "until": (today + timedelta(days=5)).isoformat()}
         planned = issue("planned")
         nonce = s.execute(select(PlanConsultation.nonce).where(PlanConsultation.issue_id == planned)).scalar_one()
@@ -766,6 +784,8 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("console attachment", "POST", f"/console/issues/{target}/attachments", "coordinator", "console",
                  {"file": ("现场照片.pdf", b"%PDF-1.7\n%%EOF\n")}, {}, encoding="multipart",
                  files=[("file", *f) for f in BAD_ATTACHMENTS]))
+    add(Endpoint("console photo review", "POST", f"/console/attachments/{batch['photo_id']}/public", "coordinator",
+                 "console", {"public": "1"}, {"public": "choice"}, encoding="form"))
     add(Endpoint("console ledger check", "POST", "/console/ledger/import", "coordinator", "console",
                  {"file": ("台账.xlsx", ledger_file())}, {}, encoding="multipart", writes=False,
                  files=[("file", *f) for f in bad_files()]))
@@ -855,6 +875,9 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("public submit", "POST", "/submit", None, "public", submission,
                  {"title": "line", "content": "text", "category": "choice", "type": "choice", "township": "line",
                   "name": "line", "org": "line", "phone": "phone"}, encoding="form"))
+    add(Endpoint("public submit with a photo", "POST", "/submit", None, "public",
+                 {**submission, "photos": ("现场.png", TINY_PNG)}, {}, encoding="multipart",
+                 files=[("photos", *f) for f in BAD_PHOTOS]))
     add(Endpoint("public objection", "POST", f"/batches/{batch['id']}/objections", None, "public",
                  {"content": "道路仍未修好", "name": "刘晓燕", "phone": "13912345678", "issue_code": ""},
                  {"content": "text", "name": "line", "phone": "phone", "issue_code": "line"}, encoding="form"))
@@ -864,6 +887,14 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
                  {"title": "line", "issue_ids": "ids", "starts_on": "date", "ends_on": "date", "meeting_id": "id"}))
     add(Endpoint("api answer objection", "POST", f"/api/v1/objections/{batch['objection_id']}/answer", "coordinator",
                  "api", {"answer": "经核实，已列入维修计划。"}, {"answer": "text"}))
+    add(Endpoint("console create batch", "POST", "/console/batches", "coordinator", "console",
+                 {"title": "第4期问题办理情况公示", "starts_on": batch["today"], "ends_on": batch["until"],
+                  "way": "period", "meeting_id": "", "published_from": batch["today"], "published_to": batch["today"]},
+                 {"title": "line", "starts_on": "date", "ends_on": "date", "way": "choice", "meeting_id": "id",
+                  "published_from": "date", "published_to": "date"}, encoding="form"))
+    add(Endpoint("console answer objection", "POST",
+                 f"/console/batches/{batch['id']}/objections/{batch['another_objection_id']}/answer", "coordinator",
+                 "console", {"answer": "经核实，已列入维修计划。"}, {"answer": "text"}, encoding="form"))
     add(Endpoint("public plan opinion", "POST", f"/plan/{plan_token}", None, "public",
                  {"opinion": "object", "reason": "改道会增加运输成本"}, {"opinion": "choice", "reason": "text"},
                  encoding="form"))

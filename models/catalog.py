@@ -34,3 +34,8 @@ class Attachment(SQLModel, table=True):
     size: int
     uploaded_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     uploaded_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    # A photo sent with a public submission (网上反映): "pending" until the office decides,
+    # "approved" (shown on the public issue page) or "hidden". None: a staff attachment, never public.
+    public_status: str | None = Field(default=None, max_length=16)
+    reviewed_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    reviewed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))

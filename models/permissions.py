@@ -27,6 +27,7 @@ class Permission(StrEnum):
     OUTBOX_RESEND = "outbox_resend"
     EVALUATION_EVIDENCE = "evaluation_evidence"
     DISCLOSURE_BATCHES = "disclosure_batches"
+    SUBMISSION_PHOTOS = "submission_photos"
     ROBOTS_MANAGE = "robots_manage"
     BULLETIN_READ = "bulletin_read"
     DASHBOARD = "dashboard"
@@ -95,6 +96,9 @@ PERMISSIONS: dict[Permission, Grant] = {
     P.EVALUATION_EVIDENCE: Grant("为整改评估上传证明材料", _r(COORDINATOR), "只有县营商办可以为整改评估上传证明材料"),
     # 公示批次: gathering published issues for a 公示期, reading and answering objections in full
     P.DISCLOSURE_BATCHES: Grant("管理公示批次和答复异议", _r(COORDINATOR), "只有县营商办可以管理公示批次和答复异议"),
+    # 网上反映's photos: shown on the public issue page only once the office makes them public
+    P.SUBMISSION_PHOTOS: Grant("公开或不公开群众上传的照片", _r(COORDINATOR),
+                               "只有县营商办可以决定群众上传的照片是否公开"),
     P.BULLETIN_READ: Grant("查阅督查通报", _r(COORDINATOR, SUPERVISOR, LEADER, ADMIN),
                            "督查通报仅供县营商办、县委督查办和县级领导查阅"),
     P.DASHBOARD: Grant("统计分析", _r(COORDINATOR, SUPERVISOR, LEADER, ADMIN),

@@ -115,7 +115,7 @@ STEPS: dict[str, Step] = {s.action: s for s in (
 EVENT_LABELS = {**{action: step.label for action, step in STEPS.items()},
                 "create": "登记", "edit": "修改内容", "attach": "上传附件", "import": "台账导入",
                 "leader_visit": "领导回访", "plan_no_objection": "征求意见期满无异议", "repeat": "重复反映",
-                "merged_rating": "并入件反映人评价"}
+                "merged_rating": "并入件反映人评价", "photo_review": "照片公开审核"}
 
 # Who may edit an issue's descriptive fields is `models.permissions` (ISSUE_EDIT); in which states, here.
 EDIT_STATES = frozenset({C, A, P, S, E, R})

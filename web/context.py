@@ -2,6 +2,7 @@
 import logging
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from pathlib import Path
 
 import limits
 from flask import current_app, g, request
@@ -77,6 +78,11 @@ def workflow_options() -> WorkflowOptions:
 
 def today():
     return local_date(now())
+
+
+def attachments_dir() -> Path:
+    """Where attached files are kept: ATTACHMENTS_DIR, else the instance folder's attachments/."""
+    return Path(current_app.config["ATTACHMENTS_DIR"] or Path(current_app.instance_path) / "attachments")
 
 
 def bearer_token() -> str:

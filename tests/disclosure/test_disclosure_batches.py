@@ -39,10 +39,13 @@ def test_a_batch_lists_its_published_issues_with_their_verdicts(api, client):
     assert one["code"] in html and two["code"] in html and "供电线路已改造。" in html
     assert html.count('data-verdict="resolved"') == 2 and "县发改局" in html   # (the phone list)
     assert "王建国" not in html and "13812345678" not in html   # the reporter, as on every public page
-    # a withdrawn issue leaves the batch page too
-    walk(api, two, [("withdraw", "coordinator", {"reason": "内容有误"})])
+    # a withdrawn issue keeps its line, marked 已撤回 with the reason (masked), and nothing else of it
+    walk(api, two, [("withdraw", "coordinator", {"reason": "内容有误，王建国要求更正，电话13812345678"})])
     html = client.get(batch["public_url"]).get_data(as_text=True)
-    assert one["code"] in html and two["code"] not in html
+    assert one["code"] in html and two["code"] in html and "共 2 件" in html and "其中已撤回 1 件" in html
+    assert html.count("data-withdrawn") == 2 and "撤回原因：内容有误" in html   # the phone list and the table
+    assert "供电线路已改造。" not in html and f"/issues/{two['code']}" not in html
+    assert "王建国" not in html and "13812345678" not in html
 
 
 def test_a_batch_takes_only_published_issues_and_a_period(api):
@@ -106,3 +109,19 @@ def test_objections_are_rate_limited_like_submissions(api, database_url):
         assert [object_to(client, batch["id"]).status_code for _ in range(3)] == [303, 303, 429]
     finally:
         limited.extensions["ys"]["engine"].dispose()
+
+
+def test_the_api_takes_a_period_of_publication_dates_as_a_third_way(api):
+    shown = published(api)
+    made = api.ok("POST", BATCHES, "coordinator", status=201, json={
+        "title": "公示", "starts_on": day(api, 0), "ends_on": day(api, 3),
+        "published_from": day(api, -1), "published_to": day(api, 0)})
+    assert made["id"] and made["meeting_id"] is None
+    for body, field in (({"published_from": day(api, -1)}, "published_to"),
+                        ({"published_from": day(api, 1), "published_to": day(api, 0)}, "published_to"),
+                        ({"published_from": day(api, -30), "published_to": day(api, -20)}, "published_from"),
+                        ({"issue_ids": [shown["id"]], "published_from": day(api, -1), "published_to": day(api, 0)},
+                         "published_from")):
+        resp = api.post(BATCHES, "coordinator", json={"title": "公示", "starts_on": day(api, 0),
+                                                      "ends_on": day(api, 3), **body})
+        assert resp.status_code == 422 and field in resp.get_json()["error"]["fields"], (body, resp.get_json())

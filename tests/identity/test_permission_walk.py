@@ -85,6 +85,9 @@ CONSOLE = {
     "console.contest_notice": ((P.CONTEST_READ,), "/console/contest/notice?year={contest_year}&quarter={contest_q}"),
     "console.contest_xlsx": ((P.CONTEST_READ,), "/console/contest.xlsx?year={contest_year}&quarter={contest_q}"),
     "console.contest_rules": ((P.CONTEST_RULES,), "/console/contest/rules"),
+    "console.batch_list": ((P.DISCLOSURE_BATCHES,), "/console/batches"),
+    "console.batch_page": ((P.DISCLOSURE_BATCHES,), "/console/batches/{batch}"),
+    "console.batch_print": ((P.DISCLOSURE_BATCHES,), "/console/batches/{batch}/print"),
 }
 API = {
     "issues.list_issues": ((P.ISSUE_LIST,), "/api/v1/issues"),

@@ -15,7 +15,8 @@ blp = Blueprint("disclosure", __name__, url_prefix="/api/v1", description="公�
 def create_batch(body):
     """新建公示批次（县营商办）
 
-    `issue_ids`：已公示的问题；或 `meeting_id`：该会议全部已公示的问题。公示期 `starts_on`–`ends_on`
+    `issue_ids`：已公示的问题；或 `meeting_id`：该会议全部已公示的问题；或 `published_from`–`published_to`：
+    这段日期（含两端）内发布的全部公示问题。三种方式只能选一种。公示期 `starts_on`–`ends_on`
     （含两端）。批次页面 `public_url` 公开，公示期内任何人可提出异议。"""
     batch = batches.create_batch(db(), current_user(), body, now())
     return {**batch.model_dump(), "public_url": url_for("site.batch", batch_id=batch.id)}

@@ -12,6 +12,7 @@ from service.workflow.attachments import MB, Quota
 from . import (
     admin,
     auth,
+    batches,
     board,
     classes,
     contest,
@@ -34,8 +35,8 @@ from . import (
 from . import session as console_session
 from .blueprint import bp
 
-PAGES = (admin, auth, board, classes, contest, dashboard, enterprise_forms, errors, home, inbox, intake, issue_edit,
-         issues, leader_reports, leaders, ledger, meetings, reports, townships)
+PAGES = (admin, auth, batches, board, classes, contest, dashboard, enterprise_forms, errors, home, inbox, intake,
+         issue_edit, issues, leader_reports, leaders, ledger, meetings, reports, townships)
 
 
 def _attachment_quota(app: Flask) -> Quota:

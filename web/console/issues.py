@@ -7,6 +7,7 @@ from flask_login import login_required
 
 from models import Channel, Flag, Status
 from service.core.errors import DomainError, Invalid
+from service.intake import photos
 from service.matching import similar
 from service.matching.suggestions import suggest_for
 from service.workflow import attachments
@@ -14,7 +15,7 @@ from service.workflow import issue_page as issue_view
 from service.workflow import queries as issues
 from service.workflow import transition as workflow
 
-from ..context import calendar, db, now, today, workflow_options
+from ..context import attachments_dir, calendar, db, now, today, workflow_options
 from ..security import csrf
 from .blueprint import bp
 from .issue_forms import ACTION_FIELDS, DANGER_ACTIONS, DONE_MESSAGES, HINTS, StepForm, submitted
@@ -146,7 +147,7 @@ def issue_action(issue_id: int, action: str):
 # --- attachments --------------------------------------------------------------------------------
 
 def _storage() -> Path:
-    return Path(current_app.config["ATTACHMENTS_DIR"] or Path(current_app.instance_path) / "attachments")
+    return attachments_dir()
 
 
 @bp.post("/issues/<int:issue_id>/attachments")
@@ -189,6 +190,18 @@ def view_attachment(attachment_id: int):
                      download_name=attachment.filename, max_age=0)
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp
+
+
+@bp.post("/attachments/<int:attachment_id>/public")
+@login_required
+def photo_review(attachment_id: int):
+    """公开 / 不公开 a photo sent with a public submission (the office)."""
+    choice = request.form.get("public")
+    if choice not in ("0", "1"):
+        raise Invalid(_("请选择公开或不公开"), {"public": _("请选择公开或不公开")})
+    photo = photos.review_photo(db(), staff(), attachment_id, choice == "1", now())
+    flash(_("照片已公开，将显示在公示页面") if choice == "1" else _("照片设为不公开"), "success")
+    return redirect(url_for("console.issue_page", issue_id=photo.issue_id) + "#attachments")
 
 
 @bp.get("/attachments/<int:attachment_id>")

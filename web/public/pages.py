@@ -1,11 +1,11 @@
 """The read pages: the list (filters, search, cursor pages), one issue, the figures, the feed."""
-from flask import current_app, render_template, request
+from flask import current_app, make_response, render_template, request
 
 from models import Channel, IssueType
-from service.disclosure import public
+from service.disclosure import photos, public
 
-from ..context import db, today
-from .site import bp, cached
+from ..context import attachments_dir, db, today
+from .site import bp, cached, private
 
 MAX_QUERY = 100
 PAGE_SIZE = 20
@@ -46,7 +46,20 @@ def index():
 @bp.get("/issues/<code>")
 def issue(code: str):
     view = public.public_detail(db(), code)
-    return cached(render_template("public/issue.html", issue=view), last_modified=view["updated_at"])
+    # the ETag covers the photos: one approved or withdrawn later changes the page
+    return cached(render_template("public/issue.html", issue=view, photos=photos.public_photos(db(), view["code"])),
+                  last_modified=view["updated_at"])
+
+
+@bp.get("/issues/<code>/photos/<int:photo_id>")
+def issue_photo(code: str, photo_id: int):
+    """An approved photo of a published issue, without its GPS data; anything else is 404.
+    Never kept by a cache: the office may take it off the page at any time."""
+    content_type, data = photos.open_public_photo(db(), code, photo_id, attachments_dir())
+    response = make_response(data)
+    response.mimetype = content_type
+    response.headers["Content-Disposition"] = "inline"
+    return private(response)
 
 
 @bp.get("/figures")

@@ -6,9 +6,12 @@ from wtforms.fields.choices import SelectChoice
 from service.core.errors import Invalid, NotFound
 from service.disclosure import public
 from service.intake import categories, online
+from service.intake.photos import MAX_PHOTOS
+from service.workflow.attachments import MAX_SIZE
 
-from ..context import db, now, workflow_options
+from ..context import attachments_dir, db, now, workflow_options
 from ..limits import limiter
+from ..security import csrf
 from . import challenge
 from .forms import SubmitForm, TrackForm
 from .site import bp, private
@@ -40,18 +43,26 @@ def track():
     return private(render_template("public/track.html", form=form, tracked=tracked))
 
 
-def _submit_page(form: SubmitForm, status: int = 200, problem: str | None = None):
+def _submit_page(form: SubmitForm, status: int = 200, problem: str | None = None, photo_error: str | None = None):
     form.category.choices = [SelectChoice("", "请选择")] + [SelectChoice(c.code, c.name)
                                                           for c in categories.list_categories(db())]
     question, form.challenge.data = challenge.ask()
     form.answer.data = ""
-    return private((render_template("public/submit.html", form=form, question=question, problem=problem),
-                    status))
+    return private((render_template("public/submit.html", form=form, question=question, problem=problem,
+                                    photo_error=photo_error, max_photos=MAX_PHOTOS), status))
+
+
+# up to 3 photos of 10 MB and the form around them (the app-wide limit is 1 MB)
+SUBMIT_UPLOAD_LIMIT = MAX_PHOTOS * MAX_SIZE + 64 * 1024
 
 
 @bp.route("/submit", methods=["GET", "POST"])
+@csrf.exempt  # checked below, once the upload limit is raised
 @limiter.limit(_submit_limit, methods=["POST"])
 def submit():
+    if request.method == "POST":
+        request.max_content_length = SUBMIT_UPLOAD_LIMIT
+        csrf.protect()
     form = SubmitForm()
     if request.method == "GET":
         return _submit_page(form)
@@ -66,12 +77,13 @@ def submit():
             "title": form.title.data, "content": form.content.data, "category": form.category.data,
             "type": form.type.data, "township": form.township.data, "name": form.name.data,
             "org": form.org.data, "consent_public": form.consent_public.data, "phone": form.phone.data,
-        }, now(), track_url=workflow_options().track_url)
+        }, now(), track_url=workflow_options().track_url,
+            photos=[(f.filename, f.stream) for f in request.files.getlist("photos")], storage_dir=attachments_dir())
     except Invalid as exc:
         for key, message in exc.fields.items():
             if key in form:
                 form[key].errors = [message]
-        return _submit_page(form, 422, exc.message)
+        return _submit_page(form, 422, exc.message, photo_error=exc.fields.get("photos"))
     session["submitted_code"] = issue.code
     return redirect(url_for("site.submitted"), 303)
 

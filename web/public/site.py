@@ -64,6 +64,13 @@ def _stale_form(_exc):
                                     message="页面已过期，请返回上一页刷新后重新提交。"), 400))
 
 
+@bp.errorhandler(413)
+def _too_large(_exc):
+    # only the online submission takes files: up to 3 photos of 10 MB each
+    message = "提交的内容过大：最多 3 张照片，每张不超过 10 MB。请压缩照片后重新提交。"
+    return private((render_template("public/error.html", status=413, message=message), 413))
+
+
 @bp.errorhandler(429)
 def _too_many(_exc):
     return private((render_template("public/error.html", status=429,

@@ -10,6 +10,8 @@ class BatchIn(Schema):
     ends_on = fields.Date(load_default=None)
     issue_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=500))
     meeting_id = Id(load_default=None, allow_none=True)
+    published_from = fields.Date(load_default=None, allow_none=True)
+    published_to = fields.Date(load_default=None, allow_none=True)
 
 
 class BatchOut(Schema):
