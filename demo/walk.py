@@ -209,7 +209,17 @@ class Walk:
                         days=self.rng.randint(1, 5))
 
     def extension(self, approve: bool = True) -> Iterator[Act]:
-        today = self.advance(self.rng.randint(1, 4))
+        """An extension asked for while the 办结时限 still stands (at most on its last day: later
+        the service refuses it, and the history goes on without one)."""
+        due, now_day = self.issue.complete_due, local_date(self.t)
+        if due is None or now_day > due:
+            return
+        days = self.rng.randint(1, 4)
+        while days and WEEKDAYS.add_working_days(now_day, days) > due:
+            days -= 1
+        today = self.advance(days)
+        if today > due:  # the history reached the present and was squeezed past it
+            return
         extra = self.rng.choice((10, 15, 20))
         wanted = max(WEEKDAYS.add_working_days(self.issue.complete_due, extra),
                      WEEKDAYS.add_working_days(today, extra))
