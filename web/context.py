@@ -2,6 +2,7 @@
 import logging
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from pathlib import Path
 
 import limits
 from flask import current_app, g, request
@@ -77,6 +78,11 @@ def workflow_options() -> WorkflowOptions:
 
 def today():
     return local_date(now())
+
+
+def documents_dir() -> Path:
+    """Where decision documents (问责) are kept: beside the issues' attachments."""
+    return Path(current_app.config["ATTACHMENTS_DIR"] or Path(current_app.instance_path) / "attachments") / "decisions"
 
 
 def bearer_token() -> str:

@@ -30,6 +30,8 @@ NAV = (
     # A department opens its own report card (成绩单) from here.
     ("console.dashboard", "统计分析", (P.DASHBOARD, P.OWN_REPORT_CARD)),
     ("console.contest_index", "擂台赛", (P.CONTEST_READ,)),
+    ("console.recheck_page", "复查", (P.RECHECK_READ,)),
+    ("console.accountability_page", "问责", (P.ACCOUNTABILITY_READ,)),
     ("console.ledger_page", "问题台账", (P.LEDGER_EXPORT,)),
     ("console.admin_users", "系统管理", (P.DIRECTORY_MANAGE,)),
 )
