@@ -58,12 +58,14 @@ def _issue_ids(session: Session, codes: list[str]) -> tuple[list[int], dict[str,
 
 def _document(stream: BinaryIO | None, filename: str | None) -> tuple[bytes | None, str | None, dict[str, str]]:
     """The decision document if one was given: a PDF by its name and its first bytes, ≤ 10 MB."""
-    if stream is None or not (filename or "").strip():
+    if stream is None:
         return None, None, {}
     name = clean_filename(filename)
+    data = stream.read(MAX_SIZE + 1)
+    if not name and not data:  # the form's file field left empty
+        return None, None, {}
     if not name.lower().endswith(".pdf"):
         return None, None, {"document": "决定文书只能上传 PDF 文件"}
-    data = stream.read(MAX_SIZE + 1)
     if len(data) > MAX_SIZE:
         return None, None, {"document": "文件超过 10 MB，请压缩后再上传"}
     if not data:

@@ -16,8 +16,7 @@ from service.assessment.periods import Period
 from service.assessment.rates import department_row
 from service.core.errors import Conflict, Forbidden, Invalid, NotFound
 from service.deadlines.calendar import WEEKDAYS
-from service.supervision import accountability
-from service.supervision import recheck
+from service.supervision import accountability, recheck
 from service.workflow.transition import transition
 
 from ..assessment.test_assessment import Walk, at, nov

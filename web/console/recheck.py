@@ -115,12 +115,13 @@ def accountability_add():
     body, errors = load(AccountabilityIn(), data)
     if not errors:
         upload = request.files.get("document")
+        # a FileStorage without a file name is false: content sent without one is still looked at
+        stream, name = (upload.stream, upload.filename) if upload is not None else (None, None)
         try:
             accountability.add_record(db(), staff(), kind=body["kind"], department_id=body["department_id"],
                                       issue_codes=body["issue_codes"], document_no=body["document_no"],
                                       decided_on=body["decided_on"], note=body["note"], now=now(),
-                                      storage_dir=documents_dir(), document=upload.stream if upload else None,
-                                      document_name=upload.filename if upload else None)
+                                      storage_dir=documents_dir(), document=stream, document_name=name)
         except DomainError as exc:
             db().rollback()
             errors = errors_of(exc)
