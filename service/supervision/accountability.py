@@ -77,7 +77,7 @@ def _document(stream: BinaryIO | None, filename: str | None) -> tuple[bytes | No
 
 def add_record(session: Session, actor: User | None, *, kind: str | None, department_id: int | None,
                issue_codes: list[str], document_no: str | None, decided_on: date | None, note: str | None,
-               now: datetime, storage_dir: str | Path, document: BinaryIO | None = None,
+               now: datetime, storage_dir: str | Path | None = None, document: BinaryIO | None = None,
                document_name: str | None = None) -> AccountabilityRecord:
     """Enter a record (县委督查办). Refused, nothing kept, naming each field at fault. Commits."""
     access.require(actor, Permission.ACCOUNTABILITY_WRITE)
@@ -115,6 +115,8 @@ def add_record(session: Session, actor: User | None, *, kind: str | None, depart
                                   created_at=now)
     path = None
     if data is not None:
+        if storage_dir is None:
+            raise ValueError("a decision document needs the folder it is kept in")
         folder = Path(storage_dir)
         folder.mkdir(parents=True, exist_ok=True)
         record.document_stored_name = f"{secrets.token_hex(16)}.pdf"
