@@ -200,7 +200,7 @@ def card_figures(card: ReportCard) -> list[tuple[str, object, str]]:
          f"按时报告{r.reported_on_time}件次/应报告{r.report_judged}件次（办理情况报告报主抓县级领导，不计入得分）"),
         ("在办", r.open, "已交办或办理中"),
         ("当前超期", r.overdue_now, "在办且已过最近时限"),
-        ("重办", r.reopened, f"回访不满意后重新办理，共{r.reopens}次"),
+        ("重办", r.reopened, f"回访不满意、评估未解决或复查不属实后重新办理，共{r.reopens}次"),
         ("延期", r.extended, f"获批延期共{r.extensions}次"),
         ("挂账", r.suspended, "暂停计时"),
         ("提请中", r.escalated, "提请上级解决，暂停计时"),

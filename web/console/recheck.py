@@ -53,7 +53,6 @@ def recheck_draw():
             sample, created = recheck_service.draw_sample(
                 db(), staff(), body["day"], None if body["share"] is None else body["share"] / 100, now())
         except DomainError as exc:
-            db().rollback()
             errors = errors_of(exc)
         else:
             flash(gettext("已抽取复查样本") if created else gettext("该半月已抽取过，以下是保存的样本（不重新抽取）"),
@@ -73,7 +72,6 @@ def recheck_verdict(member_id: int):
             member = recheck_service.decide(db(), staff(), member_id, body["verdict"], body["note"], now(),
                                             workflow_options())
         except DomainError as exc:
-            db().rollback()
             errors = errors_of(exc)
         else:
             flash(gettext("复查结论已记录：%(v)s", v=gettext(RECHECK_VERDICT_LABELS[member.verdict])), "success")
@@ -123,7 +121,6 @@ def accountability_add():
                                       decided_on=body["decided_on"], note=body["note"], now=now(),
                                       storage_dir=documents_dir(), document=stream, document_name=name)
         except DomainError as exc:
-            db().rollback()
             errors = errors_of(exc)
         else:
             flash(gettext("问责记录已登记"), "success")
