@@ -130,7 +130,14 @@ def allowed_actions(session: Session, actor: User, issue: Issue) -> list[str]:
     """The actions `actor` may take on `issue` now, in table order."""
     return [s.action for s in STEPS.values()
             if issue.status in s.from_states and _permitted(session, s, actor, issue)
-            and (s.action != "decide_extension" or extension_decider(issue) == actor.role)]
+            and (s.action != "decide_extension" or extension_decider(issue) == actor.role)
+            and (s.action != "recheck" or awaiting_recheck(session, issue.id))]
+
+
+def awaiting_recheck(session: Session, issue_id: int) -> bool:
+    """The issue is in a 复查 sample and waits for its verdict (the step is offered only then)."""
+    return session.execute(select(RecheckMember.id).where(
+        RecheckMember.issue_id == issue_id, RecheckMember.verdict.is_(None)).limit(1)).first() is not None
 
 
 def extension_decider(issue: Issue) -> str:

@@ -45,6 +45,8 @@ def docs_dir(app, tmp_path, monkeypatch):
 
 
 def test_the_api_draws_a_half_month_once_and_records_verdicts(api, db, closed):
+    issue = f"/api/v1/issues/{closed.ids['A']}"
+    assert "recheck" not in api.ok("GET", issue, "supervisor")["allowed_actions"]  # in no sample yet
     drawn = api.ok("POST", "/api/v1/recheck/samples", "supervisor", status=201,
                    json={"day": "2026-11-09", "share": 100})
     assert drawn["label"] and drawn["pool"] == 3 and len(drawn["members"]) == 3
@@ -55,6 +57,8 @@ def test_the_api_draws_a_half_month_once_and_records_verdicts(api, db, closed):
     assert [s["id"] for s in api.ok("GET", "/api/v1/recheck/samples", "coordinator")["items"]] == [drawn["id"]]
 
     member = by_issue[closed.ids["A"]]
+    assert "recheck" in api.ok("GET", issue, "supervisor")["allowed_actions"]
+    assert "recheck" not in api.ok("GET", issue, "coordinator")["allowed_actions"]
     refused = api.post(f"/api/v1/recheck/members/{member['id']}/verdict", "supervisor", json={"verdict": "false"})
     assert refused.status_code == 422 and "note" in refused.get_json()["error"]["fields"]
     bad = api.post(f"/api/v1/recheck/members/{member['id']}/verdict", "supervisor", json={"verdict": "maybe"})
