@@ -32,6 +32,7 @@ from service.disclosure import batches
 from service.disclosure.public import public_issues
 from service.intake.categories import seed_defaults as seed_categories
 from service.matching import repeats, suggestions
+from service.supervision import accountability, recheck
 from service.workflow import leader_reports
 from service.workflow.sms_ratings import MERGED_RATED, record_reply
 from service.workflow.transition import OUTCOME_STANDS
@@ -75,6 +76,7 @@ def seed(session: Session, now: datetime, issue_count: int = 240) -> str:
     _merged_reporters_rate(session, now)
     seed_register(session, now, random.Random(2027))
     _leaders_read_reports(session, now, random.Random(17))
+    _add_recheck(session, county, now)
     _mark_history_sent(session, first_sms)
     _add_disclosure_batch(session, county, now)
     _add_repeat_calls(session, county, now)
@@ -170,6 +172,29 @@ def _add_disclosure_batch(session: Session, county: County, now: datetime) -> No
                              "并纳入汛期巡查；如仍有积水请拨打 12345 反映。", now - timedelta(hours=3))
     later = {"phone": "13891500202", "content": "建议公示时写明整改完成的具体日期。"}
     batches.raise_objection(session, batch.id, later, now - timedelta(hours=1))
+
+
+def _add_recheck(session: Session, county: County, now: datetime) -> None:
+    """复查 and 问责: the supervision office's sample of the last ended half-month, one of its
+    issues found 不属实 (back to its department in a new round) and one 属实; a 通报批评 of the
+    department behind the 不属实 one."""
+    office = county.users["ducha"]
+    last_half = Period.half_month(local_date(now)).start - timedelta(days=1)
+    sample, _ = recheck.draw_sample(session, office, last_half, 0.2, now - timedelta(hours=4))
+    waiting = [m.member for m in recheck.sample_view(session, office, sample.id).members
+               if m.may_decide and m.member.department_id is not None]
+    if not waiting:
+        return
+    found = waiting[0]
+    recheck.decide(session, office, found.id, "false", "电话回访企业并实地查看：路灯仍未修复，与办理答复不符。",
+                   now - timedelta(hours=3))
+    if len(waiting) > 1:
+        recheck.decide(session, office, waiting[1].id, "true", "实地查看，整改到位。", now - timedelta(hours=2))
+    code = session.get(Issue, found.issue_id).code
+    accountability.add_record(session, office, kind="criticism", department_id=found.department_id,
+                              issue_codes=[code], document_no=f"县委督查办〔{local_date(now).year}〕3号",
+                              decided_on=local_date(now), note="复查发现办理答复与实际不符，予以通报批评。",
+                              now=now - timedelta(hours=1))
 
 
 def _add_contest(session: Session, county: County, now: datetime) -> None:

@@ -28,7 +28,18 @@ from sqlalchemy import select
 
 from faults.tables import digest
 from faults.throwaway import arguments, throwaway_app
-from models import DisclosureBatch, IssueReport, Objection, Praise, SmsMessage, SmsStatus, User
+from models import (
+    AccountabilityRecord,
+    DisclosureBatch,
+    IssueReport,
+    Objection,
+    Praise,
+    RecheckMember,
+    RecheckSample,
+    SmsMessage,
+    SmsStatus,
+    User,
+)
 from service.assessment import contest
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
@@ -59,7 +70,8 @@ WATCHED = ("department", "user_account", "meeting", "issue", "issue_co_departmen
            "category", "sms_outbox", "sms_inbound", "code_counter", "idempotent_request",
            "enterprise", "enterprise_leader", "leader_visit", "township", "issue_report",
            "sms_provider_template", "department_robot", "contest_praise", "contest_result", "contest_rules",
-           "disclosure_batch", "disclosure_batch_issue", "objection")
+           "disclosure_batch", "disclosure_batch_issue", "objection",
+           "recheck_sample", "recheck_member", "accountability_record")
 # Routes with an object in the address that guard nothing a caller could reach for: the
 # Swagger UI's files, the public service catalogue, Open311's token look-up (the token is the
 # secret), and the catch-all for unknown Open311 paths.
@@ -116,6 +128,7 @@ STEP_BODIES = {
     "publish": lambda w: {"public_summary": "已公开的摘要"},
     "withhold": lambda w: {"reason": "涉及商业秘密"},
     "withdraw": lambda w: {"reason": "撤回公示"},
+    "recheck": lambda w: {"verdict": "false", "note": "越权复查不属实"},
 }
 # Who may take each step on an issue led by another department and another leader: the
 # attacking department and leader never may; the see-all roles as the product's table says.
@@ -131,7 +144,7 @@ STEP_ROLES = {
     "plan_opinion": set(), "rate_outcome": set(), "proceed_plan": {"coordinator"},
     "close_off": {"coordinator"},
     "evaluate": {"coordinator"}, "reopen": {"coordinator"}, "publish": {"coordinator"}, "withhold": {"coordinator"},
-    "withdraw": {"coordinator"},
+    "withdraw": {"coordinator"}, "recheck": {"supervisor"},
 }
 OFFICE = {"coordinator"}
 ADMIN = {"admin"}
@@ -181,6 +194,9 @@ class World:
     enterprise_token: str = ""                  # the coordinator's kept enterprise list upload
     praise_id: int = 0                          # 一事一表扬 of a quarter not yet stored: the office's
     contest_quarter: tuple[int, int] = (0, 0)   # a stored 擂台赛 quarter (year, quarter)
+    sample_id: int = 0                          # a 复查 sample: the supervision office's
+    member_id: int = 0                          # its member waiting for a verdict
+    record_id: int = 0                          # a 问责 record against scj, with its PDF
 
 
 @dataclass
@@ -319,6 +335,21 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
         s.add(praise)
         contest_quarter = contest.quarter_choices(local_date(now))[0]
         contest.compute_quarter(s, *contest_quarter, contest.DEFAULT_RULES, now)
+        sample = RecheckSample(period_start=local_date(now) - timedelta(days=40),
+                               period_end=local_date(now) - timedelta(days=26), share=0.2, seed=7, pool=1,
+                               drawn_at=now)
+        s.add(sample)
+        s.flush()
+        member = RecheckMember(sample_id=sample.id, issue_id=foreign[-1].id, reason="drawn",
+                               department_id=depts["scj"])
+        decisions = Path(storage_dir) / "decisions"
+        decisions.mkdir(parents=True, exist_ok=True)
+        (decisions / "matrix-decision.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+        record = AccountabilityRecord(kind="talk", department_id=depts["scj"], issue_ids=[foreign[0].id],
+                                      document_no="越权测试问责〔2026〕1号", decided_on=local_date(now),
+                                      document_filename="决定.pdf", document_stored_name="matrix-decision.pdf",
+                                      document_size=15, created_at=now)
+        s.add_all([member, record])
         s.commit()
         world = World(users=users, user_ids={k: u.id for k, u in users.items()}, departments=depts,
                       issues=foreign, unpublished=unpublished, attachment_ids=attachment_ids,
@@ -331,7 +362,8 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                       batch_id=batch.id, objection_id=objection.id, robot_id=robot["id"],
                       robot_secrets=(robot_key, robot_secret), failed_message_id=failed.id,
                       failed_message_secrets=("13966667777", "越权测试失败短信"), class_id=issue_class.id,
-                      enterprise_token=enterprise_token, praise_id=praise.id, contest_quarter=contest_quarter)
+                      enterprise_token=enterprise_token, praise_id=praise.id, contest_quarter=contest_quarter,
+                      sample_id=sample.id, member_id=member.id, record_id=record.id)
     world.attackers = {"admin": ["admin"], "coordinator": ["coordinator"], "operator": ["operator"],
                        "supervisor": ["supervisor"], "leader": ["leader", "leader3"] if full else ["leader"],
                        "department": ["fgj", "zrj"] if full else ["fgj"], "anonymous": [None]}
@@ -475,6 +507,18 @@ def cells(world: World) -> list[Cell]:
     # 一事一表扬 entered by the office: only the office removes it
     add(OFFICE, "DELETE", f"/api/v1/contest/praises/{world.praise_id}", "api", True)
     add(OFFICE, "POST", f"/console/contest/praises/{world.praise_id}/delete", "console", True, form={})
+    # 复查: the supervision office's sample, read by the office too; only the supervision office decides
+    add({"supervisor", "coordinator"}, "GET", f"/api/v1/recheck/samples/{world.sample_id}", "api", False)
+    add({"supervisor"}, "POST", f"/api/v1/recheck/members/{world.member_id}/verdict", "api", True,
+        json_body={"verdict": "false", "note": "越权复查不属实"})
+    add({"supervisor"}, "POST", f"/console/recheck/members/{world.member_id}", "console", True,
+        form={"verdict": "false", "note": "越权复查不属实"})
+    # 问责 against scj: the offices and leaders read it, scj itself too, no other department
+    for path, channel in ((f"/api/v1/accountability/{world.record_id}", "api"),
+                          (f"/api/v1/accountability/{world.record_id}/document", "api"),
+                          (f"/console/accountability/{world.record_id}/document", "console")):
+        add({"supervisor", "coordinator", "leader", "admin"}, "GET", path, channel, False,
+            ("越权测试问责", "%PDF"))
     # the coordinator's kept ledger upload: nobody else imports it
     add(OFFICE, "POST", f"/console/ledger/import/{world.ledger_token}", "console", True, form={})
     # the administrator's objects

@@ -27,7 +27,7 @@ import sys
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote
 
@@ -40,7 +40,18 @@ from twilio.request_validator import RequestValidator
 
 from faults.tables import digest
 from faults.throwaway import arguments, throwaway_app
-from models import Attachment, Issue, IssueReport, PlanConsultation, Praise, SmsMessage, SmsStatus, User
+from models import (
+    Attachment,
+    Issue,
+    IssueReport,
+    PlanConsultation,
+    Praise,
+    RecheckMember,
+    RecheckSample,
+    SmsMessage,
+    SmsStatus,
+    User,
+)
 from service.assessment.contest import quarter_choices
 from service.core import links
 from service.core.db import open_session
@@ -338,6 +349,12 @@ def build_world(app: Flask) -> World:
             chains[state] = [*chains["closed"], ("evaluate", "coordinator", {"verdict": verdict, "evidence": "已核实"})]
         chains["published"] = [*chains["evaluated"], ("publish", "coordinator", {"public_summary": "已办结。"})]
         made = [0]
+        # 复查: closed issues in a sample of a long-past half-month, each waiting for its verdict
+        sample = RecheckSample(period_start=date(2001, 1, 1), period_end=date(2001, 1, 15), share=0.2, seed=1,
+                               pool=0, drawn_at=now)
+        s.add(sample)
+        s.flush()
+        chains["sampled"] = chains["closed"]
 
         def issue(state: str, **over) -> int:
             made[0] += 1
@@ -346,7 +363,15 @@ def build_world(app: Flask) -> World:
             for action, who, body in chains[state]:
                 actor = reporter_actor(found.reporter_phone) if who == "reporter" else users[who]
                 found = workflow.transition(s, actor, found.id, action, body, now, options)
+            if state == "sampled":
+                s.add(RecheckMember(sample_id=sample.id, issue_id=found.id, reason="drawn",
+                                    department_id=found.lead_department_id))
+                s.commit()
             return found.id
+
+        def sampled_member() -> int:
+            issue_id = issue("sampled")
+            return s.execute(select(RecheckMember.id).where(RecheckMember.issue_id == issue_id)).scalar_one()
 
         meeting = meetings.create_meeting(s, users["coordinator"], {
             "kind": "breakfast", "title": "语料测试早餐会", "held_at": now + timedelta(days=3),
@@ -415,7 +440,9 @@ def build_world(app: Flask) -> World:
             calendar_days=[day.isoformat() for day in calendar_days], kept=kept, future=future.isoformat(), sid=sid,
             rated_phone="+8613998760000", enterprise_id=enterprise_id, township_id=township_id, batch=batch,
             receipts=receipts, failed_id=failed.id, robot_ids=robot_ids, plan_token=plan_token,
-            kept_firms=kept_firms, praise_ids=[p.id for p in praises], today=today)
+            kept_firms=kept_firms, praise_ids=[p.id for p in praises], today=today,
+            members=[sampled_member() for _ in range(2)],
+            fgj_codes=[issue_code_in(s, issue("closed")) for _ in range(2)])
     return world
 
 
@@ -431,7 +458,7 @@ ACTION_STATES = {"assign": "collected", "answer_on_spot": "collected", "reject":
                  "unreached": "replied", "request_rating": "replied", "close_off": "unreached",
                  "proceed_plan": "objected",
                  "evaluate": "closed", "reopen": "unresolved",
-                 "publish": "evaluated", "withhold": "closed", "withdraw": "published"}
+                 "publish": "evaluated", "withhold": "closed", "withdraw": "published", "recheck": "sampled"}
 ACTION_WHO = {"assign": "coordinator", "answer_on_spot": "operator", "reject": "coordinator", "accept": "fgj",
               "return": "fgj", "plan": "fgj", "progress": "fgj", "request_extension": "fgj",
               "decide_extension": "coordinator", "set_deadline": "coordinator", "reassign": "coordinator",
@@ -444,7 +471,7 @@ ACTION_WHO = {"assign": "coordinator", "answer_on_spot": "operator", "reject": "
               "proceed_plan": "coordinator",
               "visit": "coordinator",
               "evaluate": "coordinator", "reopen": "coordinator", "publish": "coordinator", "withhold": "coordinator",
-              "withdraw": "coordinator"}
+              "withdraw": "coordinator", "recheck": "supervisor"}
 
 
 def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
@@ -509,6 +536,7 @@ def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
                     {"public_summary": "text", "public_title": "line"}),
         "withhold": ({"reason": "涉及商业秘密"}, {"reason": "text"}),
         "withdraw": ({"reason": "公示内容有误"}, {"reason": "text"}),
+        "recheck": ({"verdict": "false", "note": "复查发现问题仍然存在"}, {"verdict": "choice", "note": "text"}),
     }
 
 
@@ -538,6 +566,10 @@ def _report_of(w: World, issue_id: int) -> int:
         return s.execute(select(IssueReport.id).where(IssueReport.issue_id == issue_id)).scalar_one()
 
 
+def issue_code_in(s: Session, issue_id: int) -> str:
+    return s.get(Issue, issue_id).code
+
+
 def issue_code(w: World, issue_id: int) -> str:
     with Session(w.app.extensions["ys"]["engine"]) as s:
         return s.get(Issue, issue_id).code
@@ -558,7 +590,7 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
               calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str,
               enterprise_id: int, township_id: int, batch: dict, receipts: dict[str, str], failed_id: int,
               robot_ids: list[int], plan_token: str, kept_firms: str, praise_ids: list[int],
-              today) -> list[Endpoint]:
+              today, members: list[int], fgj_codes: list[str]) -> list[Endpoint]:
     """Every write endpoint with its valid request and the fields attacked."""
     out: list[Endpoint] = []
     add = out.append
@@ -713,6 +745,29 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("console contest compute", "POST", "/console/contest/compute", "coordinator", "console",
                  {"year": str(form_year), "quarter": str(form_quarter)}, {"year": "int", "quarter": "int"},
                  encoding="form"))
+    # --- 复查: drawing two long-ended half-months (one per channel), a verdict on a sampled issue each
+    add(Endpoint("api recheck draw", "POST", "/api/v1/recheck/samples", "supervisor", "api",
+                 {"day": (today - timedelta(days=40)).isoformat(), "share": 20}, {"day": "date", "share": "int"}))
+    add(Endpoint("console recheck draw", "POST", "/console/recheck/draw", "supervisor", "console",
+                 {"day": (today - timedelta(days=70)).isoformat(), "share": "20"}, {"day": "date", "share": "int"},
+                 encoding="form"))
+    verdict_fields = {"verdict": "choice", "note": "text"}
+    add(Endpoint("api recheck verdict", "POST", f"/api/v1/recheck/members/{members[0]}/verdict", "supervisor", "api",
+                 {"verdict": "false", "note": "复查发现问题仍然存在"}, verdict_fields))
+    add(Endpoint("console recheck verdict", "POST", f"/console/recheck/members/{members[1]}", "supervisor",
+                 "console", {"verdict": "true", "note": "复查属实"}, verdict_fields,
+                 encoding="form"))
+    # --- 问责: a record through each channel (the console's with its PDF)
+    record = {"kind": "talk", "department_id": d["fgj"], "issue_codes": fgj_codes[:1],
+              "document_no": "县督查〔2026〕1号", "decided_on": today.isoformat(), "note": "语料测试问责"}
+    record_fields = {"kind": "choice", "department_id": "id", "issue_codes": "list", "document_no": "line",
+                     "decided_on": "date", "note": "text"}
+    add(Endpoint("api accountability", "POST", "/api/v1/accountability", "supervisor", "api", record, record_fields))
+    add(Endpoint("console accountability", "POST", "/console/accountability", "supervisor", "console",
+                 {**record, "department_id": str(d["fgj"]), "issue_codes": fgj_codes[1],
+                  "document": ("决定.pdf", b"%PDF-1.4\n%%EOF\n")},
+                 {**record_fields, "issue_codes": "line"}, encoding="multipart",
+                 files=[("document", *f) for f in BAD_ATTACHMENTS]))
     # --- the console
     for action, (body, fields) in bodies.items():
         target = issue(ACTION_STATES[action])

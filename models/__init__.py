@@ -24,13 +24,14 @@ from .matching import IssueClass, IssueClassMember, IssueRepeat, SuggestionModel
 from .meeting import Meeting, MeetingChange
 from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage, SmsOptOut, SmsSwitchOff
+from .recheck import AccountabilityRecord, RecheckMember, RecheckSample
 from .settings import CalendarDay, DeadlinePolicy, DepartmentRobot, SmsProviderTemplate, SmsTemplate
 from .types import UTCDateTime, utcnow
 
 metadata = SQLModel.metadata
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditTrailImmutable",
+    "AccountabilityRecord", "ApiToken", "Attachment", "RecheckMember", "RecheckSample", "AuditTrailImmutable",
     "CalendarDay", "Category", "CodeCounter", "ContestResult", "ContestRules",
     "DeadlineJudgement", "DeadlinePolicy", "Department",
     "Enterprise", "EnterpriseLeader", "LeaderVisit", "Township",

@@ -12,7 +12,9 @@ RULE_LABELS = {
     "weights.accept_rate": "签收及时率权重", "weights.reply_rate": "回复及时率权重",
     "weights.complete_rate": "按期办结率权重", "weights.satisfaction_rate": "满意率权重",
     "penalties.reopens": "每次重办扣分", "penalties.returned": "每次退单扣分",
-    "penalties.overdue_now": "每件当前超期扣分", "bonuses.praise": "每次一事一表扬加分",
+    "penalties.overdue_now": "每件当前超期扣分", "penalties.recheck_false": "每件复查不属实扣分",
+    "penalties.accountability_talk": "每次约谈扣分", "penalties.accountability_criticism": "每次通报批评扣分",
+    "penalties.accountability_referral": "每次移交纪检监察机关扣分", "bonuses.praise": "每次一事一表扬加分",
 }
 
 

@@ -253,3 +253,37 @@ ENTERPRISE_SCALE_LABELS = {
     EnterpriseScale.SME: "中小微企业",
     EnterpriseScale.INDIVIDUAL: "个体工商户",
 }
+
+
+class RecheckVerdict(StrEnum):
+    """复查: the supervision office's finding on a closed issue it re-inspected."""
+
+    TRUE = "true"      # 属实: the department's reply and the closing stand
+    FALSE = "false"    # 不属实: the issue is reopened and counted against the department
+
+
+RECHECK_VERDICT_LABELS = {RecheckVerdict.TRUE: "属实", RecheckVerdict.FALSE: "不属实"}
+
+
+class RecheckReason(StrEnum):
+    """Why an issue is in a 复查 sample."""
+
+    REOPENED = "reopened"   # reopened at least once: always drawn
+    LATE = "late"           # a deadline judged late: always drawn
+    DRAWN = "drawn"         # drawn at random from the rest
+
+
+RECHECK_REASON_LABELS = {RecheckReason.REOPENED: "曾重办", RecheckReason.LATE: "曾超期",
+                         RecheckReason.DRAWN: "随机抽取"}
+
+
+class AccountabilityKind(StrEnum):
+    """问责: what the accountability decision was."""
+
+    TALK = "talk"                # 约谈
+    CRITICISM = "criticism"      # 通报批评
+    REFERRAL = "referral"        # 移交纪检监察机关
+
+
+ACCOUNTABILITY_KIND_LABELS = {AccountabilityKind.TALK: "约谈", AccountabilityKind.CRITICISM: "通报批评",
+                              AccountabilityKind.REFERRAL: "移交纪检监察机关"}

@@ -55,6 +55,10 @@ class Permission(StrEnum):
     CONTEST_RUN = "contest_run"
     CONTEST_PRAISE = "contest_praise"
     CONTEST_RULES = "contest_rules"
+    RECHECK_READ = "recheck_read"
+    RECHECK_DRAW = "recheck_draw"
+    ACCOUNTABILITY_READ = "accountability_read"
+    ACCOUNTABILITY_WRITE = "accountability_write"
 
 
 @dataclass(frozen=True)
@@ -147,5 +151,13 @@ PERMISSIONS: dict[Permission, Grant] = {
     P.CONTEST_RUN: Grant("计算并保存擂台赛季度积分", _r(COORDINATOR), "只有县营商办可以计算擂台赛积分"),
     P.CONTEST_PRAISE: Grant("登记一事一表扬", _r(COORDINATOR), "只有县营商办可以登记一事一表扬"),
     P.CONTEST_RULES: Grant("修改擂台赛积分规则", _r(ADMIN), "只有系统管理员可以修改擂台赛积分规则"),
+    # 复查 (service.supervision.recheck): the supervision office draws the half-monthly sample of
+    # closed issues and gives each its verdict (the workflow step `recheck`); the office reads it.
+    P.RECHECK_READ: Grant("查看复查抽样", _r(SUPERVISOR, COORDINATOR), "只有县委督查办和县营商办可以查看复查抽样"),
+    P.RECHECK_DRAW: Grant("抽取复查样本", _r(SUPERVISOR), "只有县委督查办可以抽取复查样本"),
+    # 问责 (service.supervision.accountability): the supervision office enters the records; a
+    # department reads its own (scope), the others every department's.
+    P.ACCOUNTABILITY_READ: Grant("查看问责记录", _r(SUPERVISOR, COORDINATOR, LEADER, ADMIN, DEPARTMENT),
+                                 "您的角色无权查看问责记录"),
+    P.ACCOUNTABILITY_WRITE: Grant("登记问责记录", _r(SUPERVISOR), "只有县委督查办可以登记问责记录"),
 }
-

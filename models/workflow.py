@@ -105,6 +105,9 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     # round (or to the office for assignment when there was none). 提请上级 is the other way
     # out of 未解决 (UNRESOLVED_WAYS in service.workflow.transition).
     Step("reopen", "重办", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), (P, C)),
+    # 复查: the supervision office's verdict on an issue of its half-monthly sample
+    # (service.supervision.recheck); 不属实 reopens it as 重办 does, counted against the department.
+    Step("recheck", "复查", _s(Status.CLOSED, Status.PUBLISHED), _s(Role.SUPERVISOR), ("verdict",), (P, C)),
     Step("publish", "公开公示", _s(Status.CLOSED), _s(Role.COORDINATOR), ("public_summary",),
          (Status.PUBLISHED,)),
     Step("withhold", "不予公开", _s(Status.CLOSED), _s(Role.COORDINATOR), ("reason",), ()),

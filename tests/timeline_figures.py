@@ -27,7 +27,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Department, IssueEvent
+from models import AccountabilityRecord, Department, IssueEvent
 from service.assessment.periods import Period
 from service.deadlines.calendar import local_date
 
@@ -76,6 +76,7 @@ class Replay:
         self.issues: dict[int, Story] = {}
         self.judgements: list[Judgement] = []
         self.returns: list[tuple[int, datetime]] = []
+        self.rechecks_false: list[tuple[int, datetime]] = []  # 复查不属实: (department, when)
 
     def judge(self, story: Story, key: str, day: date, met: bool = True) -> None:
         if key in story.judged:
@@ -163,6 +164,17 @@ class Replay:
                 story.answered = story.reported = False
                 story.judged -= {"reply_due", "complete_due", "report_due", "visit_due"}
                 story.deadlines.update(_dates(data["deadlines"]))
+        elif e.action == "recheck" and data.get("verdict") == "false":   # 复查不属实: a new round, as 重办
+            self.rechecks_false.append((data.get("department_id"), e.at))
+            story.satisfaction = None
+            story.reopens += 1
+            if e.to_status == "in_progress":
+                report_due = story.deadlines.get("report_due")
+                if report_due is not None and report_due < day:
+                    self.judge(story, "report_due", day, met=False)
+                story.answered = story.reported = False
+                story.judged -= {"reply_due", "complete_due", "report_due", "visit_due"}
+                story.deadlines.update(_dates(data["deadlines"]))
         elif e.action == "reopen" and e.to_status == "in_progress":   # 重办 after 整改评估 未解决
             story.satisfaction = None
             story.reopens += 1
@@ -199,6 +211,13 @@ def department_figures(session: Session, period: Period, now: datetime) -> dict[
     for dept, at in r.returns:
         if in_period(at):
             rows[dept]["returned"] += 1
+    for dept, at in r.rechecks_false:
+        if dept is not None and in_period(at):
+            rows[dept]["recheck_false"] += 1
+    # 问责 records are no timeline fact: counted from their table by the decision's date
+    for dept, kind in session.execute(select(AccountabilityRecord.department_id, AccountabilityRecord.kind).where(
+            AccountabilityRecord.decided_on >= period.start, AccountabilityRecord.decided_on <= period.end)):
+        rows[dept][f"accountability_{kind}"] += 1
     for story in r.issues.values():
         if story.lead is None or not in_period(story.assigned_at):
             continue
@@ -248,6 +267,9 @@ def department_figures(session: Session, period: Period, now: datetime) -> dict[
             "overdue_now": row["overdue_now"],
             "reported_on_time": row["report_due:on_time"], "report_judged": row["report_due:judged"],
             "report_rate": _rate(row["report_due:on_time"], row["report_due:judged"]),
+            "recheck_false": row["recheck_false"], "accountability_talk": row["accountability_talk"],
+            "accountability_criticism": row["accountability_criticism"],
+            "accountability_referral": row["accountability_referral"],
         }
         rates = {"accept_rate": _rate(figures["accepted_on_time"], figures["accept_judged"]),
                  "reply_rate": _rate(figures["replied_on_time"], figures["reply_judged"]),

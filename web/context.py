@@ -85,6 +85,11 @@ def attachments_dir() -> Path:
     return Path(current_app.config["ATTACHMENTS_DIR"] or Path(current_app.instance_path) / "attachments")
 
 
+def documents_dir() -> Path:
+    """Where decision documents (问责) are kept: beside the issues' attachments."""
+    return attachments_dir() / "decisions"
+
+
 def bearer_token() -> str:
     """The request's bearer token; 401 without one."""
     header = request.headers.get("Authorization", "")

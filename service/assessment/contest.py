@@ -29,7 +29,8 @@ from service.deadlines.calendar import local_date
 from service.identity import permissions as access
 
 __all__ = [
-    "BONUSES", "DEFAULT_RULES", "RULE_LABELS", "RULE_LIMITS", "RedFlag", "add_praise", "compute_quarter",
+    "BONUSES", "CONTEST_PENALTIES", "DEFAULT_RULES",
+    "RULE_LABELS", "RULE_LIMITS", "RedFlag", "add_praise", "compute_quarter",
     "contest_workbook", "notice_title", "points_of", "podium", "praises_of", "quarter_choices", "quarter_of",
     "quarter_result", "last_month", "red_flag", "remove_praise", "rule_lines", "rules_in_force", "run_quarter",
     "set_rules",
@@ -37,11 +38,16 @@ __all__ = [
 ]
 
 BONUSES = {"praise": 2.0}
-DEFAULT_RULES = {"weights": dict(WEIGHTS), "penalties": dict(PENALTIES), "bonuses": dict(BONUSES)}
+# 复查不属实 and 问责 (service.supervision) cost points in the contest only; rules saved before
+# they existed take these defaults.
+LATER_PENALTIES = {"recheck_false": 3.0, "accountability_talk": 2.0, "accountability_criticism": 5.0,
+                   "accountability_referral": 10.0}
+CONTEST_PENALTIES = {**PENALTIES, **LATER_PENALTIES}
+DEFAULT_RULES = {"weights": dict(WEIGHTS), "penalties": dict(CONTEST_PENALTIES), "bonuses": dict(BONUSES)}
 
 # Each rule's sane range, by group.
 RULE_LIMITS = {"weights": 100.0, "penalties": 50.0, "bonuses": 50.0}
-GROUPS = {"weights": WEIGHTS, "penalties": PENALTIES, "bonuses": BONUSES}
+GROUPS = {"weights": WEIGHTS, "penalties": CONTEST_PENALTIES, "bonuses": BONUSES}
 NOTE_MAX = 200
 FIRST_YEAR = 2000
 
@@ -50,7 +56,17 @@ def _number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _with_later_rules(rules: dict) -> dict:
+    """Rules saved before the 复查 and 问责 penalties existed get their defaults."""
+    penalties = rules.get("penalties")
+    if isinstance(penalties, dict):
+        for key, value in LATER_PENALTIES.items():
+            penalties.setdefault(key, value)
+    return rules
+
+
 def _checked_rules(rules: dict) -> dict:
+    rules = _with_later_rules(rules)
     problems = {}
     for group, keys in GROUPS.items():
         given = rules.get(group) if isinstance(rules.get(group), dict) else {}
@@ -77,7 +93,7 @@ def rule_lines(rules: dict) -> list[tuple[str, float]]:
 
 def rules_in_force(session: Session) -> dict:
     row = session.get(ContestRules, 1)
-    return deepcopy(row.rules) if row else deepcopy(DEFAULT_RULES)
+    return _with_later_rules(deepcopy(row.rules)) if row else deepcopy(DEFAULT_RULES)
 
 
 def set_rules(session: Session, actor: User | None, rules: dict, now: datetime) -> dict:
@@ -123,7 +139,7 @@ def _table(session: Session, period: Period, rules: dict, now: datetime) -> list
         count, bonus = praises.get(r.department_id, (0, 0.0))
         table.append({"department_id": r.department_id, "department_name": r.department_name,
                       **_breakdown(r, rules, bonus), "praises": count,
-                      **{k: getattr(r, k) for k in (*WEIGHTS, *PENALTIES)}})
+                      **{k: getattr(r, k) for k in (*WEIGHTS, *CONTEST_PENALTIES)}})
     ranked = sorted((t for t in table if t["points"] is not None), key=lambda t: -t["points"])
     for t in table:
         t["rank"] = None
@@ -329,10 +345,21 @@ def red_flag(session: Session, now: datetime) -> RedFlag | None:
 
 COLUMNS = (Column("名次", 8, "int"), Column("部门", 20), Column("积分", 10), Column("三率得分", 10),
            Column("重办扣分", 10), Column("退单扣分", 10), Column("超期扣分", 10),
+           Column("复查不属实扣分", 12), Column("问责扣分", 10),
            Column("表扬次数", 10, "int"), Column("表扬加分", 10),
            Column("签收及时率", 12, "percent"), Column("回复及时率", 12, "percent"),
            Column("按期办结率", 12, "percent"), Column("满意率", 12, "percent"),
            Column("重办次数", 10, "int"), Column("退单", 8, "int"), Column("当前超期", 10, "int"))
+
+
+ACCOUNTABILITY_KEYS = ("accountability_talk", "accountability_criticism", "accountability_referral")
+
+
+def _accountability_cut(cut: dict):
+    """The 问责 deductions together; "—" for a quarter stored before they existed."""
+    if not any(k in cut for k in ACCOUNTABILITY_KEYS):
+        return "—"
+    return round(sum(cut.get(k, 0) for k in ACCOUNTABILITY_KEYS), 2)
 
 
 def _or_dash(value):
@@ -352,6 +379,7 @@ def contest_workbook(result: ContestResult) -> bytes:
         rows.append((row["rank"], row["department_name"] + marks.get(id(row), ""),
                      "本期无可评" if row["points"] is None else row["points"], _or_dash(row.get("base")),
                      _or_dash(cut.get("reopens")), _or_dash(cut.get("returned")), _or_dash(cut.get("overdue_now")),
+                     _or_dash(cut.get("recheck_false")), _accountability_cut(cut),
                      row.get("praises", 0), row.get("bonus", 0.0),
                      row["accept_rate"], row["reply_rate"], row["complete_rate"], row["satisfaction_rate"],
                      row["reopens"], row["returned"], row["overdue_now"]))

@@ -15,10 +15,14 @@ from sqlmodel import Session
 from models import (
     JUDGEMENT_FLAGS,
     OPEN_STATUSES,
+    AccountabilityKind,
+    AccountabilityRecord,
     DeadlineJudgement,
     Department,
     Issue,
     IssueEvent,
+    RecheckMember,
+    RecheckVerdict,
     Satisfaction,
     Status,
 )
@@ -84,6 +88,16 @@ class DepartmentRow:
     report_rate: float | None = None  # 按时报告率 (a column of the bulletin, not in the score)
     reopens: int = 0          # 重办次数 (an issue reopened twice counts twice)
     penalty: float = 0.0      # points taken off the score (PENALTIES)
+    # 复查 and 问责 in the period (by the day of the verdict or decision): on the 成绩单 and
+    # penalised in the 擂台赛 (service.assessment.contest), not in this score
+    recheck_false: int = 0            # 复查不属实 (each reopened the issue, counted in reopens too)
+    accountability_talk: int = 0      # 约谈
+    accountability_criticism: int = 0  # 通报批评
+    accountability_referral: int = 0  # 移交纪检监察机关
+
+    @property
+    def accountability(self) -> int:
+        return self.accountability_talk + self.accountability_criticism + self.accountability_referral
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -185,6 +199,27 @@ def _returns(session: Session, period: Period) -> dict[int, int]:
     return {d: int(n) for d, n in session.execute(stmt) if d is not None}
 
 
+def _rechecks_not_true(session: Session, period: Period) -> dict[int, int]:
+    """复查不属实 per department, by the time of the verdict."""
+    lo, hi = period.bounds
+    stmt = select(RecheckMember.department_id, func.count()).where(
+        RecheckMember.verdict == RecheckVerdict.FALSE, RecheckMember.decided_at >= lo, RecheckMember.decided_at < hi,
+    ).group_by(RecheckMember.department_id)
+    return {d: int(n) for d, n in session.execute(stmt) if d is not None}
+
+
+def _accountability(session: Session, period: Period) -> dict[int, dict[str, int]]:
+    """问责 records per department and kind, by the decision's date."""
+    stmt = select(AccountabilityRecord.department_id, AccountabilityRecord.kind, func.count()).where(
+        AccountabilityRecord.decided_on >= period.start, AccountabilityRecord.decided_on <= period.end,
+    ).group_by(AccountabilityRecord.department_id, AccountabilityRecord.kind)
+    out: dict[int, dict[str, int]] = {}
+    for dept, kind, n in session.execute(stmt):
+        if kind in set(AccountabilityKind):
+            out.setdefault(dept, {})[f"accountability_{kind}"] = int(n)
+    return out
+
+
 def _row(dept: Department, figures: dict[str, int] | None, judged: dict[str, int] | None,
          returned: int) -> DepartmentRow:
     f = figures or dict.fromkeys(_ISSUE_COLUMNS, 0)
@@ -236,10 +271,20 @@ def department_assessment(session: Session, period: Period, now: datetime) -> li
     figures = _received_figures(session, period, now)
     judged = _judgements(session, period)
     returns = _returns(session, period)
+    rechecks = _rechecks_not_true(session, period)
+    accountability = _accountability(session, period)
     depts = session.execute(select(Department).where(or_(
-        Department.active.is_(True), Department.id.in_(set(figures) | set(judged) | set(returns)),
+        Department.active.is_(True),
+        Department.id.in_(set(figures) | set(judged) | set(returns) | set(rechecks) | set(accountability)),
     )).order_by(Department.id)).scalars().all()
-    return _rank([_row(d, figures.get(d.id), judged.get(d.id), returns.get(d.id, 0)) for d in depts])
+    rows = []
+    for d in depts:
+        row = _row(d, figures.get(d.id), judged.get(d.id), returns.get(d.id, 0))
+        row.recheck_false = rechecks.get(d.id, 0)
+        for key, n in accountability.get(d.id, {}).items():
+            setattr(row, key, n)
+        rows.append(row)
+    return _rank(rows)
 
 
 def department_row(session: Session, period: Period, now: datetime,

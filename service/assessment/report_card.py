@@ -5,14 +5,24 @@ The figures are `service.assessment`'s; the lists here select exactly the issues
 figures count (received in the period, i.e. assigned to the department as lead in it), so a
 department can check every number against the issues behind it.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from openpyxl import Workbook
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from models import DEADLINE_KEYS, Department, Issue, IssueEvent, Satisfaction, Status, User
+from models import (
+    ACCOUNTABILITY_KIND_LABELS,
+    DEADLINE_KEYS,
+    AccountabilityRecord,
+    Department,
+    Issue,
+    IssueEvent,
+    Satisfaction,
+    Status,
+    User,
+)
 from models.permissions import Permission
 from service.assessment.periods import Period
 from service.assessment.rates import PENALTIES, RUNNING, DepartmentRow, department_assessment, department_row
@@ -40,6 +50,21 @@ class CardIssue:
 
 
 @dataclass
+class CardRecord:
+    """A 问责 record of the department decided in the period."""
+    record_id: int
+    kind: str
+    decided_on: date
+    document_no: str
+    issue_codes: list[str]
+    has_document: bool
+
+    @property
+    def kind_label(self) -> str:
+        return ACCOUNTABILITY_KIND_LABELS.get(self.kind, self.kind)
+
+
+@dataclass
 class CardMonth:
     month: str
     row: DepartmentRow
@@ -54,6 +79,7 @@ class ReportCard:
     overdue: list[CardIssue]
     unsatisfied: list[CardIssue]
     months: list[CardMonth]
+    accountability: list[CardRecord] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -114,13 +140,22 @@ def report_card(session: Session, actor: User, department_id: int, period: Perio
         received, or_(Issue.satisfaction == Satisfaction.UNSATISFIED, Issue.reopen_count > 0),
         Issue.status != Status.REJECTED,
     ).order_by(Issue.id)).scalars())
+    records = list(session.execute(select(AccountabilityRecord).where(
+        AccountabilityRecord.department_id == dept.id, AccountabilityRecord.decided_on >= period.start,
+        AccountabilityRecord.decided_on <= period.end,
+    ).order_by(AccountabilityRecord.decided_on, AccountabilityRecord.id)).scalars())
+    ids = {i for r in records for i in r.issue_ids}
+    codes = dict(session.execute(select(Issue.id, Issue.code).where(Issue.id.in_(ids))).all()) if ids else {}
     # The months begun so far: a month still to come would plot as a drop to 0.
     months = [CardMonth(f"{m.start.year}-{m.start.month:02d}", department_row(session, m, now, dept.id))
               for m in period.months() if m.start <= today]
     return ReportCard(department=dept, period=period, row=row,
                       ranked=sum(1 for r in rows if r.rank is not None),
                       overdue=_card_issues(session, overdue, today, calendar),
-                      unsatisfied=_card_issues(session, unsatisfied, today, calendar), months=months)
+                      unsatisfied=_card_issues(session, unsatisfied, today, calendar), months=months,
+                      accountability=[CardRecord(r.id, r.kind, r.decided_on, r.document_no,
+                                                 [codes[i] for i in r.issue_ids if i in codes],
+                                                 bool(r.document_stored_name)) for r in records])
 
 
 # --- the same as an Excel workbook ------------------------------------------------------------
@@ -138,6 +173,8 @@ UNSATISFIED_COLUMNS = (Column("编号", 16), Column("问题", 40, "wrap"), Colum
 MONTH_COLUMNS = (Column("月份", 10), Column("交办", 8, "int"), Column("已办结", 8, "int"),
                  Column("按期办结", 10, "int"), Column("按期办结率", 12, "percent"),
                  Column("满意率", 10, "percent"), Column("当前超期", 10, "int"))
+ACCOUNTABILITY_COLUMNS = (Column("决定日期", 12, "date"), Column("问责方式", 16), Column("决定文号", 24),
+                          Column("相关问题", 40, "wrap"))
 SATISFACTION_NAMES = {Satisfaction.SATISFIED: "满意", Satisfaction.BASICALLY: "基本满意",
                       Satisfaction.UNSATISFIED: "不满意"}
 
@@ -163,11 +200,15 @@ def card_figures(card: ReportCard) -> list[tuple[str, object, str]]:
          f"按时报告{r.reported_on_time}件次/应报告{r.report_judged}件次（办理情况报告报主抓县级领导，不计入得分）"),
         ("在办", r.open, "已交办或办理中"),
         ("当前超期", r.overdue_now, "在办且已过最近时限"),
-        ("重办", r.reopened, f"回访不满意后重新办理，共{r.reopens}次"),
+        ("重办", r.reopened, f"回访不满意、评估未解决或复查不属实后重新办理，共{r.reopens}次"),
         ("延期", r.extended, f"获批延期共{r.extensions}次"),
         ("挂账", r.suspended, "暂停计时"),
         ("提请中", r.escalated, "提请上级解决，暂停计时"),
         ("退单", r.returned, "本期退回县营商办"),
+        ("复查不属实", r.recheck_false, "县委督查办复查认定不属实、已重新办理（擂台赛扣分）"),
+        ("问责", r.accountability,
+         f"约谈{r.accountability_talk}次、通报批评{r.accountability_criticism}次、"
+         f"移交纪检监察机关{r.accountability_referral}次（擂台赛扣分）"),
     ]
 
 
@@ -191,6 +232,9 @@ def card_workbook(card: ReportCard, status_names: dict[str, str]) -> bytes:
                   SATISFACTION_NAMES.get(i.satisfaction, i.satisfaction or ""), i.reopen_count,
                   i.responsible_person or "") for i in card.unsatisfied],
                 title=f"{card.department.name}不满意及重办问题")
+    write_table(wb.create_sheet("问责"), ACCOUNTABILITY_COLUMNS,
+                [(a.decided_on, a.kind_label, a.document_no, "、".join(a.issue_codes)) for a in card.accountability],
+                title=f"{card.department.name}问责记录")
     write_table(wb.create_sheet("月度趋势"), MONTH_COLUMNS,
                 [(m.month, m.row.received, m.row.completed, m.row.completed_on_time, m.row.complete_rate,
                   m.row.satisfaction_rate, m.row.overdue_now) for m in card.months],

@@ -32,6 +32,8 @@ from models import (
     IssueRepeat,
     IssueReport,
     PlanConsultation,
+    RecheckMember,
+    RecheckVerdict,
     RejectReason,
     Role,
     Satisfaction,
@@ -70,6 +72,7 @@ CHOICES: dict[str, dict[str, frozenset[str]]] = {
     "reject": {"reason": frozenset(RejectReason)},
     "evaluate": {"verdict": frozenset(Verdict)},
     "escalate": {"level": frozenset(EscalationLevel)},
+    "recheck": {"verdict": frozenset(RecheckVerdict)},
 }
 
 
@@ -114,6 +117,8 @@ class StepContext:
     # the department whose work-group robots post a message of this kind, where it is not the
     # lead department's ("department"): the old department told of a 改派
     robot_departments: dict[str, int] = field(default_factory=dict)
+    # the 复查 sample member decided by this step, given the event's id once written
+    recheck: RecheckMember | None = None
     _calendar: WorkCalendar | None = field(default=None, repr=False)
 
     @property
@@ -128,7 +133,14 @@ def allowed_actions(session: Session, actor: User, issue: Issue) -> list[str]:
     """The actions `actor` may take on `issue` now, in table order."""
     return [s.action for s in STEPS.values()
             if issue.status in s.from_states and _permitted(session, s, actor, issue)
-            and (s.action != "decide_extension" or extension_decider(issue) == actor.role)]
+            and (s.action != "decide_extension" or extension_decider(issue) == actor.role)
+            and (s.action != "recheck" or awaiting_recheck(session, issue.id))]
+
+
+def awaiting_recheck(session: Session, issue_id: int) -> bool:
+    """The issue is in a 复查 sample and waits for its verdict (the step is offered only then)."""
+    return session.execute(select(RecheckMember.id).where(
+        RecheckMember.issue_id == issue_id, RecheckMember.verdict.is_(None)).limit(1)).first() is not None
 
 
 def extension_decider(issue: Issue) -> str:
@@ -240,6 +252,9 @@ def _take_step(session: Session, actor: User, issue_id: int, action: str, body: 
         if ctx.escalation is not None:
             ctx.escalation.event_id = event.id
             session.add(ctx.escalation)
+        if ctx.recheck is not None:
+            ctx.recheck.event_id = event.id
+            session.add(ctx.recheck)
         for kind, phone, template, params in ctx.messages:
             queue_sms(session, dedupe_key=f"event:{event.id}:{kind}:{phone}", phone=phone,
                       kind=kind, template=template, params=params, issue_id=issue.id, now=now,
@@ -1062,6 +1077,44 @@ def _reopen(ctx: StepContext) -> str:
     return _reopen_round(ctx)
 
 
+# 不属实 goes back to the department with what the re-inspection found: long enough to say something.
+RECHECK_NOTE_MIN = 4
+
+
+def _recheck(ctx: StepContext) -> str | None:
+    """复查: the verdict on an issue of a sample waiting for one. 属实 changes nothing but the
+    sample; 不属实 reopens the issue as 重办 does (a new round, the department told) and is
+    counted against the department leading it now."""
+    issue, verdict = ctx.issue, ctx.body["verdict"]
+    waiting = select(RecheckMember).where(RecheckMember.issue_id == issue.id, RecheckMember.verdict.is_(None))
+    if ctx.body.get("member_id") is not None:  # a sample's page names its member
+        waiting = waiting.where(RecheckMember.id == ctx.body["member_id"])
+    member = ctx.session.execute(waiting.order_by(RecheckMember.id.desc()).limit(1)).scalars().first()
+    if member is None:
+        raise Conflict("该问题不在待复查的抽样中（或已复查），请先抽取该半月的复查样本", code="not_in_sample")
+    note = (ctx.body.get("note") or "").strip()
+    if verdict == RecheckVerdict.FALSE and len(note) < RECHECK_NOTE_MIN:
+        require({"note": f"复查不属实时请写明核查情况（至少{RECHECK_NOTE_MIN}个字），将转告承办单位重办"})
+    member.verdict, member.note = verdict, note or None
+    member.decided_by_id, member.decided_at = ctx.actor.id, ctx.now
+    ctx.recheck = member
+    ctx.note = note or "复查属实"
+    ctx.data = {"verdict": verdict, "sample_id": member.sample_id, "member_id": member.id}
+    if verdict == RecheckVerdict.TRUE:
+        return None
+    member.department_id = issue.lead_department_id
+    if issue.status == Status.PUBLISHED:
+        # Off the public pages until it is settled, evaluated and published again.
+        ctx.data["published_at"] = issue.published_at and issue.published_at.isoformat()
+        issue.disclosure = "pending"
+    issue.satisfaction = issue.closed_at = None
+    if issue.lead_department_id is None:
+        issue.answered_on_spot = False
+        issue.reopen_count += 1
+        return Status.COLLECTED
+    return _reopen_round(ctx)
+
+
 def _publish(ctx: StepContext) -> str:
     issue = ctx.issue
     evaluation = current_evaluation(ctx.session, issue)
@@ -1101,6 +1154,7 @@ _HANDLERS: dict[str, Callable[[StepContext], str | None]] = {
     "instruct": _instruct, "answer": _answer, "reply": _reply, "report": _report, "visit": _visit,
     "unreached": _unreached, "close_off": _close_off, "request_rating": _request_rating,
     "rate_outcome": _rate_outcome,
-    "evaluate": _evaluate, "reopen": _reopen, "publish": _publish, "withhold": _withhold, "withdraw": _withdraw,
+    "evaluate": _evaluate, "reopen": _reopen, "recheck": _recheck, "publish": _publish, "withhold": _withhold,
+    "withdraw": _withdraw,
 }
 assert set(_HANDLERS) == set(STEPS), "every step of the table has exactly one handler"

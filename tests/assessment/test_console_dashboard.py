@@ -189,7 +189,7 @@ def test_the_card_downloads_as_excel(app, county, county_issues):
     assert resp.status_code == 200 and resp.mimetype.endswith("spreadsheetml.sheet")
     assert "filename*=UTF-8''" in resp.headers["Content-Disposition"]
     wb = load_workbook(io.BytesIO(resp.data))
-    assert wb.sheetnames == ["成绩单", "当前超期", "不满意及重办", "月度趋势"]
+    assert wb.sheetnames == ["成绩单", "当前超期", "不满意及重办", "问责", "月度趋势"]
     figures = {r[0]: r[1] for r in wb["成绩单"].iter_rows(min_row=4, values_only=True)}
     assert figures["交办件"] == 1 and figures["当前超期"] == 1
     overdue = list(wb["当前超期"].iter_rows(min_row=3, values_only=True))

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 import demo
 from models import (
+    AccountabilityRecord,
     Channel,
     Department,
     DisclosureBatch,
@@ -19,6 +20,7 @@ from models import (
     MeetingKind,
     Objection,
     PlanConsultation,
+    RecheckMember,
     Role,
     SmsMessage,
     Status,
@@ -126,6 +128,14 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     stored = stored_quarter(db, year, quarter)
     assert stored is not None and sum(row["praises"] for row in stored.table) == 1
     assert sum(row["bonus"] for row in stored.table) == stored.rules["bonuses"]["praise"]
+
+    # 复查: the last ended half-month's sample, one issue found 不属实 and sent back; a 问责 record
+    verdicts = [m.verdict for m in db.execute(select(RecheckMember)).scalars()]
+    assert verdicts.count("false") == 1 and verdicts.count("true") == 1
+    false_member = db.execute(select(RecheckMember).where(RecheckMember.verdict == "false")).scalar_one()
+    assert db.get(Issue, false_member.issue_id).status in ("in_progress", "collected")
+    record = db.execute(select(AccountabilityRecord)).scalar_one()
+    assert record.kind == "criticism" and record.department_id == false_member.department_id
 
     # The county's history lies in the past and its messages were sent back then.
     assert db.execute(select(func.max(IssueEvent.at))).scalar_one() <= now

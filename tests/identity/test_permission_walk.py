@@ -88,6 +88,10 @@ CONSOLE = {
     "console.batch_list": ((P.DISCLOSURE_BATCHES,), "/console/batches"),
     "console.batch_page": ((P.DISCLOSURE_BATCHES,), "/console/batches/{batch}"),
     "console.batch_print": ((P.DISCLOSURE_BATCHES,), "/console/batches/{batch}/print"),
+    "console.recheck_page": ((P.RECHECK_READ,), "/console/recheck"),
+    "console.accountability_page": ((P.ACCOUNTABILITY_READ,), "/console/accountability"),
+    # the walking department is scj, whose record it is (another department's: the IDOR matrix)
+    "console.accountability_document": ((P.ACCOUNTABILITY_READ,), "/console/accountability/{record}/document"),
 }
 API = {
     "issues.list_issues": ((P.ISSUE_LIST,), "/api/v1/issues"),
@@ -121,6 +125,11 @@ API = {
     "contest.rules": ((P.CONTEST_READ,), "/api/v1/contest/rules"),
     "contest.praises": ((P.CONTEST_READ,), "/api/v1/contest/praises?year={contest_year}&quarter={contest_q}"),
     "contest.red_flag": (EVERYONE, "/api/v1/contest/red-flag"),
+    "recheck.samples": ((P.RECHECK_READ,), "/api/v1/recheck/samples"),
+    "recheck.sample": ((P.RECHECK_READ,), "/api/v1/recheck/samples/{sample}"),
+    "recheck.records": ((P.ACCOUNTABILITY_READ,), "/api/v1/accountability"),
+    "recheck.record": ((P.ACCOUNTABILITY_READ,), "/api/v1/accountability/{record}"),
+    "recheck.document": ((P.ACCOUNTABILITY_READ,), "/api/v1/accountability/{record}/document"),
 }
 # Pages for those not signed in, and the API's description of itself.
 NOT_WALKED = {"console.login", "console.login_verify", "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
@@ -149,7 +158,7 @@ def walk(app, tmp_path, monkeypatch):
            "year_start": today.replace(month=1, day=1).isoformat(), "today": today.isoformat(),
            "leader": world.owner_leader_id, "enterprise": world.enterprise_id,
            "batch": world.batch_id, "contest_year": world.contest_quarter[0],
-           "contest_q": world.contest_quarter[1]}
+           "contest_q": world.contest_quarter[1], "sample": world.sample_id, "record": world.record_id}
     return callers, ids
 
 
@@ -164,7 +173,7 @@ def test_the_route_lists_name_every_route_that_reads(app):
                if "GET" in rule.methods and rule.endpoint.startswith(("console.", "issues.", "meetings.",
                                                                        "notifications.", "ledger.", "directory.",
                                                                        "admin.", "stats.", "enterprises.", "reports.",
-                                                                       "disclosure.", "contest."))}
+                                                                       "disclosure.", "contest.", "recheck."))}
     assert reading - NOT_WALKED == set(CONSOLE) | set(API)
 
 

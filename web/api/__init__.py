@@ -20,12 +20,13 @@ from . import (
     meetings,
     notifications,
     public,
+    recheck,
     stats,
 )
 
 # Each module owns its flask-smorest blueprint (`blp`); in this order in the OpenAPI document.
 ROUTES = (auth, directory, meetings, issues, notifications, public, admin, stats, contest, ledger, enterprises,
-          leader_reports, disclosure)
+          leader_reports, disclosure, recheck)
 SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 
 

@@ -18,7 +18,13 @@ from service.workflow.transition import OFF_THE_LIST
 from ..limits import text_problem
 from ..schemas.actions import ACTION_SCHEMAS
 from .formdata import FormErrors, load, numbers
-from .ui import ESCALATION_LEVEL_CHOICES, REJECT_REASON_LABELS, SATISFACTION_LABELS, VERDICT_CHOICES
+from .ui import (
+    ESCALATION_LEVEL_CHOICES,
+    RECHECK_VERDICT_CHOICES,
+    REJECT_REASON_LABELS,
+    SATISFACTION_LABELS,
+    VERDICT_CHOICES,
+)
 
 TEXT, LINE, DATE, RADIO, SELECT, MULTI, CHECK = "text", "line", "date", "radio", "select", "multi", "check"
 
@@ -146,6 +152,10 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "withhold": (_text("reason", _l("不予公开的理由")),),
     "withdraw": (_text("reason", _l("撤回公示的理由"), _l("将记入办理时间线；撤回后公开页面不再显示该问题")),),
+    "recheck": (
+        Field("verdict", _l("复查结论"), RADIO, choices=tuple(RECHECK_VERDICT_CHOICES.items())),
+        _text("note", _l("复查情况"), _l("核查了什么、结果如何；不属实时必填，将短信转告承办单位重办")),
+    ),
 }
 # Fields whose values nest under the body's "deadlines", per action.
 NESTED_DEADLINES = {"assign": DEADLINE_KEYS, "reassign": DEADLINE_KEYS,
@@ -268,6 +278,7 @@ DONE_MESSAGES = {
     "publish": _l("已公开公示"),
     "withdraw": _l("已撤回公示，公开页面不再显示该问题"),
     "withhold": _l("已记录不予公开的理由"),
+    "recheck": _l("复查结论已记录"),
 }
 # A line under the step's heading: what it does.
 HINTS = {
@@ -305,5 +316,6 @@ HINTS = {
     "publish": _l("在公开页面公示办理结果；须先作整改评估。"),
     "withdraw": _l("将已公示的问题从公开页面撤回，须说明理由。"),
     "withhold": _l("不在公开页面公示，须说明理由。"),
+    "recheck": _l("县委督查办对抽查样本中的问题复查；不属实的退回承办单位重新办理，计入该单位成绩单并在擂台赛扣分。"),
 }
 DANGER_ACTIONS = frozenset({"return", "reject", "withhold", "reopen", "withdraw"})

@@ -31,6 +31,8 @@ NAV = (
     ("console.dashboard", "统计分析", (P.DASHBOARD, P.OWN_REPORT_CARD)),
     ("console.contest_index", "擂台赛", (P.CONTEST_READ,)),
     ("console.batch_list", "公示批次", (P.DISCLOSURE_BATCHES,)),
+    ("console.recheck_page", "复查", (P.RECHECK_READ,)),
+    ("console.accountability_page", "问责", (P.ACCOUNTABILITY_READ,)),
     ("console.ledger_page", "问题台账", (P.LEDGER_EXPORT,)),
     ("console.admin_users", "系统管理", (P.DIRECTORY_MANAGE,)),
 )
@@ -45,6 +47,7 @@ SATISFACTION_LABELS = {str(k): _l(v) for k, v in labels.SATISFACTION_LABELS.item
 REJECT_REASON_LABELS = {str(k): _l(v) for k, v in labels.REJECT_REASON_LABELS.items()}
 REPORTER_KIND_LABELS = {str(k): _l(v) for k, v in labels.REPORTER_KIND_LABELS.items()}
 VERDICT_CHOICES = {str(k): _l(v) for k, v in labels.VERDICT_LABELS.items()}
+RECHECK_VERDICT_CHOICES = {str(k): _l(v) for k, v in labels.RECHECK_VERDICT_LABELS.items()}
 ESCALATION_LEVEL_CHOICES = {str(k): _l(v) for k, v in labels.ESCALATION_LEVEL_LABELS.items()}
 DISCLOSURE_LABELS = {"pending": _l("待定"), "public": _l("已公开"), "withheld": _l("不予公开")}
 EXTENSION_STATUS_LABELS = {"pending": _l("待审批"), "approved": _l("已批准"), "refused": _l("未批准")}

@@ -2,7 +2,7 @@
 business (service.workflow enforces it); these schemas check types and sizes."""
 from marshmallow import Schema, fields, validate
 
-from models import EscalationLevel, RejectReason, Satisfaction, Verdict
+from models import EscalationLevel, RecheckVerdict, RejectReason, Satisfaction, Verdict
 
 from .common import Choice, Id, Phone, Text
 from .issues import Deadlines
@@ -137,6 +137,11 @@ class EvaluateBody(ActionBody):
     evaluated_on = fields.Date(load_default=None, allow_none=True)
 
 
+class RecheckBody(ActionBody):
+    verdict = Choice(list(RecheckVerdict), load_default=None, metadata={"description": "true 属实 / false 不属实"})
+    deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
+
+
 class PlanOpinionBody(ActionBody):
     opinion = Choice(["agree", "object"], required=True)
     reason = Text(500, load_default=None)
@@ -153,5 +158,5 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
     "instruct": ActionBody, "answer": AnswerBody, "reply": ReplyBody, "report": ReportBody,
     "visit": VisitBody, "unreached": ActionBody, "request_rating": ActionBody, "close_off": ReasonBody,
     "evaluate": EvaluateBody, "reopen": ReopenBody, "publish": PublishBody, "withhold": ReasonBody,
-    "withdraw": ReasonBody, "rate_outcome": RateOutcomeBody,
+    "withdraw": ReasonBody, "rate_outcome": RateOutcomeBody, "recheck": RecheckBody,
 }

@@ -1,7 +1,7 @@
 """擂台赛: the quarter asked for, the stored table, the rules and 一事一表扬 (docs/assessment.md)."""
 from marshmallow import Schema, fields, validate
 
-from service.assessment.contest import FIRST_YEAR, GROUPS, NOTE_MAX, RULE_LABELS, RULE_LIMITS
+from service.assessment.contest import FIRST_YEAR, GROUPS, LATER_PENALTIES, NOTE_MAX, RULE_LABELS, RULE_LIMITS
 
 from .common import Id, Text
 
@@ -33,7 +33,10 @@ class ComputeIn(Schema):
 def _rule(group: str, key: str) -> fields.Float:
     label, top = RULE_LABELS[f"{group}.{key}"], RULE_LIMITS[group]
     message = f"{label}须为0至{top:g}之间的数"
-    return fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, max=top, error=message),
+    # the 复查 and 问责 penalties came later: a client that does not send them keeps the defaults
+    later = {"load_default": LATER_PENALTIES[key]} if group == "penalties" and key in LATER_PENALTIES \
+        else {"required": True}
+    return fields.Float(**later, allow_nan=False, validate=validate.Range(min=0, max=top, error=message),
                         error_messages={"invalid": message, "required": f"请填写{label}",
                                         "null": f"请填写{label}", "special": message}, metadata={"description": label})
 
@@ -46,7 +49,8 @@ class RulesIn(Schema):
     weights = fields.Nested(_group("weights"), required=True, metadata={
         "description": "四率的权重（按有可评内容的各率加权平均，不能全为0）"})
     penalties = fields.Nested(_group("penalties"), required=True, metadata={
-        "description": "扣分：每次重办、每次退单、每件当前超期"})
+        "description": "扣分：每次重办、每次退单、每件当前超期；每件复查不属实、每次约谈、通报批评、"
+                       "移交纪检监察机关（后四项不填时取默认值）"})
     bonuses = fields.Nested(_group("bonuses"), required=True, metadata={
         "description": "加分：每次一事一表扬（登记时按现行规则记入该条表扬）"})
 
@@ -65,7 +69,9 @@ class ContestRowOut(Schema):
         "description": "积分 = 三率得分 − 扣分（不低于0）+ 表扬加分；本期无可评为 null"})
     base = fields.Float(allow_none=True, metadata={"description": "三率得分（100 × 加权平均）"})
     deductions = fields.Dict(keys=fields.String(), values=fields.Float(), metadata={
-        "description": "各项扣分：reopens 重办、returned 退单、overdue_now 当前超期"})
+        "description": "各项扣分：reopens 重办、returned 退单、overdue_now 当前超期、recheck_false 复查不属实、"
+                       "accountability_talk 约谈、accountability_criticism 通报批评、"
+                       "accountability_referral 移交纪检监察机关"})
     bonus = fields.Float(metadata={"description": "表扬加分"})
     praises = fields.Integer(metadata={"description": "本季度一事一表扬次数"})
     accept_rate = fields.Float(allow_none=True)
@@ -75,6 +81,10 @@ class ContestRowOut(Schema):
     reopens = fields.Integer()
     returned = fields.Integer()
     overdue_now = fields.Integer()
+    recheck_false = fields.Integer(metadata={"description": "复查不属实件数（此前保存的季度无此项）"})
+    accountability_talk = fields.Integer(metadata={"description": "约谈次数"})
+    accountability_criticism = fields.Integer(metadata={"description": "通报批评次数"})
+    accountability_referral = fields.Integer(metadata={"description": "移交纪检监察机关次数"})
     top3 = fields.Boolean(metadata={"description": "前三名"})
     bottom3 = fields.Boolean(metadata={"description": "后三名"})
 

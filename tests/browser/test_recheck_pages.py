@@ -1,0 +1,76 @@
+"""复查 and 问责 in Chromium at 1366×768: the supervision office draws a half-month, records a
+不属实 verdict with its note (the issue goes back to its department), enters a 通报批评 with its
+PDF; the department sees the record on its 问责 page and its 成绩单."""
+import os
+
+import pytest
+
+from models import Issue
+
+from ..supervision.test_recheck import PDF
+from ..supervision.test_recheck_web import clock, closed, docs_dir  # noqa: F401 - fixtures
+from .conftest import login, screenshot
+
+SHOTS = os.environ.get("YS_SCREENSHOTS", "")
+
+
+@pytest.fixture
+def wide(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_the_supervision_office_rechecks_and_records_accountability(
+        live_server, wide, db, county, closed, docs_dir, tmp_path):  # noqa: F811 - the fixtures imported above
+    page = wide
+    login(page, live_server, "supervisor")
+    page.goto(f"{live_server}/console/recheck")
+    assert page.locator("nav.navbar").get_by_role("link", name="复查").is_visible()
+    page.fill("#f-day", "2026-11-09")
+    page.fill("#f-share", "100")
+    page.click("button:has-text('抽取样本')")
+    rows = page.locator("[data-table=members] tbody tr[data-member]")
+    assert rows.count() == 3
+    assert page.locator("[data-sample-figures]").inner_text().startswith("该半月办结或公示3件")
+    first = rows.first
+    first.locator("select[name=verdict]").select_option("false")
+    first.locator("input[name=note]").fill("实地查看，路面仍未修复")
+    screenshot(page, "recheck-sample")
+    first.locator("button:has-text('记录')").click()
+    assert page.locator("[data-verdict=false]").count() == 1
+    decided = page.locator("[data-table=members] tbody tr").first
+    assert decided.locator("td:nth-child(5)").inner_text().strip() == "办理中"
+    screenshot(page, "recheck-verdict")
+    # the page fits the width: no horizontal scroll
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    pdf = tmp_path / "决定.pdf"
+    pdf.write_bytes(PDF)
+    page.goto(f"{live_server}/console/accountability")
+    page.select_option("#f-kind", "criticism")
+    page.select_option("#f-department_id", str(county.dept_id("fgj")))
+    code = db.get(Issue, closed.ids["B"]).code
+    page.fill("#f-issue_codes", code)
+    page.fill("#f-document_no", "县委督查办〔2026〕9号")
+    page.fill("#f-decided_on", "2026-11-19")
+    page.set_input_files("#f-document", str(pdf))
+    page.fill("#f-note", "复查发现办理答复与实际不符")
+    page.click("form[data-form=accountability] button:has-text('登记')")
+    assert page.locator("[data-table=accountability] tbody tr[data-record]").count() == 1
+    screenshot(page, "accountability")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    page.context.clear_cookies()
+    login(page, live_server, "fgj")
+    page.goto(f"{live_server}/console/accountability")
+    assert "县委督查办〔2026〕9号" in page.locator("[data-table=accountability]").inner_text()
+    assert page.locator("form[data-form=accountability]").count() == 0
+    page.goto(f"{live_server}/console/reports/departments/{county.dept_id('fgj')}")
+    card = page.locator("[data-table=accountability]")
+    card.scroll_into_view_if_needed()
+    assert "县委督查办〔2026〕9号" in card.inner_text()
+    figures = page.locator("[data-table=figures]").inner_text()
+    assert "复查不属实" in figures and "问责" in figures
+    screenshot(page, "report-card-accountability")
