@@ -26,6 +26,7 @@ from . import (
     leaders,
     ledger,
     meetings,
+    notices,
     reports,
     townships,
     ui,
@@ -34,7 +35,7 @@ from . import session as console_session
 from .blueprint import bp
 
 PAGES = (admin, auth, board, classes, contest, dashboard, enterprise_forms, errors, home, inbox, intake, issues,
-         leader_reports, leaders, ledger, meetings, reports, townships)
+         leader_reports, leaders, ledger, meetings, notices, reports, townships)
 
 
 def _attachment_quota(app: Flask) -> Quota:
