@@ -40,7 +40,7 @@ from twilio.request_validator import RequestValidator
 
 from faults.tables import digest
 from faults.throwaway import arguments, throwaway_app
-from models import Issue, IssueReport, PlanConsultation, Praise, SmsMessage, SmsStatus, User
+from models import Issue, IssueReport, Notice, PlanConsultation, Praise, SmsMessage, SmsStatus, User
 from service.assessment.contest import quarter_choices
 from service.core import links
 from service.core.db import open_session
@@ -512,6 +512,13 @@ def _report_of(w: World, issue_id: int) -> int:
         return s.execute(select(IssueReport.id).where(IssueReport.issue_id == issue_id)).scalar_one()
 
 
+def _notice_of(w: World, issue_id: int) -> int:
+    """The lead leader's notice of the report made on `issue_id`."""
+    with Session(w.app.extensions["ys"]["engine"]) as s:
+        return s.execute(select(Notice.id).where(Notice.issue_id == issue_id, Notice.kind == "reported")
+                         ).scalars().first()
+
+
 def issue_code(w: World, issue_id: int) -> str:
     with Session(w.app.extensions["ys"]["engine"]) as s:
         return s.get(Issue, issue_id).code
@@ -561,6 +568,14 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
         report = _report_of(w, issue("reported"))
         add(Endpoint(f"{channel} read report", "POST", path.format(report), "leader", channel, {}, {},
                      encoding="json" if channel == "api" else "form"))
+    for channel, path in (("api", "/api/v1/notices/{}/read"), ("console", "/console/notices/{}/open")):
+        notice = _notice_of(w, issue("reported"))
+        add(Endpoint(f"{channel} read notice", "POST", path.format(notice), "leader", channel, {}, {},
+                     encoding="json" if channel == "api" else "form"))
+    # 全部标为已读: the second of the two finds nothing unread left, and changes nothing
+    for channel, path in (("api", "/api/v1/notices/read-all"), ("console", "/console/notices/read-all")):
+        add(Endpoint(f"{channel} read all notices", "POST", path, "leader", channel, {}, {},
+                     encoding="json" if channel == "api" else "form", writes=False))
     add(Endpoint("api create meeting", "POST", "/api/v1/meetings", "coordinator", "api",
                  {"kind": "forum", "title": "政企面对面恳谈会", "held_at": "2026-12-20T09:00:00+08:00",
                   "host_leader_id": u["leader"], "attendees": ["张三", "李四"], "location": "县政府三楼"},
