@@ -17,6 +17,7 @@ from models import (
     IssueType,
     Meeting,
     MeetingKind,
+    Notice,
     Objection,
     PlanConsultation,
     Role,
@@ -30,8 +31,8 @@ from service.deadlines.calendar import local_date
 from service.identity.login import authenticate
 
 
-def _all(db, column):
-    return set(db.execute(select(column)).scalars())
+def _all(db, column, *where):
+    return set(db.execute(select(column).where(*where)).scalars())
 
 
 def test_demo_county_runs_every_part_of_the_loop(db):
@@ -126,6 +127,15 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     stored = stored_quarter(db, year, quarter)
     assert stored is not None and sum(row["praises"] for row in stored.table) == 1
     assert sum(row["bonus"] for row in stored.table) == stored.rules["bonuses"]["praise"]
+
+    # 站内通知: the demo office and the departments have some, read and unread.
+    office = db.execute(select(User.id).where(User.username == "yingshang")).scalar_one()
+    departments = select(User.id).where(User.role == Role.DEPARTMENT)
+    for whose in (Notice.user_id == office, Notice.user_id.in_(departments)):
+        rows = db.execute(select(Notice.kind, Notice.read_at.is_(None)).where(whose)).all()
+        assert {unread for _, unread in rows} == {True, False}
+    assert {"returned", "extension_requested"} <= _all(db, Notice.kind, Notice.user_id == office)
+    assert {"assigned", "urged", "reopened"} <= _all(db, Notice.kind, Notice.user_id.in_(departments))
 
     # The county's history lies in the past and its messages were sent back then.
     assert db.execute(select(func.max(IssueEvent.at))).scalar_one() <= now
