@@ -187,6 +187,8 @@ def test_a_bad_filter_names_the_field(api):
 
 # --- failed SMS: the office, once per message ----------------------------------------------------
 
+# notify() inserts through the dialect's ON CONFLICT, here on a Connection (tests/core/test_dialects.py)
+@pytest.mark.both_db
 def test_a_failed_sms_tells_the_office_once(api, engine, county):
     issue = issue_in(api, "in_progress")
     now = datetime.now(timezone.utc).replace(hour=4)  # 12:00 in Shanghai: not in the quiet hours
@@ -219,6 +221,7 @@ def _monday_after(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7 or 7)
 
 
+# notify() inserts through the dialect's ON CONFLICT, here on a Session
 @pytest.mark.both_db
 def test_review_dates_tell_the_office_once_however_often_the_job_runs(api, engine, county):
     monday = _monday_after(local_date(datetime.now(SH)))
