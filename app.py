@@ -328,8 +328,15 @@ if __name__ == "__main__":
     except settings.SettingsError as refusal:
         sys.exit(str(refusal))
     host, port = application.config["HOST"], application.config["PORT"]
-    print(_welcome(application, f"http://{host}:{port}"), flush=True)
+    import threading
+
     import scheduler
-    scheduler.build(application, background=True).start()  # the embedded default runs it in-process
-    application.run(host=host, port=port)
+    first_round = threading.Event()
+    # the embedded default runs the scheduler in-process; its first round's lines come first,
+    # then the address and the demo logins, the last thing on the screen
+    scheduler.build(application, background=True, first_round=first_round).start()
+    first_round.wait(timeout=120)
+    print(_welcome(application, f"http://{host}:{port}"), flush=True)
+    from werkzeug.serving import run_simple
+    run_simple(host, port, application, threaded=True)  # Flask's own banner would follow the welcome
     sys.exit(0)

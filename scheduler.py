@@ -14,6 +14,7 @@ not what keeps messages single. On SQLite run one scheduler process.
     flask --app app reminders tick [--now ISO] # one round, for cron, catching up and tests
 """
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -159,22 +160,28 @@ def _run(app: Flask, job: Job, leadership: Leadership) -> None:
         log.info("job %s: %s", job.id, result)
 
 
-def _campaign(app: Flask, leadership: Leadership, standby_said: list) -> None:
+def _campaign(app: Flask, leadership: Leadership, standby_said: list,
+              first_round: threading.Event | None = None) -> None:
     """Ask for the leader lock; a process that has just taken it runs every job once at once,
-    so nothing waits for its next trigger (a dead leader may have missed some)."""
-    was_leading = leadership.leading
-    if leadership.held():
-        if not was_leading:
-            standby_said.clear()
-            for job in JOBS:
-                _run(app, job, leadership)
-    elif not standby_said:
-        standby_said.append(True)
-        log.info("另一调度进程正在执行任务，本进程待命，每 %g 秒重试",
-                 app.config["SCHEDULER_LEADER_RETRY"])
+    so nothing waits for its next trigger (a dead leader may have missed some). `first_round`
+    is set once the first attempt is over (the round run, or this process standing by)."""
+    try:
+        was_leading = leadership.leading
+        if leadership.held():
+            if not was_leading:
+                standby_said.clear()
+                for job in JOBS:
+                    _run(app, job, leadership)
+        elif not standby_said:
+            standby_said.append(True)
+            log.info("另一调度进程正在执行任务，本进程待命，每 %g 秒重试",
+                     app.config["SCHEDULER_LEADER_RETRY"])
+    finally:
+        if first_round is not None:
+            first_round.set()
 
 
-def build(app: Flask, background: bool = False) -> BaseScheduler:
+def build(app: Flask, background: bool = False, first_round: threading.Event | None = None) -> BaseScheduler:
     kind = BackgroundScheduler if background else BlockingScheduler
     scheduler = kind(timezone=LOCAL_TZ, job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": 600})
@@ -182,7 +189,7 @@ def build(app: Flask, background: bool = False) -> BaseScheduler:
     for job in JOBS:
         scheduler.add_job(_run, args=(app, job, leadership), id=job.id, **job.trigger)
     # Runs at once: the process that leads (on SQLite, the only one) starts with a full round.
-    scheduler.add_job(_campaign, args=(app, leadership, []), id="leader_election",
+    scheduler.add_job(_campaign, args=(app, leadership, [], first_round), id="leader_election",
                       trigger="interval", seconds=app.config["SCHEDULER_LEADER_RETRY"],
                       next_run_time=datetime.now(LOCAL_TZ))
     return scheduler

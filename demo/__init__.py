@@ -22,7 +22,7 @@ from demo.county import DEMO_PASSWORD, Act, County
 from demo.register import seed_register
 from demo.scenarios import SCENARIOS
 from demo.texts import DEPARTMENTS, LISTED_DEPARTMENTS, STAFF
-from demo.walk import Walk
+from demo.walk import NightlyRounds, Walk
 from models import ROLE_LABELS, Department, Issue, IssueReport, Notice, Role, SmsMessage, SmsStatus, User
 from service.assessment import contest
 from service.assessment.periods import Period
@@ -71,7 +71,7 @@ def seed(session: Session, now: datetime, issue_count: int = 240) -> str:
     county.add_meetings()
     first_sms = session.execute(select(func.coalesce(func.max(SmsMessage.id), 0))).scalar_one()
     walks = [Walk(county, plan, n) for n, plan in enumerate(county.plan_issues(issue_count, SCENARIOS))]
-    _perform_in_time_order(county, walks)
+    _perform_in_time_order(county, [*walks, NightlyRounds(county)])
     _merged_reporters_rate(session, now)
     seed_register(session, now, random.Random(2027))
     _leaders_read_reports(session, now, random.Random(17))

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from demo.county import LAPSE, Act, County, Plan, _at_local
+from demo.county import HISTORY_DAYS, LAPSE, Act, County, Plan, _at_local
 from demo.texts import (
     ASSIGN_NOTES,
     CLOSE_OFF_REASON,
@@ -133,9 +133,8 @@ class Walk:
 
     def plan_answered(self) -> Iterator[Act]:
         """The reporter's answer when the plan was put to them (征求意见, forum and breakfast): by
-        the link or an SMS reply the next working day, agreeing or objecting (the office then
-        goes ahead with the plan, with its reason); or no answer, recorded as 无异议 the morning
-        after the last day by the scheduler's round."""
+        the link or an SMS reply the same day, agreeing or objecting (the office then goes ahead
+        with the plan, with its reason); or none."""
         consultation = self.c.session.execute(
             select(PlanConsultation).where(PlanConsultation.issue_id == self.issue.id,
                                            PlanConsultation.outcome == "open")
@@ -144,17 +143,12 @@ class Walk:
             return
         reporter, chance = reporter_actor(consultation.phone), self.rng.random()
         if chance < 0.5:
-            yield self.step(reporter, "plan_opinion", {"opinion": "agree", "via": self.rng.choice(("link", "sms"))},
-                            days=1)
+            yield self.step(reporter, "plan_opinion", {"opinion": "agree", "via": self.rng.choice(("link", "sms"))})
         elif chance < 0.7:
             yield self.step(reporter, "plan_opinion", {"opinion": "object", "via": "link",
-                                                       "reason": self.rng.choice(PLAN_OBJECTIONS)}, days=1)
-            yield self.step(self.coordinator(), "proceed_plan", {"reason": PLAN_PROCEED_REASON}, days=1)
-        else:
-            lapse_at = _at_local(consultation.due_on + timedelta(days=1), 0, 10)
-            if lapse_at < self.c.now:
-                self.t = max(self.t, lapse_at)
-                yield self.act(None, LAPSE, {})
+                                                       "reason": self.rng.choice(PLAN_OBJECTIONS)})
+            yield self.step(self.coordinator(), "proceed_plan", {"reason": PLAN_PROCEED_REASON})
+        # otherwise no answer: the scheduler's nightly round (NightlyRounds) records 无异议
 
     def instruct(self, days: int = 1) -> Iterator[Act]:
         dept = next(d.name for d in self.c.depts.values() if d.id == self.issue.lead_department_id)
@@ -292,3 +286,22 @@ class Walk:
         yield from self.give_back(RETURN_OVERRULED[0] if overruled
                                   else RETURN_REASON.format(dept=self.p.lead.name))
         return overruled
+
+
+class NightlyRounds:
+    """The scheduler's nightly round over the county's history, taken in time order with the
+    walks: plans put to reporters that got no answer by their last day are recorded as 无异议
+    just after midnight, as the `plan_consultations` job does."""
+
+    n = -1
+
+    def __init__(self, county: County):
+        self.c, self.issue = county, None
+        self.acts = self._rounds()
+
+    def _rounds(self) -> Iterator[Act]:
+        first = local_date(self.c.now) - timedelta(days=HISTORY_DAYS + 30)
+        for offset in range((local_date(self.c.now) - first).days + 1):
+            at = _at_local(first + timedelta(days=offset), 0, 10)
+            if at < self.c.now:
+                yield Act(at, None, LAPSE, {})

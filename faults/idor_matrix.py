@@ -89,6 +89,8 @@ STEP_BODIES = {
     "request_extension": lambda w: {"complete_due": w.future, "reason": "需要更多时间"},
     "decide_extension": lambda w: {"approve": True, "note": "同意"},
     "set_deadline": lambda w: {"deadlines": {"complete_due": w.future}, "reason": "重新确定时限"},
+    "reassign": lambda w: {"lead_department_id": w.departments["fgj"], "responsible_person": "李明",
+                           "responsible_phone": "13700001111", "reason": "越权改派"},
     "urge": lambda w: {"note": "请加快办理"},
     "suspend": lambda w: {"reason": "需省级审批", "review_on": w.future},
     "resume": lambda w: {"note": "恢复办理"},
@@ -118,7 +120,8 @@ STEP_BODIES = {
 STEP_ROLES = {
     "assign": {"coordinator"}, "answer_on_spot": {"operator", "coordinator"}, "reject": {"coordinator"},
     "accept": set(), "return": set(), "plan": set(), "progress": {"coordinator"}, "request_extension": set(),
-    "decide_extension": {"coordinator"}, "set_deadline": {"coordinator"}, "urge": {"supervisor", "coordinator"},
+    "decide_extension": {"coordinator"}, "set_deadline": {"coordinator"}, "reassign": {"coordinator"},
+    "urge": {"supervisor", "coordinator"},
     "suspend": {"coordinator"},
     "resume": {"coordinator"}, "escalate": {"coordinator"}, "escalation_followup": {"coordinator"},
     "escalation_answer": {"coordinator"}, "instruct": set(), "answer": set(), "reply": set(), "report": set(),
@@ -378,6 +381,9 @@ def cells(world: World) -> list[Cell]:
             (SEE_ALL, "GET", f"/api/v1/issues/{i}/events", "api", None),
             ({"operator", "coordinator"}, "PATCH", f"/api/v1/issues/{i}", "api",
              {"version": 1, "title": "越权修改的标题"}),
+            ({"operator", "coordinator"}, "GET", f"/console/issues/{i}/edit", "console", None),
+            ({"operator", "coordinator"}, "POST", f"/console/issues/{i}/edit", "console",
+             {"version": "1", "title": "越权修改的标题", "content": "越权修改的内容"}),
             (SEE_ALL, "GET", f"/console/issues/{i}", "console", None),
             (SEE_ALL, "GET", f"/console/issues/{issue.code.lower()}", "console", None),
             (SEE_ALL, "GET", f"/console/intake/saved/{i}", "console", None),
@@ -411,6 +417,7 @@ def cells(world: World) -> list[Cell]:
                 json_body=body if channel == "api" else None, form=body if channel == "console" and body else None)
     for a in world.attachment_ids:
         add(SEE_ALL, "GET", f"/console/attachments/{a}", "console", False, ("%PDF",))
+        add(SEE_ALL, "GET", f"/console/attachments/{a}/view", "console", False, ("%PDF",))
     m, attendees, attendee_readers = world.meeting_id, world.attendees, {"coordinator", "supervisor"}
     add({"operator", "coordinator", "supervisor"}, "GET", f"/api/v1/meetings/{m}", "api", False, attendees,
         readers=attendee_readers, partial={"operator"})

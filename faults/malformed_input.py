@@ -404,6 +404,7 @@ def build_world(app: Flask) -> World:
 ACTION_STATES = {"assign": "collected", "answer_on_spot": "collected", "reject": "collected", "accept": "assigned",
                  "return": "assigned", "plan": "in_progress", "progress": "in_progress",
                  "request_extension": "in_progress", "decide_extension": "extension", "set_deadline": "in_progress",
+                 "reassign": "in_progress",
                  "urge": "assigned",
                  "suspend": "in_progress", "resume": "suspended", "escalate": "in_progress",
                  "escalation_followup": "escalated", "escalation_answer": "escalated", "instruct": "assigned",
@@ -415,7 +416,8 @@ ACTION_STATES = {"assign": "collected", "answer_on_spot": "collected", "reject":
                  "publish": "evaluated", "withhold": "closed", "withdraw": "published"}
 ACTION_WHO = {"assign": "coordinator", "answer_on_spot": "operator", "reject": "coordinator", "accept": "fgj",
               "return": "fgj", "plan": "fgj", "progress": "fgj", "request_extension": "fgj",
-              "decide_extension": "coordinator", "set_deadline": "coordinator", "urge": "supervisor",
+              "decide_extension": "coordinator", "set_deadline": "coordinator", "reassign": "coordinator",
+              "urge": "supervisor",
               "suspend": "coordinator",
               "resume": "coordinator", "escalate": "coordinator", "escalation_followup": "coordinator",
               "escalation_answer": "coordinator", "instruct": "leader", "reply": "fgj", "answer": "fgj",
@@ -452,6 +454,12 @@ def _action_bodies(w: World, future: str) -> dict[str, tuple[dict, dict]]:
                                                                  "note": "text"}),
         "set_deadline": ({"deadlines": {"complete_due": future}, "reason": "按会议要求重新确定办理时限"},
                          {"deadlines": "object", "deadlines.complete_due": "date", "reason": "text"}),
+        "reassign": ({"lead_department_id": d["zrj"], "co_department_ids": [], "lead_leader_id": w.users["leader"],
+                      "responsible_person": "赵责任", "responsible_phone": "13600002222",
+                      "reason": "经核实属自然资源部门职责", "deadlines": {"complete_due": future}},
+                     {"lead_department_id": "id", "co_department_ids": "ids", "lead_leader_id": "id",
+                      "responsible_person": "line", "responsible_phone": "phone", "reason": "text",
+                      "deadlines": "object", "deadlines.complete_due": "date", "version": "id"}),
         "urge": ({"note": "请加快办理"}, {"note": "text"}),
         "suspend": ({"reason": "需省级审批", "review_on": future}, {"reason": "text", "review_on": "date"}),
         "resume": ({"note": "恢复办理"}, {"note": "text", "deadlines": "object"}),
@@ -559,6 +567,11 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
                  {"version": 1, "title": "改过的标题", "category": "交通物流"},
                  {"version": "id", "title": "line", "content": "text", "category": "choice", "township": "line",
                   "meeting_id": "id", "reporter.name": "line", "reporter.phone": "phone"}))
+    add(Endpoint("console edit issue", "POST", f"/console/issues/{issue('collected')}/edit", "operator", "console",
+                 {"version": "1", "title": "改过的标题", "content": "改过的内容", "category": "交通物流",
+                  "township": "", "reporter_name": "王建国", "reporter_phone": "13812345678", "reporter_org": ""},
+                 {"version": "id", "title": "line", "content": "text", "category": "choice", "township": "line",
+                  "reporter_name": "line", "reporter_phone": "phone", "reporter_org": "line"}, encoding="form"))
     bodies = _action_bodies(w, future)
     for action, (body, fields) in bodies.items():
         target = issue(ACTION_STATES[action])

@@ -15,6 +15,7 @@ NOTICE_KINDS = {
     "review_due": "复核日期已到",
     "assigned": "新交办",
     "co_assigned": "协办交办",
+    "reassigned_away": "已改派他单位",
     "reopened": "重办",
     "urged": "催办",
     "extension_decided": "延期审批结果",

@@ -61,6 +61,11 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     # 重新确定办理时限: the office sets new working dates, e.g. once a deadline has passed (a
     # deadline already missed stays missed in every figure).
     Step("set_deadline", "重新确定时限", _s(A, P), _s(Role.COORDINATOR), ("deadlines", "reason"), ()),
+    # 改派: the office moves an assigned or in-progress issue to another lead department (a new
+    # round for it, as after a 退单); the old department is told, the deadlines stay unless new
+    # ones are set in the same step (service.workflow.transition._reassign).
+    Step("reassign", "改派", _s(A, P), _s(Role.COORDINATOR),
+         ("lead_department_id", "responsible_person", "responsible_phone", "reason"), (A,)),
     Step("urge", "催办", _s(A, P), _s(Role.SUPERVISOR, Role.COORDINATOR), ("note",), ()),
     Step("suspend", "挂账", _s(P), _s(Role.COORDINATOR), ("reason", "review_on"), (S,)),
     Step("resume", "恢复办理", _s(S), _s(Role.COORDINATOR), (), (P,)),

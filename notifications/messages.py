@@ -25,6 +25,7 @@ TEMPLATES: dict[str, str] = {
     "extension_decided": "【营商办】{code}延期申请{decision}，办结时限{complete_due}。",
     "extension_to_leader": "【营商办】{code}再次申请延期至{due}，请您审批：{title}。",
     "deadline_set": "【营商办】{code}办理时限已重新确定，请于{complete_due}前办结：{title}。",
+    "reassigned_away": "【营商办】{code}已改派{lead}办理，贵单位不再承办：{title}。原因：{reason}",
     "reopened": "【营商办】{code}回访不满意，请重办，{complete_due}前办结。反映人意见：{note}",
     "due_soon": "【营商办】{code}{what}时限{due}，还有{days}个工作日：{title}。",
     "due_today": "【营商办】{code}今日{what}到期：{title}，请按时办理。",
@@ -52,13 +53,47 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Texts whose free text is the point of the message: a 催办's demand goes out whole, as a long SMS
+# of up to this many parts; a longer one is cut at the end of a sentence (or clause) and says
+# where the rest is.
+WHOLE = {"urged": ("note", 3)}
+REST_IN_SYSTEM = "（全文见系统）"
+SENTENCE_ENDS, CLAUSE_ENDS = "。！？；!?;", "，、：,: "
+
+
+def clip_at_boundary(text: str, limit: int) -> str:
+    """`text` whole if it has at most `limit` characters; else cut after its last sentence end
+    (or clause mark) that leaves room for REST_IN_SYSTEM, never inside a word or a number."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    window = text[:max(0, limit - len(REST_IN_SYSTEM))]
+    for marks in (SENTENCE_ENDS, CLAUSE_ENDS):
+        cut = max(window.rfind(m) for m in marks)
+        if cut > 0:
+            return window[:cut + 1].rstrip(" ,:，、：") + REST_IN_SYSTEM
+    cut = len(window)
+    while 0 < cut < len(text) and text[cut - 1].isascii() and text[cut - 1].isalnum() \
+            and text[cut].isascii() and text[cut].isalnum():
+        cut -= 1  # a number or a Latin word stays whole
+    return window[:cut] + REST_IN_SYSTEM
+
+
 def render(template: str, params: dict, text: str | None = None) -> str:
     """The message text (`text`: an administrator's wording of the template); long free-text
-    parameters are shortened to keep one segment."""
+    parameters are shortened to keep one segment, except the one a text of WHOLE carries."""
     values = dict(params)
+    whole, parts = WHOLE.get(template, (None, 0))
     for key, limit in (("title", 14), ("note", 16), ("lead", 12), ("dept", 10), ("answer", 36), ("reason", 16)):
-        if key in values and values[key] is not None:
+        if key in values and values[key] is not None and key != whole:
             values[key] = shorten(values[key], limit)
+    if whole and values.get(whole):
+        room = parts * PART - len(_format(template, {**values, whole: ""}, text))
+        values[whole] = clip_at_boundary(values[whole], room)
+    return _format(template, values, text)
+
+
+def _format(template: str, values: dict, text: str | None) -> str:
     if text:
         try:
             return text.format(**values)

@@ -105,6 +105,11 @@ class Replay:
             self.missed(story, day)
             self.returns.append((data["department_id"], e.at))
             story.lead, story.deadlines = None, {}
+        elif e.action == "reassign":   # 改派: the old round ends as at a 退单, the new department's begins
+            self.missed(story, day)
+            story.lead, story.assigned_at = data["lead_department_id"], e.at
+            story.deadlines, story.judged = _dates(data["deadlines"]), set()
+            story.answered = story.reported = False
         elif e.action == "request_extension":
             due = story.deadlines.get("complete_due")
             story.asked_late = due is not None and day > due

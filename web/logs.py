@@ -15,11 +15,12 @@ import re
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import Flask, g, has_request_context, request
 
 from service.core.masking import scrub_text
+from service.deadlines.calendar import LOCAL_TZ
 
 access_log = logging.getLogger("ys.access")
 
@@ -99,6 +100,19 @@ def _writable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def stamp(record: logging.LogRecord) -> str:
+    """When the record was made, in the county's time with its offset: the zone the scheduler's
+    own lines (next run at …) and every date in the service use."""
+    return datetime.fromtimestamp(record.created, LOCAL_TZ).isoformat(timespec="milliseconds")
+
+
+class TextFormatter(logging.Formatter):
+    """`make run`'s readable lines, stamped like the JSON ones."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return stamp(record)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, whatever the message holds (line breaks, control characters,
     unpaired surrogates); the current request's fields are added when there is one."""
@@ -108,13 +122,13 @@ class JsonFormatter(logging.Formatter):
             return self._format(record)
         except Exception as exc:  # a log line must never be lost, nor break the line format
             return json.dumps({
-                "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+                "time": stamp(record),
                 "level": record.levelname, "logger": record.name,
                 "message": f"(this record could not be written: {type(exc).__name__})"})
 
     def _format(self, record: logging.LogRecord) -> str:
         data = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": stamp(record),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -165,7 +179,7 @@ def configure(level: str = "INFO", fmt: str = "json") -> None:
         handler._ys = True
         handler.addFilter(MaskingFilter())
         root.addHandler(handler)
-    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter(
         "%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.setLevel(level.upper())
     # Werkzeug's development server prints its own access line; ours carries more.

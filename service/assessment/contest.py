@@ -23,7 +23,7 @@ from models.contest import RULE_LABELS
 from models.permissions import Permission
 from service.assessment.periods import Period
 from service.assessment.rates import PENALTIES, WEIGHTS, department_assessment
-from service.core.errors import Conflict, Invalid, NotFound, require
+from service.core.errors import Conflict, DomainError, Invalid, NotFound, require
 from service.core.xlsx import Column, workbook_bytes, write_table
 from service.deadlines.calendar import local_date
 from service.identity import permissions as access
@@ -171,8 +171,12 @@ def run_quarter(session: Session, actor: User | None, year: int, quarter: int, n
     if local_date(now) <= Period.quarter(year, quarter).end:
         raise Invalid(f"{year}年第{quarter}季度尚未结束，结束后才能计算",
                       {"quarter": f"{year}年第{quarter}季度尚未结束，结束后才能计算"})
-    result = compute_quarter(session, year, quarter, rules_in_force(session), now,
-                             actor.id if actor else None, recompute)
+    try:
+        result = compute_quarter(session, year, quarter, rules_in_force(session), now,
+                                 actor.id if actor else None, recompute)
+    except DomainError:
+        session.rollback()  # a refusal leaves nothing half-stored
+        raise
     session.commit()
     return result
 

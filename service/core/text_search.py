@@ -81,6 +81,7 @@ class TextIndex:
     short_fields: tuple    # SQLite: where a term of 1 or 2 characters is looked for with LIKE
     pg_text: object        # PostgreSQL: exactly the expression of the GIN trigram index
     pg_rows: object = None  # PostgreSQL: the partial index's predicate, when it has one
+    fts_holds_rows: bool = False  # SQLite: the FTS table holds only this view's rows (joined always)
 
 
 def narrow(stmt: Select, dialect: str, words: list[str], index: TextIndex) -> tuple[Select, object]:
@@ -89,15 +90,17 @@ def narrow(stmt: Select, dialect: str, words: list[str], index: TextIndex) -> tu
     long_terms = [t for t in words if len(t) >= TRIGRAM]
     short_terms = [t for t in words if len(t) < TRIGRAM]
     if dialect == "sqlite":
-        stmt = stmt.join(index.fts, index.fts.c.rowid == Issue.id)
+        if long_terms or index.fts_holds_rows:
+            stmt = stmt.join(index.fts, index.fts.c.rowid == Issue.id)
         if long_terms:
             stmt = stmt.where(literal_column(index.fts_name).op("MATCH")(" ".join(map(fts5_phrase, long_terms))))
         for term in short_terms:
             pattern = contains_pattern(term)
             stmt = stmt.where(or_(*(f.like(pattern, escape=LIKE_ESCAPE) for f in index.short_fields)))
         # With a MATCH, the FTS index leads and hands rows over newest first by its rowid. With
-        # short terms only, the issues lead (newest first by id, through their own indexes) and
-        # each is checked in the FTS table by rowid, stopping at a full page.
+        # short terms only, the issues lead (newest first by id, through their own indexes),
+        # each checked in the FTS table by rowid where that table holds the view's rows, and
+        # the walk stops at a full page.
         return stmt, (index.fts.c.rowid if long_terms else Issue.id)
     if dialect == "postgresql":
         if index.pg_rows is not None:

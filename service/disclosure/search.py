@@ -35,7 +35,7 @@ FTS = table("issue_search", column("rowid", Integer), column("title"), column("s
 PG_TEXT = literal_column("(coalesce(issue.public_title, issue.title) || ' ' || coalesce(issue.public_summary, ''))")
 PG_PUBLIC = literal_column("issue.status = 'published' AND issue.disclosure = 'public'")
 PUBLIC = TextIndex(fts=FTS, fts_name="issue_search", short_fields=(FTS.c.title, FTS.c.summary),
-                   pg_text=PG_TEXT, pg_rows=PG_PUBLIC)
+                   pg_text=PG_TEXT, pg_rows=PG_PUBLIC, fts_holds_rows=True)
 
 
 def indexed(stmt: Select, dialect: str, words: list[str]):

@@ -10,10 +10,10 @@ from models import CHANNEL_LABELS, Category, Channel, Issue, IssueEvent, Meeting
 from models.permissions import Permission
 from models.workflow import EDIT_STATES
 from service.core.errors import Invalid, StaleVersion, WrongState
-from service.core.masking import is_blank
+from service.core.masking import is_blank, mask_phone
 from service.deadlines.calendar import LOCAL_TZ
 from service.enterprises.registry import resolve_for_intake
-from service.enterprises.townships import check_township
+from service.enterprises.townships import check_township, township_names
 from service.identity import permissions as access
 from service.intake.categories import list_categories
 from service.intake.codes import allocate
@@ -132,6 +132,30 @@ def create_issue(session: Session, actor: User | None, data: dict, now: datetime
     return issue
 
 
+def may_edit(actor: User, issue: Issue) -> bool:
+    """Whether `actor` may correct the issue's descriptive fields now."""
+    return access.may(actor, Permission.ISSUE_EDIT) and issue.status in EDIT_STATES
+
+
+@dataclass
+class EditForm:
+    """The console's form to correct an issue: the issue as it is, and the lists it offers."""
+    issue: Issue
+    categories: list[str]
+    townships: list[str]
+
+
+def edit_form(session: Session, actor: User, issue_id: int) -> EditForm:
+    issue = get_visible(session, actor, issue_id)
+    access.require(actor, Permission.ISSUE_EDIT)
+    if issue.status not in EDIT_STATES:
+        raise WrongState("已办结、已公示或不予受理的问题不能再修改")
+    categories = [c.name for c in list_categories(session)]
+    if issue.category and issue.category not in categories:
+        categories.append(issue.category)  # a category since retired stays as it is
+    return EditForm(issue, categories, township_names(session))
+
+
 def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: datetime) -> Issue:
     """Change descriptive fields; `data["version"]` must be the version the editor saw. Commits."""
     issue = get_visible(session, actor, issue_id)
@@ -151,22 +175,26 @@ def edit_issue(session: Session, actor: User, issue_id: int, data: dict, now: da
     if data.get("enterprise_id") is not None and data["enterprise_id"] != issue.enterprise_id:
         resolve_for_intake(session, actor, {"enterprise_id": data["enterprise_id"]}, now)
     reporter = _reporter(data.get("reporter"))
-    changed = []
+    changes: dict[str, list] = {}
     for field in DESCRIPTIVE_FIELDS:
         if field in data and getattr(issue, field) != data[field]:
+            changes[field] = [getattr(issue, field), data[field]]
             setattr(issue, field, data[field])
-            changed.append(field)
     for key, column in REPORTER_FIELDS.items():
         if key in reporter and getattr(issue, column) != reporter[key]:
+            changes[f"reporter.{key}"] = [getattr(issue, column), reporter[key]]
             setattr(issue, column, reporter[key])
-            changed.append(f"reporter.{key}")
-    if not changed:
+    if not changes:
         return issue
     issue.updated_at = now
     session.add(issue)
+    # The timeline keeps each change, before → after; the reporter's phone only masked (the
+    # timeline is read by every department the issue passes through).
+    if "reporter.phone" in changes:
+        changes["reporter.phone"] = [mask_phone(v) for v in changes["reporter.phone"]]
     session.add(IssueEvent(issue_id=issue.id, at=now, actor_id=actor.id, action="edit",
                            from_status=issue.status, to_status=issue.status,
-                           data={"fields": changed}))
+                           data={"fields": list(changes), "changes": changes}))
     try:
         session.commit()
     except StaleDataError:

@@ -25,7 +25,7 @@ SPACING = timedelta(seconds=60 / PER_MINUTE)
 HOSTS = {"wecom": "qyapi.weixin.qq.com", "dingtalk": "oapi.dingtalk.com"}
 # Messages a department's robot may post: those addressed to the department.
 ROBOT_TEMPLATES = ("assigned_department", "consult_objected", "urged", "extension_decided", "deadline_set", "reopened",
-                   "due_soon", "due_today", "overdue")
+                   "reassigned_away", "due_soon", "due_today", "overdue")
 
 
 def _admin_only(actor: User | None) -> None:

@@ -176,6 +176,20 @@ def may_attach(issue_status: str, actor: User) -> bool:
     return issue_status not in FROZEN_STATES
 
 
+# What a browser shows by itself, checked at upload against the file's first bytes: shown on
+# the issue page (pictures) or opened in a tab (PDF) without downloading.
+PREVIEWABLE = frozenset({"image/jpeg", "image/png", "application/pdf"})
+
+
+def open_preview(session: Session, actor: User, attachment_id: int,
+                 storage_dir: str | Path) -> tuple[Attachment, Path]:
+    """`open_attachment` for a file a browser can show (a picture or a PDF); 404 for the others."""
+    attachment, path = open_attachment(session, actor, attachment_id, storage_dir)
+    if attachment.content_type not in PREVIEWABLE:
+        raise NotFound("该类型的附件不能在线预览，请下载后查看", code="no_preview")
+    return attachment, path
+
+
 def open_attachment(session: Session, actor: User, attachment_id: int,
                     storage_dir: str | Path) -> tuple[Attachment, Path]:
     """The attachment and the path of its file, for someone who may see its issue; 404 otherwise."""

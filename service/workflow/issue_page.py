@@ -23,9 +23,12 @@ from models import (
     User,
     Verdict,
 )
+from models.permissions import Permission
+from models.workflow import EDIT_STATES
 from service.deadlines.calendar import WorkCalendar, local_date
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, flag_for
+from service.identity import permissions as access
 from service.workflow.attachments import attachments_of, may_attach
 from service.workflow.merged import MergedIssue, merged_issues
 from service.workflow.queries import (
@@ -59,6 +62,7 @@ class IssueView:
     deadlines: list[DeadlineRow]
     lead_department: str | None
     co_departments: list[str]
+    co_department_ids: list[int]
     lead_leader: str | None
     created_by: str | None
     meeting: Meeting | None
@@ -70,8 +74,10 @@ class IssueView:
     attachments: list[Attachment]
     can_attach: bool
     actions: list[str]
+    can_edit: bool = False                  # the reader may correct its descriptive fields now
     pending_extension: ExtensionRequest | None = None
     assign: AssignOptions | None = None
+    reassign: AssignOptions | None = None   # 改派: the departments and leaders offered (no deadlines)
     extensions: list[ExtensionRequest] = field(default_factory=list)
     # 按时与否: every deadline judged so far, round by round
     judgements: list[DeadlineJudgement] = field(default_factory=list)
@@ -97,6 +103,7 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
     for event in events:
         people |= {p for p in (event.actor_id, event.data.get("lead_leader_id"), event.data.get("leader_id")) if p}
         dept_ids |= {d for d in (event.data.get("lead_department_id"), event.data.get("department_id"),
+                                 event.data.get("from_department_id"),
                                  *event.data.get("co_department_ids", ())) if isinstance(d, int)}
     extensions = list(session.execute(select(ExtensionRequest).where(ExtensionRequest.issue_id == issue.id)
                                       .order_by(ExtensionRequest.id)).scalars())
@@ -122,15 +129,17 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
     return IssueView(
         issue=issue, flag=flag, overdue_days=overdue_days(issue.next_due, today, calendar) if flag else 0,
         deadlines=deadline_rows(issue, today, calendar), lead_department=depts.get(issue.lead_department_id),
-        co_departments=[depts[d] for d in co_ids if d in depts],
+        co_departments=[depts[d] for d in co_ids if d in depts], co_department_ids=list(co_ids),
         lead_leader=names.get(issue.lead_leader_id), created_by=names.get(issue.created_by_id),
         meeting=session.get(Meeting, issue.meeting_id) if issue.meeting_id else None,
         merged_into_code=merged_into.code if merged_into else None,
         merged=merged_issues(session, issue.id),
         events=events, user_names=names, department_names=depts,
         attachments=attachments_of(session, issue.id), can_attach=may_attach(issue.status, user), actions=actions,
+        can_edit=access.may(user, Permission.ISSUE_EDIT) and issue.status in EDIT_STATES,
         pending_extension=pending,
         assign=_assign_options(session, issue, today, calendar) if "assign" in actions else None,
+        reassign=_reassign_options(session) if "reassign" in actions else None,
         extensions=extensions,
         judgements=list(session.execute(select(DeadlineJudgement).where(DeadlineJudgement.issue_id == issue.id)
                                          .order_by(DeadlineJudgement.round_no, DeadlineJudgement.id)).scalars()),
@@ -143,9 +152,13 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
 
 
 def _assign_options(session: Session, issue: Issue, today: date, calendar: WorkCalendar) -> AssignOptions:
+    deadlines = default_deadlines(policy_for(session, issue.type, issue.channel), today, calendar)
+    return AssignOptions(**{**vars(_reassign_options(session)), "deadlines": deadlines})
+
+
+def _reassign_options(session: Session) -> AssignOptions:
     departments = list(session.execute(select(Department).where(Department.active.is_(True))
                                        .order_by(Department.id)).scalars())
     leaders = list(session.execute(select(User).where(User.role == Role.LEADER, User.active.is_(True))
                                    .order_by(User.id)).scalars())
-    deadlines = default_deadlines(policy_for(session, issue.type, issue.channel), today, calendar)
-    return AssignOptions(departments, leaders, deadlines)
+    return AssignOptions(departments, leaders, {})

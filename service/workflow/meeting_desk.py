@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Department, Issue, Meeting, MeetingChange, Status, User
+from models import Department, Issue, IssueEvent, Meeting, MeetingChange, Status, User
 from models.permissions import Permission
 from models.workflow import STEPS
 from service.core.errors import Invalid
@@ -57,10 +57,49 @@ def meeting_list(session: Session, actor: User, today: date, kind: str | None = 
 
 
 @dataclass
+class ReturnedAssignment:
+    """An issue's assignment as it was before its department returned it (退单): offered again
+    in the meeting's table, beside the department's reason."""
+    department_id: int | None
+    co_department_ids: list[int]
+    lead_leader_id: int | None
+    responsible_person: str | None
+    reason: str | None
+    returned_at: datetime
+
+
+def returned_assignments(session: Session, issue_ids: list[int]) -> dict[int, ReturnedAssignment]:
+    """For each of `issue_ids` whose latest assignment news is a 退单: what was assigned then."""
+    if not issue_ids:
+        return {}
+    events = session.execute(select(IssueEvent).where(
+        IssueEvent.issue_id.in_(issue_ids), IssueEvent.action.in_(("assign", "return", "reassign")))
+        .order_by(IssueEvent.issue_id, IssueEvent.id)).scalars()
+    latest: dict[int, IssueEvent] = {}
+    leaders: dict[int, int | None] = {}
+    for event in events:
+        latest[event.issue_id] = event
+        if event.action != "return":
+            leaders[event.issue_id] = event.data.get("lead_leader_id")
+    found = {}
+    for issue_id, event in latest.items():
+        if event.action != "return":
+            continue
+        d = event.data
+        found[issue_id] = ReturnedAssignment(
+            department_id=d.get("department_id"), co_department_ids=list(d.get("co_department_ids") or []),
+            # a return recorded before it kept the leader: the one of the assignment before it
+            lead_leader_id=d.get("lead_leader_id") or leaders.get(issue_id),
+            responsible_person=d.get("responsible_person"), reason=event.note, returned_at=event.at)
+    return found
+
+
+@dataclass
 class AssignmentRow:
     issue: Issue
     deadlines: dict[str, date]   # proposed by the issue's deadline policy, assigned today
     policy: Policy
+    returned: ReturnedAssignment | None = None   # returned (退单): the assignment before, offered again
 
 
 @dataclass
@@ -99,8 +138,12 @@ def meeting_desk(session: Session, actor: User, meeting_id: int, today: date,
                                            policies[key]))
         else:
             others.append(issue)
+    returned = returned_assignments(session, [row.issue.id for row in to_assign])
+    for row in to_assign:
+        row.returned = returned.get(row.issue.id)
     co = co_department_ids(session, [i.id for i in others])
-    dept_ids = {i.lead_department_id for i in others if i.lead_department_id} | {d for v in co.values() for d in v}
+    dept_ids = {i.lead_department_id for i in others if i.lead_department_id} | {d for v in co.values() for d in v} \
+        | {r.department_id for r in returned.values() if r.department_id}
     changes = meeting_changes(session, meeting_id)
     people = user_names(session, {i.lead_leader_id for i in others if i.lead_leader_id}
                         | ({meeting.host_leader_id} if meeting.host_leader_id else set())

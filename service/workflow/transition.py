@@ -114,6 +114,9 @@ class StepContext:
     escalation: Escalation | None = None
     # the console notices (站内通知) of this step, written once the event has its id
     notices: list[notice.Pending] = field(default_factory=list)
+    # the department whose work-group robots post a message of this kind, where it is not the
+    # lead department's ("department"): the old department told of a 改派
+    robot_departments: dict[str, int] = field(default_factory=dict)
     _calendar: WorkCalendar | None = field(default=None, repr=False)
 
     @property
@@ -252,9 +255,11 @@ def _take_step(session: Session, actor: User, issue_id: int, action: str, body: 
             queue_sms(session, dedupe_key=f"event:{event.id}:{kind}:{phone}", phone=phone,
                       kind=kind, template=template, params=params, issue_id=issue.id, now=now,
                       channel=issue.channel)
-            if kind == "department":  # and the lead department's work-group robots, mentioning the person
+            if kind == "department" or kind in ctx.robot_departments:
+                # and the department's work-group robots, mentioning the person
                 queue_robot_messages(session, dedupe_key=f"event:{event.id}:{kind}",
-                                     department_id=issue.lead_department_id, template=template,
+                                     department_id=ctx.robot_departments.get(kind, issue.lead_department_id),
+                                     template=template,
                                      params={**params, "issue_id": issue.id}, issue_id=issue.id, now=now,
                                      mention=phone)
         if commit:
@@ -269,14 +274,19 @@ def _refuse_if_returned_by(session: Session, actor: User, issue_id: int, step: S
     """A department that lost sight of the issue because it was just returned (退单, by a
     colleague a moment earlier, or by the same click sent twice) is told so, 409, rather than
     that the issue does not exist: the issue's latest assignment news is that return, naming
-    the department as lead or co-handler."""
+    the department as lead or co-handler. So is one the office reassigned the issue away from
+    (改派)."""
     if actor.role != Role.DEPARTMENT or actor.department_id is None:
         return
     last = session.execute(
         select(IssueEvent.action, IssueEvent.data)
-        .where(IssueEvent.issue_id == issue_id, IssueEvent.action.in_(("assign", "return")))
+        .where(IssueEvent.issue_id == issue_id, IssueEvent.action.in_(("assign", "return", "reassign")))
         .order_by(IssueEvent.id.desc()).limit(1)).first()
-    if last is None or last.action != "return":
+    if last is None or last.action == "assign":
+        return
+    if last.action == "reassign":
+        if actor.department_id in {last.data.get("from_department_id"), *last.data.get("from_co_department_ids", [])}:
+            raise WrongState(f"该问题已由县营商办改派其他单位办理，不能再{step.label}")
         return
     departments = {last.data.get("department_id"), *last.data.get("co_department_ids", [])}
     if actor.department_id in departments:
@@ -425,6 +435,90 @@ def _assign(ctx: StepContext) -> str:
     return Status.ASSIGNED
 
 
+def _reassign(ctx: StepContext) -> str:
+    """改派: the office moves the issue to another lead department. The old department's round
+    ends as a 退单's does (whatever had already passed unmet is recorded late, against it), and
+    the new department starts a new round at 已交办, with the deadlines kept unless new ones are
+    given; a 限期签收 already past is renewed by the policy (the new department has yet to sign
+    for it), any other kept deadline already past must be set anew."""
+    s, issue, body = ctx.session, ctx.issue, ctx.body
+    old_id, old_phone = issue.lead_department_id, issue.responsible_phone
+    lead = _department(s, body["lead_department_id"], "lead_department_id")
+    if lead.id == old_id:
+        require({"lead_department_id": "改派须选择另一个主办单位"})
+    old_co = sorted(s.execute(select(IssueCoDepartment.department_id)
+                              .where(IssueCoDepartment.issue_id == issue.id)).scalars())
+    if body.get("co_department_ids") is None:
+        co_ids = [d for d in old_co if d != lead.id]
+    else:
+        co_ids = list(dict.fromkeys(body["co_department_ids"]))
+        if lead.id in co_ids:
+            require({"co_department_ids": "协办单位不能与主办单位相同"})
+    co_depts = [_department(s, d, "co_department_ids") for d in co_ids]
+    leader_id = body.get("lead_leader_id") or issue.lead_leader_id
+    if body.get("lead_leader_id") is not None:
+        leader = s.get(User, body["lead_leader_id"])
+        if leader is None or leader.role != Role.LEADER or not leader.active:
+            require({"lead_leader_id": "请选择一位县级领导"})
+    person, reason = body["responsible_person"].strip(), body["reason"].strip()
+    require({f: "必填" for f, v in (("responsible_person", person), ("reason", reason)) if not v})
+    given = {k: v for k, v in (body.get("deadlines") or {}).items() if v is not None}
+    # Which deadlines this step sets: those given, a 限期签收 already past (from the policy), and
+    # after a new 办结 the 报告 and 回访 the policy puts after it, unless given too.
+    keys = [*given, *(("accept_due",) if issue.accept_due is None or issue.accept_due < ctx.today else ()),
+            *(("report_due", "visit_due") if "complete_due" in given else ())]
+    keys = tuple(dict.fromkeys(keys))
+    require({f"deadlines.{k}": f"{DEADLINE_LABELS[k]}时限 {getattr(issue, k).isoformat()} 已过，改派时请重新确定"
+             for k in DEADLINE_KEYS if k not in keys and getattr(issue, k) and getattr(issue, k) < ctx.today})
+    deadlines = _deadlines(ctx, given, keys=keys)
+    # The old department's round ends here: what had already passed stays missed, against it.
+    _record_missed(ctx)
+    issue.lead_department_id, issue.lead_leader_id = lead.id, leader_id
+    issue.responsible_person, issue.responsible_phone = person, body["responsible_phone"].strip()
+    for key, value in deadlines.items():
+        setattr(issue, key, value)
+    issue.assigned_at, issue.accepted_at = ctx.now, None
+    issue.round_no += 1
+    issue.accepted_on_time = issue.replied_on_time = issue.completed_on_time = issue.reported_on_time = None
+    issue.answered_at = issue.reported_at = None
+    issue.original_complete_due = issue.complete_due
+    # What the old department had asked for or sent out is no longer waiting for an answer.
+    if (pending := _pending_extension(ctx)) is not None:
+        pending.status, pending.decided_by_id, pending.decided_at = ExtensionStatus.REFUSED, ctx.actor.id, ctx.now
+        pending.decision_note = "问题已改派其他单位办理，延期申请不再审批"
+        s.add(pending)
+    for waiting in _consultations(ctx, "open"):
+        waiting.outcome = "superseded"
+        s.add(waiting)
+    s.execute(delete(IssueCoDepartment).where(IssueCoDepartment.issue_id == issue.id))
+    s.add_all(IssueCoDepartment(issue_id=issue.id, department_id=d.id) for d in co_depts)
+    ctx.note = reason
+    ctx.data = {"from_department_id": old_id, "from_co_department_ids": old_co,
+                "lead_department_id": lead.id, "co_department_ids": [d.id for d in co_depts],
+                "lead_leader_id": leader_id, "deadlines": _deadline_data(issue)}
+    base = {"code": issue.code, "title": issue.title}
+    if old_id is not None:
+        ctx.robot_departments["old_department"] = old_id
+        ctx.messages.append(("old_department", old_phone, "reassigned_away",
+                             {**base, "lead": lead.name, "reason": ctx.note}))
+    ctx.messages.append(("department", issue.responsible_phone, "assigned_department",
+                         {**base, "complete_due": issue.complete_due.isoformat() if issue.complete_due else "",
+                          "accept_due": issue.accept_due.isoformat() if issue.accept_due else ""}))
+    for dept in co_depts:
+        if dept.id not in old_co:
+            ctx.messages.append(("co_department", dept.contact_phone, "assigned_co_department",
+                                 {**base, "lead": lead.name}))
+    ctx.notify("reassigned_away", f"改派：{_named(issue)}已由县营商办改派{lead.name}办理。改派理由：{reason}",
+               notice.department(old_id))
+    due = {k: getattr(issue, k).isoformat() if getattr(issue, k) else "未定" for k in ("accept_due", "complete_due")}
+    ctx.notify("assigned", f"新交办（改派）：{_named(issue)}，请于 {due['accept_due']} 前签收、"
+               f"{due['complete_due']} 前办结", notice.department(lead.id))
+    if new_co := [d for d in co_depts if d.id not in old_co]:
+        ctx.notify("co_assigned", f"协办交办：{_named(issue)}，主办单位{lead.name}",
+                   *(notice.department(d.id) for d in new_co))
+    return Status.ASSIGNED
+
+
 def _answer_on_spot(ctx: StepContext) -> str:
     issue, sat = ctx.issue, ctx.body.get("satisfaction")
     if sat == Satisfaction.UNSATISFIED:
@@ -468,7 +562,8 @@ def _return(ctx: StepContext) -> str:
     ctx.note = ctx.body["reason"]
     co = ctx.session.execute(select(IssueCoDepartment.department_id)
                              .where(IssueCoDepartment.issue_id == issue.id)).scalars().all()
-    ctx.data = {"department_id": issue.lead_department_id, "co_department_ids": sorted(co)}
+    ctx.data = {"department_id": issue.lead_department_id, "co_department_ids": sorted(co),
+                "lead_leader_id": issue.lead_leader_id, "responsible_person": issue.responsible_person}
     ctx.notify("returned", f"{_department_name(ctx)}退单：{_named(issue)}。退单理由：{ctx.note.strip()}",
                notice.OFFICE)
     # A return is the department's answer to the assignment: it is judged against 限期签收 as an
@@ -1054,7 +1149,7 @@ _HANDLERS: dict[str, Callable[[StepContext], str | None]] = {
     "return": _return, "plan": _plan, "plan_opinion": _plan_opinion, "proceed_plan": _proceed_plan,
     "progress": _progress,
     "request_extension": _request_extension, "decide_extension": _decide_extension,
-    "set_deadline": _set_deadline, "urge": _urge, "suspend": _suspend, "resume": _resume,
+    "set_deadline": _set_deadline, "reassign": _reassign, "urge": _urge, "suspend": _suspend, "resume": _resume,
     "escalate": _escalate, "escalation_followup": _escalation_followup,
     "escalation_answer": _escalation_answer,
     "instruct": _instruct, "answer": _answer, "reply": _reply, "report": _report, "visit": _visit,

@@ -123,6 +123,10 @@ class Loop(RuleBasedStateMachine):
             who = "leader" if self.session.get(Issue, issue).extension_count else "coordinator"
             self.act(issue, who, "decide_extension", {"approve": decide, "note": "审批意见"})
 
+    def other_department(self, issue: int) -> int:
+        lead = self.session.get(Issue, issue).lead_department_id
+        return next(self.county.dept_id(d) for d in DEPARTMENTS if self.county.dept_id(d) != lead)
+
     def body(self, issue: int, action: str, given: int | None, satisfaction: str) -> dict:
         due = self.day(given or 0)
         return {
@@ -140,6 +144,9 @@ class Loop(RuleBasedStateMachine):
             "visit": {"satisfaction": satisfaction, "note": "回访记录：企业意见",
                       **({"deadlines": {"reply_due": due, "complete_due": due}} if given is not None else {})},
             "urge": {"note": "请加快办理"},
+            "reassign": {"lead_department_id": self.other_department(issue), "responsible_person": "赵强",
+                         "responsible_phone": "13700002222", "reason": "职责调整，改派",
+                         **({"deadlines": {"reply_due": due, "complete_due": due}} if given is not None else {})},
             "reopen": {"reason": "整改评估为未解决，请重新办理",
                        **({"deadlines": {"reply_due": due, "complete_due": due}} if given is not None else {})},
         }[action]
@@ -151,6 +158,8 @@ class Loop(RuleBasedStateMachine):
         status = self.session.get(Issue, issue).status
         if status == "collected":
             self.assign(issue, DEPARTMENTS[pick % 3], given)
+        elif status in ("assigned", "in_progress") and pick == 5 and given is not None:
+            self.act(issue, "coordinator", "reassign", self.body(issue, "reassign", given, satisfaction))
         elif status == "assigned":
             self.act(issue, None, "return" if pick == 0 else "accept", self.body(issue, "accept", given, satisfaction)
                      if pick else self.body(issue, "return", given, satisfaction))
@@ -182,7 +191,7 @@ class Loop(RuleBasedStateMachine):
     @rule(issue=issues, action=st.sampled_from(("accept", "return", "answer", "reply", "report", "request_extension",
                                                 "decide_extension", "set_deadline", "suspend", "resume",
                                                 "escalate", "escalation_followup", "escalation_answer",
-                                                "visit", "urge")),
+                                                "visit", "urge", "reassign")),
           who=st.sampled_from((None, "coordinator", "leader", "supervisor")), given=st.none() | st.integers(0, 12),
           satisfaction=st.sampled_from(("satisfied", "unsatisfied")))
     def any_step(self, issue, action, who, given, satisfaction):

@@ -26,7 +26,7 @@ def test_each_request_is_one_json_line_with_its_id_echoed(client, app, capsys):
     entry = _access(_lines(err), "/healthz")
     assert entry["request_id"] == "edge-7f3a9c2e-0001"
     assert entry["method"] == "GET" and entry["status"] == 200 and entry["level"] == "INFO"
-    assert isinstance(entry["duration_ms"], float) and entry["time"].endswith("+00:00")
+    assert isinstance(entry["duration_ms"], float) and entry["time"].endswith("+08:00")
     assert "13812345678" not in err and "phone" not in entry["path"]  # no query string
 
 
@@ -101,3 +101,13 @@ def test_any_logger_outside_a_request_is_masked_too(app, capsys):
 ])
 def test_mask(raw, masked):
     assert mask(raw) == masked
+
+
+def test_readable_lines_are_stamped_in_the_countys_time_like_the_scheduler():
+    """`make run` prints text lines; their time carries the same zone as the JSON lines and the
+    scheduler's “next run at” (the county's, +08:00), not the machine's."""
+    from web.logs import TextFormatter
+    record = logging.LogRecord("scheduler", logging.INFO, __file__, 1, "提醒调度已启动", None, None)
+    record.created = 1796400000.0  # 2026-12-04 16:00 UTC
+    line = TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s").format(record)
+    assert line == "2026-12-05T00:00:00.000+08:00 INFO scheduler 提醒调度已启动"

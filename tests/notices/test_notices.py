@@ -91,6 +91,18 @@ def test_an_assignment_tells_the_lead_and_the_co_handling_department_and_no_othe
     assert api.ok("GET", "/api/v1/notices", "scj") == {"unread": 0, "items": [], "next_cursor": None}
 
 
+def test_a_reassignment_tells_the_new_department_and_the_old_one(api, engine, county):
+    issue = issue_in(api, "in_progress")
+    api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/reassign", "coordinator", json={
+        "lead_department_id": county.dept_id("scj"), "co_department_ids": [], "responsible_person": "赵强",
+        "responsible_phone": "13700002222", "reason": "经核实属市场监管职责，改由县市场监管局办理"})
+    assert told(engine, county, "reassigned_away") == {"fgj"}
+    assert "经核实属市场监管职责" in notices(engine, county, "reassigned_away")["fgj"][0].text
+    assert set(notices(engine, county, "assigned")) == {"fgj", "scj"}   # fgj's from the first assignment
+    assert "改派" in notices(engine, county, "assigned")["scj"][0].text
+    assert told(engine, county, "co_assigned") == {"zrj"}               # only the first assignment's
+
+
 def test_the_decision_on_an_extension_reaches_the_department_with_the_reason(api, engine, county):
     issue = issue_in(api, "in_progress")
     api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/request_extension", "fgj",

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlmodel import Session
 
-from notifications.messages import TEMPLATES, render, template_placeholders
+from notifications.messages import TEMPLATES, clip_at_boundary, render, segments, template_placeholders
 from service.core.errors import Forbidden, Invalid, NotFound
 from service.reminders.sms_texts import list_templates, reset_template, set_template, template_text
 
@@ -23,6 +23,27 @@ def test_render_uses_the_administrators_wording_when_given():
     urged = render("urged", {"code": "YS2026-000007", "title": "很长" * 20, "note": ""},
                    text="{code}催办{title}")
     assert urged == "YS2026-000007催办" + "很长" * 6 + "很…"
+
+
+def test_an_urging_carries_the_whole_demand_or_cuts_it_at_a_sentence_end():
+    """催办 is the supervisor's demand: it goes out whole as a long SMS (up to 3 billed parts);
+    a longer one is cut after a sentence, never inside a word or a number, saying where the
+    rest is."""
+    params = {"code": "YS2026-000007", "title": "园区道路破损影响货车通行"}
+    demand = "请于12月10日前完成路面修补并书面报告，逾期将通报批评。"
+    text = render("urged", {**params, "note": demand})
+    assert demand in text and segments(text) <= 2
+    long_demand = ("请于12月10日前完成路面修补。" + "并同步排查园区其余路段的安全隐患，逐段登记。" * 8
+                   + "联系人13700001111。")
+    text = render("urged", {**params, "note": long_demand})
+    assert segments(text) <= 3 and text.endswith("（全文见系统）请抓紧办理。")
+    kept = text.split("催办：")[1].split("（全文见系统）")[0].split("。", 1)[1]
+    assert kept.endswith("。") and kept in long_demand  # cut after a sentence
+    # no sentence or clause mark at all: the cut never splits a number
+    digits = "编号" + "1234567890" * 30
+    clipped = clip_at_boundary(digits, 100)
+    assert clipped.endswith("（全文见系统）") and clipped == "编号（全文见系统）"
+    assert clip_at_boundary("短句。", 100) == "短句。"
 
 
 def test_each_template_lists_its_placeholders():

@@ -10,7 +10,7 @@ from service.deadlines.rules import default_deadlines
 
 from ..console_client import csrf, logged_in, text
 from ..helpers import issue_in
-from ..workflow.test_attachments import JPG, PDF
+from ..workflow.test_attachments import JPG, PDF, office
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_only_the_actions_one_may_take_now_are_offered(api, as_user, county):
     issue = issue_in(api, "assigned")
     forms = {who: re.findall(r'/actions/(\w+)"', text(as_user(who).get(f"/console/issues/{issue['id']}")))
              for who in ("fgj", "zrj", "coordinator", "supervisor", "leader", "operator")}
-    assert forms == {"fgj": ["accept", "return"], "zrj": [], "coordinator": ["set_deadline", "urge"],
+    assert forms == {"fgj": ["accept", "return"], "zrj": [], "coordinator": ["set_deadline", "reassign", "urge"],
                      "supervisor": ["urge"],
                      "leader": ["instruct"], "operator": []}
 
@@ -253,6 +253,31 @@ def test_upload_list_and_download(api, as_user, county, storage):
     assert len(list(storage.iterdir())) == 1
 
 
+def test_pictures_show_on_the_page_and_a_pdf_opens_in_the_browser(api, as_user, county, storage):
+    issue = issue_in(api, "in_progress")
+    client = as_user("fgj")
+    for data, name in ((JPG, "现场照片.jpg"), (PDF, "整改报告.pdf"), (office("word/document.xml"), "说明.docx")):
+        assert upload(client, issue["id"], data, name).status_code == 302
+    page = text(client.get(f"/console/issues/{issue['id']}"))
+    thumbs = re.findall(r'<img [^>]*src="(/console/attachments/\d+/view)" alt="([^"]+)"', page)
+    views = {name: link for link, name in thumbs}
+    assert list(views) == ["现场照片.jpg"]                      # a thumbnail for the picture only
+    pdf_view = re.search(r'href="(/console/attachments/\d+)">整改报告.pdf</a>\s*<a class="ms-2" href="([^"]+)"',
+                         page).group(2)
+    shown = client.get(views["现场照片.jpg"])
+    assert shown.status_code == 200 and shown.data == JPG and shown.mimetype == "image/jpeg"
+    assert shown.headers["Content-Disposition"].startswith("inline;")
+    assert shown.headers["X-Content-Type-Options"] == "nosniff"
+    opened = client.get(pdf_view)
+    assert opened.status_code == 200 and opened.mimetype == "application/pdf"
+    assert opened.headers["Content-Disposition"].startswith("inline;")
+    docx_id = re.search(r'href="/console/attachments/(\d+)">说明.docx', page).group(1)
+    assert "预览" not in page.split("说明.docx")[1].split("</li>")[0]
+    refused = client.get(f"/console/attachments/{docx_id}/view")
+    assert refused.status_code == 404 and "不能在线预览" in text(refused)
+    assert as_user("scj").get(views["现场照片.jpg"]).status_code == 404   # another department
+
+
 def test_refused_uploads_say_why(api, as_user, county, storage):
     issue = issue_in(api, "in_progress")
     client = as_user("fgj")
@@ -263,7 +288,10 @@ def test_refused_uploads_say_why(api, as_user, county, storage):
     resp = upload(client, issue["id"], PDF + b"\0" * (10 * 1024 * 1024), "大.pdf")
     assert resp.status_code == 422 and "超过 10 MB" in text(resp)
     resp = upload(client, issue["id"], PDF + b"\0" * (12 * 1024 * 1024), "更大.pdf")
-    assert resp.status_code == 413 and "超过 10 MB" in text(resp)
+    # refused before it is read, on the issue page itself: the person stays where they were
+    page = text(resp)
+    assert resp.status_code == 413 and "文件超过 10 MB，未能上传" in page
+    assert issue["code"] in page and "上传附件" in page
     assert list(storage.iterdir()) == []
     resp = client.post(f"/console/issues/{issue['id']}/attachments", content_type="multipart/form-data",
                        data={"file": (io.BytesIO(PDF), "a.pdf")}, headers={"Accept": "text/html"})
@@ -271,6 +299,8 @@ def test_refused_uploads_say_why(api, as_user, county, storage):
     scj = as_user("scj")
     token = csrf(scj.get("/console/issues").data)
     assert upload(scj, issue["id"], PDF, "a.pdf", token).status_code == 404
+    too_big = upload(scj, issue["id"], PDF + b"\0" * (12 * 1024 * 1024), "更大.pdf", token)
+    assert too_big.status_code == 404 and issue["code"] not in text(too_big)
 
 
 def test_no_upload_on_a_finished_issue(api, as_user, county, storage):

@@ -48,6 +48,8 @@ CONTRACT = {
     # the first extension is the office's to decide, a further one the lead leader's
     "decide_extension": ({"in_progress"}, {"coordinator", "leader"}, "in_progress"),
     "set_deadline": ({"assigned", "in_progress"}, {"coordinator"}, None),
+    # 改派: the office moves the issue to another lead department, which signs for it anew
+    "reassign": ({"assigned", "in_progress"}, {"coordinator"}, "assigned"),
     "urge": ({"assigned", "in_progress"}, {"supervisor", "coordinator"}, None),
     "suspend": ({"in_progress"}, {"coordinator"}, "suspended"),
     "resume": ({"suspended"}, {"coordinator"}, "in_progress"),
@@ -94,6 +96,8 @@ def valid_body(action: str, api) -> dict:
         "request_extension": {"complete_due": future(90), "reason": "等待设备到货"},
         "decide_extension": {"approve": True, "note": "同意延期"},
         "set_deadline": {"deadlines": {"complete_due": future(40)}, "reason": "按会议要求重新确定办理时限"},
+        "reassign": {"lead_department_id": api.county.dept_id("scj"), "responsible_person": "赵强",
+                     "responsible_phone": "13700002222", "reason": "经核实属市场监管职责"},
         "urge": {"note": "请加快办理"},
         "suspend": {"reason": "需省级审批", "review_on": future(30)},
         "resume": {"note": "省级已批复"},
@@ -249,7 +253,7 @@ def test_transition_cell(table, state, action, role):
 
 
 def test_the_table_has_every_cell():
-    assert len(STATES) * len(CONTRACT) * len(ROLE_USER) == len(STATES) * len(STEPS) * 6 == 1728
+    assert len(STATES) * len(CONTRACT) * len(ROLE_USER) == len(STATES) * len(STEPS) * 6 == 1782
     outcomes = {expected_status(s, a, r) for s in STATES for a in CONTRACT for r in ROLE_USER}
     assert outcomes == {200, 403, 404, 409}
 

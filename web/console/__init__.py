@@ -21,6 +21,7 @@ from . import (
     home,
     inbox,
     intake,
+    issue_edit,
     issues,
     leader_reports,
     leaders,
@@ -34,8 +35,8 @@ from . import (
 from . import session as console_session
 from .blueprint import bp
 
-PAGES = (admin, auth, board, classes, contest, dashboard, enterprise_forms, errors, home, inbox, intake, issues,
-         leader_reports, leaders, ledger, meetings, notices, reports, townships)
+PAGES = (admin, auth, board, classes, contest, dashboard, enterprise_forms, errors, home, inbox, intake, issue_edit,
+         issues, leader_reports, leaders, ledger, meetings, notices, reports, townships)
 
 
 def _attachment_quota(app: Flask) -> Quota:

@@ -61,6 +61,7 @@ TEMPLATE_PURPOSES = {
     "extension_decided": _l("延期申请审批结果"),
     "extension_to_leader": _l("再次申请延期时请主抓领导审批"),
     "deadline_set": _l("县营商办重新确定办理时限后告知责任人"),
+    "reassigned_away": _l("县营商办改派其他单位后告知原主办单位责任人"),
     "reopened": _l("回访不满意重办时告知责任人（附反映人意见）"),
     "due_soon": _l("时限临近提醒"),
     "due_today": _l("时限当天提醒"),

@@ -71,7 +71,6 @@ def contest_compute():
         try:
             contest.run_quarter(db(), staff(), body["year"], body["quarter"], now(), body["recompute"])
         except DomainError as exc:
-            db().rollback()
             errors = errors_of(exc)
         else:
             flash(gettext("已计算并保存%(y)s年第%(q)s季度擂台赛积分", y=body["year"], q=body["quarter"]), "success")
@@ -185,7 +184,6 @@ def contest_praise_add():
             praise = contest.add_praise(db(), staff(), body["department_id"], body["issue_id"], body["day"],
                                         body["note"], now())
         except DomainError as exc:
-            db().rollback()
             errors = errors_of(exc)
         else:
             year, quarter = contest.quarter_of(praise.day)

@@ -84,6 +84,15 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
         *(Field(key, DEADLINE_LABELS[key], DATE) for key in ("reply_due", "complete_due", "report_due", "visit_due")),
         _text("reason", _l("调整理由"), _l("将记入办理时间线；已超过的时限仍按超期计")),
     ),
+    "reassign": (
+        Field("lead_department_id", _l("改派给（新的主办单位）"), SELECT),
+        Field("co_department_ids", _l("协办单位（可多选）"), MULTI, _l("按住 Ctrl 键可选多个；不选则保留原协办单位")),
+        Field("lead_leader_id", _l("主抓县级领导"), SELECT),
+        Field("responsible_person", _l("新单位责任人"), LINE),
+        Field("responsible_phone", _l("新单位责任人电话"), LINE),
+        *(Field(key, DEADLINE_LABELS[key], DATE) for key in DEADLINE_KEYS),
+        _text("reason", _l("改派理由"), _l("将记入办理时间线并短信告知原主办单位；时限不填则保持不变")),
+    ),
     "urge": (_text("note", _l("催办意见")),),
     "suspend": (
         _text("reason", _l("挂账原因"), _l("如需省、市决策，或受季节、工期制约")),
@@ -139,7 +148,8 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
     "withdraw": (_text("reason", _l("撤回公示的理由"), _l("将记入办理时间线；撤回后公开页面不再显示该问题")),),
 }
 # Fields whose values nest under the body's "deadlines", per action.
-NESTED_DEADLINES = {"assign": DEADLINE_KEYS, "set_deadline": ("reply_due", "complete_due", "report_due", "visit_due"),
+NESTED_DEADLINES = {"assign": DEADLINE_KEYS, "reassign": DEADLINE_KEYS,
+                    "set_deadline": ("reply_due", "complete_due", "report_due", "visit_due"),
                     "reopen": ("complete_due",), "escalation_answer": ("complete_due",)}
 RECORD_IDS = ("lead_department_id", "lead_leader_id", "version")
 
@@ -236,6 +246,7 @@ DONE_MESSAGES = {
     "request_extension": _l("延期申请已提交，等待县营商办审批"),
     "decide_extension": _l("延期申请已审批"),
     "set_deadline": _l("办理时限已重新确定，责任人将收到短信"),
+    "reassign": _l("已改派，新旧主办单位将收到短信"),
     "urge": _l("已催办，责任人将收到短信"),
     "suspend": _l("已挂账，时限和提醒暂停"),
     "resume": _l("已恢复办理"),
@@ -270,6 +281,7 @@ HINTS = {
     "request_extension": _l("确需延期时须在办结时限前申请；首次由县营商办审批，再次由主抓县级领导审批。"),
     "decide_extension": _l("审批承办单位的延期申请；不同意须写明理由。"),
     "set_deadline": _l("为问题重新确定办理时限（如时限已过）；已超过的时限在统计中仍计超期。"),
+    "reassign": _l("交办有误时改派其他主办单位，新单位重新签收办理；原单位已超过的时限仍计超期。"),
     "urge": _l("向责任人发送催办短信。"),
     "suspend": _l("本县权限内暂时无法解决的问题挂账，时限和提醒暂停。"),
     "resume": _l("恢复办理，时限按挂账天数顺延。"),

@@ -62,6 +62,8 @@ def _render_issue(issue_id: int, *, failed: StepForm | None = None,
         forms["evaluate"].choices["attachment_ids"] = [(a.id, a.filename) for a in view.attachments]
     if view.assign is not None:
         _assign_choices(forms["assign"], view.assign, fresh=not (failed and failed.action == "assign"))
+    if view.reassign is not None:
+        _reassign_choices(forms["reassign"], view, fresh=not (failed and failed.action == "reassign"))
     suggestions = suggest_for(db(), [view.issue]).get(view.issue.id) if view.assign is not None else None
     like = similar.find_similar(db(), staff(), title=view.issue.title, content=view.issue.content,
                                 phone=view.issue.reporter_phone, enterprise_id=view.issue.enterprise_id,
@@ -72,7 +74,7 @@ def _render_issue(issue_id: int, *, failed: StepForm | None = None,
                            failed_action=failed.action if failed else None, failed_form=failed,
                            error=error,
                            upload_error=upload_error, hints=HINTS, danger=DANGER_ACTIONS,
-                           allowed_files=attachments.ALLOWED_TEXT,
+                           allowed_files=attachments.ALLOWED_TEXT, previewable=attachments.PREVIEWABLE,
                            accept=",".join(f".{ext}" for ext in attachments.TYPES)), status
 
 
@@ -82,6 +84,19 @@ def _assign_choices(form: StepForm, options, fresh: bool) -> None:
                     "lead_leader_id": [("", _("请选择"))] + [(u.id, u.display_name) for u in options.leaders]}
     if fresh:
         form.values.update({key: value.isoformat() if value else "" for key, value in options.deadlines.items()})
+
+
+def _reassign_choices(form: StepForm, view, fresh: bool) -> None:
+    """改派 offers the other departments; the lead leader and the co-handlers as they are now."""
+    issue = view.issue
+    departments = [(d.id, d.name) for d in view.reassign.departments]
+    others = [d for d in departments if d[0] != issue.lead_department_id]
+    form.choices = {"lead_department_id": [("", _("请选择")), *others],
+                    "co_department_ids": departments,
+                    "lead_leader_id": [(u.id, u.display_name) for u in view.reassign.leaders]}
+    if fresh:
+        form.values.update({"lead_leader_id": str(issue.lead_leader_id or ""),
+                            "co_department_ids": [str(d) for d in view.co_department_ids]})
 
 
 @bp.get("/issues/<int:issue_id>")
@@ -138,6 +153,10 @@ def _storage() -> Path:
 @csrf.exempt  # checked below, once the upload limit is raised (the app-wide limit is 1 MB)
 @login_required
 def upload_attachment(issue_id: int):
+    if (request.content_length or 0) > UPLOAD_LIMIT:
+        # refused before the body is read: the issue page again, saying why, not an error page
+        return _render_issue(issue_id, upload_error=_("文件超过 %(mb)s MB，未能上传，请压缩或拆分后再上传",
+                                                      mb=attachments.MAX_SIZE // (1024 * 1024)), status=413)
     request.max_content_length = UPLOAD_LIMIT
     csrf.protect()
     upload = request.files.get("file")
@@ -159,6 +178,17 @@ def upload_attachment(issue_id: int):
 class _Empty:
     def read(self, _size: int = -1) -> bytes:
         return b""
+
+
+@bp.get("/attachments/<int:attachment_id>/view")
+@login_required
+def view_attachment(attachment_id: int):
+    """A picture or a PDF shown in the browser (the issue page's thumbnails, a PDF in a new tab)."""
+    attachment, path = attachments.open_preview(db(), staff(), attachment_id, _storage())
+    resp = send_file(path, mimetype=attachment.content_type, as_attachment=False,
+                     download_name=attachment.filename, max_age=0)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
 
 
 @bp.get("/attachments/<int:attachment_id>")

@@ -49,6 +49,26 @@ DISCLOSURE_LABELS = {"pending": _l("待定"), "public": _l("已公开"), "withhe
 EXTENSION_STATUS_LABELS = {"pending": _l("待审批"), "approved": _l("已批准"), "refused": _l("未批准")}
 MEETING_FIELD_LABELS = {"title": _l("会议名称"), "held_at": _l("会议时间"), "host_leader_id": _l("主持领导"),
                         "attendees": _l("参会人员"), "location": _l("地点")}
+# The descriptive fields an edit changes (the timeline's 修改内容), by the event's key.
+ISSUE_FIELD_LABELS = {"title": _l("标题"), "content": _l("问题内容"), "category": _l("问题分类"),
+                      "type": _l("问题类型"),
+                      "township": _l("乡镇（街道）"), "meeting_id": _l("会议"), "enterprise_id": _l("企业库中的企业"),
+                      "reporter.name": _l("反映人姓名"), "reporter.org": _l("反映人单位（企业）"),
+                      "reporter.phone": _l("反映人电话"), "reporter.kind": _l("反映人身份"),
+                      "reporter.consent_public": _l("同意公开")}
+
+
+def changed_value(key: str, value) -> str:
+    """One side of an edit as the timeline shows it: labels for the words of a vocabulary."""
+    if value is None or value == "":
+        return gettext("（空）")
+    if key == "type":
+        return _t(ISSUE_TYPE_LABELS.get(value, value))
+    if key == "reporter.kind":
+        return str(REPORTER_KIND_LABELS.get(value, value))
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    return str(value)
 
 
 def localtime(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -88,4 +108,6 @@ def init_app(app: Flask) -> None:
         event_label=lambda action: _t(EVENT_LABELS.get(action, action)),
         deadline_label=lambda key: _t(DEADLINE_LABELS.get(key, key)),
         meeting_field_label=lambda key: MEETING_FIELD_LABELS.get(key, key),
+        issue_field_label=lambda key: ISSUE_FIELD_LABELS.get(key, key),
+        changed_value=changed_value,
     )

@@ -59,6 +59,18 @@ class SetDeadlineBody(ActionBody):
     reason = Text(2000, load_default=None)
 
 
+class ReassignBody(ActionBody):
+    """改派: a field left out keeps what the issue has (the co-handling departments, the lead
+    leader, the deadlines)."""
+    lead_department_id = Id(load_default=None)
+    co_department_ids = fields.List(Id(), load_default=None, allow_none=True, validate=validate.Length(max=30))
+    lead_leader_id = Id(load_default=None, allow_none=True)
+    responsible_person = Text(64, load_default=None)
+    responsible_phone = Phone(load_default=None)
+    deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
+    reason = Text(2000, load_default=None)
+
+
 class SuspendBody(ActionBody):
     reason = Text(2000, load_default=None)
     review_on = fields.Date(load_default=None)
@@ -135,8 +147,8 @@ ACTION_SCHEMAS: dict[str, type[Schema]] = {
     "accept": ActionBody, "return": ReasonBody, "plan": PlanBody,
     "plan_opinion": PlanOpinionBody, "proceed_plan": ReasonBody, "progress": ActionBody,
     "request_extension": ExtensionRequestBody, "decide_extension": ExtensionDecisionBody,
-    "set_deadline": SetDeadlineBody, "urge": ActionBody, "suspend": SuspendBody, "resume": ResumeBody,
-    "escalate": EscalateBody, "escalation_followup": EscalationFollowupBody,
+    "set_deadline": SetDeadlineBody, "reassign": ReassignBody, "urge": ActionBody, "suspend": SuspendBody,
+    "resume": ResumeBody, "escalate": EscalateBody, "escalation_followup": EscalationFollowupBody,
     "escalation_answer": EscalationAnswerBody,
     "instruct": ActionBody, "answer": AnswerBody, "reply": ReplyBody, "report": ReportBody,
     "visit": VisitBody, "unreached": ActionBody, "request_rating": ActionBody, "close_off": ReasonBody,
