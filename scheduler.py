@@ -29,6 +29,7 @@ from models import SmsTemplate
 from service.core.db import open_session
 from service.core.scheduler_lock import Leadership
 from service.deadlines.calendar import LOCAL_TZ, load_calendar
+from service.enterprises.visits import notice_unvisited
 from service.matching.suggestions import train
 from service.reminders.delivery import apply_receipts, waiting_for_receipts
 from service.reminders.outbox import dispatch_due
@@ -119,12 +120,19 @@ def evening_tea_meetings(app: Flask, now: datetime) -> dict:
         return {"created": len(ensure_evening_tea_meetings(session, now))}
 
 
+def notice_visits_due(app: Flask, now: datetime) -> dict:
+    """From the 25th: the leaders' month-end visits still to make, in their bell (once each)."""
+    with open_session(_engine(app), write=True) as session:
+        return {"visits_due": notice_unvisited(session, now)}
+
+
 JOBS = (
     Job("evening_tea_meetings", evening_tea_meetings, {"trigger": "cron", "hour": 6, "minute": 5}),
     Job("plan_reminders", plan_reminders, {"trigger": "cron", "minute": "*/10"}),
     Job("plan_consultations", plan_consultations, {"trigger": "cron", "minute": "*/10"}),
     Job("dispatch_outbox", dispatch_outbox, {"trigger": "interval", "seconds": 30}),
     Job("pull_receipts", pull_receipts, {"trigger": "interval", "minutes": 5}),
+    Job("notice_visits_due", notice_visits_due, {"trigger": "cron", "hour": "8-20", "minute": 15}),
     Job("train_suggestions", train_suggestions, {"trigger": "cron", "hour": 2, "minute": 30}),
 )
 

@@ -23,7 +23,7 @@ from demo.register import seed_register
 from demo.scenarios import SCENARIOS
 from demo.texts import DEPARTMENTS, LISTED_DEPARTMENTS, STAFF
 from demo.walk import NightlyRounds, Walk
-from models import ROLE_LABELS, Department, Issue, IssueReport, Role, SmsMessage, SmsStatus, User
+from models import ROLE_LABELS, Department, Issue, IssueReport, Notice, Role, SmsMessage, SmsStatus, User
 from service.assessment import contest
 from service.assessment.periods import Period
 from service.core.errors import Conflict
@@ -77,6 +77,7 @@ def seed(session: Session, now: datetime, issue_count: int = 240) -> str:
     seed_register(session, now, random.Random(2027))
     _leaders_read_reports(session, now, random.Random(17))
     _add_recheck(session, county, now)
+    _staff_read_notices(session, now)
     _mark_history_sent(session, first_sms)
     _add_disclosure_batch(session, county, now)
     _add_repeat_calls(session, county, now)
@@ -149,6 +150,15 @@ def _leaders_read_reports(session: Session, now: datetime, rng: random.Random) -
         leader = session.get(User, report.leader_id) if report.leader_id else None
         if leader is not None and report.at < now - timedelta(days=2) and rng.random() < 0.8:
             leader_reports.mark_read(session, leader, report.id, report.at + timedelta(days=1))
+
+
+def _staff_read_notices(session: Session, now: datetime) -> None:
+    """The notices the walks gave the office, the departments and the leaders: those of more
+    than three days ago were read the day after they came; the recent ones are still unread."""
+    for notice in session.execute(select(Notice).where(Notice.created_at < now - timedelta(days=3))).scalars():
+        notice.read_at = min(notice.created_at + timedelta(days=1), now)
+        session.add(notice)
+    session.commit()
 
 
 def _add_disclosure_batch(session: Session, county: County, now: datetime) -> None:

@@ -32,6 +32,7 @@ from models import (
     AccountabilityRecord,
     DisclosureBatch,
     IssueReport,
+    Notice,
     Objection,
     Praise,
     RecheckMember,
@@ -71,7 +72,8 @@ WATCHED = ("department", "user_account", "meeting", "issue", "issue_co_departmen
            "enterprise", "enterprise_leader", "leader_visit", "township", "issue_report",
            "sms_provider_template", "department_robot", "contest_praise", "contest_result", "contest_rules",
            "disclosure_batch", "disclosure_batch_issue", "objection",
-           "recheck_sample", "recheck_member", "accountability_record")
+           "recheck_sample", "recheck_member", "accountability_record",
+           "notice")
 # Routes with an object in the address that guard nothing a caller could reach for: the
 # Swagger UI's files, the public service catalogue, Open311's token look-up (the token is the
 # secret), and the catch-all for unknown Open311 paths.
@@ -89,6 +91,7 @@ NOT_OBJECTS = {"static", "swagger_assets.swagger_asset", "open311.service_defini
                # test_consultation.py: a made-up or altered link is 404)
                "site.plan_opinion", "site.plan_opinion_answer"}
 REPORT_TEXT = "越权测试办理情况报告"
+NOTICE_TEXT = "越权测试站内通知"
 # What each workflow step needs so that the permission check, not the body, decides.
 STEP_BODIES = {
     "assign": lambda w: {"lead_department_id": w.departments["fgj"], "co_department_ids": [],
@@ -197,6 +200,7 @@ class World:
     sample_id: int = 0                          # a 复查 sample: the supervision office's
     member_id: int = 0                          # its member waiting for a verdict
     record_id: int = 0                          # a 问责 record against scj, with its PDF
+    notice_id: int = 0                          # a notice to another leader (leader2): only theirs
 
 
 @dataclass
@@ -333,6 +337,9 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
         praise = Praise(department_id=depts["scj"], day=local_date(now) - timedelta(days=1), note="越权测试表扬",
                         points=2.0, created_at=now)
         s.add(praise)
+        notice = Notice(user_id=users["leader2"].id, kind="reported", text=NOTICE_TEXT, link="/console/leader-reports",
+                        dedupe_key="idor:notice", created_at=now)
+        s.add(notice)
         contest_quarter = contest.quarter_choices(local_date(now))[0]
         contest.compute_quarter(s, *contest_quarter, contest.DEFAULT_RULES, now)
         sample = RecheckSample(period_start=local_date(now) - timedelta(days=40),
@@ -363,7 +370,8 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                       robot_secrets=(robot_key, robot_secret), failed_message_id=failed.id,
                       failed_message_secrets=("13966667777", "越权测试失败短信"), class_id=issue_class.id,
                       enterprise_token=enterprise_token, praise_id=praise.id, contest_quarter=contest_quarter,
-                      sample_id=sample.id, member_id=member.id, record_id=record.id)
+                      sample_id=sample.id, member_id=member.id, record_id=record.id,
+                      notice_id=notice.id)
     world.attackers = {"admin": ["admin"], "coordinator": ["coordinator"], "operator": ["operator"],
                        "supervisor": ["supervisor"], "leader": ["leader", "leader3"] if full else ["leader"],
                        "department": ["fgj", "zrj"] if full else ["fgj"], "anonymous": [None]}
@@ -504,6 +512,9 @@ def cells(world: World) -> list[Cell]:
     # a report to another leader: only that leader marks it read
     add(set(), "POST", f"/api/v1/reports/{world.report_id}/read", "api", True, (REPORT_TEXT,))
     add(set(), "POST", f"/console/leader-reports/{world.report_id}/read", "console", True, (REPORT_TEXT,), form={})
+    # a notice (站内通知) is its user's alone: nobody else reads or marks it
+    add(set(), "POST", f"/api/v1/notices/{world.notice_id}/read", "api", True, (NOTICE_TEXT,))
+    add(set(), "POST", f"/console/notices/{world.notice_id}/open", "console", True, (NOTICE_TEXT,), form={})
     # 一事一表扬 entered by the office: only the office removes it
     add(OFFICE, "DELETE", f"/api/v1/contest/praises/{world.praise_id}", "api", True)
     add(OFFICE, "POST", f"/console/contest/praises/{world.praise_id}/delete", "console", True, form={})

@@ -44,6 +44,7 @@ from models import (
     Attachment,
     Issue,
     IssueReport,
+    Notice,
     PlanConsultation,
     Praise,
     RecheckMember,
@@ -570,6 +571,13 @@ def issue_code_in(s: Session, issue_id: int) -> str:
     return s.get(Issue, issue_id).code
 
 
+def _notice_of(w: World, issue_id: int) -> int:
+    """The lead leader's notice of the report made on `issue_id`."""
+    with Session(w.app.extensions["ys"]["engine"]) as s:
+        return s.execute(select(Notice.id).where(Notice.issue_id == issue_id, Notice.kind == "reported")
+                         ).scalars().first()
+
+
 def issue_code(w: World, issue_id: int) -> str:
     with Session(w.app.extensions["ys"]["engine"]) as s:
         return s.get(Issue, issue_id).code
@@ -624,6 +632,14 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
         report = _report_of(w, issue("reported"))
         add(Endpoint(f"{channel} read report", "POST", path.format(report), "leader", channel, {}, {},
                      encoding="json" if channel == "api" else "form"))
+    for channel, path in (("api", "/api/v1/notices/{}/read"), ("console", "/console/notices/{}/open")):
+        notice = _notice_of(w, issue("reported"))
+        add(Endpoint(f"{channel} read notice", "POST", path.format(notice), "leader", channel, {}, {},
+                     encoding="json" if channel == "api" else "form"))
+    # 全部标为已读: the second of the two finds nothing unread left, and changes nothing
+    for channel, path in (("api", "/api/v1/notices/read-all"), ("console", "/console/notices/read-all")):
+        add(Endpoint(f"{channel} read all notices", "POST", path, "leader", channel, {}, {},
+                     encoding="json" if channel == "api" else "form", writes=False))
     add(Endpoint("api create meeting", "POST", "/api/v1/meetings", "coordinator", "api",
                  {"kind": "forum", "title": "政企面对面恳谈会", "held_at": "2026-12-20T09:00:00+08:00",
                   "host_leader_id": u["leader"], "attendees": ["张三", "李四"], "location": "县政府三楼"},

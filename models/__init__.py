@@ -22,6 +22,7 @@ from .issue import (
 )
 from .matching import IssueClass, IssueClassMember, IssueRepeat, SuggestionModel
 from .meeting import Meeting, MeetingChange
+from .notice import NOTICE_KINDS, Notice
 from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage, SmsOptOut, SmsSwitchOff
 from .recheck import AccountabilityRecord, RecheckMember, RecheckSample
@@ -39,7 +40,8 @@ __all__ = [
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent", "IssueReport",
     "PlanConsultation",
     "Praise",
-    "LoginThrottle", "Meeting", "MeetingChange", "Objection", "SmsInbound", "SmsMessage", "SmsOptOut", "SmsSwitchOff",
+    "LoginThrottle", "Meeting", "MeetingChange",
+    "NOTICE_KINDS", "Notice", "Objection", "SmsInbound", "SmsMessage", "SmsOptOut", "SmsSwitchOff",
     "SmsProviderTemplate", "SmsTemplate",
     "DisclosureBatch", "DisclosureBatchIssue", "Evaluation",
     "IssueClass", "IssueClassMember", "IssueRepeat", "SuggestionModel",

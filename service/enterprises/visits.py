@@ -20,6 +20,7 @@ from service.core import text_rules
 from service.core.errors import Conflict, Forbidden, NotFound, WrongState, require
 from service.deadlines.calendar import LOCAL_TZ
 from service.identity.directory import list_leaders
+from service.notices.send import notify, user
 from service.workflow.transition import UNSATISFIED_NOTE_MIN, WorkflowOptions, transition
 
 from .access import leader_in_view, may_read_leader_pages, may_record_on_behalf, own_leader_id
@@ -196,3 +197,18 @@ def unvisited(session: Session, today: date) -> list[UnvisitedRow]:
                                                          Issue.id.not_in(visited)).order_by(Issue.id)).scalars():
             out.append(UnvisitedRow(leader, issue))
     return out
+
+
+def notice_unvisited(session: Session, now: datetime) -> int:
+    """From the 25th, each leader hears in the console of every issue still to visit this month:
+    once per (leader, issue, month). Commits; returns how many visits were told of."""
+    today = now.astimezone(LOCAL_TZ).date()
+    rows = unvisited(session, today)
+    month = today.strftime("%Y-%m")
+    for row in rows:
+        issue = row.issue
+        notify(session, [user(row.leader.id)], kind="visits_due", issue_id=issue.id, now=now,
+               key=f"visits_due:{issue.id}:{month}",
+               text=f"月末回访待办：{issue.code}《{issue.title}》本月已答复或办结，请于月底前回访反映人")
+    session.commit()
+    return len(rows)

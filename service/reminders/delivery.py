@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import SmsMessage, SmsStatus
+from service.reminders.failures import tell_office
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,10 @@ def record_status(session: Session, provider_id: str, status: str, error_code: s
             msg.provider_status = status
     elif status in FAILED:
         if msg.status != SmsStatus.DELIVERED:
+            if msg.status != SmsStatus.FAILED:  # the office hears of it once (the key keeps it so)
+                tell_office(session, msg_id=msg.id, issue_id=msg.issue_id, recipient_kind=msg.recipient_kind,
+                            to=msg.recipient_phone, error=failure_text(status, error_code, provider, reason),
+                            now=now)
             msg.status, msg.provider_status = SmsStatus.FAILED, status
             msg.last_error = failure_text(status, error_code, provider, reason)[:500]
     elif not final:

@@ -12,6 +12,7 @@ from service.core.errors import Conflict, NotFound
 from service.core.paging import page
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar, local_date
 from service.identity import permissions as access
+from service.reminders.failures import tell_office
 from service.reminders.reporter_messages import HAND_SENT, switched_off
 from service.reminders.sms_texts import template_text
 
@@ -117,6 +118,7 @@ def _send_one(engine: Engine, sender: SmsSender, msg_id: int, now: datetime) -> 
         msg = session.get(SmsMessage, msg_id)
         attempts = msg.attempts + 1
         to, template, params, body = msg.recipient_phone, msg.template, msg.params, msg.body
+        issue_id, recipient_kind = msg.issue_id, msg.recipient_kind
     values: dict = {"attempts": attempts, "claimed_at": None, "updated_at": now,
                     "provider": "robot" if to.startswith("robot:") else str(getattr(sender, "name", ""))[:16] or None}
     try:
@@ -138,8 +140,11 @@ def _send_one(engine: Engine, sender: SmsSender, msg_id: int, now: datetime) -> 
         outcome = "sent"
         values.update(status=SmsStatus.SENT, sent_at=now, provider_id=provider_id, last_error=None)
     with _write(engine) as conn, conn.begin():
-        conn.execute(update(SmsMessage).where(SmsMessage.id == msg_id,
-                                              SmsMessage.status == SmsStatus.SENDING).values(**values))
+        done = conn.execute(update(SmsMessage).where(SmsMessage.id == msg_id,
+                                                     SmsMessage.status == SmsStatus.SENDING).values(**values))
+        if outcome == "failed" and done.rowcount == 1:  # given up: the office follows it up
+            tell_office(conn, msg_id=msg_id, issue_id=issue_id, recipient_kind=recipient_kind, to=to,
+                        error=values.get("last_error"), now=now)
     return outcome
 
 

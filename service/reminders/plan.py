@@ -39,6 +39,7 @@ from models import (
 from notifications import render
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar
 from service.deadlines.rules import open_deadline_keys
+from service.notices.send import OFFICE, notify
 from service.reminders.outbox import QUIET_FROM
 from service.reminders.robots import departments_with_robots, queue_robot_messages
 
@@ -174,6 +175,23 @@ def plan_reviews(today: date, issues: Iterable, contacts: Contacts) -> list[Plan
     return planned
 
 
+def notice_reviews(session: Session, issues: Iterable, now: datetime) -> int:
+    """The office hears in the console of each review date that has come, as by SMS: once per
+    (issue, review date) and coordinator, whatever the rounds (the notice's key names both).
+    In the caller's transaction; returns how many issues were told of."""
+    told = 0
+    for issue in issues:
+        if issue.status not in REVIEW_WHAT or issue.review_on is None:
+            continue
+        what = REVIEW_WHAT[issue.status]
+        notify(session, [OFFICE], kind="review_due", issue_id=issue.id, now=now,
+               key=f"review:{issue.id}:{issue.review_on.isoformat()}",
+               text=f"{what}复核日期已到：{issue.code}《{issue.title}》的复核日期为 {issue.review_on.isoformat()}，"
+                    f"请复核办理情况")
+        told += 1
+    return told
+
+
 def review_window_issues(session: Session, today: date) -> Iterator:
     """The issues with a stopped clock whose review date has come."""
     stmt = (select(Issue.id, Issue.code, Issue.title, Issue.status, Issue.review_on)
@@ -281,5 +299,7 @@ def plan_and_queue(session: Session, now: datetime, calendar: WorkCalendar,
     today = now.astimezone(LOCAL_TZ).date()
     contacts = load_contacts(session)
     planned = plan(today, due_window_issues(session, today, calendar, policy), calendar, policy, contacts)
-    planned += plan_reviews(today, review_window_issues(session, today), contacts)
+    reviews = list(review_window_issues(session, today))
+    planned += plan_reviews(today, reviews, contacts)
+    notice_reviews(session, reviews, now)  # committed with the SMS below
     return {"planned": len(planned), "queued": queue_planned(session, planned, now, texts)}

@@ -57,6 +57,7 @@ from service.core.phones import is_mobile
 from service.deadlines.calendar import LOCAL_TZ, WEEKDAYS, WorkCalendar, local_date
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, nearest_open_deadline
+from service.notices import send as notice
 from service.reminders.outbox import queue_sms
 from service.reminders.robots import queue_robot_messages
 from service.workflow.queries import current_escalation, current_evaluation, get_visible, stale_message
@@ -114,6 +115,8 @@ class StepContext:
     evaluation: Evaluation | None = None
     # the escalation opened by this step (提请上级), written once the event has its id
     escalation: Escalation | None = None
+    # the console notices (站内通知) of this step, written once the event has its id
+    notices: list[notice.Pending] = field(default_factory=list)
     # the department whose work-group robots post a message of this kind, where it is not the
     # lead department's ("department"): the old department told of a 改派
     robot_departments: dict[str, int] = field(default_factory=dict)
@@ -127,6 +130,11 @@ class StepContext:
             load = self.options.load_calendar
             self._calendar = load() if load else self.options.calendar
         return self._calendar
+
+    def notify(self, kind: str, text: str, *audiences: "notice.Audience | None") -> None:
+        """Tell `audiences` in the console, in this step's transaction."""
+        if any(a is not None for a in audiences):
+            self.notices.append(notice.Pending(tuple(a for a in audiences if a is not None), kind, text))
 
 
 def allowed_actions(session: Session, actor: User, issue: Issue) -> list[str]:
@@ -255,6 +263,9 @@ def _take_step(session: Session, actor: User, issue_id: int, action: str, body: 
         if ctx.recheck is not None:
             ctx.recheck.event_id = event.id
             session.add(ctx.recheck)
+        for pending in ctx.notices:
+            notice.notify(session, pending.audiences, kind=pending.kind, text=pending.text,
+                          key=f"event:{event.id}:{pending.kind}", now=now, issue_id=issue.id)
         for kind, phone, template, params in ctx.messages:
             queue_sms(session, dedupe_key=f"event:{event.id}:{kind}:{phone}", phone=phone,
                       kind=kind, template=template, params=params, issue_id=issue.id, now=now,
@@ -385,6 +396,16 @@ def _deadlines(ctx: StepContext, given: dict | None, keys=DEADLINE_KEYS) -> dict
     return result
 
 
+def _named(issue: Issue) -> str:
+    """An issue as a notice names it: its code and title."""
+    return f"{issue.code}《{issue.title}》"
+
+
+def _department_name(ctx: StepContext) -> str:
+    dept = ctx.session.get(Department, ctx.issue.lead_department_id) if ctx.issue.lead_department_id else None
+    return dept.name if dept else "承办单位"
+
+
 def _assign(ctx: StepContext) -> str:
     s, issue, body = ctx.session, ctx.issue, ctx.body
     lead = _department(s, body["lead_department_id"], "lead_department_id")
@@ -419,6 +440,11 @@ def _assign(ctx: StepContext) -> str:
     for dept in co_depts:
         ctx.messages.append(("co_department", dept.contact_phone, "assigned_co_department",
                              {**base, "lead": lead.name}))
+    ctx.notify("assigned", f"新交办：{_named(issue)}，请于 {issue.accept_due.isoformat()} 前签收、"
+               f"{issue.complete_due.isoformat()} 前办结", notice.department(lead.id))
+    if co_depts:
+        ctx.notify("co_assigned", f"协办交办：{_named(issue)}，主办单位{lead.name}",
+                   *(notice.department(d.id) for d in co_depts))
     ctx.messages.append(("reporter", issue.reporter_phone, "assigned_reporter",
                          {"code": issue.code, "track_url": track_link(ctx.options.track_url, issue.code)}))
     return Status.ASSIGNED
@@ -497,6 +523,14 @@ def _reassign(ctx: StepContext) -> str:
         if dept.id not in old_co:
             ctx.messages.append(("co_department", dept.contact_phone, "assigned_co_department",
                                  {**base, "lead": lead.name}))
+    ctx.notify("reassigned_away", f"改派：{_named(issue)}已由县营商办改派{lead.name}办理。改派理由：{reason}",
+               notice.department(old_id))
+    due = {k: getattr(issue, k).isoformat() if getattr(issue, k) else "未定" for k in ("accept_due", "complete_due")}
+    ctx.notify("assigned", f"新交办（改派）：{_named(issue)}，请于 {due['accept_due']} 前签收、"
+               f"{due['complete_due']} 前办结", notice.department(lead.id))
+    if new_co := [d for d in co_depts if d.id not in old_co]:
+        ctx.notify("co_assigned", f"协办交办：{_named(issue)}，主办单位{lead.name}",
+                   *(notice.department(d.id) for d in new_co))
     return Status.ASSIGNED
 
 
@@ -545,6 +579,8 @@ def _return(ctx: StepContext) -> str:
                              .where(IssueCoDepartment.issue_id == issue.id)).scalars().all()
     ctx.data = {"department_id": issue.lead_department_id, "co_department_ids": sorted(co),
                 "lead_leader_id": issue.lead_leader_id, "responsible_person": issue.responsible_person}
+    ctx.notify("returned", f"{_department_name(ctx)}退单：{_named(issue)}。退单理由：{ctx.note.strip()}",
+               notice.OFFICE)
     # A return is the department's answer to the assignment: it is judged against 限期签收 as an
     # acceptance would be, and whatever else had already passed stays missed.
     _judge(ctx, "accept_due")
@@ -618,6 +654,7 @@ def _plan_opinion(ctx: StepContext) -> None:
         office = ctx.session.execute(select(User.phone).where(
             User.role == Role.COORDINATOR, User.active.is_(True), User.phone.is_not(None))).scalars()
         ctx.messages.extend(("office", phone, "consult_objected", params) for phone in dict.fromkeys(office))
+        ctx.notify("plan_objected", f"反映人对{_named(issue)}的办理方案有意见：{reason}", notice.OFFICE)
 
 
 def _proceed_plan(ctx: StepContext) -> None:
@@ -662,6 +699,10 @@ def _request_extension(ctx: StepContext) -> None:
     ctx.note = ctx.body["reason"]
     ctx.data = {"from": issue.complete_due and issue.complete_due.isoformat(),
                 "to": wanted.isoformat()}
+    ctx.notify("extension_requested",
+               f"{_department_name(ctx)}申请延期：{_named(issue)}，办结时限由 "
+               f"{issue.complete_due.isoformat() if issue.complete_due else '未定'} 延至 {wanted.isoformat()}。"
+               f"理由：{ctx.body['reason'].strip()}", notice.OFFICE)
     if extension_decider(issue) == Role.LEADER and issue.lead_leader_id:
         leader = ctx.session.get(User, issue.lead_leader_id)
         ctx.messages.append(("leader", leader.phone if leader else None, "extension_to_leader",
@@ -706,6 +747,12 @@ def _decide_extension(ctx: StepContext) -> None:
                          {"code": issue.code, "decision": "已批准" if approve else "未获批准",
                           "complete_due": issue.complete_due.isoformat() if issue.complete_due else ""}))
     if approve:
+        decided = f"已批准，办结时限改为 {issue.complete_due.isoformat()}"
+    else:
+        decided = f"未获批准。理由：{ctx.note.strip()}"
+    ctx.notify("extension_decided", f"{_named(issue)}的延期申请{decided}",
+               notice.department(issue.lead_department_id))
+    if approve:
         ctx.messages.append(("reporter", issue.reporter_phone, "extended_reporter",
                              {"code": issue.code, "complete_due": issue.complete_due.isoformat()}))
 
@@ -728,6 +775,8 @@ def _set_deadline(ctx: StepContext) -> None:
 
 def _urge(ctx: StepContext) -> None:
     issue = ctx.issue
+    ctx.notify("urged", f"催办：{_named(issue)}。{(ctx.note or '').strip()}",
+               notice.department(issue.lead_department_id))
     ctx.messages.append(("department", issue.responsible_phone, "urged",
                          {"code": issue.code, "title": issue.title, "note": ctx.note or ""}))
 
@@ -860,7 +909,8 @@ def _escalation_answer(ctx: StepContext) -> str:
 
 
 def _instruct(ctx: StepContext) -> None:
-    return None
+    ctx.notify("instructed", f"{ctx.actor.display_name}批示：{_named(ctx.issue)}。{(ctx.note or '').strip()}",
+               notice.department(ctx.issue.lead_department_id))
 
 
 def _answer(ctx: StepContext) -> None:
@@ -884,6 +934,8 @@ def _report(ctx: StepContext) -> None:
     issue.reported_at = ctx.now
     ctx.note = text
     ctx.data = {"leader_id": issue.lead_leader_id}
+    ctx.notify("reported", f"{_department_name(ctx)}报送办理情况报告：{_named(issue)}。{text}",
+               notice.user(issue.lead_leader_id))
     ctx.reports.append(IssueReport(issue_id=issue.id, leader_id=issue.lead_leader_id,
                                    department_id=issue.lead_department_id, author_id=ctx.actor.id,
                                    at=ctx.now, body=text))
@@ -979,6 +1031,8 @@ def _reopen_round(ctx: StepContext) -> str:
         setattr(issue, key, value)
     issue.original_complete_due = issue.complete_due
     ctx.data.update({"department_id": issue.lead_department_id, "deadlines": _deadline_data(issue)})
+    ctx.notify("reopened", f"重办：{_named(issue)}，办结时限 {issue.complete_due.isoformat()}。"
+               f"重办原因：{ctx.note.strip()}", notice.department(issue.lead_department_id))
     ctx.messages.append(("department", issue.responsible_phone, "reopened",
                          {"code": issue.code, "title": issue.title, "note": ctx.note.strip(),
                           "complete_due": issue.complete_due.isoformat()}))

@@ -20,6 +20,8 @@ BOTH_DB_TESTS = {
     "service/disclosure/search.py": ["test_public_search.py"],
     "service/identity/login_throttle.py": ["test_security_login.py"],
     "service/intake/codes.py": ["test_codes.py"],
+    "service/notices/send.py": ["test_notices.py::test_a_failed_sms_tells_the_office_once",
+                                "test_notices.py::test_review_dates_tell_the_office_once_however_often_the_job_runs"],
     "service/matching/similar.py": ["test_similar_and_repeats.py::test_a_like_title_is_found_with_its_reasons"],
     "service/reminders/outbox.py": ["test_outbox.py", "test_dispatch_processes.py"],
     "service/reminders/plan.py": ["test_reminders.py"],

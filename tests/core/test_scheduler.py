@@ -69,4 +69,5 @@ def test_every_job_is_declared_once_in_the_table(app):
     assert sorted(job.id for job in built.get_jobs()) == sorted(
         [job.id for job in scheduler.JOBS] + ["leader_election"])
     assert {job.id for job in scheduler.JOBS} == {"evening_tea_meetings", "plan_reminders", "plan_consultations",
-                                                     "dispatch_outbox", "pull_receipts", "train_suggestions"}
+                                                     "dispatch_outbox", "pull_receipts", "train_suggestions",
+                                                     "notice_visits_due"}

@@ -18,6 +18,7 @@ from models import (
     IssueType,
     Meeting,
     MeetingKind,
+    Notice,
     Objection,
     PlanConsultation,
     RecheckMember,
@@ -32,8 +33,8 @@ from service.deadlines.calendar import local_date
 from service.identity.login import authenticate
 
 
-def _all(db, column):
-    return set(db.execute(select(column)).scalars())
+def _all(db, column, *where):
+    return set(db.execute(select(column).where(*where)).scalars())
 
 
 def test_demo_county_runs_every_part_of_the_loop(db):
@@ -136,6 +137,14 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     assert db.get(Issue, false_member.issue_id).status in ("in_progress", "collected")
     record = db.execute(select(AccountabilityRecord)).scalar_one()
     assert record.kind == "criticism" and record.department_id == false_member.department_id
+    # 站内通知: the demo office and the departments have some, read and unread.
+    office = db.execute(select(User.id).where(User.username == "yingshang")).scalar_one()
+    departments = select(User.id).where(User.role == Role.DEPARTMENT)
+    for whose in (Notice.user_id == office, Notice.user_id.in_(departments)):
+        rows = db.execute(select(Notice.kind, Notice.read_at.is_(None)).where(whose)).all()
+        assert {unread for _, unread in rows} == {True, False}
+    assert {"returned", "extension_requested"} <= _all(db, Notice.kind, Notice.user_id == office)
+    assert {"assigned", "urged", "reopened"} <= _all(db, Notice.kind, Notice.user_id.in_(departments))
 
     # The county's history lies in the past and its messages were sent back then.
     assert db.execute(select(func.max(IssueEvent.at))).scalar_one() <= now

@@ -81,6 +81,8 @@ CONSOLE = {
     "console.enterprise_import_template": ((P.ENTERPRISE_MANAGE,), "/console/enterprises/import/template.xlsx"),
     "console.township_list": ((P.TOWNSHIPS_MANAGE,), "/console/townships"),
     "console.leader_reports_page": ((P.LEADER_REPORTS,), "/console/leader-reports"),
+    # 站内通知: every user reads their own
+    "console.notices_page": (EVERYONE, "/console/notices"),
     "console.contest_index": ((P.CONTEST_READ,), "/console/contest"),
     "console.contest_notice": ((P.CONTEST_READ,), "/console/contest/notice?year={contest_year}&quarter={contest_q}"),
     "console.contest_xlsx": ((P.CONTEST_READ,), "/console/contest.xlsx?year={contest_year}&quarter={contest_q}"),
@@ -120,6 +122,7 @@ API = {
     "enterprises.invited_enterprises": ((P.MEETING_ATTENDEES,), "/api/v1/meetings/{meeting}/enterprises"),
     "enterprises.dashboard": ((P.LEADER_HOME,), "/api/v1/leaders/me/dashboard"),
     "reports.reports": ((P.LEADER_REPORTS,), "/api/v1/reports"),
+    "notices.notices": (EVERYONE, "/api/v1/notices"),
     "disclosure.list_objections": ((P.DISCLOSURE_BATCHES,), "/api/v1/disclosure-batches/{batch}/objections"),
     "contest.quarter": ((P.CONTEST_READ,), "/api/v1/contest/quarter?year={contest_year}&quarter={contest_q}"),
     "contest.rules": ((P.CONTEST_READ,), "/api/v1/contest/rules"),
@@ -173,7 +176,8 @@ def test_the_route_lists_name_every_route_that_reads(app):
                if "GET" in rule.methods and rule.endpoint.startswith(("console.", "issues.", "meetings.",
                                                                        "notifications.", "ledger.", "directory.",
                                                                        "admin.", "stats.", "enterprises.", "reports.",
-                                                                       "disclosure.", "contest.", "recheck."))}
+                                                                       "disclosure.", "contest.", "recheck.",
+                                                                       "notices."))}
     assert reading - NOT_WALKED == set(CONSOLE) | set(API)
 
 

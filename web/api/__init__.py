@@ -18,6 +18,7 @@ from . import (
     leader_reports,
     ledger,
     meetings,
+    notices,
     notifications,
     public,
     recheck,
@@ -25,7 +26,7 @@ from . import (
 )
 
 # Each module owns its flask-smorest blueprint (`blp`); in this order in the OpenAPI document.
-ROUTES = (auth, directory, meetings, issues, notifications, public, admin, stats, contest, ledger, enterprises,
+ROUTES = (auth, directory, meetings, issues, notifications, notices, public, admin, stats, contest, ledger, enterprises,
           leader_reports, disclosure, recheck)
 SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 

@@ -28,6 +28,7 @@ from . import (
     leaders,
     ledger,
     meetings,
+    notices,
     recheck,
     reports,
     townships,
@@ -37,7 +38,7 @@ from . import session as console_session
 from .blueprint import bp
 
 PAGES = (admin, auth, batches, board, classes, contest, dashboard, enterprise_forms, errors, home, inbox, intake,
-         issue_edit, issues, leader_reports, leaders, ledger, meetings, recheck, reports, townships)
+         issue_edit, issues, leader_reports, leaders, ledger, meetings, notices, recheck, reports, townships)
 
 
 def _attachment_quota(app: Flask) -> Quota:
