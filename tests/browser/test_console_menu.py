@@ -13,7 +13,9 @@ def test_every_menu_entry_opens_its_page_for_every_role(live_server, page, app, 
     for username in ("operator", "coordinator", "supervisor", "fgj", "leader", "admin"):
         page.context.clear_cookies()
         login(page, live_server, username)
-        links = page.locator("#nav .navbar-nav.me-auto a.nav-link")
+        # the bar's entries and the entries under its headings, in order
+        links = page.locator("#nav .navbar-nav.me-auto a.nav-link:not(.dropdown-toggle), "
+                             "#nav .navbar-nav.me-auto a.dropdown-item")
         offered = [(urlparse(links.nth(i).get_attribute("href")).path, links.nth(i).inner_text().strip())
                    for i in range(links.count())]
         with app.test_request_context():

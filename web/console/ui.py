@@ -12,35 +12,54 @@ from models.workflow import EVENT_LABELS
 from service.deadlines.calendar import LOCAL_TZ
 from service.identity import permissions as access
 
-# (endpoint, label, the permissions of which any one opens it), in menu order. Who holds each
-# permission is the table in models.permissions, which the pages enforce as well.
+# (group, endpoint, label, the permissions of which any one opens it), in menu order; a group's
+# entries stand together and open from one heading (a heading with one entry for the user is
+# that entry itself). Who holds each permission is the table in models.permissions, which the
+# pages enforce as well.
 P = Permission
 NAV = (
-    ("console.leader_home_page", "我的首页", (P.LEADER_HOME,)),
-    ("console.intake", "话务登记", (P.ISSUE_CREATE,)),
-    ("console.meetings", "会议交办", (P.MEETING_MANAGE,)),
-    ("console.inbox", "承办", (P.DEPARTMENT_WORK,)),
-    ("console.board", "督办", (P.BOARD,)),
-    ("console.issue_list", "问题", (P.ISSUE_LIST,)),
-    ("console.class_list", "类案", (P.ISSUE_LIST,)),
-    ("console.visit_list_page", "月末回访", (P.LEADER_HOME, P.LEADER_PAGES)),
-    ("console.enterprise_list", "企业库", (P.ENTERPRISE_READ, P.LEADER_HOME)),
-    ("console.township_list", "乡镇名单", (P.TOWNSHIPS_MANAGE,)),
-    ("console.leader_reports_page", "办理情况报告", (P.LEADER_REPORTS,)),
+    (None, "console.leader_home_page", "我的首页", (P.LEADER_HOME,)),
+    (None, "console.intake", "话务登记", (P.ISSUE_CREATE,)),
+    (None, "console.meetings", "会议交办", (P.MEETING_MANAGE,)),
+    (None, "console.inbox", "承办", (P.DEPARTMENT_WORK,)),
+    ("问题", "console.issue_list", "问题", (P.ISSUE_LIST,)),
+    ("问题", "console.class_list", "类案", (P.ISSUE_LIST,)),
+    ("问题", "console.ledger_page", "问题台账", (P.LEDGER_EXPORT,)),
+    ("督查督办", "console.board", "督办", (P.BOARD,)),
+    ("督查督办", "console.recheck_page", "复查", (P.RECHECK_READ,)),
+    ("督查督办", "console.accountability_page", "问责", (P.ACCOUNTABILITY_READ,)),
+    ("督查督办", "console.leader_reports_page", "办理情况报告", (P.LEADER_REPORTS,)),
+    ("企业", "console.enterprise_list", "企业库", (P.ENTERPRISE_READ, P.LEADER_HOME)),
+    ("企业", "console.visit_list_page", "月末回访", (P.LEADER_HOME, P.LEADER_PAGES)),
+    ("企业", "console.township_list", "乡镇名单", (P.TOWNSHIPS_MANAGE,)),
     # A department opens its own report card (成绩单) from here.
-    ("console.dashboard", "统计分析", (P.DASHBOARD, P.OWN_REPORT_CARD)),
-    ("console.contest_index", "擂台赛", (P.CONTEST_READ,)),
-    ("console.batch_list", "公示批次", (P.DISCLOSURE_BATCHES,)),
-    ("console.recheck_page", "复查", (P.RECHECK_READ,)),
-    ("console.accountability_page", "问责", (P.ACCOUNTABILITY_READ,)),
-    ("console.ledger_page", "问题台账", (P.LEDGER_EXPORT,)),
-    ("console.admin_users", "系统管理", (P.DIRECTORY_MANAGE,)),
+    ("考核公示", "console.dashboard", "统计分析", (P.DASHBOARD, P.OWN_REPORT_CARD)),
+    ("考核公示", "console.contest_index", "擂台赛", (P.CONTEST_READ,)),
+    ("考核公示", "console.batch_list", "公示批次", (P.DISCLOSURE_BATCHES,)),
+    (None, "console.admin_users", "系统管理", (P.DIRECTORY_MANAGE,)),
 )
 
 
 def menu_for(user) -> list[tuple[str, str]]:
-    """The menu entries (endpoint, label) `user` is offered."""
-    return [(endpoint, label) for endpoint, label, opens in NAV if any(access.may(user, p) for p in opens)]
+    """The menu entries (endpoint, label) `user` is offered, in order."""
+    return [(endpoint, label) for _, endpoint, label, opens in NAV if any(access.may(user, p) for p in opens)]
+
+
+def menu_groups(user) -> list[tuple[str | None, list[tuple[str, str]]]]:
+    """`menu_for` as the bar shows it: (heading, its entries); a heading None, or one that holds
+    a single entry for `user`, is shown as that entry."""
+    offered = set(menu_for(user))
+    out: list[tuple[str | None, list[tuple[str, str]]]] = []
+    for group, endpoint, label, _ in NAV:
+        if (endpoint, label) not in offered:
+            continue
+        if group is not None and out and out[-1][0] == group:
+            out[-1][1].append((endpoint, label))
+        else:
+            out.append((group, [(endpoint, label)]))
+    return [(group if len(entries) > 1 else None, entries) for group, entries in out]
+
+
 FLAG_LABELS = {"red": "红色（已超期）", "yellow": "黄色（临近时限）", "green": "绿色（正常）", None: "—"}
 # The domain's labels (models) in the request's language, for the forms' choices.
 SATISFACTION_LABELS = {str(k): _l(v) for k, v in labels.SATISFACTION_LABELS.items()}
@@ -95,7 +114,7 @@ def _t(label):
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(localtime=localtime, localdate=localdate)
     app.jinja_env.globals.update(
-        console_menu=menu_for,
+        console_menu=menu_for, console_menu_groups=menu_groups,
         may=lambda user, permission: access.may(user, Permission(permission)),
         role_label=lambda role: _t(ROLE_LABELS.get(role, role)),
         status_label=lambda status: _t(STATUS_LABELS.get(status, status)),
