@@ -1,11 +1,11 @@
-"""Keyset pagination: newest first by id (or by a time, then id), an opaque cursor, every page
-the same cost."""
+"""Keyset pagination: newest first by id (or by a time, then id), or soonest first by a date (then
+id); an opaque cursor, every page the same cost."""
 import base64
 import binascii
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlmodel import Session
 
 from service.core.errors import Invalid
@@ -80,3 +80,39 @@ def page_by_time(session: Session, stmt: Select, time_column: Any, id_column: An
         return rows, None
     last = rows[limit - 1]
     return rows[:limit], encode_time_cursor(getattr(last, time_column.key), last.id)
+
+
+# A row without the date sorts after every dated one.
+NO_DATE = date(9999, 12, 31)
+
+
+def encode_date_cursor(day: date, last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"d:{day.toordinal()}:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_date_cursor(cursor: str) -> tuple[date, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, ordinal, value = raw.split(":", 2)
+        last_id = int(value)
+        if kind != "d" or not 0 < last_id <= 2**31:
+            raise ValueError
+        return date.fromordinal(int(ordinal)), last_id
+    except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError):
+        raise Invalid("分页游标无效，请从第一页重新查询", {"cursor": "无效的游标"}) from None
+
+
+def page_by_date(session: Session, stmt: Select, date_column: Any, id_column: Any, limit: int,
+                 cursor: str | None) -> tuple[list, str | None]:
+    """One page of `stmt`, the soonest `date_column` first (a row without one last), then the
+    lowest id; and the next cursor."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    day = func.coalesce(date_column, NO_DATE)
+    if cursor:
+        after, last_id = decode_date_cursor(cursor)
+        stmt = stmt.where(or_(day > after, and_(day == after, id_column > last_id)))
+    rows = list(session.execute(stmt.order_by(day, id_column).limit(limit + 1)).scalars())
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], encode_date_cursor(getattr(last, date_column.key) or NO_DATE, last.id)

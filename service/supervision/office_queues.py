@@ -11,7 +11,7 @@ from models import Disclosure, Evaluation, ExtensionRequest, ExtensionStatus, Is
 from models.permissions import Permission
 from service.core.errors import Invalid
 from service.core.masking import doubts, masking_of
-from service.core.paging import page
+from service.core.paging import page, page_by_date
 from service.disclosure.public import public_view
 from service.identity import permissions as access
 from service.workflow.queries import co_department_ids, current_evaluation, department_names, get_visible, user_names
@@ -87,17 +87,23 @@ def extension_queue(session: Session, actor: User) -> Queue:
     return Queue("extensions", rows, None, queue_counts(session))
 
 
+def _issue_rows(session: Session, issues: list[Issue]) -> list[IssueRow]:
+    depts = department_names(session, {i.lead_department_id for i in issues if i.lead_department_id})
+    return [IssueRow(issue=i, department=depts.get(i.lead_department_id)) for i in issues]
+
+
 def _issue_queue(session: Session, kind: str, where, limit: int, cursor: str | None) -> Queue:
     issues, next_cursor = page(session, select(Issue).where(where), Issue.id, limit, cursor)
-    depts = department_names(session, {i.lead_department_id for i in issues if i.lead_department_id})
-    rows = [IssueRow(issue=i, department=depts.get(i.lead_department_id)) for i in issues]
-    return Queue(kind, rows, next_cursor, queue_counts(session))
+    return Queue(kind, _issue_rows(session, issues), next_cursor, queue_counts(session))
 
 
 def visit_queue(session: Session, actor: User, limit: int = 50, cursor: str | None = None) -> Queue:
-    """Replied issues whose reporter is to be called back (回访), newest first."""
+    """Replied issues whose reporter is to be called back (回访), by the 回访 deadline: the
+    overdue ones first, the longest overdue at the top."""
     _office_only(actor)
-    return _issue_queue(session, "visits", _awaiting_visit(), limit, cursor)
+    issues, next_cursor = page_by_date(session, select(Issue).where(_awaiting_visit()), Issue.visit_due, Issue.id,
+                                       limit, cursor)
+    return Queue("visits", _issue_rows(session, issues), next_cursor, queue_counts(session))
 
 
 def publication_queue(session: Session, actor: User, limit: int = 50, cursor: str | None = None) -> Queue:

@@ -197,6 +197,29 @@ def test_the_office_queues(api, engine, county):
         queues.visit_queue(s, _user(engine, county, "supervisor"))
 
 
+def test_the_visit_queue_puts_the_longest_overdue_first_and_pages_in_that_order(api, engine, county):
+    from datetime import date, timedelta
+
+    from sqlalchemy import update
+
+    from models import Issue
+    today = date.today()
+    dues = {"later": today + timedelta(days=5), "overdue": today - timedelta(days=6),
+            "today": today, "overdue_more": today - timedelta(days=9)}
+    ids = {}
+    for name, due in dues.items():
+        ids[name] = issue_in(api, "replied")["id"]
+        with engine.begin() as conn:
+            conn.execute(update(Issue).where(Issue.id == ids[name]).values(visit_due=due))
+    coordinator = _user(engine, county, "coordinator")
+    with Session(engine) as s:
+        first = queues.visit_queue(s, coordinator, limit=2)
+        second = queues.visit_queue(s, coordinator, limit=2, cursor=first.next_cursor)
+    order = [r.issue.id for r in first.rows + second.rows]
+    assert order == [ids["overdue_more"], ids["overdue"], ids["today"], ids["later"]]
+    assert second.next_cursor is None
+
+
 def test_the_preview_masks_and_changes_nothing(api, engine, county):
     issue = issue_in(api, "closed")
     coordinator = _user(engine, county, "coordinator")

@@ -160,7 +160,8 @@ def upload_attachment(issue_id: int):
                                                       mb=attachments.MAX_SIZE // (1024 * 1024)), status=413)
     request.max_content_length = UPLOAD_LIMIT
     csrf.protect()
-    upload = request.files.get("file")
+    # the file chosen, from the file picker or (on a phone) the camera: the form has both
+    upload = next((f for f in request.files.getlist("file") if f.filename), None)
     try:
         attachments.add_attachment(db(), staff(), issue_id, upload.stream if upload else _Empty(),
                                    upload.filename if upload else None, now(), _storage(),
