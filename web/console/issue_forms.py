@@ -43,6 +43,8 @@ DEADLINE_LABELS = {"accept_due": _l("限期签收"), "reply_due": _l("限期回�
                    "report_due": _l("限期报告"), "visit_due": _l("限期回访")}
 SPOT_SATISFACTION = (("", _l("未评价（待回访）")),
                      *((k, v) for k, v in SATISFACTION_LABELS.items() if k != "unsatisfied"))
+HANDLER_HELP = _l("选定后姓名和手机号取自其账号，短信发到该手机；不选则填写下面的责任人和手机号")
+CO_HANDLER_HELP = _l("协办通知发到经办人的手机；未指定时发到单位联系电话（固定电话不发短信）")
 VERSION_LABEL = _l("版本号")
 VERSION_MESSAGE = _l("版本号不对，请刷新页面后再试")
 
@@ -52,8 +54,10 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("co_department_ids", _l("协办单位（可多选）"), MULTI,
               _l("按住 Ctrl 键可选多个；没有协办单位可不选")),
         Field("lead_leader_id", _l("主抓县级领导"), SELECT),
+        Field("handler_user_id", _l("责任人（主办单位人员）"), SELECT, HANDLER_HELP),
         Field("responsible_person", _l("责任人"), LINE),
         Field("responsible_phone", _l("责任人电话"), LINE),
+        Field("co_handler_ids", _l("协办单位经办人（可多选，每个协办单位一人）"), MULTI, CO_HANDLER_HELP),
         *(Field(key, DEADLINE_LABELS[key], DATE) for key in DEADLINE_KEYS),
         _text("note", _l("交办意见")),
     ),
@@ -88,8 +92,10 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("lead_department_id", _l("改派给（新的主办单位）"), SELECT),
         Field("co_department_ids", _l("协办单位（可多选）"), MULTI, _l("按住 Ctrl 键可选多个；不选则保留原协办单位")),
         Field("lead_leader_id", _l("主抓县级领导"), SELECT),
+        Field("handler_user_id", _l("新单位责任人（该单位人员）"), SELECT, HANDLER_HELP),
         Field("responsible_person", _l("新单位责任人"), LINE),
         Field("responsible_phone", _l("新单位责任人电话"), LINE),
+        Field("co_handler_ids", _l("协办单位经办人（可多选，每个协办单位一人）"), MULTI, CO_HANDLER_HELP),
         *(Field(key, DEADLINE_LABELS[key], DATE) for key in DEADLINE_KEYS),
         _text("reason", _l("改派理由"), _l("将记入办理时间线并短信告知原主办单位；时限不填则保持不变")),
     ),
@@ -151,7 +157,7 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
 NESTED_DEADLINES = {"assign": DEADLINE_KEYS, "reassign": DEADLINE_KEYS,
                     "set_deadline": ("reply_due", "complete_due", "report_due", "visit_due"),
                     "reopen": ("complete_due",), "escalation_answer": ("complete_due",)}
-RECORD_IDS = ("lead_department_id", "lead_leader_id", "version")
+RECORD_IDS = ("lead_department_id", "lead_leader_id", "handler_user_id", "version")
 
 
 @dataclass
@@ -203,7 +209,7 @@ def submitted(action: str) -> tuple[StepForm, dict | None]:
     form = StepForm(action, values)
 
     data = numbers({k: v for k, v in values.items() if v not in ("", [])}, *RECORD_IDS)
-    for many in ("co_department_ids", "attachment_ids"):
+    for many in ("co_department_ids", "co_handler_ids", "attachment_ids"):
         if many in data:
             data[many] = [numbers({"id": v}, "id")["id"] for v in data[many] if v]
     if action == "decide_extension":

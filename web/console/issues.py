@@ -81,9 +81,19 @@ def _render_issue(issue_id: int, *, failed: StepForm | None = None,
 def _assign_choices(form: StepForm, options, fresh: bool) -> None:
     departments = [(d.id, d.name) for d in options.departments]
     form.choices = {"lead_department_id": [("", _("请选择")), *departments], "co_department_ids": departments,
-                    "lead_leader_id": [("", _("请选择"))] + [(u.id, u.display_name) for u in options.leaders]}
+                    "lead_leader_id": [("", _("请选择"))] + [(u.id, u.display_name) for u in options.leaders],
+                    **_staff_choices(options)}
     if fresh:
         form.values.update({key: value.isoformat() if value else "" for key, value in options.deadlines.items()})
+
+
+def _staff_choices(options) -> dict[str, list]:
+    """The departments' staff to pick the 责任人 and the co-departments' 经办人 from, each marked
+    with the department (the form shows only the chosen departments' people)."""
+    names = {d.id: d.name for d in options.departments}
+    people = [(u.id, f"{names[dept]} · {u.display_name}", {"data-department": dept})
+              for dept, users in options.staff.items() for u in users]
+    return {"handler_user_id": [("", _("不选，手工填写责任人")), *people], "co_handler_ids": people}
 
 
 def _reassign_choices(form: StepForm, view, fresh: bool) -> None:
@@ -93,7 +103,8 @@ def _reassign_choices(form: StepForm, view, fresh: bool) -> None:
     others = [d for d in departments if d[0] != issue.lead_department_id]
     form.choices = {"lead_department_id": [("", _("请选择")), *others],
                     "co_department_ids": departments,
-                    "lead_leader_id": [(u.id, u.display_name) for u in view.reassign.leaders]}
+                    "lead_leader_id": [(u.id, u.display_name) for u in view.reassign.leaders],
+                    **_staff_choices(view.reassign)}
     if fresh:
         form.values.update({"lead_leader_id": str(issue.lead_leader_id or ""),
                             "co_department_ids": [str(d) for d in view.co_department_ids]})
