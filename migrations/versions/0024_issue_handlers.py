@@ -2,7 +2,9 @@
 
 Revision ID: 0024
 Revises: 0023
-"""
+
+Plain ADD COLUMN, not a batch: on SQLite a batch copies the table, and `issue` would lose the
+triggers that keep its search index (0021)."""
 import sqlalchemy as sa
 from alembic import op
 
@@ -11,18 +13,22 @@ down_revision = "0023"
 branch_labels = None
 depends_on = None
 
+TABLES = ("issue", "issue_co_department")
+
 
 def upgrade() -> None:
-    for table in ("issue", "issue_co_department"):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("handler_user_id", sa.Integer(), nullable=True))
-            batch.create_foreign_key(f"fk_{table}_handler_user_id", "user_account", ["handler_user_id"], ["id"])
-            batch.create_index(f"ix_{table}_handler_user_id", ["handler_user_id"])
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    for table in TABLES:
+        if sqlite:  # Alembic will not add a column with its constraint there; SQLite itself will
+            op.execute(f"ALTER TABLE {table} ADD COLUMN handler_user_id INTEGER REFERENCES user_account (id)")
+        else:
+            op.add_column(table, sa.Column("handler_user_id", sa.Integer(), nullable=True))
+            op.create_foreign_key(f"fk_{table}_handler_user_id", table, "user_account", ["handler_user_id"], ["id"])
+        op.create_index(f"ix_{table}_handler_user_id", table, ["handler_user_id"])
 
 
 def downgrade() -> None:
-    for table in ("issue_co_department", "issue"):
+    for table in TABLES:
+        op.drop_index(f"ix_{table}_handler_user_id", table_name=table)
         with op.batch_alter_table(table) as batch:
-            batch.drop_index(f"ix_{table}_handler_user_id")
-            batch.drop_constraint(f"fk_{table}_handler_user_id", type_="foreignkey")
             batch.drop_column("handler_user_id")

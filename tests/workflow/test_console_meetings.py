@@ -133,7 +133,7 @@ def test_one_save_assigns_the_ticked_issues(app, api, county, sms):
     issues = _issues(api, meeting["id"], 4)
     form = {**_row(0, issues[0], county, **{"co_department_ids": [str(county.dept_id("zrj")),
                                                                    str(county.dept_id("scj"))]}),
-            **_row(1, issues[1], county, dept="zrj", person="刘洋", phone="0915-3212002",
+            **_row(1, issues[1], county, dept="zrj", person="刘洋", phone="13700002222",
                    complete_due="2027-01-29", lead_leader_id=str(county.user_id("leader2"))),
             **_row(2, issues[2], county, dept="scj", person="陈静", phone="13700003333"),
             **_row(3, issues[3], county, include="")}
@@ -143,7 +143,7 @@ def test_one_save_assigns_the_ticked_issues(app, api, county, sms):
     assert [g["status"] for g in got] == ["assigned", "assigned", "assigned", "collected"]
     assert got[0]["co_department_ids"] == [county.dept_id("zrj"), county.dept_id("scj")]
     assert got[1]["lead_leader_id"] == county.user_id("leader2")
-    assert got[1]["deadlines"]["complete_due"] == "2027-01-29" and got[1]["responsible_phone"] == "0915-3212002"
+    assert got[1]["deadlines"]["complete_due"] == "2027-01-29" and got[1]["responsible_phone"] == "13700002222"
     page = Console(app, "coordinator").text(f"/console/meetings/{meeting['id']}")
     assert page.count('class="other-row"') == 3 and page.count('class="assign-row') == 1
 

@@ -7,6 +7,7 @@ lengths); what is required, and every other rule, is the workflow's business and
 a DomainError.
 """
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask import request
 from flask_babel import gettext
@@ -17,6 +18,7 @@ from service.workflow.transition import OFF_THE_LIST
 
 from ..limits import text_problem
 from ..schemas.actions import ACTION_SCHEMAS
+from ..schemas.common import max_lengths
 from .formdata import FormErrors, load, numbers
 from .ui import ESCALATION_LEVEL_CHOICES, REJECT_REASON_LABELS, SATISFACTION_LABELS, VERDICT_CHOICES
 
@@ -33,6 +35,7 @@ class Field:
     choices: tuple = ()          # (value, label) pairs; the assign form's come from the issue page
     placeholder: str | None = None
     required: bool = False       # shown as such (the browser does not check: forms are novalidate)
+    max_len: int | None = None   # the longest text the API takes (its schema's, for a step's fields)
 
 
 def _text(name, label, description=None):
@@ -160,6 +163,11 @@ NESTED_DEADLINES = {"assign": DEADLINE_KEYS, "reassign": DEADLINE_KEYS,
 RECORD_IDS = ("lead_department_id", "lead_leader_id", "handler_user_id", "version")
 
 
+@cache
+def _schema_limits(schema) -> dict[str, int]:
+    return {key.removeprefix("deadlines."): n for key, n in max_lengths(schema).items()}
+
+
 @dataclass
 class StepForm:
     """A step's form as shown: what is in each field (as typed, or prefilled), its errors, and the
@@ -169,6 +177,15 @@ class StepForm:
     errors: FormErrors = field(default_factory=FormErrors)
     choices: dict = field(default_factory=dict)
     own_fields: tuple[Field, ...] = ()   # a form that is no workflow step (the hotline desk)
+
+    @property
+    def limits(self) -> dict[str, int]:
+        """The longest text each field takes (`maxlength` on its input): the field's own, or the
+        action's API schema's."""
+        schema = None if self.own_fields else ACTION_SCHEMAS.get(self.action)
+        found = dict(_schema_limits(schema)) if schema else {}
+        found.update({f.name: f.max_len for f in self.fields if f.max_len})
+        return found
 
     @property
     def fields(self) -> tuple[Field, ...]:
