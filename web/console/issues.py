@@ -15,13 +15,19 @@ from service.workflow import queries as issues
 from service.workflow import transition as workflow
 
 from ..context import calendar, db, now, today, workflow_options
+from ..schemas.common import max_lengths
+from ..schemas.issues import IssueListArgs
 from ..security import csrf
 from .blueprint import bp
+from .formdata import search_text
 from .issue_forms import ACTION_FIELDS, DANGER_ACTIONS, DONE_MESSAGES, HINTS, StepForm, submitted
 from .session import staff
 
 PAGE_SIZE = 50
 UPLOAD_LIMIT = attachments.MAX_SIZE + 64 * 1024  # the file and the form around it
+
+
+SEARCH_MAX = max_lengths(IssueListArgs)["q"]  # the API's, as the search box's maxlength says
 
 
 def _filters() -> tuple[issues.IssueFilters, dict]:
@@ -34,7 +40,7 @@ def _filters() -> tuple[issues.IssueFilters, dict]:
         "channel": args.get("channel") if args.get("channel") in set(Channel) else None,
         "flag": args.get("flag") if args.get("flag") in set(Flag) else None,
         "department": department if department and department > 0 else None,
-        "q": (args.get("q") or "").strip()[:100] or None,
+        "q": search_text("q", SEARCH_MAX, _("搜索")) or None,
     }
     filters = issues.IssueFilters(status=[status] if status else None, channel=chosen["channel"],
                                   flag=chosen["flag"], department_id=chosen["department"], q=chosen["q"])
@@ -48,7 +54,7 @@ def issue_list():
     cursor = request.args.get("cursor") or None
     page = issues.list_page(db(), staff(), filters, today=today(), calendar=calendar(),
                             limit=PAGE_SIZE, cursor=cursor)
-    return render_template("console/issues/list.html", page=page, chosen=chosen, cursor=cursor,
+    return render_template("console/issues/list.html", page=page, chosen=chosen, cursor=cursor, search_max=SEARCH_MAX,
                            query={k: v for k, v in chosen.items() if v},
                            statuses=list(Status), channels=list(Channel))
 

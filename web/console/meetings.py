@@ -15,6 +15,7 @@ from service.workflow import meetings
 
 from ..context import calendar, db, now, today, workflow_options
 from ..schemas.actions import MeetingAssignment
+from ..schemas.common import max_lengths
 from ..schemas.meetings import MeetingPatch, MeetingSchema
 from .blueprint import bp
 from .formdata import errors_of, load, local_datetime, or_none, typed
@@ -61,6 +62,7 @@ def _split_attendees(text: str) -> list[str]:
 def _new_form(values: dict, errors: dict, meeting=None):
     leaders = [(u.id, u.display_name) for u in agenda.meeting_form(db(), staff())]
     return render_template("console/meetings/new.html", values=values, errors=errors, leaders=leaders,
+                           limits=max_lengths(MeetingPatch),
                            kinds=MEETING_KIND_LABELS, meeting=meeting)
 
 
@@ -119,7 +121,7 @@ def _desk(meeting_id: int, rows: dict | None = None, errors: dict | None = None,
     invited = invited_enterprises(db(), staff(), meeting_id, today=today(), calendar=calendar())
     return render_template("console/meetings/page.html", desk=desk, rows=rows or {}, errors=errors or {},
                            message=message, kinds=MEETING_KIND_LABELS, deadline_keys=DEADLINE_KEYS,
-                           field_labels=FIELD_LABELS, invited=invited,
+                           field_labels=FIELD_LABELS, invited=invited, limits=max_lengths(MeetingAssignment),
                            suggestions=suggest_for(db(), [row.issue for row in desk.to_assign]))
 
 
