@@ -70,3 +70,20 @@ def test_the_inbox_switches_between_mine_and_all(live_server, page, api, county)
     expect(page.locator("tbody")).to_contain_text("由我负责的问题")
     expect(page.locator("#inbox-mine")).to_contain_text("1")
     screenshot(page, "inbox-mine")
+
+
+def test_the_office_picks_the_handler_from_the_department_s_staff(live_server, page, api, county):
+    issue = api.create_issue(title="园区东路破损影响货车通行")
+    page.set_viewport_size(VIEWPORT)
+    login(page, live_server, "coordinator")
+    page.goto(f"{live_server}/console/issues/{issue['id']}")
+    page.locator("#action-assign .accordion-button").click()
+    form = page.locator("#form-assign")
+    form.locator("select[name=lead_department_id]").select_option(str(county.dept_id("fgj")))
+    form.locator("select[name=lead_leader_id]").select_option(str(county.user_id("leader")))
+    form.locator("select[name=handler_user_id]").select_option(str(county.user_id("fgj")))
+    screenshot(page, "assign-handler-picked")
+    form.locator("form button.btn-primary").click()
+    expect(page.locator("body")).to_contain_text("已交办")
+    got = api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")
+    assert got["handler_user_id"] == county.user_id("fgj") and got["responsible_phone"] == "13900000007"
