@@ -81,6 +81,10 @@ def test_the_office_picks_the_handler_from_the_department_s_staff(live_server, p
     form = page.locator("#form-assign")
     form.locator("select[name=lead_department_id]").select_option(str(county.dept_id("fgj")))
     form.locator("select[name=lead_leader_id]").select_option(str(county.user_id("leader")))
+    # only the lead department's staff are offered
+    offered = form.locator("select[name=handler_user_id]").evaluate(
+        "s => Array.from(s.options).filter(o => !o.hidden && o.value).map(o => o.textContent)")
+    assert offered == ["县发改局 · fgj"]
     form.locator("select[name=handler_user_id]").select_option(str(county.user_id("fgj")))
     screenshot(page, "assign-handler-picked")
     form.locator("form button.btn-primary").click()
