@@ -54,3 +54,12 @@ def test_a_search_longer_than_the_api_takes_is_refused_not_cut(app, api, county)
     resp = office.get("/console/issues?q=" + "路" * 101)
     assert resp.status_code == 422 and "最多 100 个字，现有 101 个" in resp.get_data(as_text=True)
     assert office.get("/console/issues?q=" + "路" * 100).status_code == 200
+
+
+def test_the_administration_forms_carry_the_api_s_limits(app, county):
+    admin = Console(app, "admin")
+    users = admin.text("/console/admin/users")
+    assert _maxlength(users, "display_name") == "64" and _maxlength(users, "phone") == "13"
+    departments = admin.text("/console/admin/departments")
+    assert _maxlength(departments, "name") == "64" and _maxlength(departments, "code") == "32"
+    assert _maxlength(admin.text("/console/admin/calendar"), "note") == "100"

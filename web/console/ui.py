@@ -12,6 +12,8 @@ from models.workflow import EVENT_LABELS
 from service.deadlines.calendar import LOCAL_TZ
 from service.identity import permissions as access
 
+from .input_limits import maxlength
+
 # (endpoint, label, the permissions of which any one opens it), in menu order. Who holds each
 # permission is the table in models.permissions, which the pages enforce as well.
 P = Permission
@@ -110,4 +112,5 @@ def init_app(app: Flask) -> None:
         meeting_field_label=lambda key: MEETING_FIELD_LABELS.get(key, key),
         issue_field_label=lambda key: ISSUE_FIELD_LABELS.get(key, key),
         changed_value=changed_value,
+        maxlength=maxlength,
     )
