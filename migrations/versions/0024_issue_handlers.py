@@ -19,7 +19,7 @@ TABLES = ("issue", "issue_co_department")
 def upgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     for table in TABLES:
-        if sqlite:  # Alembic will not add a column with its constraint there; SQLite itself will
+        if sqlite:  # as in 0013: Alembic will not add a column with its constraint there; SQLite will
             op.execute(f"ALTER TABLE {table} ADD COLUMN handler_user_id INTEGER REFERENCES user_account (id)")
         else:
             op.add_column(table, sa.Column("handler_user_id", sa.Integer(), nullable=True))
@@ -28,7 +28,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # In place on both databases, as 0013's: a batch copy of `issue` on SQLite would drop its
+    # triggers, and the foreign keys pointing at it refuse the copy once it has rows.
     for table in TABLES:
         op.drop_index(f"ix_{table}_handler_user_id", table_name=table)
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("handler_user_id")
+        op.execute(f"ALTER TABLE {table} DROP COLUMN handler_user_id")

@@ -108,3 +108,16 @@ def test_the_assign_form_offers_the_departments_staff(app, api, county):
     assert f'data-department="{county.dept_id("fgj")}"' in handler and "县发改局 · fgj" in handler
     assert re.search(r'name="responsible_person"[^>]*maxlength="64"', page)
     assert re.search(r'name="note"[^>]*maxlength="2000"', page)
+
+
+def test_reassign_takes_the_new_department_s_handler_and_refuses_the_old_one_s(api, county, db, password_hash):
+    liu = _staff(db, county, password_hash, "刘洋", "zrj", "13622223333")
+    issue = issue_in(api, "assigned")
+    body = {"lead_department_id": county.dept_id("zrj"), "co_department_ids": [], "reason": "职责属自然资源局",
+            "handler_user_id": county.user_id("fgj")}
+    refused = api.act(issue["id"], "reassign", "coordinator", body)
+    assert refused.status_code == 422 and "县自然资源局" in refused.get_json()["error"]["fields"]["handler_user_id"]
+    got = api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/reassign", "coordinator",
+                 json={**body, "handler_user_id": liu.id})
+    assert got["handler_user_id"] == liu.id and got["responsible_phone"] == "13622223333"
+    assert got["responsible_person"] == "刘洋"
