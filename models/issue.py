@@ -58,6 +58,9 @@ class Issue(SQLModel, table=True):
     lead_leader_id: int | None = Field(default=None, foreign_key="user_account.id")
     responsible_person: str | None = Field(default=None, max_length=64)
     responsible_phone: str | None = Field(default=None, max_length=20)
+    # The lead department's handler (责任人) picked from its staff; the name and phone above are
+    # then the user's. None: the responsible person was typed in.
+    handler_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     plan: str | None = None
     result: str | None = None
     answered_on_spot: bool = Field(default=False)
@@ -121,6 +124,9 @@ class IssueCoDepartment(SQLModel, table=True):
 
     issue_id: int = Field(foreign_key="issue.id", primary_key=True)
     department_id: int = Field(foreign_key="department.id", primary_key=True, index=True)
+    # The co-handling department's own handler (经办人), when the office names one: its notices go
+    # to his mobile.
+    handler_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
 
 
 class IssueEvent(SQLModel, table=True):

@@ -49,6 +49,33 @@ document.addEventListener("DOMContentLoaded", function () {
     show();
   });
 
+  // 交办 and 改派: the 责任人 list offers only the chosen lead department's staff, the 经办人 list
+  // only the chosen co-departments' (the server refuses anyone else, naming the field).
+  ["assign", "reassign"].forEach(function (action) {
+    var lead = document.getElementById(action + "-lead_department_id");
+    var co = document.getElementById(action + "-co_department_ids");
+    var handler = document.getElementById(action + "-handler_user_id");
+    var coHandlers = document.getElementById(action + "-co_handler_ids");
+    if (!lead || !handler) { return; }
+    function offer() {
+      var coIds = co ? Array.from(co.selectedOptions).map(function (o) { return o.value; }) : [];
+      Array.from(handler.options).forEach(function (o) {
+        if (!o.dataset.department) { return; }
+        o.hidden = o.dataset.department !== lead.value;
+        if (o.hidden && o.selected) { handler.value = ""; }
+      });
+      if (coHandlers) {
+        Array.from(coHandlers.options).forEach(function (o) {
+          o.hidden = coIds.indexOf(o.dataset.department) < 0;
+          if (o.hidden) { o.selected = false; }
+        });
+      }
+    }
+    lead.addEventListener("change", offer);
+    if (co) { co.addEventListener("change", offer); }
+    offer();
+  });
+
   // The intake form of the hotline operators.
   var form = document.getElementById("intake-form");
   if (form) {

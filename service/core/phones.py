@@ -11,6 +11,7 @@ PHONE_PATTERN = f"{MOBILE_PATTERN}|{LANDLINE_PATTERN}"
 
 _MOBILE = re.compile(MOBILE_PATTERN)
 _PHONE = re.compile(PHONE_PATTERN)
+_LANDLINE = re.compile(LANDLINE_PATTERN)
 
 
 def is_mobile(text: str) -> bool:
@@ -21,3 +22,18 @@ def is_mobile(text: str) -> bool:
 def is_phone(text: str) -> bool:
     """`text` is a mobile number or a landline with its area code, and nothing else."""
     return _PHONE.fullmatch(text) is not None
+
+
+def is_landline(text: str) -> bool:
+    """`text` is a landline with its area code, and nothing else."""
+    return _LANDLINE.fullmatch(text) is not None
+
+
+def sms_refusal(phone: str | None, label: str) -> str | None:
+    """Why `phone`, typed in the field called `label`, cannot receive an SMS (None: it can).
+    The number itself stays out of the message: it may reach a log line."""
+    if not phone or is_mobile(phone):
+        return None
+    if is_landline(phone):
+        return f"{label}是固定电话，不能接收短信，请填写手机号"
+    return f"{label}不是手机号，不能接收短信，请填写手机号"

@@ -18,7 +18,7 @@ from models import Department, Issue, IssueClass, IssueClassMember, Role, Status
 from models.permissions import Permission
 from service.core import text_rules
 from service.core.errors import Forbidden, NotFound, require
-from service.core.phones import is_phone
+from service.core.phones import is_phone, sms_refusal
 from service.identity import permissions as access
 from service.workflow.queries import get_visible
 from service.workflow.transition import WorkflowOptions, transition
@@ -60,7 +60,9 @@ def create_class(session: Session, actor: User, data: dict, now: datetime,
     if person and (problem := text_rules.message(person, 64, lines=False)):
         faults["responsible_person"] = problem
     if phone and not is_phone(phone):
-        faults["responsible_phone"] = "请填写 11 位手机号，或带区号的座机号（如 0915-3212001）"
+        faults["responsible_phone"] = "请填写 11 位手机号"
+    elif phone and (problem := sms_refusal(phone, "责任人电话")):
+        faults["responsible_phone"] = problem
     lead = session.get(Department, data.get("lead_department_id") or 0)
     if lead is None or not lead.active:
         faults["lead_department_id"] = "请选择牵头单位"

@@ -10,6 +10,7 @@ from models.permissions import Permission
 from notifications import SendError, SmsSender, render
 from service.core.errors import Conflict, NotFound
 from service.core.paging import page
+from service.core.phones import is_landline
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar, local_date
 from service.identity import permissions as access
 from service.reminders.failures import tell_office
@@ -59,8 +60,10 @@ def queue_sms(session: Session, *, dedupe_key: str, phone: str | None, kind: str
     """Add a message to the outbox in the caller's transaction. No phone: nothing is queued; a
     reporter who answered TD (退订) gets only what the office sends by hand (`by_hand`, and the
     kinds that are only ever sent by hand); a kind of message to reporters that the
-    administrator switched off for the issue's `channel` is not queued."""
-    if not phone:
+    administrator switched off for the issue's `channel` is not queued. A landline is never an
+    SMS recipient: nothing is queued to one (the steps that take a phone for SMS refuse it first,
+    service.core.phones.sms_refusal; this is the net under every other sender)."""
+    if not phone or is_landline(mobile_digits(phone)):
         return None
     by_hand = by_hand or template in HAND_SENT
     if kind == "reporter" and not by_hand and (opted_out(session, phone) or switched_off(session, template, channel)):

@@ -52,6 +52,8 @@ class AssignOptions:
     departments: list[Department]
     leaders: list[User]
     deadlines: dict[str, date]
+    # the active staff of those departments, by department: the 责任人 and 经办人 are picked from them
+    staff: dict[int, list[User]] = field(default_factory=dict)
 
 
 @dataclass
@@ -161,4 +163,9 @@ def _reassign_options(session: Session) -> AssignOptions:
                                        .order_by(Department.id)).scalars())
     leaders = list(session.execute(select(User).where(User.role == Role.LEADER, User.active.is_(True))
                                    .order_by(User.id)).scalars())
-    return AssignOptions(departments, leaders, {})
+    staff: dict[int, list[User]] = {d.id: [] for d in departments}
+    for user in session.execute(select(User).where(User.role == Role.DEPARTMENT, User.active.is_(True),
+                                                   User.department_id.in_(list(staff)))
+                                .order_by(User.department_id, User.id)).scalars():
+        staff[user.department_id].append(user)
+    return AssignOptions(departments, leaders, {}, staff)

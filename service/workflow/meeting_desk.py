@@ -8,8 +8,6 @@ from sqlmodel import Session
 
 from models import Department, Issue, IssueEvent, Meeting, MeetingChange, Status, User
 from models.permissions import Permission
-from models.workflow import STEPS
-from service.core.errors import Invalid
 from service.core.masking import mask_name, scrub_text
 from service.deadlines.calendar import WorkCalendar, calendar_warnings
 from service.deadlines.policies import policy_for
@@ -165,17 +163,14 @@ def editable_meeting(session: Session, actor: User, meeting_id: int) -> Meeting:
 
 
 def assign_meeting(session: Session, actor: User, meeting_id: int, assignments: list[dict],
-                   now: datetime, options: WorkflowOptions) -> list[Issue]:
-    """Assign the meeting's issues in one transaction, all or none. Every row missing a
-    required field is named at once, before anything is tried. Commits."""
+                   now: datetime, options: WorkflowOptions,
+                   also_wrong: dict[int, dict[str, str]] | None = None) -> list[Issue]:
+    """Assign the meeting's issues in one transaction, all or none. Every row is checked and
+    every row's faults are named at once (`also_wrong`: what the form already found wrong with
+    the rows left out, by row; each assignment's `row` says which row of the table it is).
+    Commits."""
     _office_only(actor)
-    required = STEPS["assign"].required
-    missing = {f"assignments.{i}.{f}": "必填" for i, body in enumerate(assignments)
-               for f in required if body.get(f) in (None, "", [])}
-    if missing:
-        rows = sorted({int(k.split(".")[1]) for k in missing})
-        raise Invalid("第" + "、".join(str(i + 1) for i in rows) + "件有必填项未填写，本批均未保存", missing)
-    return assign_batch(session, actor, meeting_id, assignments, now, options)
+    return assign_batch(session, actor, meeting_id, assignments, now, options, also_wrong=also_wrong)
 
 
 @dataclass

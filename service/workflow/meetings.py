@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from models import Issue, Meeting, MeetingChange, MeetingKind, Role, User
 from models.permissions import Permission
-from service.core.errors import DomainError, NotFound, WrongState, require
+from service.core.errors import DomainError, Invalid, NotFound, WrongState, require
 from service.core.paging import page
 from service.deadlines.calendar import LOCAL_TZ, local_date
 from service.identity import permissions as access
@@ -156,31 +156,42 @@ def issue_counts(session: Session, meeting_ids: list[int]) -> dict[int, int]:
 
 
 def assign_batch(session: Session, actor: User, meeting_id: int, assignments: list[dict],
-                 now: datetime, options: WorkflowOptions) -> list[Issue]:
-    """Assign many of the meeting's issues in one transaction: all of them, or none."""
+                 now: datetime, options: WorkflowOptions, *, also_wrong: dict[int, dict[str, str]] | None = None
+                 ) -> list[Issue]:
+    """Assign many of the meeting's issues in one transaction: all of them, or none. Every row
+    is tried (each in a savepoint), so that what is wrong with each row is told at once: Invalid
+    naming `assignments.<row>.<field>`. `also_wrong` holds, by row, what the caller already found
+    wrong with rows it leaves out of `assignments` (then nothing is saved either), so that the
+    rows given here are still checked and every row's faults come back together."""
     access.require(actor, Permission.MEETING_MANAGE, "只有县营商办可以会议交办")
     get_meeting(session, meeting_id)
-    require({"assignments": "至少交办一件问题"} if not assignments else {})
+    require({"assignments": "至少交办一件问题"} if not assignments and not also_wrong else {})
+    faults: dict[str, str] = {f"assignments.{i}.{k}": v for i, wrong in (also_wrong or {}).items()
+                              for k, v in wrong.items()}
     seen: set[int] = set()
     done = []
-    try:
-        for i, body in enumerate(assignments):
+    for i, body in enumerate(assignments):
+        row = body.get("row", i)
+        prefix = f"assignments.{row}."
+        try:
             issue_id = body["issue_id"]
             issue = session.get(Issue, issue_id)
             if issue is None or issue.meeting_id != meeting_id:
-                require({f"assignments.{i}.issue_id": "该问题不属于本次会议"})
+                require({"issue_id": "该问题不属于本次会议"})
             if issue_id in seen:
-                require({f"assignments.{i}.issue_id": "同一问题在本批中出现了两次"})
+                require({"issue_id": "同一问题在本批中出现了两次"})
             seen.add(issue_id)
-            done.append(transition(session, actor, issue_id, "assign", body, now, options,
-                                   commit=False))
-    except DomainError as exc:
+            with session.begin_nested():
+                done.append(transition(session, actor, issue_id, "assign", body, now, options, commit=False))
+        except DomainError as exc:
+            if exc.status in (401, 403):
+                session.rollback()
+                raise
+            faults.update({prefix + k: v for k, v in exc.fields.items()} or {f"{prefix}issue_id": exc.message})
+    if faults:
         session.rollback()
-        prefix = f"assignments.{i}."
-        if not any(k.startswith("assignments.") for k in exc.fields):
-            exc.fields = {prefix + k: v for k, v in exc.fields.items()} or {f"{prefix}issue_id": exc.message}
-        exc.message = f"第{i + 1}件未能交办（{exc.message}），本批均未保存"
-        raise
+        rows = sorted({int(k.split(".")[1]) for k in faults})
+        raise Invalid("第" + "、".join(str(r + 1) for r in rows) + "件未能交办，本批均未保存", faults)
     session.commit()
     return done
 

@@ -4,7 +4,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, column, func, literal_column, or_, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlmodel import Session
 
 from models import (
@@ -271,17 +284,30 @@ class Inbox:
     rows: list[IssueRow]
     counts: dict[str, int]     # red / yellow / green / none (suspended: no clock)
     replied: int               # answered, waiting for the office's return visit
+    mine: bool = False         # only the issues the user handles (我的), else the department's (全部)
+    mine_open: int = 0         # how many open issues the user handles
 
 
-def department_inbox(session: Session, user: User, *, today: date, calendar: WorkCalendar) -> Inbox:
-    """承办: the open issues the user's department leads or co-handles, the most urgent first —
-    red, then yellow, then green, each by nearest deadline; suspended ones (no clock) last."""
+def handled_by(user: User) -> ColumnElement[bool]:
+    """The issues `user` is the named handler of: the lead department's 责任人, or his
+    department's 经办人 as a co-handler."""
+    return or_(Issue.handler_user_id == user.id, exists(select(IssueCoDepartment.issue_id).where(
+        IssueCoDepartment.issue_id == Issue.id, IssueCoDepartment.department_id == user.department_id,
+        IssueCoDepartment.handler_user_id == user.id)))
+
+
+def department_inbox(session: Session, user: User, *, today: date, calendar: WorkCalendar,
+                     mine: bool = False) -> Inbox:
+    """承办: the open issues the user's department leads or co-handles (with `mine`, only those
+    the user is the named handler of), the most urgent first — red, then yellow, then green,
+    each by nearest deadline; suspended ones (no clock) last."""
     access.require(user, Permission.DEPARTMENT_WORK)
     if user.department_id is None:
         raise Forbidden("承办页面只对承办部门开放")
-    mine = or_(Issue.lead_department_id == user.department_id, co_handles(user.department_id))
+    ours = or_(Issue.lead_department_id == user.department_id, co_handles(user.department_id))
+    scope = and_(ours, handled_by(user)) if mine else ours
     issues = list(session.execute(
-        select(Issue).where(mine, Issue.status.in_(INBOX_STATUSES))
+        select(Issue).where(scope, Issue.status.in_(INBOX_STATUSES))
         .order_by(Issue.next_due.is_(None), Issue.next_due, Issue.id).limit(INBOX_LIMIT)
     ).scalars())
     rows = _rows(session, issues, today, calendar, user.department_id)
@@ -291,8 +317,10 @@ def department_inbox(session: Session, user: User, *, today: date, calendar: Wor
     for row in rows:
         counts[row.flag or "none"] += 1
     replied = session.execute(select(func.count()).select_from(Issue).where(
-        mine, Issue.status == Status.REPLIED)).scalar_one()
-    return Inbox(rows, counts, replied)
+        scope, Issue.status == Status.REPLIED)).scalar_one()
+    mine_open = session.execute(select(func.count()).select_from(Issue).where(
+        ours, handled_by(user), Issue.status.in_(INBOX_STATUSES))).scalar_one()
+    return Inbox(rows, counts, replied, mine, mine_open)
 
 
 @dataclass

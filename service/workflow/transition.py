@@ -53,7 +53,7 @@ from service.core.errors import (
     WrongState,
     require,
 )
-from service.core.phones import is_mobile
+from service.core.phones import is_mobile, sms_refusal
 from service.deadlines.calendar import LOCAL_TZ, WEEKDAYS, WorkCalendar, local_date
 from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, nearest_open_deadline
@@ -226,7 +226,7 @@ def _take_step(session: Session, actor: User, issue_id: int, action: str, body: 
         raise StaleVersion(stale_message(session, issue.id))
     if issue.status not in step.from_states:
         raise WrongState(f"问题当前为“{STATUS_LABELS[Status(issue.status)]}”，不能{step.label}")
-    require({f: "必填" for f in step.required if body.get(f) in (None, "", [])})
+    require({f: "必填" for f in _required(step, body) if body.get(f) in (None, "", [])})
     require({f: OFF_THE_LIST for f, words in CHOICES.get(action, {}).items()
              if body.get(f) not in (None, "") and body[f] not in words})
 
@@ -283,6 +283,16 @@ def _take_step(session: Session, actor: User, issue_id: int, action: str, body: 
         session.rollback()
         raise StaleVersion(stale_message(session, issue_id)) from None
     return issue
+
+
+# Filled from the handler's user record when the office picks one (交办, 改派).
+FROM_HANDLER = ("responsible_person", "responsible_phone")
+
+
+def _required(step: Step, body: dict) -> tuple[str, ...]:
+    if body.get("handler_user_id") is not None:
+        return tuple(f for f in step.required if f not in FROM_HANDLER)
+    return step.required
 
 
 def _refuse_if_returned_by(session: Session, actor: User, issue_id: int, step: Step) -> None:
@@ -406,6 +416,76 @@ def _department_name(ctx: StepContext) -> str:
     return dept.name if dept else "承办单位"
 
 
+RESPONSIBLE_PHONE_LABEL = "责任人电话"
+
+
+def _staff_of(session: Session, user_id: int, dept: Department) -> User | None:
+    """The department's active staff user `user_id`, or None."""
+    user = session.get(User, user_id)
+    if user is None or not user.active or user.role != Role.DEPARTMENT or user.department_id != dept.id:
+        return None
+    return user
+
+
+def _responsible(ctx: StepContext, lead: Department) -> tuple[User | None, str, str]:
+    """(handler, name, phone) of the lead department's 责任人: the picked user's name and mobile
+    (the phone typed in the form when the user's record holds no mobile), or the name and phone
+    typed in. The phone receives the assignment by SMS: a landline is refused, naming the field."""
+    body = ctx.body
+    handler = None
+    if body.get("handler_user_id") is not None:
+        handler = _staff_of(ctx.session, body["handler_user_id"], lead)
+        if handler is None:
+            require({"handler_user_id": f"责任人须是{lead.name}的在岗人员，请从该单位的人员中选择"})
+        typed = (body.get("responsible_phone") or "").strip()
+        person = handler.display_name
+        phone = handler.phone if handler.phone and is_mobile(handler.phone) else typed
+        if not phone:
+            require({"responsible_phone": f"{person}的账号没有登记手机号，请填写责任人手机号"})
+    else:
+        person, phone = (body.get("responsible_person") or "").strip(), (body.get("responsible_phone") or "").strip()
+    require({f: "必填" for f, v in (("responsible_person", person), ("responsible_phone", phone)) if not v})
+    refusal = sms_refusal(phone, RESPONSIBLE_PHONE_LABEL)
+    require({"responsible_phone": refusal} if refusal else {})
+    return handler, person, phone
+
+
+def _co_handlers(ctx: StepContext, co_depts: list[Department], given: list[int] | None,
+                 kept: dict[int, int | None]) -> dict[int, int | None]:
+    """Each co-handling department's handler (经办人): those named in `co_handler_ids`, each a
+    staff user of one of the departments, at most one a department; without the field, those
+    the departments had (`kept`)."""
+    if given is None:
+        return {d.id: kept.get(d.id) for d in co_depts}
+    handlers: dict[int, int | None] = {d.id: None for d in co_depts}
+    for user_id in dict.fromkeys(given):
+        user = next((u for d in co_depts if (u := _staff_of(ctx.session, user_id, d)) is not None), None)
+        if user is None:
+            require({"co_handler_ids": "经办人须是所选协办单位的在岗人员"})
+        if handlers[user.department_id] is not None:
+            require({"co_handler_ids": "每个协办单位只能指定一名经办人"})
+        handlers[user.department_id] = user.id
+    return handlers
+
+
+def _co_phone(session: Session, dept: Department, handler_id: int | None) -> str | None:
+    """Where a co-handling department's notice goes: its handler's mobile when one is named,
+    else the department's contact phone when it is a mobile; never to a landline (nothing then:
+    the department sees the issue in its inbox)."""
+    handler = session.get(User, handler_id) if handler_id is not None else None
+    for phone in ((handler.phone if handler else None), dept.contact_phone):
+        if phone and is_mobile(phone.strip()):
+            return phone.strip()
+    return None
+
+
+def _set_co_departments(ctx: StepContext, handlers: dict[int, int | None]) -> None:
+    s = ctx.session
+    s.execute(delete(IssueCoDepartment).where(IssueCoDepartment.issue_id == ctx.issue.id))
+    s.add_all(IssueCoDepartment(issue_id=ctx.issue.id, department_id=d, handler_user_id=h)
+              for d, h in handlers.items())
+
+
 def _assign(ctx: StepContext) -> str:
     s, issue, body = ctx.session, ctx.issue, ctx.body
     lead = _department(s, body["lead_department_id"], "lead_department_id")
@@ -416,10 +496,12 @@ def _assign(ctx: StepContext) -> str:
     leader = s.get(User, body["lead_leader_id"])
     if leader is None or leader.role != Role.LEADER or not leader.active:
         require({"lead_leader_id": "请选择一位县级领导"})
+    handler, person, phone = _responsible(ctx, lead)
+    co_handlers = _co_handlers(ctx, co_depts, body.get("co_handler_ids") or [], {})
     deadlines = _deadlines(ctx, body.get("deadlines"))
     issue.lead_department_id, issue.lead_leader_id = lead.id, leader.id
-    issue.responsible_person = body["responsible_person"].strip()
-    issue.responsible_phone = body["responsible_phone"].strip()
+    issue.responsible_person, issue.responsible_phone = person, phone
+    issue.handler_user_id = handler.id if handler else None
     for key, value in deadlines.items():
         setattr(issue, key, value)
     issue.assigned_at = ctx.now
@@ -428,17 +510,17 @@ def _assign(ctx: StepContext) -> str:
     issue.accepted_on_time = issue.replied_on_time = issue.completed_on_time = issue.reported_on_time = None
     issue.answered_at = issue.reported_at = None
     issue.original_complete_due = issue.complete_due
-    s.execute(delete(IssueCoDepartment).where(IssueCoDepartment.issue_id == issue.id))
-    s.add_all(IssueCoDepartment(issue_id=issue.id, department_id=d.id) for d in co_depts)
+    _set_co_departments(ctx, co_handlers)
     ctx.data = {"lead_department_id": lead.id, "co_department_ids": [d.id for d in co_depts],
-                "lead_leader_id": leader.id,
+                "lead_leader_id": leader.id, "handler_user_id": issue.handler_user_id,
+                "co_handler_ids": [h for h in co_handlers.values() if h is not None],
                 "deadlines": {k: v.isoformat() for k, v in deadlines.items()}}
     base = {"code": issue.code, "title": issue.title}
     ctx.messages.append(("department", issue.responsible_phone, "assigned_department",
                          {**base, "complete_due": issue.complete_due.isoformat(),
                           "accept_due": issue.accept_due.isoformat()}))
     for dept in co_depts:
-        ctx.messages.append(("co_department", dept.contact_phone, "assigned_co_department",
+        ctx.messages.append(("co_department", _co_phone(s, dept, co_handlers[dept.id]), "assigned_co_department",
                              {**base, "lead": lead.name}))
     ctx.notify("assigned", f"新交办：{_named(issue)}，请于 {issue.accept_due.isoformat()} 前签收、"
                f"{issue.complete_due.isoformat()} 前办结", notice.department(lead.id))
@@ -461,8 +543,9 @@ def _reassign(ctx: StepContext) -> str:
     lead = _department(s, body["lead_department_id"], "lead_department_id")
     if lead.id == old_id:
         require({"lead_department_id": "改派须选择另一个主办单位"})
-    old_co = sorted(s.execute(select(IssueCoDepartment.department_id)
-                              .where(IssueCoDepartment.issue_id == issue.id)).scalars())
+    old_handlers = dict(s.execute(select(IssueCoDepartment.department_id, IssueCoDepartment.handler_user_id)
+                                  .where(IssueCoDepartment.issue_id == issue.id)).all())
+    old_co = sorted(old_handlers)
     if body.get("co_department_ids") is None:
         co_ids = [d for d in old_co if d != lead.id]
     else:
@@ -475,8 +558,10 @@ def _reassign(ctx: StepContext) -> str:
         leader = s.get(User, body["lead_leader_id"])
         if leader is None or leader.role != Role.LEADER or not leader.active:
             require({"lead_leader_id": "请选择一位县级领导"})
-    person, reason = body["responsible_person"].strip(), body["reason"].strip()
-    require({f: "必填" for f, v in (("responsible_person", person), ("reason", reason)) if not v})
+    handler, person, phone = _responsible(ctx, lead)
+    reason = body["reason"].strip()
+    require({"reason": "必填"} if not reason else {})
+    co_handlers = _co_handlers(ctx, co_depts, body.get("co_handler_ids"), old_handlers)
     given = {k: v for k, v in (body.get("deadlines") or {}).items() if v is not None}
     # Which deadlines this step sets: those given, a 限期签收 already past (from the policy), and
     # after a new 办结 the 报告 and 回访 the policy puts after it, unless given too.
@@ -489,7 +574,8 @@ def _reassign(ctx: StepContext) -> str:
     # The old department's round ends here: what had already passed stays missed, against it.
     _record_missed(ctx)
     issue.lead_department_id, issue.lead_leader_id = lead.id, leader_id
-    issue.responsible_person, issue.responsible_phone = person, body["responsible_phone"].strip()
+    issue.responsible_person, issue.responsible_phone = person, phone
+    issue.handler_user_id = handler.id if handler else None
     for key, value in deadlines.items():
         setattr(issue, key, value)
     issue.assigned_at, issue.accepted_at = ctx.now, None
@@ -505,12 +591,12 @@ def _reassign(ctx: StepContext) -> str:
     for waiting in _consultations(ctx, "open"):
         waiting.outcome = "superseded"
         s.add(waiting)
-    s.execute(delete(IssueCoDepartment).where(IssueCoDepartment.issue_id == issue.id))
-    s.add_all(IssueCoDepartment(issue_id=issue.id, department_id=d.id) for d in co_depts)
+    _set_co_departments(ctx, co_handlers)
     ctx.note = reason
     ctx.data = {"from_department_id": old_id, "from_co_department_ids": old_co,
                 "lead_department_id": lead.id, "co_department_ids": [d.id for d in co_depts],
-                "lead_leader_id": leader_id, "deadlines": _deadline_data(issue)}
+                "lead_leader_id": leader_id, "handler_user_id": issue.handler_user_id,
+                "deadlines": _deadline_data(issue)}
     base = {"code": issue.code, "title": issue.title}
     if old_id is not None:
         ctx.robot_departments["old_department"] = old_id
@@ -521,7 +607,7 @@ def _reassign(ctx: StepContext) -> str:
                           "accept_due": issue.accept_due.isoformat() if issue.accept_due else ""}))
     for dept in co_depts:
         if dept.id not in old_co:
-            ctx.messages.append(("co_department", dept.contact_phone, "assigned_co_department",
+            ctx.messages.append(("co_department", _co_phone(s, dept, co_handlers[dept.id]), "assigned_co_department",
                                  {**base, "lead": lead.name}))
     ctx.notify("reassigned_away", f"改派：{_named(issue)}已由县营商办改派{lead.name}办理。改派理由：{reason}",
                notice.department(old_id))
@@ -586,7 +672,7 @@ def _return(ctx: StepContext) -> str:
     _judge(ctx, "accept_due")
     _record_missed(ctx)
     # Back to the office for reassignment: the department's part and the clock are cleared.
-    issue.lead_department_id = issue.responsible_person = issue.responsible_phone = None
+    issue.lead_department_id = issue.responsible_person = issue.responsible_phone = issue.handler_user_id = None
     for key in DEADLINE_KEYS:
         setattr(issue, key, None)
     ctx.session.execute(delete(IssueCoDepartment).where(IssueCoDepartment.issue_id == issue.id))

@@ -20,5 +20,8 @@ def test_a_callers_phone_digits_find_their_issue_and_say_where(api, live_server,
     screenshot(page, "staff-search-phone-wide")
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
-    assert page.get_by_text("匹配：电话 139****5678").is_visible()
+    card = page.locator("#issue-cards .issue-card", has_text=mine["code"])   # a phone: the list as cards
+    assert card.is_visible() and "匹配：电话 139****5678" in card.inner_text()
+    assert page.locator("#issue-cards .issue-card").count() == 1 and not page.locator("table").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "staff-search-phone-narrow")

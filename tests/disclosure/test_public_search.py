@@ -120,7 +120,8 @@ def test_the_index_follows_publication(api, db):
     assert found(api, "燃气接入收费") == [issue["code"]]
     assert found(api, "天然气接入") == []
     with audit_guard_lifted(db.connection()):  # the audit trail refuses deletes to the app
-        for table in ("deadline_judgement", "issue_evaluation", "issue_event", "issue_co_department", "sms_outbox"):
+        for table in ("deadline_judgement", "issue_evaluation", "issue_event", "issue_co_department", "sms_outbox",
+                      "notice"):
             db.execute(text(f"DELETE FROM {table} WHERE issue_id = :id"), {"id": issue["id"]})
         db.execute(text("DELETE FROM issue WHERE id = :id"), {"id": issue["id"]})
     db.commit()

@@ -133,7 +133,7 @@ def test_one_save_assigns_the_ticked_issues(app, api, county, sms):
     issues = _issues(api, meeting["id"], 4)
     form = {**_row(0, issues[0], county, **{"co_department_ids": [str(county.dept_id("zrj")),
                                                                    str(county.dept_id("scj"))]}),
-            **_row(1, issues[1], county, dept="zrj", person="刘洋", phone="0915-3212002",
+            **_row(1, issues[1], county, dept="zrj", person="刘洋", phone="13700002222",
                    complete_due="2027-01-29", lead_leader_id=str(county.user_id("leader2"))),
             **_row(2, issues[2], county, dept="scj", person="陈静", phone="13700003333"),
             **_row(3, issues[3], county, include="")}
@@ -143,7 +143,7 @@ def test_one_save_assigns_the_ticked_issues(app, api, county, sms):
     assert [g["status"] for g in got] == ["assigned", "assigned", "assigned", "collected"]
     assert got[0]["co_department_ids"] == [county.dept_id("zrj"), county.dept_id("scj")]
     assert got[1]["lead_leader_id"] == county.user_id("leader2")
-    assert got[1]["deadlines"]["complete_due"] == "2027-01-29" and got[1]["responsible_phone"] == "0915-3212002"
+    assert got[1]["deadlines"]["complete_due"] == "2027-01-29" and got[1]["responsible_phone"] == "13700002222"
     page = Console(app, "coordinator").text(f"/console/meetings/{meeting['id']}")
     assert page.count('class="other-row"') == 3 and page.count('class="assign-row') == 1
 
@@ -246,3 +246,39 @@ def test_the_sheet_shows_what_was_assigned_with_reporters_masked(app, api, count
     assert "王建国" not in sheet and "13812345670" not in sheet and "秦岭绿源" not in sheet
     assert "主办：县发改局" in sheet and "协办：县自然资源局" in sheet and "刘洋" in sheet
     assert "签字" in sheet and "盖章" in sheet
+
+
+def test_three_bad_rows_are_reported_at_once_and_nothing_is_saved(app, api, county):
+    meeting = _meeting(api, county)
+    issues = _issues(api, meeting["id"], 4)
+    form = {**_row(0, issues[0], county, phone="12345"),                    # wrong shape (the form)
+            **_row(1, issues[1], county, dept="zrj", phone="0915-3212002"),  # a landline (the workflow)
+            **_row(2, issues[2], county, dept=""),                          # no lead department
+            **_row(3, issues[3], county, dept="scj", phone="13700003333")}  # good
+    resp = Console(app, "coordinator").post(f"/console/meetings/{meeting['id']}/assign", form)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    errors = re.search(r'id="assign-errors".*?</ul>', page, re.S).group(0)
+    assert "本批均未保存：3 行有误" in errors
+    assert "第 1 行" in errors and "请填写 11 位手机号" in errors
+    assert "第 2 行" in errors and "责任人电话是固定电话，不能接收短信，请填写手机号" in errors
+    assert "第 3 行" in errors and "主办单位" in errors
+    assert "第 4 行" not in errors
+    assert all(api.ok("GET", f"/api/v1/issues/{i['id']}", "coordinator")["status"] == "collected" for i in issues)
+    assert [m for m in api.ok("GET", "/api/v1/notifications", "coordinator")["items"]
+            if m["template"] != "registered_reporter"] == []
+
+
+def test_the_api_names_every_wrong_row_of_a_batch(api, county):
+    meeting = _meeting(api, county)
+    issues = _issues(api, meeting["id"], 3)
+    good = {"lead_department_id": county.dept_id("fgj"), "lead_leader_id": county.user_id("leader"),
+            "responsible_person": "张伟", "responsible_phone": "13700001111"}
+    rows = [{**good, "issue_id": issues[0]["id"], "responsible_phone": "0915-3212001"},
+            {**good, "issue_id": issues[1]["id"]},
+            {**good, "issue_id": issues[2]["id"], "lead_leader_id": county.user_id("fgj")}]
+    resp = api.post(f"/api/v1/meetings/{meeting['id']}/assignments", "coordinator", json={"assignments": rows})
+    assert resp.status_code == 422
+    fields = resp.get_json()["error"]["fields"]
+    assert set(fields) == {"assignments.0.responsible_phone", "assignments.2.lead_leader_id"}
+    assert all(api.ok("GET", f"/api/v1/issues/{i['id']}", "coordinator")["status"] == "collected" for i in issues)

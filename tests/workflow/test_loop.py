@@ -12,8 +12,9 @@ def test_issue_runs_the_whole_loop(api, county, sms, channel):
     assert issue["status"] == "collected"
     assert issue["code"].startswith("YS") and len(issue["code"]) == len("YS2026-000001")
 
+    # the co-handling department's notice goes to its handler's mobile (its own number is a landline)
     issue = api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/assign", "coordinator",
-                   json=api.assign_body())
+                   json=api.assign_body(co_handler_ids=[county.user_id("zrj")]))
     assert issue["status"] == "assigned"
     assert issue["co_department_ids"] == [county.dept_id("zrj")]
     assert all(issue["deadlines"][k] for k in ("accept_due", "complete_due", "visit_due"))

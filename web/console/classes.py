@@ -12,7 +12,8 @@ from service.matching import classes
 from service.workflow import queries as issues
 
 from ..context import db, now, workflow_options
-from ..limits import record_id
+from ..limits import record_id, text_problem
+from ..schemas.common import PHONE_MAX
 from .blueprint import bp
 from .session import staff
 
@@ -23,6 +24,7 @@ def _page(errors: dict | None = None, values: dict | None = None, message: str |
     listed = classes.list_classes(db(), staff())
     departments, leaders = classes.form_choices(db()) if may(staff(), Permission.ISSUE_CLASSES) else ([], [])
     return render_template("console/classes/list.html", listed=listed, errors=errors or {}, values=values or {},
+                           limits=LIMITS,
                            message=message, departments=departments, leaders=leaders), status
 
 
@@ -32,10 +34,23 @@ def class_list():
     return _page()
 
 
+CODES_MAX = 2000  # characters of the box of codes
+# What the form's boxes take (maxlength): the class title's and the assignment's limits.
+LIMITS = {"title": classes.TITLE_MAX, "codes": CODES_MAX, "responsible_person": 64, "responsible_phone": PHONE_MAX}
+
+
+def _codes(codes: str) -> list[int]:
+    """The issues the box of codes names; a box longer than it takes is refused, never cut."""
+    found = text_problem(codes, CODES_MAX, lines=True)
+    if found:
+        raise Invalid(_("问题编号：%(problem)s", problem=found), {"issue_ids": found})
+    return _ids(codes)
+
+
 def _ids(codes: str) -> list[int]:
     found = []
     for code in (c for c in CODE_SPLIT.split(codes or "") if c):
-        issue_id = issues.id_for_code(db(), code[:20])
+        issue_id = issues.id_for_code(db(), code) if len(code) <= 20 else None
         if issue_id is None:
             raise Invalid(_("没有编号为 %(code)s 的问题", code=code[:20]), {"issue_ids": _("没有这个编号的问题")})
         found.append(issue_id)
@@ -54,7 +69,7 @@ def class_create():
                 "lead_leader_id": _record(values["lead_leader_id"], "lead_leader_id"),
                 "responsible_person": values["responsible_person"].strip() or None,
                 "responsible_phone": values["responsible_phone"].strip() or None,
-                "issue_ids": _ids(values["codes"][:2000])}
+                "issue_ids": _codes(values["codes"])}
         issue_class = classes.create_class(db(), staff(), data, now(), workflow_options())
     except DomainError as exc:
         errors = {("codes" if k == "issue_ids" else k): v for k, v in exc.fields.items()}

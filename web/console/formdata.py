@@ -6,10 +6,11 @@ from datetime import datetime
 from flask import request
 from marshmallow import Schema, ValidationError
 
-from service.core.errors import DomainError
+from service.core.errors import DomainError, Invalid
 from service.deadlines.calendar import LOCAL_TZ
 
 from ..errors import flatten_messages
+from ..limits import text_problem
 
 
 def flatten(messages) -> dict[str, str]:
@@ -85,3 +86,13 @@ def back_to(default: str, allowed_prefix: str) -> str:
     if target.startswith(allowed_prefix) and "//" not in target and "\\" not in target:
         return target
     return default
+
+
+def search_text(name: str, max_len: int, label: str) -> str:
+    """A search box's text from the query string, stripped. One longer than the API takes is
+    refused (422, naming the box), never cut: a cut term would find something else."""
+    value = (request.args.get(name) or "").strip()
+    found = text_problem(value, max_len, lines=False)
+    if found:
+        raise Invalid(f"{label}：{found}", {name: found})
+    return value

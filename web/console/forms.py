@@ -12,7 +12,9 @@ from service.core import text_rules
 from service.workflow.transition import OFF_THE_LIST
 
 from ..limits import record_id, text_problem
-from ..schemas.common import PHONE_RE
+from ..schemas.actions import ACTION_SCHEMAS
+from ..schemas.common import PHONE_RE, max_lengths
+from ..schemas.issues import IssueCreate
 from .formdata import FormErrors, id_or_none, load
 from .issue_forms import CHECK, LINE, SELECT, SPOT_SATISFACTION, TEXT, Field, StepForm
 from .ui import REPORTER_KIND_LABELS
@@ -77,17 +79,20 @@ LABELS = {"username": _l("用户名"), "password": _l("密码"), "current_passwo
 
 # --- the hotline desk (话务登记) ----------------------------------------------------------------
 
+# The API's limits (web/schemas/issues.py), which the inputs carry as maxlength.
+ISSUE_LIMITS = max_lengths(IssueCreate)
+
 INTAKE_FIELDS = (
-    Field("reporter_phone", _l("来电号码"), LINE),
-    Field("reporter_name", _l("姓名"), LINE),
-    Field("reporter_org", _l("单位（企业）"), LINE),
+    Field("reporter_phone", _l("来电号码"), LINE, max_len=ISSUE_LIMITS["reporter.phone"]),
+    Field("reporter_name", _l("姓名"), LINE, max_len=ISSUE_LIMITS["reporter.name"]),
+    Field("reporter_org", _l("单位（企业）"), LINE, max_len=ISSUE_LIMITS["reporter.org"]),
     Field("reporter_kind", _l("反映人身份"), SELECT, choices=tuple(REPORTER_KIND_LABELS.items())),
     Field("reporter_consent_public", _l("同意公开企业名称"), CHECK),
     Field("channel", _l("来源渠道"), SELECT, choices=tuple((c.value, CHANNEL_LABELS[c]) for c in Channel)),
     Field("meeting_id", _l("所属会议"), SELECT),
     Field("type", _l("诉求类型"), SELECT, choices=tuple((t.value, ISSUE_TYPE_LABELS[t]) for t in IssueType)),
     Field("category", _l("问题类别"), SELECT),
-    Field("township", _l("所在镇（街道）"), LINE),
+    Field("township", _l("所在镇（街道）"), LINE, max_len=ISSUE_LIMITS["township"]),
     # the township from the office's list, when it keeps one (then `township` is not shown)
     Field("township_pick", _l("所在镇（街道）"), SELECT),
     # 企业库: an enterprise picked by name or code (type-ahead, its id in a hidden field), or a new
@@ -95,10 +100,10 @@ INTAKE_FIELDS = (
     Field("enterprise_q", _l("企业库（名称或信用代码）"), LINE),
     Field("new_enterprise", _l("把该单位新建到企业库"), CHECK),
     Field("new_enterprise_code", _l("统一社会信用代码"), LINE),
-    Field("title", _l("问题标题"), LINE, required=True),
-    Field("content", _l("问题内容"), TEXT, required=True),
+    Field("title", _l("问题标题"), LINE, required=True, max_len=ISSUE_LIMITS["title"]),
+    Field("content", _l("问题内容"), TEXT, required=True, max_len=ISSUE_LIMITS["content"]),
     Field("answered_on_spot", _l("已当场答复"), CHECK),
-    Field("answer", _l("答复内容"), TEXT),
+    Field("answer", _l("答复内容"), TEXT, max_len=max_lengths(ACTION_SCHEMAS["answer_on_spot"])["answer"]),
     Field("satisfaction", _l("反映人当场评价"), SELECT, choices=SPOT_SATISFACTION),
 )
 INTAKE_DEFAULTS = {"reporter_kind": "enterprise", "type": "help"}

@@ -9,20 +9,22 @@ from service.core.errors import DomainError
 from service.intake import issues as intake
 
 from ..context import db, now
+from ..schemas.common import max_lengths
 from ..schemas.issues import IssuePatch
 from .blueprint import bp
 from .formdata import FormErrors, load
 from .issue_forms import LINE, SELECT, TEXT, VERSION_MESSAGE, Field, StepForm
 from .session import staff
 
+LIMITS = max_lengths(IssuePatch)  # the API's, which the inputs carry as maxlength
 EDIT_FIELDS = (
-    Field("title", _l("问题标题"), LINE, required=True),
-    Field("content", _l("问题内容"), TEXT, required=True),
+    Field("title", _l("问题标题"), LINE, required=True, max_len=LIMITS["title"]),
+    Field("content", _l("问题内容"), TEXT, required=True, max_len=LIMITS["content"]),
     Field("category", _l("问题类别"), SELECT),
-    Field("township", _l("所在镇（街道）"), LINE),
-    Field("reporter_name", _l("反映人姓名"), LINE),
-    Field("reporter_phone", _l("反映人电话"), LINE),
-    Field("reporter_org", _l("单位（企业）"), LINE),
+    Field("township", _l("所在镇（街道）"), LINE, max_len=LIMITS["township"]),
+    Field("reporter_name", _l("反映人姓名"), LINE, max_len=LIMITS["reporter.name"]),
+    Field("reporter_phone", _l("反映人电话"), LINE, max_len=LIMITS["reporter.phone"]),
+    Field("reporter_org", _l("单位（企业）"), LINE, max_len=LIMITS["reporter.org"]),
 )
 # The form's fields under the API's body keys (web/schemas/issues.py IssuePatch).
 BODY_KEY = {"title": "title", "content": "content", "category": "category", "township": "township",

@@ -7,6 +7,7 @@ lengths); what is required, and every other rule, is the workflow's business and
 a DomainError.
 """
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask import request
 from flask_babel import gettext
@@ -17,6 +18,7 @@ from service.workflow.transition import OFF_THE_LIST
 
 from ..limits import text_problem
 from ..schemas.actions import ACTION_SCHEMAS
+from ..schemas.common import max_lengths
 from .formdata import FormErrors, load, numbers
 from .ui import (
     ESCALATION_LEVEL_CHOICES,
@@ -39,6 +41,7 @@ class Field:
     choices: tuple = ()          # (value, label) pairs; the assign form's come from the issue page
     placeholder: str | None = None
     required: bool = False       # shown as such (the browser does not check: forms are novalidate)
+    max_len: int | None = None   # the longest text the API takes (its schema's, for a step's fields)
 
 
 def _text(name, label, description=None):
@@ -49,6 +52,8 @@ DEADLINE_LABELS = {"accept_due": _l("限期签收"), "reply_due": _l("限期回�
                    "report_due": _l("限期报告"), "visit_due": _l("限期回访")}
 SPOT_SATISFACTION = (("", _l("未评价（待回访）")),
                      *((k, v) for k, v in SATISFACTION_LABELS.items() if k != "unsatisfied"))
+HANDLER_HELP = _l("选定后姓名和手机号取自其账号，短信发到该手机；不选则填写下面的责任人和手机号")
+CO_HANDLER_HELP = _l("协办通知发到经办人的手机；未指定时发到单位联系电话（固定电话不发短信）")
 VERSION_LABEL = _l("版本号")
 VERSION_MESSAGE = _l("版本号不对，请刷新页面后再试")
 
@@ -58,8 +63,10 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("co_department_ids", _l("协办单位（可多选）"), MULTI,
               _l("按住 Ctrl 键可选多个；没有协办单位可不选")),
         Field("lead_leader_id", _l("主抓县级领导"), SELECT),
+        Field("handler_user_id", _l("从单位人员中选择责任人"), SELECT, HANDLER_HELP),
         Field("responsible_person", _l("责任人"), LINE),
         Field("responsible_phone", _l("责任人电话"), LINE),
+        Field("co_handler_ids", _l("协办单位经办人（可多选，每个协办单位一人）"), MULTI, CO_HANDLER_HELP),
         *(Field(key, DEADLINE_LABELS[key], DATE) for key in DEADLINE_KEYS),
         _text("note", _l("交办意见")),
     ),
@@ -94,8 +101,10 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("lead_department_id", _l("改派给（新的主办单位）"), SELECT),
         Field("co_department_ids", _l("协办单位（可多选）"), MULTI, _l("按住 Ctrl 键可选多个；不选则保留原协办单位")),
         Field("lead_leader_id", _l("主抓县级领导"), SELECT),
+        Field("handler_user_id", _l("从新单位人员中选择责任人"), SELECT, HANDLER_HELP),
         Field("responsible_person", _l("新单位责任人"), LINE),
         Field("responsible_phone", _l("新单位责任人电话"), LINE),
+        Field("co_handler_ids", _l("协办单位经办人（可多选，每个协办单位一人）"), MULTI, CO_HANDLER_HELP),
         *(Field(key, DEADLINE_LABELS[key], DATE) for key in DEADLINE_KEYS),
         _text("reason", _l("改派理由"), _l("将记入办理时间线并短信告知原主办单位；时限不填则保持不变")),
     ),
@@ -161,7 +170,12 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
 NESTED_DEADLINES = {"assign": DEADLINE_KEYS, "reassign": DEADLINE_KEYS,
                     "set_deadline": ("reply_due", "complete_due", "report_due", "visit_due"),
                     "reopen": ("complete_due",), "escalation_answer": ("complete_due",)}
-RECORD_IDS = ("lead_department_id", "lead_leader_id", "version")
+RECORD_IDS = ("lead_department_id", "lead_leader_id", "handler_user_id", "version")
+
+
+@cache
+def _schema_limits(schema) -> dict[str, int]:
+    return {key.removeprefix("deadlines."): n for key, n in max_lengths(schema).items()}
 
 
 @dataclass
@@ -173,6 +187,15 @@ class StepForm:
     errors: FormErrors = field(default_factory=FormErrors)
     choices: dict = field(default_factory=dict)
     own_fields: tuple[Field, ...] = ()   # a form that is no workflow step (the hotline desk)
+
+    @property
+    def limits(self) -> dict[str, int]:
+        """The longest text each field takes (`maxlength` on its input): the field's own, or the
+        action's API schema's."""
+        schema = None if self.own_fields else ACTION_SCHEMAS.get(self.action)
+        found = dict(_schema_limits(schema)) if schema else {}
+        found.update({f.name: f.max_len for f in self.fields if f.max_len})
+        return found
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -213,7 +236,7 @@ def submitted(action: str) -> tuple[StepForm, dict | None]:
     form = StepForm(action, values)
 
     data = numbers({k: v for k, v in values.items() if v not in ("", [])}, *RECORD_IDS)
-    for many in ("co_department_ids", "attachment_ids"):
+    for many in ("co_department_ids", "co_handler_ids", "attachment_ids"):
         if many in data:
             data[many] = [numbers({"id": v}, "id")["id"] for v in data[many] if v]
     if action == "decide_extension":

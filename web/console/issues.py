@@ -16,13 +16,19 @@ from service.workflow import queries as issues
 from service.workflow import transition as workflow
 
 from ..context import attachments_dir, calendar, db, now, today, workflow_options
+from ..schemas.common import max_lengths
+from ..schemas.issues import IssueListArgs
 from ..security import csrf
 from .blueprint import bp
+from .formdata import search_text
 from .issue_forms import ACTION_FIELDS, DANGER_ACTIONS, DONE_MESSAGES, HINTS, StepForm, submitted
 from .session import staff
 
 PAGE_SIZE = 50
 UPLOAD_LIMIT = attachments.MAX_SIZE + 64 * 1024  # the file and the form around it
+
+
+SEARCH_MAX = max_lengths(IssueListArgs)["q"]  # the API's, as the search box's maxlength says
 
 
 def _filters() -> tuple[issues.IssueFilters, dict]:
@@ -35,7 +41,7 @@ def _filters() -> tuple[issues.IssueFilters, dict]:
         "channel": args.get("channel") if args.get("channel") in set(Channel) else None,
         "flag": args.get("flag") if args.get("flag") in set(Flag) else None,
         "department": department if department and department > 0 else None,
-        "q": (args.get("q") or "").strip()[:100] or None,
+        "q": search_text("q", SEARCH_MAX, _("搜索")) or None,
     }
     filters = issues.IssueFilters(status=[status] if status else None, channel=chosen["channel"],
                                   flag=chosen["flag"], department_id=chosen["department"], q=chosen["q"])
@@ -49,7 +55,7 @@ def issue_list():
     cursor = request.args.get("cursor") or None
     page = issues.list_page(db(), staff(), filters, today=today(), calendar=calendar(),
                             limit=PAGE_SIZE, cursor=cursor)
-    return render_template("console/issues/list.html", page=page, chosen=chosen, cursor=cursor,
+    return render_template("console/issues/list.html", page=page, chosen=chosen, cursor=cursor, search_max=SEARCH_MAX,
                            query={k: v for k, v in chosen.items() if v},
                            statuses=list(Status), channels=list(Channel))
 
@@ -82,9 +88,19 @@ def _render_issue(issue_id: int, *, failed: StepForm | None = None,
 def _assign_choices(form: StepForm, options, fresh: bool) -> None:
     departments = [(d.id, d.name) for d in options.departments]
     form.choices = {"lead_department_id": [("", _("请选择")), *departments], "co_department_ids": departments,
-                    "lead_leader_id": [("", _("请选择"))] + [(u.id, u.display_name) for u in options.leaders]}
+                    "lead_leader_id": [("", _("请选择"))] + [(u.id, u.display_name) for u in options.leaders],
+                    **_staff_choices(options)}
     if fresh:
         form.values.update({key: value.isoformat() if value else "" for key, value in options.deadlines.items()})
+
+
+def _staff_choices(options) -> dict[str, list]:
+    """The departments' staff to pick the 责任人 and the co-departments' 经办人 from, each marked
+    with the department (the form shows only the chosen departments' people)."""
+    names = {d.id: d.name for d in options.departments}
+    people = [(u.id, f"{names[dept]} · {u.display_name}", {"data-department": dept})
+              for dept, users in options.staff.items() for u in users]
+    return {"handler_user_id": [("", _("不选，手工填写责任人")), *people], "co_handler_ids": people}
 
 
 def _reassign_choices(form: StepForm, view, fresh: bool) -> None:
@@ -94,7 +110,8 @@ def _reassign_choices(form: StepForm, view, fresh: bool) -> None:
     others = [d for d in departments if d[0] != issue.lead_department_id]
     form.choices = {"lead_department_id": [("", _("请选择")), *others],
                     "co_department_ids": departments,
-                    "lead_leader_id": [(u.id, u.display_name) for u in view.reassign.leaders]}
+                    "lead_leader_id": [(u.id, u.display_name) for u in view.reassign.leaders],
+                    **_staff_choices(view.reassign)}
     if fresh:
         form.values.update({"lead_leader_id": str(issue.lead_leader_id or ""),
                             "co_department_ids": [str(d) for d in view.co_department_ids]})

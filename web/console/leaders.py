@@ -16,7 +16,7 @@ from service.enterprises.access import may_record_on_behalf, own_leader_id
 
 from ..context import calendar, db, now, today, workflow_options
 from .blueprint import bp
-from .formdata import id_or_none
+from .formdata import id_or_none, search_text
 from .session import staff
 from .ui import SATISFACTION_LABELS
 
@@ -88,7 +88,7 @@ def leader_ledger_file(leader_id: int):
 @bp.get("/enterprises")
 @login_required
 def enterprise_list():
-    q = (request.args.get("q") or "")[:200]
+    q = search_text("q", 200, _("企业库搜索"))
     rows = registry.search(db(), staff(), q, limit=100)
     counts = registry.count_issues(db(), [e.id for e in rows])
     return render_template("console/enterprises/list.html", rows=rows, q=q, counts=counts,

@@ -15,6 +15,7 @@ from service.workflow import meetings
 
 from ..context import calendar, db, now, today, workflow_options
 from ..schemas.actions import MeetingAssignment
+from ..schemas.common import max_lengths
 from ..schemas.meetings import MeetingPatch, MeetingSchema
 from .blueprint import bp
 from .formdata import errors_of, load, local_datetime, or_none, typed
@@ -61,6 +62,7 @@ def _split_attendees(text: str) -> list[str]:
 def _new_form(values: dict, errors: dict, meeting=None):
     leaders = [(u.id, u.display_name) for u in agenda.meeting_form(db(), staff())]
     return render_template("console/meetings/new.html", values=values, errors=errors, leaders=leaders,
+                           limits=max_lengths(MeetingPatch),
                            kinds=MEETING_KIND_LABELS, meeting=meeting)
 
 
@@ -119,7 +121,7 @@ def _desk(meeting_id: int, rows: dict | None = None, errors: dict | None = None,
     invited = invited_enterprises(db(), staff(), meeting_id, today=today(), calendar=calendar())
     return render_template("console/meetings/page.html", desk=desk, rows=rows or {}, errors=errors or {},
                            message=message, kinds=MEETING_KIND_LABELS, deadline_keys=DEADLINE_KEYS,
-                           field_labels=FIELD_LABELS, invited=invited,
+                           field_labels=FIELD_LABELS, invited=invited, limits=max_lengths(MeetingAssignment),
                            suggestions=suggest_for(db(), [row.issue for row in desk.to_assign]))
 
 
@@ -158,31 +160,35 @@ def _field(key: str) -> str:
 @bp.post("/meetings/<int:meeting_id>/assign")
 @login_required
 def meeting_assign(meeting_id: int):
+    """Every ticked row is checked, the form's shapes here and the workflow's rules in the
+    service, and every row's faults come back at once; nothing is saved while any row is wrong."""
     rows = _typed_rows()
     chosen = [r for r in rows if r["include"]]
     by_issue = {r["issue_id"]: r for r in rows}
-    errors: dict[str, dict[str, str]] = {}
-    assignments = []
-    for row in chosen:
-        body, problems = load(MeetingAssignment(), _body(row))
-        if problems:
-            errors[row["issue_id"]] = {_field(k): v for k, v in problems.items()}
-        assignments.append(body)
     if not chosen:
         return _desk(meeting_id, by_issue, {}, gettext("请至少勾选一件要交办的问题")), 422
-    if errors:
-        return _desk(meeting_id, by_issue, errors, gettext("本批均未保存：请按红色提示修改后再保存。")), 422
+    wrong: dict[int, dict[str, str]] = {}
+    assignments = []
+    for n, row in enumerate(chosen):
+        body, problems = load(MeetingAssignment(), _body(row))
+        if problems:
+            wrong[n] = dict(problems)
+        else:
+            assignments.append({**body, "row": n})
     try:
-        done = agenda.assign_meeting(db(), staff(), meeting_id, assignments, now(), workflow_options())
+        done = agenda.assign_meeting(db(), staff(), meeting_id, assignments, now(), workflow_options(),
+                                     also_wrong=wrong)
     except DomainError as exc:
         if exc.status in (401, 403, 404):
             raise
+        errors: dict[str, dict[str, str]] = {}
         for key, text in exc.fields.items():
             parts = key.split(".", 2)
             if parts[0] == "assignments" and len(parts) == 3 and parts[1].isdigit() \
                     and int(parts[1]) < len(chosen):
                 errors.setdefault(chosen[int(parts[1])]["issue_id"], {})[_field(parts[2])] = text
-        message = gettext("本批均未保存：请按红色提示修改后再保存。") if errors else exc.message
+        message = gettext("本批均未保存：%(n)s 行有误，请按红色提示修改后再保存。", n=len(errors)) if errors \
+            else exc.message
         return _desk(meeting_id, by_issue, errors, message), exc.status
     flash(gettext("已交办 %(n)s 件问题，已通知承办单位和反映人。", n=len(done)), "success")
     return redirect(url_for("console.meeting_page", meeting_id=meeting_id))

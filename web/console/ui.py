@@ -12,6 +12,8 @@ from models.workflow import EVENT_LABELS
 from service.deadlines.calendar import LOCAL_TZ
 from service.identity import permissions as access
 
+from .input_limits import maxlength
+
 # (group, endpoint, label, the permissions of which any one opens it), in menu order; a group's
 # entries stand together and open from one heading (a heading with one entry for the user is
 # that entry itself). Who holds each permission is the table in models.permissions, which the
@@ -133,4 +135,5 @@ def init_app(app: Flask) -> None:
         meeting_field_label=lambda key: MEETING_FIELD_LABELS.get(key, key),
         issue_field_label=lambda key: ISSUE_FIELD_LABELS.get(key, key),
         changed_value=changed_value,
+        maxlength=maxlength,
     )

@@ -17,8 +17,12 @@ class AssignBody(ActionBody):
     lead_department_id = Id(load_default=None)
     co_department_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=30))
     lead_leader_id = Id(load_default=None)
+    handler_user_id = Id(load_default=None, allow_none=True, metadata={
+        "description": "责任人：主办单位的在岗人员；给出时姓名、手机号取自其账号，可不填 responsible_person/phone"})
     responsible_person = Text(64, load_default=None)
     responsible_phone = Phone(load_default=None)
+    co_handler_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=30), metadata={
+        "description": "协办单位经办人：每个协办单位至多一人，须是该单位的在岗人员；协办通知发到其手机"})
     deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
 
 
@@ -65,8 +69,10 @@ class ReassignBody(ActionBody):
     lead_department_id = Id(load_default=None)
     co_department_ids = fields.List(Id(), load_default=None, allow_none=True, validate=validate.Length(max=30))
     lead_leader_id = Id(load_default=None, allow_none=True)
+    handler_user_id = Id(load_default=None, allow_none=True)
     responsible_person = Text(64, load_default=None)
     responsible_phone = Phone(load_default=None)
+    co_handler_ids = fields.List(Id(), load_default=None, allow_none=True, validate=validate.Length(max=30))
     deadlines = fields.Nested(Deadlines, load_default=None, allow_none=True)
     reason = Text(2000, load_default=None)
 

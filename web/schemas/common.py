@@ -17,8 +17,26 @@ def check_phone(value: str) -> None:
         raise ValidationError("请填写 11 位手机号或带区号的固定电话")
 
 
+# The longest number PHONE_PATTERN takes: a 4-digit area code, a hyphen and 8 digits.
+PHONE_MAX = 13
+
+
 def Phone(**kw) -> fields.String:  # noqa: N802 - a field factory reads like a field class
+    kw["metadata"] = {"maxLength": PHONE_MAX, **kw.get("metadata", {})}
     return fields.String(validate=check_phone, **kw)
+
+
+def max_lengths(schema: type[Schema]) -> dict[str, int]:
+    """The longest text each field of an API schema takes, by body key (`reporter.name` for a
+    nested one): what the console's inputs say as `maxlength`."""
+    found: dict[str, int] = {}
+    for name, field in schema().fields.items():
+        key = field.data_key or name
+        if isinstance(field, fields.Nested) and isinstance(field.nested, type):
+            found.update({f"{key}.{k}": v for k, v in max_lengths(field.nested).items()})
+        elif "maxLength" in field.metadata:
+            found[key] = field.metadata["maxLength"]
+    return found
 
 
 MAX_ID = MAX_INT  # larger numbers cannot name a record

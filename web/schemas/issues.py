@@ -100,6 +100,8 @@ class IssueOut(Schema):
     type = fields.String()
     responsible_person = fields.String(allow_none=True)
     responsible_phone = fields.String(allow_none=True)
+    handler_user_id = fields.Integer(allow_none=True, metadata={
+        "description": "责任人（主办单位人员）的用户编号；手填责任人时为空"})
     plan = fields.String(allow_none=True)
     deadlines = fields.Nested(Deadlines)
     next_due = fields.Date(allow_none=True)
