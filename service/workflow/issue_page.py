@@ -30,6 +30,7 @@ from service.deadlines.policies import policy_for
 from service.deadlines.rules import default_deadlines, flag_for
 from service.identity import permissions as access
 from service.workflow.attachments import attachments_of, may_attach
+from service.workflow.meeting_desk import ReturnedAssignment, returned_assignments
 from service.workflow.merged import MergedIssue, merged_issues
 from service.workflow.queries import (
     DeadlineRow,
@@ -54,6 +55,8 @@ class AssignOptions:
     deadlines: dict[str, date]
     # the active staff of those departments, by department: the 责任人 and 经办人 are picked from them
     staff: dict[int, list[User]] = field(default_factory=dict)
+    # returned (退单): the assignment before, its leader and co-handlers offered again, with the reason
+    returned: ReturnedAssignment | None = None
 
 
 @dataclass
@@ -155,7 +158,8 @@ def issue_view(session: Session, user: User, issue_id: int, *, now: datetime,
 
 def _assign_options(session: Session, issue: Issue, today: date, calendar: WorkCalendar) -> AssignOptions:
     deadlines = default_deadlines(policy_for(session, issue.type, issue.channel), today, calendar)
-    return AssignOptions(**{**vars(_reassign_options(session)), "deadlines": deadlines})
+    return AssignOptions(**{**vars(_reassign_options(session)), "deadlines": deadlines,
+                            "returned": returned_assignments(session, [issue.id]).get(issue.id)})
 
 
 def _reassign_options(session: Session) -> AssignOptions:

@@ -49,3 +49,32 @@ def test_the_office_sees_a_return_in_the_bell_with_its_reason(api, live_server, 
     assert phone.locator("#notice-count").count() == 0
     screenshot(phone, "notices-list-phone-read")
     phone.context.close()
+
+
+def test_the_office_sees_a_return_in_the_bell_and_assigns_it_again(api, live_server, page, county):
+    """退单 → the bell → the issue, the reason shown → 交办 to the department the reason names."""
+    issue = issue_in(api, "assigned", title="园区东路路面塌陷")
+    api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/return", "fgj", json={"reason": REASON})
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(page, live_server, "coordinator")
+    page.locator("#notice-bell").click()
+    page.locator("li.notice-unread .notice-text", has_text=REASON).click()
+    page.wait_for_url(f"{live_server}/console/issues/{issue['id']}")
+    page.get_by_role("button", name="交办").first.click()
+    form = page.locator("#form-assign.collapse.show")
+    form.wait_for()
+    # the return's reason on the form, the leader of the assignment before offered again
+    assert REASON in form.locator("#returned-reason").inner_text()
+    assert form.get_by_label("主抓县级领导").input_value() == str(county.user_id("leader"))
+    assert form.get_by_label("协办单位（可多选）").evaluate(
+        "e => [...e.selectedOptions].map(o => o.text)") == ["县自然资源局"]   # the co-handler before
+    form.get_by_label("主办单位").select_option(label="县市场监管局")
+    form.get_by_label("责任人", exact=True).fill("赵刚")
+    form.get_by_label("责任人电话").fill("13700001111")
+    form.get_by_role("button", name="交办").click()
+    page.get_by_text("已交办，承办单位、责任人和反映人将收到短信").wait_for()
+    screenshot(page, "notices-return-assigned-again")
+    detail = api.ok("GET", f"/api/v1/issues/{issue['id']}", "coordinator")
+    assert detail["status"] == "assigned" and detail["lead_department_id"] == county.dept_id("scj")
+    assert detail["co_department_ids"] == [county.dept_id("zrj")]
+    assert page.locator("#notice-count").count() == 0

@@ -92,6 +92,13 @@ def _assign_choices(form: StepForm, options, fresh: bool) -> None:
                     **_staff_choices(options)}
     if fresh:
         form.values.update({key: value.isoformat() if value else "" for key, value in options.deadlines.items()})
+        returned = options.returned
+        if returned is not None:
+            # after a 退单 the leader and the co-handlers are offered again; the department that
+            # returned it is not (its reason usually names another)
+            form.values.update({"lead_leader_id": str(returned.lead_leader_id or ""),
+                                "co_department_ids": [str(d) for d in returned.co_department_ids
+                                                      if d != returned.department_id]})
 
 
 def _staff_choices(options) -> dict[str, list]:
