@@ -66,3 +66,19 @@ def login(page, base_url: str, username: str, password: str | None = None) -> No
         page.fill("input[name=code]", code(app))
         page.click("button:has-text('验证并登录')")
         page.wait_for_url(lambda url: "/console/login" not in url)
+
+
+def menu_link(page, label: str):
+    """The console menu's entry `label`, as a person reaches it: opening the heading it sits
+    under first, when it is under one (a phone's menu button too)."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        page.locator("#nav.show").wait_for()
+    link = page.locator("#nav").get_by_role("link", name=label, exact=True)
+    if not link.is_visible():
+        entry = page.locator(f"a.dropdown-item:text-is('{label}')")   # hidden until its heading opens
+        heading = page.locator("#nav li.dropdown").filter(has=entry).locator(".dropdown-toggle")
+        heading.click()
+        link.wait_for()
+    return link

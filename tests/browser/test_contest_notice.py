@@ -10,7 +10,7 @@ import demo
 from service.assessment.contest import quarter_choices
 from service.deadlines.calendar import local_date
 
-from .conftest import login, screenshot
+from .conftest import login, menu_link, screenshot
 from .test_dashboard import only_this_machine, watch
 
 VIEWPORT = {"width": 1366, "height": 768}
@@ -27,7 +27,7 @@ def test_the_contest_notice_prints_as_a_document(live_server, page, demo_county)
     page.set_viewport_size(VIEWPORT)
     seen = watch(page)
     login(page, live_server, "yingshang", demo.DEMO_PASSWORD)
-    page.get_by_role("link", name="擂台赛", exact=True).click()
+    menu_link(page, "擂台赛").click()
     # the last finished quarter is the one shown, stored by the demo, with its podium and rules
     expect(page.locator("table[data-table=contest]")).to_be_visible()
     expect(page.locator("[data-podium=top]").first).to_be_visible()

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 import demo
 
-from .conftest import login, screenshot
+from .conftest import login, menu_link, screenshot
 
 VIEWPORT = {"width": 1366, "height": 900}
 CHARTS = ("trend", "flags", "channels", "departments", "categories", "townships")
@@ -52,7 +52,7 @@ def test_dashboard_draws_every_chart_from_its_table(live_server, page, demo_coun
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     seen = watch(page)
     login(page, live_server, "yingshang", demo.DEMO_PASSWORD)
-    page.get_by_role("link", name="统计分析").click()
+    menu_link(page, "统计分析").click()
     with page.expect_response(lambda r: "/console/dashboard" in r.url) as answer:
         page.get_by_role("link", name="本年").click()
     # The charts run under the console's policy: no inline script or style allowed.
@@ -124,7 +124,7 @@ def test_a_department_sees_its_own_report_card(live_server, page, demo_county):
     page.set_viewport_size(VIEWPORT)
     seen = watch(page)
     login(page, live_server, "dept_fgj", demo.DEMO_PASSWORD)
-    page.get_by_role("link", name="统计分析").click()
+    menu_link(page, "统计分析").click()
     expect(page.locator("h1")).to_contain_text("成绩单")
     page.get_by_role("link", name="本年").click()
     expect(page.locator("[data-chart=trend] canvas").first).to_be_attached()

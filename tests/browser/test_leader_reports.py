@@ -1,7 +1,7 @@
 """答复 and 办理情况报告 in a real browser: the department answers and reports from the issue page
 (1366×768), and the lead leader reads the report on a phone (390×844) and marks it read."""
 from ..helpers import issue_in
-from .conftest import login, screenshot
+from .conftest import login, menu_link, screenshot
 
 
 def test_department_answers_and_reports_and_the_leader_reads_on_a_phone(api, live_server, page, browser):
@@ -28,8 +28,7 @@ def test_department_answers_and_reports_and_the_leader_reads_on_a_phone(api, liv
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
                                 is_mobile=True, has_touch=True).new_page()
     login(phone, live_server, "leader")
-    phone.get_by_role("button", name="菜单").click()
-    phone.get_by_role("link", name="办理情况报告").click()
+    menu_link(phone, "办理情况报告").click()
     phone.get_by_text("未读 1 份").wait_for()
     report = phone.locator("li.card", has_text=issue["code"])
     assert "管网接驳列入下周施工计划" in report.inner_text()

@@ -9,7 +9,7 @@ from models import Issue
 
 from ..supervision.test_recheck import PDF
 from ..supervision.test_recheck_web import clock, closed, docs_dir  # noqa: F401 - fixtures
-from .conftest import login, screenshot
+from .conftest import login, menu_link, screenshot
 
 SHOTS = os.environ.get("YS_SCREENSHOTS", "")
 
@@ -27,7 +27,8 @@ def test_the_supervision_office_rechecks_and_records_accountability(
     page = wide
     login(page, live_server, "supervisor")
     page.goto(f"{live_server}/console/recheck")
-    assert page.locator("nav.navbar").get_by_role("link", name="复查").is_visible()
+    assert menu_link(page, "复查").is_visible()   # under 督查督办 in the menu
+    page.keyboard.press("Escape")                 # and the menu closed again
     page.fill("#f-day", "2026-11-09")
     page.fill("#f-share", "100")
     page.click("button:has-text('抽取样本')")
