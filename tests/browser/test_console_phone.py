@@ -54,6 +54,7 @@ def _step(page, action: str, label: str, text: str, done: str, shot: str) -> Non
 
 def test_a_department_handler_works_an_issue_end_to_end_on_a_phone(browser, api, live_server, engine, county):
     issue = issue_in(api, "assigned", title="园区三期道路未通影响企业原料运输，请协调尽快修通")
+    held = issue_in(api, "suspended", title="企业用地指标待省级审批")
     context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True,
                                   user_agent=WECHAT)
     page = context.new_page()
@@ -69,6 +70,9 @@ def test_a_department_handler_works_an_issue_end_to_end_on_a_phone(browser, api,
         title = card.locator(".fw-semibold")
         assert title.bounding_box()["width"] > 250                     # the title has the card's width
         _thumb_sized(card, "inbox card")
+        # a suspended issue's nearest date is its review (复核)
+        held_card = page.locator("#inbox-cards .issue-card").filter(has_text=held["code"])
+        assert f"复核 {held['review_on']}" in held_card.inner_text()
         _fits(page, "inbox")
         screenshot(page, "phone-inbox")
 
@@ -95,6 +99,10 @@ def test_a_department_handler_works_an_issue_end_to_end_on_a_phone(browser, api,
         assert camera.get_attribute("accept") == "image/*,application/pdf"
         page.locator("label[for=attachment-photo]").scroll_into_view_if_needed()
         _thumb_sized(page.locator("label[for=attachment-photo]"), "camera button")
+        # A file picked first, then a photo taken instead: the photo is what is sent.
+        page.locator("#attachment-file").set_input_files(
+            files=[{"name": "施工方案.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
+        assert page.locator("#attachment-name").inner_text() == "施工方案.pdf"
         camera.set_input_files(files=[{"name": "通车现场.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
         assert page.locator("#attachment-name").inner_text() == "通车现场.jpg"
         _fits(page, "photo chosen")
@@ -127,6 +135,10 @@ def test_a_department_handler_works_an_issue_end_to_end_on_a_phone(browser, api,
         _thumb_sized(visit.get_by_role("button", name="记录回访"), "visit submit")
         _fits(page, "visit queue")
         screenshot(page, "phone-visits")
+        page.goto(f"{live_server}/console/issues")
+        assert page.locator("#issue-cards .issue-card").filter(has_text=issue["code"]).is_visible()
+        _fits(page, "issue list")
+        screenshot(page, "phone-issue-list")
     finally:
         context.close()
 
