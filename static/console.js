@@ -29,10 +29,15 @@ document.addEventListener("DOMContentLoaded", function () {
     button.addEventListener("click", function () { window.print(); });
   });
 
-  // A file input names the chosen file in the element its data-file-name points at.
+  // A file input names the chosen file in the element its data-file-name points at. Two inputs
+  // naming the same element (the file picker and the phone's camera) are one choice: the last
+  // file chosen is the one sent.
   document.querySelectorAll("input[type=file][data-file-name]").forEach(function (input) {
     input.addEventListener("change", function () {
       var target = document.getElementById(input.dataset.fileName);
+      document.querySelectorAll("input[type=file][data-file-name='" + input.dataset.fileName + "']").forEach(function (other) {
+        if (other !== input) { other.value = ""; }
+      });
       target.textContent = input.files.length ? input.files[0].name : input.dataset.none;
     });
   });

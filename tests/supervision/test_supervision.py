@@ -205,7 +205,7 @@ def test_the_visit_queue_puts_the_longest_overdue_first_and_pages_in_that_order(
     from models import Issue
     today = date.today()
     dues = {"later": today + timedelta(days=5), "overdue": today - timedelta(days=6),
-            "today": today, "overdue_more": today - timedelta(days=9)}
+            "today": today, "undated": None, "overdue_more": today - timedelta(days=9)}
     ids = {}
     for name, due in dues.items():
         ids[name] = issue_in(api, "replied")["id"]
@@ -215,9 +215,11 @@ def test_the_visit_queue_puts_the_longest_overdue_first_and_pages_in_that_order(
     with Session(engine) as s:
         first = queues.visit_queue(s, coordinator, limit=2)
         second = queues.visit_queue(s, coordinator, limit=2, cursor=first.next_cursor)
-    order = [r.issue.id for r in first.rows + second.rows]
-    assert order == [ids["overdue_more"], ids["overdue"], ids["today"], ids["later"]]
-    assert second.next_cursor is None
+        third = queues.visit_queue(s, coordinator, limit=2, cursor=second.next_cursor)
+    order = [r.issue.id for r in first.rows + second.rows + third.rows]
+    # one without a 回访 deadline comes after every dated one
+    assert order == [ids["overdue_more"], ids["overdue"], ids["today"], ids["later"], ids["undated"]]
+    assert third.next_cursor is None
 
 
 def test_the_preview_masks_and_changes_nothing(api, engine, county):
