@@ -9,6 +9,7 @@ from sqlmodel import Session
 from models import Issue, User
 from models.workflow import STEPS
 from service.core.errors import DomainError, Forbidden, Invalid, require
+from service.workflow.issue_page import AssignOptions, assign_choices
 from service.workflow.queries import get_visible
 from service.workflow.transition import WorkflowOptions, transition
 
@@ -38,6 +39,22 @@ def check_selection(issue_ids: list[int]) -> list[int]:
 
 def may_take(actor: User, action: str) -> bool:
     return actor.role in STEPS[action].roles
+
+
+@dataclass
+class AssignForm:
+    """The ticked issues to assign, and what the form offers (departments, leaders, their staff)."""
+
+    issues: list[Issue]
+    options: AssignOptions
+
+
+def assign_form(session: Session, actor: User, issue_ids: list[int]) -> AssignForm:
+    """The form of 批量交办 for the ticked issues (an issue the user may not see: NotFound)."""
+    if not may_take(actor, "assign"):
+        raise Forbidden("只有县营商办可以交办")
+    ids = check_selection(issue_ids)
+    return AssignForm([get_visible(session, actor, i) for i in ids], assign_choices(session))
 
 
 def urge_many(session: Session, actor: User, issue_ids: list[int], note: str | None, now: datetime,

@@ -6,11 +6,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from models import Channel, Flag, Status
+from service import ledger
 from service.core.errors import DomainError, Invalid
 from service.intake import photos
 from service.matching import similar
 from service.matching.suggestions import suggest_for
-from service.workflow import attachments
+from service.workflow import attachments, bulk
 from service.workflow import issue_page as issue_view
 from service.workflow import queries as issues
 from service.workflow import transition as workflow
@@ -36,15 +37,24 @@ def _filters() -> tuple[issues.IssueFilters, dict]:
     args = request.args
     status = args.get("status") if args.get("status") in set(Status) else None
     department = args.get("department", type=int)
+    sort = args.get("sort") if args.get("sort") in issues.SORTS else None
+    direction = args.get("dir") if args.get("dir") in issues.DIRECTIONS else None
     chosen = {
         "status": status,
         "channel": args.get("channel") if args.get("channel") in set(Channel) else None,
         "flag": args.get("flag") if args.get("flag") in set(Flag) else None,
         "department": department if department and department > 0 else None,
         "q": search_text("q", SEARCH_MAX, _("搜索")) or None,
+        "due": "week" if args.get("due") == "week" else None,
+        "sort": sort,
+        "dir": direction,
     }
     filters = issues.IssueFilters(status=[status] if status else None, channel=chosen["channel"],
-                                  flag=chosen["flag"], department_id=chosen["department"], q=chosen["q"])
+                                  flag=chosen["flag"], department_id=chosen["department"], q=chosen["q"],
+                                  due_this_week=bool(chosen["due"]), sort=sort or issues.DEFAULT_SORT,
+                                  direction=direction or (issues.DEFAULT_DIRECTION if sort in (None, "created")
+                                                          else "asc"))
+    chosen["sort"], chosen["dir"] = filters.sort, filters.direction
     return filters, chosen
 
 
@@ -55,9 +65,15 @@ def issue_list():
     cursor = request.args.get("cursor") or None
     page = issues.list_page(db(), staff(), filters, today=today(), calendar=calendar(),
                             limit=PAGE_SIZE, cursor=cursor)
+    user = staff()
+    query = {k: v for k, v in chosen.items() if v}
+    if (chosen["sort"], chosen["dir"]) == (issues.DEFAULT_SORT, issues.DEFAULT_DIRECTION):
+        query.pop("sort"), query.pop("dir")
     return render_template("console/issues/list.html", page=page, chosen=chosen, cursor=cursor, search_max=SEARCH_MAX,
-                           query={k: v for k, v in chosen.items() if v},
-                           statuses=list(Status), channels=list(Channel))
+                           query=query, statuses=list(Status), channels=list(Channel),
+                           may_urge=bulk.may_take(user, "urge"), may_assign=bulk.may_take(user, "assign"),
+                           may_export=ledger.may_export(user), max_selection=bulk.MAX_SELECTION,
+                           masked_always=ledger.masked_for(user))
 
 
 def _render_issue(issue_id: int, *, failed: StepForm | None = None,
