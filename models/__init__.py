@@ -25,8 +25,8 @@ from .meeting import Meeting, MeetingChange
 from .notice import NOTICE_KINDS, Notice
 from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage, SmsOptOut, SmsSwitchOff
-from .saved_view import SavedView
 from .recheck import AccountabilityRecord, RecheckMember, RecheckSample
+from .saved_view import SavedView
 from .settings import CalendarDay, DeadlinePolicy, DepartmentRobot, SmsProviderTemplate, SmsTemplate
 from .types import UTCDateTime, utcnow
 
