@@ -7,11 +7,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from models import Issue, User
-from models.workflow import STEPS
 from service.core.errors import DomainError, Forbidden, Invalid, require
 from service.workflow.issue_page import AssignOptions, assign_choices
 from service.workflow.queries import get_visible
-from service.workflow.transition import WorkflowOptions, transition
+from service.workflow.transition import WorkflowOptions, role_may_take, transition
 
 MAX_SELECTION = 100
 NOTE_MAX = 2000
@@ -38,7 +37,7 @@ def check_selection(issue_ids: list[int]) -> list[int]:
 
 
 def may_take(actor: User, action: str) -> bool:
-    return actor.role in STEPS[action].roles
+    return role_may_take(actor, action)
 
 
 @dataclass
