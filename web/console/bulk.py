@@ -12,7 +12,7 @@ from service.core.xlsx import XLSX_MIMETYPE
 from service.workflow import bulk
 
 from ..context import db, now, workflow_options
-from ..schemas.actions import AssignBody
+from ..schemas.actions import ActionBody, AssignBody
 from .blueprint import bp
 from .formdata import id_or_none, load, numbers, or_none
 from .session import staff
@@ -39,9 +39,12 @@ def _back() -> str:
 @bp.post("/issues/bulk/urge")
 @login_required
 def bulk_urge():
-    note = request.form.get("note", "")
     try:
-        outcomes = bulk.urge_many(db(), staff(), _selection(), note, now(), workflow_options())
+        ids = _selection()
+        checked, errors = load(ActionBody(), {"note": request.form.get("note", "")})
+        if errors:
+            raise Invalid(_("请检查催办意见"), dict(errors))
+        outcomes = bulk.urge_many(db(), staff(), ids, checked.get("note"), now(), workflow_options())
     except Invalid as exc:
         return render_template("console/issues/bulk_result.html", action="urge", outcomes=[], error=exc,
                                back=_back()), 422
