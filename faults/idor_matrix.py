@@ -532,6 +532,7 @@ def cells(world: World) -> list[Cell]:
     # a saved view of the issue list is its user's alone: nobody else reads or deletes it
     add(set(), "GET", f"/api/v1/views/{world.view_id}", "api", False, ("越权测试视图",))
     add(set(), "DELETE", f"/api/v1/views/{world.view_id}", "api", True, ("越权测试视图",))
+    add(set(), "POST", f"/console/issues/views/{world.view_id}/delete", "console", True, ("越权测试视图",), form={})
     # 一事一表扬 entered by the office: only the office removes it
     add(OFFICE, "DELETE", f"/api/v1/contest/praises/{world.praise_id}", "api", True)
     add(OFFICE, "POST", f"/console/contest/praises/{world.praise_id}/delete", "console", True, form={})

@@ -434,7 +434,8 @@ def build_world(app: Flask) -> World:
         planned = issue("planned")
         nonce = s.execute(select(PlanConsultation.nonce).where(PlanConsultation.issue_id == planned)).scalar_one()
         plan_token = links.sign(app.config["SECRET_KEY"], CONSULT_LINK, nonce)
-        view_id = saved_views.save_view(s, users["coordinator"], "语料测试视图", {"flag": "red"}, now).id
+        view_ids = [saved_views.save_view(s, users["coordinator"], f"语料测试视图{n}", {"flag": "red"}, now).id
+                    for n in range(2)]
         ids = {k: u.id for k, u in users.items()}
         world = World(app, ids, depts)
         world.endpoints = endpoints(world, issue, meeting_id=meeting.id, meeting_issues=[issue(
@@ -442,7 +443,7 @@ def build_world(app: Flask) -> World:
             calendar_days=[day.isoformat() for day in calendar_days], kept=kept, future=future.isoformat(), sid=sid,
             rated_phone="+8613998760000", enterprise_id=enterprise_id, township_id=township_id, batch=batch,
             receipts=receipts, failed_id=failed.id, robot_ids=robot_ids, plan_token=plan_token,
-            kept_firms=kept_firms, praise_ids=[p.id for p in praises], today=today, view_id=view_id,
+            kept_firms=kept_firms, praise_ids=[p.id for p in praises], today=today, view_ids=view_ids,
             members=[sampled_member() for _ in range(2)],
             fgj_codes=[issue_code_in(s, issue("closed")) for _ in range(2)])
     return world
@@ -599,7 +600,7 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
               calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str,
               enterprise_id: int, township_id: int, batch: dict, receipts: dict[str, str], failed_id: int,
               robot_ids: list[int], plan_token: str, kept_firms: str, praise_ids: list[int],
-              today, members: list[int], fgj_codes: list[str], view_id: int) -> list[Endpoint]:
+              today, members: list[int], fgj_codes: list[str], view_ids: list[int]) -> list[Endpoint]:
     """Every write endpoint with its valid request and the fields attacked."""
     out: list[Endpoint] = []
     add = out.append
@@ -853,7 +854,11 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("api save view", "POST", "/api/v1/views", "supervisor", "api",
                  {"name": "本周红色", "query": {"flag": "red", "sort": "next_due", "dir": "asc"}},
                  {"name": "line", "query": "object", "query.flag": "line", "query.q": "line"}))
-    add(Endpoint("api delete view", "DELETE", f"/api/v1/views/{view_id}", "coordinator", "api", {}, {}))
+    add(Endpoint("api delete view", "DELETE", f"/api/v1/views/{view_ids[0]}", "coordinator", "api", {}, {}))
+    add(Endpoint("console save view", "POST", "/console/issues/views", "supervisor",
+                 "console", {"name": "红色临期"}, {"name": "line"}, encoding="form"))
+    add(Endpoint("console delete view", "POST", f"/console/issues/views/{view_ids[1]}/delete", "coordinator",
+                 "console", {}, {}, encoding="form"))
     target = issue("assigned")
     add(Endpoint("board urge", "POST", f"/console/board/urge/{target}", "supervisor", "console",
                  {"note": "请加快办理"}, {"note": "text", "version": "id"}, encoding="form", also_refuses=REDIRECT))

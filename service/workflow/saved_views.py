@@ -84,6 +84,10 @@ def get_view(session: Session, user: User, view_id: int) -> SavedView:
     return view
 
 
-def delete_view(session: Session, user: User, view_id: int) -> None:
-    session.delete(get_view(session, user, view_id))
+def delete_view(session: Session, user: User, view_id: int) -> str:
+    """Delete the user's own view; its name, to say what was deleted."""
+    view = get_view(session, user, view_id)
+    name = view.name
+    session.delete(view)
     session.commit()
+    return name

@@ -120,3 +120,31 @@ def test_export_holds_exactly_the_selection_masked_as_the_ledger_is(app, api, co
     # a leader may not see issues he does not lead: 404, not a partial file
     assert Console(app, "leader2").post("/console/issues/bulk/export", {"issue_ids": ids}).status_code == 404
     assert Console(app, "fgj").post("/console/issues/bulk/export", {"issue_ids": ids}).status_code == 403
+
+
+def test_saved_views_are_listed_saved_under_a_name_and_deleted_by_their_owner_only(app, api, county):
+    api.create_issue(title="某个问题")
+    office = Console(app, "coordinator")
+    page = office.text("/console/issues")
+    assert "我的红色问题" in page and "本周到期" in page
+    assert 'href="/console/issues?flag=red"' in page
+    week = office.text("/console/issues?due_this_week=1&sort=next_due&dir=asc")
+    assert re.search(r'aria-current="page">本周到期<', week)
+    resp = office.post("/console/issues/views?status=collected&sort=next_due&dir=asc", {"name": "待交办的"})
+    assert resp.status_code == 302 and "status=collected" in resp.headers["Location"]
+    page = office.text("/console/issues?status=collected&sort=next_due&dir=asc")
+    assert re.search(r'aria-current="page">待交办的<', page)
+    # the same name again, a name too long, no name: refused, naming the field, what was typed kept
+    again = office.post("/console/issues/views?flag=red", {"name": "待交办的"})
+    assert again.status_code == 409 and "视图名称" in again.get_data(as_text=True)
+    long_name = "长" * 31
+    resp = office.post("/console/issues/views", {"name": long_name})
+    assert resp.status_code == 422 and f'value="{long_name}"' in resp.get_data(as_text=True)
+    assert office.post("/console/issues/views", {"name": "  "}).status_code == 422
+    view_id = int(re.search(r'/console/issues/views/(\d+)/delete', page).group(1))
+    # another user neither sees nor deletes it
+    assert "待交办的" not in Console(app, "supervisor").text("/console/issues")
+    assert Console(app, "supervisor").post(f"/console/issues/views/{view_id}/delete").status_code == 404
+    assert office.post(f"/console/issues/views/{view_id}/delete").status_code == 302
+    assert "已删除视图“待交办的”" in office.text("/console/issues")
+    assert f"/console/issues/views/{view_id}/delete" not in office.text("/console/issues")
