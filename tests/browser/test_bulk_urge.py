@@ -45,3 +45,24 @@ def test_a_supervisor_urges_the_ticked_issues_and_reads_the_report(live_server, 
         assert events[-1]["action"] == "urge" and events[-1]["note"] == "请本周五前办结并报告进展"
     events = api.ok("GET", f"/api/v1/issues/{spared['id']}/events", "supervisor")["items"]
     assert all(e["action"] != "urge" for e in events)
+
+
+def test_a_view_saved_from_the_list_comes_back_with_its_filters_and_fits_a_phone(live_server, page, api, county):
+    issue_in(api, "assigned", title="园区东路破损影响货车通行")
+    api.create_issue(title="项目用地手续办理缓慢")
+    page.set_viewport_size(VIEWPORT)
+    login(page, live_server, "coordinator")
+    page.goto(f"{live_server}/console/issues?status=assigned&sort=next_due&dir=asc")
+    page.fill("#view-name", "已交办按时限")
+    page.click("#save-view-button")
+    expect(page.locator("#saved-views a[aria-current=page]")).to_have_text("已交办按时限")
+    expect(page.locator("table.issue-table tbody tr")).to_have_count(1)
+    page.get_by_role("link", name="本周到期").click()
+    expect(page).to_have_url(re.compile(r"due_this_week=1"))
+    page.get_by_role("link", name="已交办按时限").click()
+    expect(page).to_have_url(re.compile(r"status=assigned"))
+    expect(page.locator("th[aria-sort=ascending]")).to_contain_text("最近时限")
+    screenshot(page, "saved-views")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "saved-views-phone")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
