@@ -76,3 +76,12 @@ def test_a_cursor_of_another_sort_or_a_bad_sort_is_a_named_error(api, spread):
     assert resp.status_code == 422 and "cursor" in resp.get_json()["error"]["fields"]
     resp = api.get("/api/v1/issues?sort=title", "coordinator")
     assert resp.status_code == 422 and "sort" in str(resp.get_json()), resp.get_json()
+
+
+@pytest.mark.both_db  # the text search branches on the dialect (FTS5 on SQLite, trigrams on PostgreSQL)
+def test_a_search_pages_in_the_order_asked(api, spread):
+    matching = [i for i, issue in spread.items() if "到期" in issue["title"]]
+    ids = _walk(api, "coordinator", q="天后到期", sort="next_due", dir="desc")
+    assert sorted(ids) == sorted(matching)
+    dues = [spread[i]["next_due"] for i in ids]
+    assert dues == sorted(dues, reverse=True) and len(set(dues)) == 2
