@@ -531,6 +531,8 @@ def cells(world: World) -> list[Cell]:
     add(set(), "POST", f"/console/notices/{world.notice_id}/open", "console", True, (NOTICE_TEXT,), form={})
     # a saved view of the issue list is its user's alone: nobody else reads or deletes it
     add(set(), "GET", f"/api/v1/views/{world.view_id}", "api", False, ("越权测试视图",))
+    add(set(), "PATCH", f"/api/v1/views/{world.view_id}", "api", True, ("越权测试视图",),
+        json_body={"name": "越权改名的视图"})
     add(set(), "DELETE", f"/api/v1/views/{world.view_id}", "api", True, ("越权测试视图",))
     add(set(), "POST", f"/console/issues/views/{world.view_id}/delete", "console", True, ("越权测试视图",), form={})
     # 一事一表扬 entered by the office: only the office removes it

@@ -435,7 +435,7 @@ def build_world(app: Flask) -> World:
         nonce = s.execute(select(PlanConsultation.nonce).where(PlanConsultation.issue_id == planned)).scalar_one()
         plan_token = links.sign(app.config["SECRET_KEY"], CONSULT_LINK, nonce)
         view_ids = [saved_views.save_view(s, users["coordinator"], f"语料测试视图{n}", {"flag": "red"}, now).id
-                    for n in range(2)]
+                    for n in range(3)]
         ids = {k: u.id for k, u in users.items()}
         world = World(app, ids, depts)
         world.endpoints = endpoints(world, issue, meeting_id=meeting.id, meeting_issues=[issue(
@@ -854,6 +854,9 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("api save view", "POST", "/api/v1/views", "supervisor", "api",
                  {"name": "本周红色", "query": {"flag": "red", "sort": "next_due", "dir": "asc"}},
                  {"name": "line", "query": "object", "query.flag": "line", "query.q": "line"}))
+    add(Endpoint("api update view", "PATCH", f"/api/v1/views/{view_ids[2]}", "coordinator", "api",
+                 {"name": "改名的视图", "query": {"flag": "yellow"}},
+                 {"name": "line", "query": "object", "query.flag": "line"}))
     add(Endpoint("api delete view", "DELETE", f"/api/v1/views/{view_ids[0]}", "coordinator", "api", {}, {}))
     add(Endpoint("console save view", "POST", "/console/issues/views", "supervisor",
                  "console", {"name": "红色临期"}, {"name": "line"}, encoding="form"))

@@ -96,3 +96,18 @@ def test_saved_views_are_the_users_own(api):
     assert api.ok("GET", f"/api/v1/views/{made['id']}", "supervisor")["name"] == "发改局红色"
     assert api.call("DELETE", f"/api/v1/views/{made['id']}", "supervisor").status_code == 204
     assert api.get(f"/api/v1/views/{made['id']}", "supervisor").status_code == 404
+
+
+def test_a_saved_view_is_renamed_or_given_other_filters_by_its_owner_only(api):
+    first = api.ok("POST", "/api/v1/views", "supervisor", status=201, json={"name": "红色", "query": {"flag": "red"}})
+    api.ok("POST", "/api/v1/views", "supervisor", status=201, json={"name": "黄色", "query": {"flag": "yellow"}})
+    renamed = api.ok("PATCH", f"/api/v1/views/{first['id']}", "supervisor", json={"name": "红色问题"})
+    assert renamed["name"] == "红色问题" and renamed["query"] == {"flag": "red"}
+    moved = api.ok("PATCH", f"/api/v1/views/{first['id']}", "supervisor",
+                   json={"query": {"flag": "red", "sort": "next_due", "dir": "asc"}})
+    assert moved["name"] == "红色问题" and moved["query"]["sort"] == "next_due"
+    taken = api.patch(f"/api/v1/views/{first['id']}", "supervisor", json={"name": "黄色"})
+    assert taken.status_code == 409 and taken.get_json()["error"]["fields"] == {"name": "名称已被使用"}
+    assert api.patch(f"/api/v1/views/{first['id']}", "supervisor", json={"name": "本周到期"}).status_code == 409
+    assert api.patch(f"/api/v1/views/{first['id']}", "coordinator", json={"name": "抢来的"}).status_code == 404
+    assert api.ok("GET", f"/api/v1/views/{first['id']}", "supervisor")["name"] == "红色问题"

@@ -19,6 +19,7 @@ from ..schemas.bulk import (
     ViewIn,
     ViewList,
     ViewOut,
+    ViewPatch,
 )
 
 blp = Blueprint("bulk", __name__, url_prefix="/api/v1", description="问题列表：批量操作与保存的视图")
@@ -79,6 +80,15 @@ def save_view(body):
 def get_view(view_id: int):
     """本人保存的一个视图（他人的视图 404）"""
     view = views.get_view(db(), current_user(), view_id)
+    return {"id": view.id, "key": f"v{view.id}", "name": view.name, "query": view.query}
+
+
+@blp.patch("/views/<id:view_id>")
+@blp.arguments(ViewPatch)
+@blp.response(200, ViewOut)
+def update_view(body, view_id: int):
+    """修改本人保存的视图：改名（同保存时的规则）或换成新的筛选与排序（他人的视图 404）"""
+    view = views.update_view(db(), current_user(), view_id, name=body["name"], query=body["query"])
     return {"id": view.id, "key": f"v{view.id}", "name": view.name, "query": view.query}
 
 

@@ -49,6 +49,12 @@ class ViewIn(Schema):
                        "due_this_week、sort、dir"})
 
 
+class ViewPatch(Schema):
+    name = Text(30, load_default=None)
+    query = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=None, metadata={
+        "description": "给出时整体替换视图的筛选与排序"})
+
+
 class ViewOut(Schema):
     id = fields.Integer(allow_none=True, metadata={"description": "系统自带视图为 null，不可删除"})
     key = fields.String()
