@@ -56,7 +56,7 @@ from service.ledger.uploads import keep_upload
 from service.matching import classes as issue_classes
 from service.reminders import robots
 from service.reminders import sms_texts as templates
-from service.workflow import attachments, meetings
+from service.workflow import attachments, meetings, saved_views
 from service.workflow import transition as workflow
 from service.workflow.transition import WorkflowOptions
 
@@ -72,7 +72,7 @@ WATCHED = ("department", "user_account", "meeting", "issue", "issue_co_departmen
            "enterprise", "enterprise_leader", "leader_visit", "township", "issue_report",
            "sms_provider_template", "department_robot", "contest_praise", "contest_result", "contest_rules",
            "disclosure_batch", "disclosure_batch_issue", "objection",
-           "recheck_sample", "recheck_member", "accountability_record",
+           "recheck_sample", "recheck_member", "accountability_record", "saved_view",
            "notice")
 # Routes with an object in the address that guard nothing a caller could reach for: the
 # Swagger UI's files, the public service catalogue, Open311's token look-up (the token is the
@@ -201,6 +201,7 @@ class World:
     member_id: int = 0                          # its member waiting for a verdict
     record_id: int = 0                          # a 问责 record against scj, with its PDF
     notice_id: int = 0                          # a notice to another leader (leader2): only theirs
+    view_id: int = 0                            # a saved view of the issue list, leader2's alone
 
 
 @dataclass
@@ -358,6 +359,7 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                                       document_size=15, created_at=now)
         s.add_all([member, record])
         s.commit()
+        view = saved_views.save_view(s, users["leader2"], "越权测试视图", {"flag": "red"}, now)
         world = World(users=users, user_ids={k: u.id for k, u in users.items()}, departments=depts,
                       issues=foreign, unpublished=unpublished, attachment_ids=attachment_ids,
                       meeting_id=meeting.id, attendees=attendees, target_user_id=users["zrj"].id,
@@ -371,7 +373,7 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                       failed_message_secrets=("13966667777", "越权测试失败短信"), class_id=issue_class.id,
                       enterprise_token=enterprise_token, praise_id=praise.id, contest_quarter=contest_quarter,
                       sample_id=sample.id, member_id=member.id, record_id=record.id,
-                      notice_id=notice.id)
+                      notice_id=notice.id, view_id=view.id)
     world.attackers = {"admin": ["admin"], "coordinator": ["coordinator"], "operator": ["operator"],
                        "supervisor": ["supervisor"], "leader": ["leader", "leader3"] if full else ["leader"],
                        "department": ["fgj", "zrj"] if full else ["fgj"], "anonymous": [None]}
@@ -442,6 +444,18 @@ def cells(world: World) -> list[Cell]:
              {"satisfaction": "satisfied", "note": "越权回访", "leader_id": world.owner_leader_id}),
             (OFFICE, "POST", f"/console/visits/{i}", "console",
              {"satisfaction": "satisfied", "note": "越权回访", "leader_id": str(world.owner_leader_id)}),
+            # the list's bulk actions with a foreign issue ticked: refused, not a row of a report
+            ({"supervisor", "coordinator"}, "POST", "/api/v1/issues/bulk/urge", "api",
+             {"issue_ids": [i], "note": "越权批量催办"}),
+            ({"supervisor", "coordinator"}, "POST", "/console/issues/bulk/urge", "console",
+             {"issue_ids": str(i), "note": "越权批量催办"}),
+            (OFFICE, "POST", "/api/v1/issues/bulk/assign", "api",
+             {"issue_ids": [i], **STEP_BODIES["assign"](world)}),
+            (OFFICE, "POST", "/console/issues/bulk/assign", "console", {"issue_ids": str(i)}),
+            ({"admin", "coordinator", "supervisor"}, "POST", "/api/v1/issues/bulk/export.xlsx", "api",
+             {"issue_ids": [i]}),
+            ({"admin", "coordinator", "supervisor"}, "POST", "/console/issues/bulk/export", "console",
+             {"issue_ids": str(i)}),
         ]
         for action, make in STEP_BODIES.items():
             body = make(world)
@@ -515,6 +529,12 @@ def cells(world: World) -> list[Cell]:
     # a notice (站内通知) is its user's alone: nobody else reads or marks it
     add(set(), "POST", f"/api/v1/notices/{world.notice_id}/read", "api", True, (NOTICE_TEXT,))
     add(set(), "POST", f"/console/notices/{world.notice_id}/open", "console", True, (NOTICE_TEXT,), form={})
+    # a saved view of the issue list is its user's alone: nobody else reads or deletes it
+    add(set(), "GET", f"/api/v1/views/{world.view_id}", "api", False, ("越权测试视图",))
+    add(set(), "PATCH", f"/api/v1/views/{world.view_id}", "api", True, ("越权测试视图",),
+        json_body={"name": "越权改名的视图"})
+    add(set(), "DELETE", f"/api/v1/views/{world.view_id}", "api", True, ("越权测试视图",))
+    add(set(), "POST", f"/console/issues/views/{world.view_id}/delete", "console", True, ("越权测试视图",), form={})
     # 一事一表扬 entered by the office: only the office removes it
     add(OFFICE, "DELETE", f"/api/v1/contest/praises/{world.praise_id}", "api", True)
     add(OFFICE, "POST", f"/console/contest/praises/{world.praise_id}/delete", "console", True, form={})

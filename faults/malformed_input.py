@@ -71,7 +71,7 @@ from service.ledger.uploads import keep_upload
 from service.matching import classes as issue_classes
 from service.reminders import robots
 from service.reminders import sms_texts as templates
-from service.workflow import meetings
+from service.workflow import meetings, saved_views
 from service.workflow import transition as workflow
 from service.workflow.transition import CONSULT_LINK, WorkflowOptions
 from service.workflow.visibility import reporter_actor
@@ -434,6 +434,8 @@ def build_world(app: Flask) -> World:
         planned = issue("planned")
         nonce = s.execute(select(PlanConsultation.nonce).where(PlanConsultation.issue_id == planned)).scalar_one()
         plan_token = links.sign(app.config["SECRET_KEY"], CONSULT_LINK, nonce)
+        view_ids = [saved_views.save_view(s, users["coordinator"], f"语料测试视图{n}", {"flag": "red"}, now).id
+                    for n in range(3)]
         ids = {k: u.id for k, u in users.items()}
         world = World(app, ids, depts)
         world.endpoints = endpoints(world, issue, meeting_id=meeting.id, meeting_issues=[issue(
@@ -441,7 +443,7 @@ def build_world(app: Flask) -> World:
             calendar_days=[day.isoformat() for day in calendar_days], kept=kept, future=future.isoformat(), sid=sid,
             rated_phone="+8613998760000", enterprise_id=enterprise_id, township_id=township_id, batch=batch,
             receipts=receipts, failed_id=failed.id, robot_ids=robot_ids, plan_token=plan_token,
-            kept_firms=kept_firms, praise_ids=[p.id for p in praises], today=today,
+            kept_firms=kept_firms, praise_ids=[p.id for p in praises], today=today, view_ids=view_ids,
             members=[sampled_member() for _ in range(2)],
             fgj_codes=[issue_code_in(s, issue("closed")) for _ in range(2)])
     return world
@@ -598,7 +600,7 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
               calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str,
               enterprise_id: int, township_id: int, batch: dict, receipts: dict[str, str], failed_id: int,
               robot_ids: list[int], plan_token: str, kept_firms: str, praise_ids: list[int],
-              today, members: list[int], fgj_codes: list[str]) -> list[Endpoint]:
+              today, members: list[int], fgj_codes: list[str], view_ids: list[int]) -> list[Endpoint]:
     """Every write endpoint with its valid request and the fields attacked."""
     out: list[Endpoint] = []
     add = out.append
@@ -827,6 +829,39 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
                                   "rows-0-lead_leader_id": "id", "rows-0-responsible_person": "line",
                                   "rows-0-responsible_phone": "phone", "rows-0-complete_due": "date",
                                   "rows-0-co_department_ids": "id", "rows-0-version": "id"}, encoding="form"))
+    # the issue list's bulk actions on ticked issues, and its saved views
+    urged, assigned = issue("assigned"), [issue("collected") for _ in range(2)]
+    add(Endpoint("api bulk urge", "POST", "/api/v1/issues/bulk/urge", "supervisor", "api",
+                 {"issue_ids": [urged], "note": "请加快办理"},
+                 {"issue_ids": "ids", "issue_ids.0": "id", "note": "text"}))
+    add(Endpoint("console bulk urge", "POST", "/console/issues/bulk/urge", "supervisor", "console",
+                 {"issue_ids": str(urged), "note": "请加快办理"}, {"issue_ids": "id", "note": "text"}, encoding="form"))
+    assign_fields = {"lead_department_id": "id", "lead_leader_id": "id", "handler_user_id": "id",
+                     "responsible_person": "line", "responsible_phone": "phone", "note": "text"}
+    add(Endpoint("api bulk assign", "POST", "/api/v1/issues/bulk/assign", "coordinator", "api",
+                 {"issue_ids": [assigned[0]], **bodies["assign"][0]},
+                 {"issue_ids": "ids", "issue_ids.0": "id", **assign_fields, "co_department_ids": "ids"}))
+    add(Endpoint("console bulk assign", "POST", "/console/issues/bulk/assign", "coordinator", "console",
+                 {"issue_ids": str(assigned[1]), "confirm": "1", "lead_department_id": str(d["fgj"]),
+                  "lead_leader_id": str(u["leader"]), "responsible_person": "李责任",
+                  "responsible_phone": "13600001111", "note": "请办理"},
+                 {"issue_ids": "id", **assign_fields}, encoding="form"))
+    add(Endpoint("api bulk export", "POST", "/api/v1/issues/bulk/export.xlsx", "coordinator", "api",
+                 {"issue_ids": [urged], "masked": True}, {"issue_ids": "ids", "issue_ids.0": "id", "masked": "bool"},
+                 writes=False))
+    add(Endpoint("console bulk export", "POST", "/console/issues/bulk/export", "coordinator", "console",
+                 {"issue_ids": str(urged)}, {"issue_ids": "id"}, encoding="form", writes=False))
+    add(Endpoint("api save view", "POST", "/api/v1/views", "supervisor", "api",
+                 {"name": "本周红色", "query": {"flag": "red", "sort": "next_due", "dir": "asc"}},
+                 {"name": "line", "query": "object", "query.flag": "line", "query.q": "line"}))
+    add(Endpoint("api update view", "PATCH", f"/api/v1/views/{view_ids[2]}", "coordinator", "api",
+                 {"name": "改名的视图", "query": {"flag": "yellow"}},
+                 {"name": "line", "query": "object", "query.flag": "line"}))
+    add(Endpoint("api delete view", "DELETE", f"/api/v1/views/{view_ids[0]}", "coordinator", "api", {}, {}))
+    add(Endpoint("console save view", "POST", "/console/issues/views", "supervisor",
+                 "console", {"name": "红色临期"}, {"name": "line"}, encoding="form"))
+    add(Endpoint("console delete view", "POST", f"/console/issues/views/{view_ids[1]}/delete", "coordinator",
+                 "console", {}, {}, encoding="form"))
     target = issue("assigned")
     add(Endpoint("board urge", "POST", f"/console/board/urge/{target}", "supervisor", "console",
                  {"note": "请加快办理"}, {"note": "text", "version": "id"}, encoding="form", also_refuses=REDIRECT))

@@ -26,6 +26,7 @@ from .notice import NOTICE_KINDS, Notice
 from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage, SmsOptOut, SmsSwitchOff
 from .recheck import AccountabilityRecord, RecheckMember, RecheckSample
+from .saved_view import SavedView
 from .settings import CalendarDay, DeadlinePolicy, DepartmentRobot, SmsProviderTemplate, SmsTemplate
 from .types import UTCDateTime, utcnow
 
@@ -39,7 +40,7 @@ __all__ = [
     "DepartmentRobot", "Escalation",
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent", "IssueReport",
     "PlanConsultation",
-    "Praise",
+    "Praise", "SavedView",
     "LoginThrottle", "Meeting", "MeetingChange",
     "NOTICE_KINDS", "Notice", "Objection", "SmsInbound", "SmsMessage", "SmsOptOut", "SmsSwitchOff",
     "SmsProviderTemplate", "SmsTemplate",

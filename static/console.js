@@ -149,6 +149,30 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   }
+
+  // The issue list's bulk actions: the page's ticks counted, 全选 ticks every row of the page.
+  var bulkForm = document.getElementById("bulk-form");
+  if (bulkForm) {
+    var all = document.getElementById("select-page");
+    var boxes = Array.from(document.querySelectorAll('input[name="issue_ids"][form="bulk-form"]'));
+    var count = document.getElementById("bulk-count");
+    var tally = function () {
+      var ticked = boxes.filter(function (b) { return b.checked; }).length;
+      count.textContent = ticked;
+      if (all) {
+        all.checked = ticked > 0 && ticked === boxes.length;
+        all.indeterminate = ticked > 0 && ticked < boxes.length;
+      }
+    };
+    boxes.forEach(function (box) { box.addEventListener("change", tally); });
+    if (all) {
+      all.addEventListener("change", function () {
+        boxes.forEach(function (box) { box.checked = all.checked; });
+        tally();
+      });
+    }
+    tally();
+  }
 });
 
 // 推荐主办单位: a suggested department's button chooses it in the lead department's list.

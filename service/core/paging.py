@@ -2,6 +2,7 @@
 id); an opaque cursor, every page the same cost."""
 import base64
 import binascii
+import json
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -116,3 +117,53 @@ def page_by_date(session: Session, stmt: Select, date_column: Any, id_column: An
         return rows, None
     last = rows[limit - 1]
     return rows[:limit], encode_date_cursor(getattr(last, date_column.key) or NO_DATE, last.id)
+
+
+# --- any sort key, either direction -------------------------------------------------------------
+
+def encode_sort_cursor(sort: str, direction: str, value: Any, last_id: int) -> str:
+    raw = json.dumps(["s", sort, direction, value, last_id], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_sort_cursor(cursor: str, sort: str, direction: str, kind: type) -> tuple[Any, int]:
+    """The last row's key and id; a cursor made for another sort or direction is refused (the
+    address was edited, or the sort changed while paging)."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+        tag, was_sort, was_direction, value, last_id = raw
+        if (tag != "s" or was_sort != sort or was_direction != direction or not isinstance(value, kind)
+                or isinstance(last_id, bool) or not isinstance(last_id, int) or not 0 < last_id <= 2**31):
+            raise ValueError
+        if kind is str and len(value) > 200:
+            raise ValueError
+        return value, last_id
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise Invalid("分页游标无效，请从第一页重新查询", {"cursor": "无效的游标"}) from None
+
+
+def page_sorted(session: Session, stmt: Select, key: Any, id_column: Any, limit: int, cursor: str | None, *,
+                sort: str, direction: str, kind: type, value_of: Any, load: Any = None
+                ) -> tuple[list, str | None]:
+    """One page of `stmt` ordered by the never-NULL expression `key`, then by id, both ascending
+    or both descending; the cursor carries the sort, the last row's key (`value_of(row)`, of
+    type `kind`) and its id, so every page starts exactly where the last one ended."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    descending = direction == "desc"
+    if cursor:
+        value, last_id = decode_sort_cursor(cursor, sort, direction, kind)
+        if load is not None:
+            try:
+                value = load(value)
+            except (ValueError, OverflowError):
+                raise Invalid("分页游标无效，请从第一页重新查询", {"cursor": "无效的游标"}) from None
+        if descending:
+            stmt = stmt.where(or_(key < value, and_(key == value, id_column < last_id)))
+        else:
+            stmt = stmt.where(or_(key > value, and_(key == value, id_column > last_id)))
+    order = (key.desc(), id_column.desc()) if descending else (key, id_column)
+    rows = list(session.execute(stmt.order_by(*order).limit(limit + 1)).scalars())
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], encode_sort_cursor(sort, direction, value_of(last), last.id)

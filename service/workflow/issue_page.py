@@ -162,6 +162,11 @@ def _assign_options(session: Session, issue: Issue, today: date, calendar: WorkC
                             "returned": returned_assignments(session, [issue.id]).get(issue.id)})
 
 
+def assign_choices(session: Session) -> AssignOptions:
+    """The departments, leaders and staff an assignment may name (no deadlines: the policy's)."""
+    return _reassign_options(session)
+
+
 def _reassign_options(session: Session) -> AssignOptions:
     departments = list(session.execute(select(Department).where(Department.active.is_(True))
                                        .order_by(Department.id)).scalars())

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
     column,
     exists,
     func,
@@ -36,10 +37,10 @@ from models import (
 )
 from models.permissions import Permission
 from models.workflow import STEPS
-from service.core.errors import Forbidden, NotFound
+from service.core.errors import Forbidden, Invalid, NotFound
 from service.core.issue_codes import PREFIX, canonical
 from service.core.masking import mask_phone
-from service.core.paging import page
+from service.core.paging import NO_DATE, page, page_sorted
 from service.core.text_search import TextIndex, found_in, narrow, terms
 from service.deadlines.calendar import LOCAL_TZ, WorkCalendar
 from service.deadlines.rules import flag_for, open_deadline_keys, yellow_threshold
@@ -80,6 +81,17 @@ class IssueFilters:
     q: str | None = None
     overdue: bool | None = None
     lead_leader_id: int | None = None
+    due_this_week: bool | None = None   # 本周到期: open, the nearest deadline from today to Sunday
+    sort: str = "created"
+    direction: str = "desc"
+
+
+# How the list may be ordered; "created" (the order of registration, newest first) is the default.
+SORTS = ("created", "code", "next_due", "status", "department")
+DIRECTIONS = ("asc", "desc")
+DEFAULT_SORT, DEFAULT_DIRECTION = "created", "desc"
+# The statuses in the order an issue goes through them.
+STATUS_RANK = {status: rank for rank, status in enumerate(Status)}
 
 
 def flag_clause(flag: str, today: date, calendar: WorkCalendar):
@@ -123,12 +135,49 @@ def list_issues(session: Session, user: User, filters: IssueFilters, *, today: d
         stmt = stmt.where(is_open(session), flag_clause(filters.flag, today, calendar))
     if filters.overdue:
         stmt = stmt.where(is_open(session), Issue.next_due < today)
+    if filters.due_this_week:
+        sunday = today.fromordinal(today.toordinal() + 6 - today.weekday())
+        stmt = stmt.where(is_open(session), Issue.next_due.between(today, sunday))
     order_column = Issue.id
     if filters.q:
         stmt, order_column = text_match(session, stmt, filters.q)
+    if (filters.sort, filters.direction) != (DEFAULT_SORT, DEFAULT_DIRECTION):
+        return _sorted_page(session, stmt, filters, limit, cursor)
     # PostgreSQL sorts every match of a rare term found through the trigram index: ids only
     ids_first = bool(filters.q) and session.get_bind().dialect.name == "postgresql"
     return page(session, stmt, order_column, limit, cursor, ids_first=ids_first)
+
+
+def _sorted_page(session: Session, stmt: Select, filters: IssueFilters, limit: int,
+                 cursor: str | None) -> tuple[list[Issue], str | None]:
+    """A page in another order than the newest first: by the sort key, then by id."""
+    sort, direction = filters.sort, filters.direction
+    if sort not in SORTS or direction not in DIRECTIONS:
+        raise Invalid("排序方式无效", {"sort" if sort not in SORTS else "dir": "无效的排序方式"})
+    kind: type = int
+    if sort == "created":
+        key, value_of = Issue.id, lambda issue: issue.id
+    elif sort == "code":
+        key, value_of, kind = Issue.code, lambda issue: issue.code, str
+    elif sort == "next_due":
+        # a date compares as a date on both databases; the cursor keeps its ordinal
+        key = func.coalesce(Issue.next_due, NO_DATE)
+        value_of = lambda issue: (issue.next_due or NO_DATE).toordinal()  # noqa: E731
+    elif sort == "status":
+        key = case(*((Issue.status == status, rank) for status, rank in STATUS_RANK.items()), else_=len(STATUS_RANK))
+        value_of = lambda issue: STATUS_RANK.get(issue.status, len(STATUS_RANK))  # noqa: E731
+    else:
+        # by the lead department's name; issues not yet assigned first (ascending)
+        key = func.coalesce(select(Department.name).where(Department.id == Issue.lead_department_id)
+                            .correlate(Issue).scalar_subquery(), "")
+
+        def value_of(issue: Issue) -> str:
+            dept = session.get(Department, issue.lead_department_id) if issue.lead_department_id else None
+            return dept.name if dept else ""
+        kind = str
+    load = (lambda v: date.fromordinal(v)) if sort == "next_due" else None
+    return page_sorted(session, stmt, key, Issue.id, limit, cursor, sort=sort, direction=direction,
+                       kind=kind, value_of=value_of, load=load)
 
 
 # The staff view of the text search (service/core/text_search.py): the title, the content and

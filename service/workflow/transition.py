@@ -157,6 +157,11 @@ def extension_decider(issue: Issue) -> str:
     return Role.LEADER if issue.extension_count >= 1 else Role.COORDINATOR
 
 
+def role_may_take(actor: User, action: str) -> bool:
+    """Whether `actor`'s role takes the step at all (on some issue, in some state)."""
+    return actor.role in STEPS[action].roles
+
+
 def _permitted(session: Session, step: Step, actor: User, issue: Issue) -> bool:
     if actor.role not in step.roles:
         return False

@@ -10,6 +10,7 @@ from ..schemas.common import ErrorEnvelope
 from . import (
     admin,
     auth,
+    bulk,
     contest,
     directory,
     disclosure,
@@ -27,7 +28,7 @@ from . import (
 
 # Each module owns its flask-smorest blueprint (`blp`); in this order in the OpenAPI document.
 ROUTES = (auth, directory, meetings, issues, notifications, notices, public, admin, stats, contest, ledger, enterprises,
-          leader_reports, disclosure, recheck)
+          leader_reports, disclosure, recheck, bulk)
 SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 
 

@@ -14,6 +14,7 @@ from . import (
     auth,
     batches,
     board,
+    bulk,
     classes,
     contest,
     dashboard,
@@ -37,7 +38,7 @@ from . import (
 from . import session as console_session
 from .blueprint import bp
 
-PAGES = (admin, auth, batches, board, classes, contest, dashboard, enterprise_forms, errors, home, inbox, intake,
+PAGES = (admin, auth, batches, board, bulk, classes, contest, dashboard, enterprise_forms, errors, home, inbox, intake,
          issue_edit, issues, leader_reports, leaders, ledger, meetings, notices, recheck, reports, townships)
 
 

@@ -6,21 +6,23 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from models import Channel, Flag, Status
+from service import ledger
 from service.core.errors import DomainError, Invalid
 from service.intake import photos
 from service.matching import similar
 from service.matching.suggestions import suggest_for
-from service.workflow import attachments
+from service.workflow import attachments, bulk, saved_views
 from service.workflow import issue_page as issue_view
 from service.workflow import queries as issues
 from service.workflow import transition as workflow
 
 from ..context import attachments_dir, calendar, db, now, today, workflow_options
+from ..schemas.bulk import ViewIn
 from ..schemas.common import max_lengths
 from ..schemas.issues import IssueListArgs
 from ..security import csrf
 from .blueprint import bp
-from .formdata import search_text
+from .formdata import load, search_text
 from .issue_forms import ACTION_FIELDS, DANGER_ACTIONS, DONE_MESSAGES, HINTS, StepForm, submitted
 from .session import staff
 
@@ -36,28 +38,85 @@ def _filters() -> tuple[issues.IssueFilters, dict]:
     args = request.args
     status = args.get("status") if args.get("status") in set(Status) else None
     department = args.get("department", type=int)
+    sort = args.get("sort") if args.get("sort") in issues.SORTS else None
+    direction = args.get("dir") if args.get("dir") in issues.DIRECTIONS else None
     chosen = {
         "status": status,
         "channel": args.get("channel") if args.get("channel") in set(Channel) else None,
         "flag": args.get("flag") if args.get("flag") in set(Flag) else None,
         "department": department if department and department > 0 else None,
         "q": search_text("q", SEARCH_MAX, _("搜索")) or None,
+        "overdue": "1" if args.get("overdue") in ("1", "true") else None,
+        "due_this_week": "1" if args.get("due_this_week") in ("1", "true") else None,
+        "sort": sort,
+        "dir": direction,
     }
     filters = issues.IssueFilters(status=[status] if status else None, channel=chosen["channel"],
-                                  flag=chosen["flag"], department_id=chosen["department"], q=chosen["q"])
+                                  flag=chosen["flag"], department_id=chosen["department"], q=chosen["q"],
+                                  overdue=bool(chosen["overdue"]), due_this_week=bool(chosen["due_this_week"]),
+                                  sort=sort or issues.DEFAULT_SORT,
+                                  direction=direction or (issues.DEFAULT_DIRECTION if sort in (None, "created")
+                                                          else "asc"))
+    chosen["sort"], chosen["dir"] = filters.sort, filters.direction
     return filters, chosen
 
 
 @bp.get("/issues")
 @login_required
 def issue_list():
+    return _render_list()
+
+
+def _render_list(*, status: int = 200, view_error: DomainError | None = None, view_name: str = ""):
+    """The list with the filters and sort of the address; the views above it."""
     filters, chosen = _filters()
     cursor = request.args.get("cursor") or None
-    page = issues.list_page(db(), staff(), filters, today=today(), calendar=calendar(),
+    user = staff()
+    page = issues.list_page(db(), user, filters, today=today(), calendar=calendar(),
                             limit=PAGE_SIZE, cursor=cursor)
+    query = _query(chosen)
     return render_template("console/issues/list.html", page=page, chosen=chosen, cursor=cursor, search_max=SEARCH_MAX,
-                           query={k: v for k, v in chosen.items() if v},
-                           statuses=list(Status), channels=list(Channel))
+                           query=query, statuses=list(Status), channels=list(Channel),
+                           views=saved_views.list_views(db(), user), view_max=saved_views.NAME_MAX,
+                           view_error=view_error, view_name=view_name,
+                           may_urge=bulk.may_take(user, "urge"), may_assign=bulk.may_take(user, "assign"),
+                           may_export=ledger.may_export(user), max_selection=bulk.MAX_SELECTION,
+                           masked_always=ledger.masked_for(user)), status
+
+
+def _query(chosen: dict) -> dict:
+    """The address of the list as chosen: the default order left out."""
+    query = {k: v for k, v in chosen.items() if v}
+    if (chosen["sort"], chosen["dir"]) == (issues.DEFAULT_SORT, issues.DEFAULT_DIRECTION):
+        query.pop("sort"), query.pop("dir")
+    return query
+
+
+@bp.post("/issues/views")
+@login_required
+def save_view():
+    """保存视图: the list's filters and sort (the address of this form) under a name."""
+    chosen = _filters()[1]
+    name = request.form.get("name", "")
+    try:
+        checked, errors = load(ViewIn(), {"name": name})
+        if errors:
+            raise Invalid(_("视图名称有误"), dict(errors))
+        view = saved_views.save_view(db(), staff(), checked["name"], _query(chosen), now())
+    except DomainError as exc:
+        if exc.status not in (409, 422):
+            raise
+        return _render_list(status=exc.status, view_error=exc, view_name=name)
+    flash(_("已保存视图“%(name)s”", name=view.name), "success")
+    return redirect(url_for("console.issue_list", **view.query))
+
+
+@bp.post("/issues/views/<int:view_id>/delete")
+@login_required
+def delete_view(view_id: int):
+    name = saved_views.delete_view(db(), staff(), view_id)
+    flash(_("已删除视图“%(name)s”", name=name), "success")
+    return redirect(url_for("console.issue_list"))
 
 
 def _render_issue(issue_id: int, *, failed: StepForm | None = None,

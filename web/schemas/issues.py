@@ -1,7 +1,8 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from webargs.fields import DelimitedList
 
 from models import Channel, Flag, IssueType, ReporterKind, Satisfaction, Status
+from service.workflow.queries import DEFAULT_DIRECTION, DEFAULT_SORT, DIRECTIONS, SORTS
 
 from .common import Choice, Id, PageArgs, Phone, Text
 from .enterprises import EnterpriseNew
@@ -160,6 +161,15 @@ class IssueListArgs(PageArgs):
     lead_leader_id = Id(load_default=None)
     q = Text(100, load_default=None)
     overdue = fields.Boolean(load_default=None)
+    due_this_week = fields.Boolean(load_default=None, metadata={
+        "description": "本周到期：未办结，最近时限在今天到本周日之间"})
+    sort = Choice(SORTS, load_default=DEFAULT_SORT, metadata={
+        "description": "排序：created 登记顺序（默认）、code 编号、next_due 最近时限（无时限的排在最后）、"
+                       "status 办理状态（按流程顺序）、department 主办单位名称"})
+    direction = Choice(DIRECTIONS, data_key="dir", load_default=DEFAULT_DIRECTION, metadata={
+        "description": "asc 升序、desc 降序（默认）；翻页时 cursor 须与 sort、dir 一同给出"})
+    # a cursor of a sort by name carries that name
+    cursor = fields.String(load_default=None, validate=validate.Length(max=400))
 
 
 class EventOut(Schema):
