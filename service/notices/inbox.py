@@ -62,3 +62,4 @@ def safe_link(notice: Notice) -> str:
     """Where opening the notice leads: a console path of ours, never another site."""
     link = notice.link or ""
     return link if link.startswith("/console/") and not link.startswith("//") else "/console/notices"
+

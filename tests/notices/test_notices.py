@@ -286,3 +286,18 @@ def test_the_bell_counts_unread_on_every_page_and_the_list_opens_and_marks(app, 
     assert done.status_code == 302
     html = dept.text("/console/notices")
     assert "已将 1 条通知标为已读" in html and 'id="notice-count"' not in html and "fw-bold" not in html
+
+
+def test_a_notice_about_an_issue_no_longer_the_departments_opens_the_list_not_a_404(app, api, engine, county):
+    """fgj is told of its 交办, then returns the issue: opening the old notice says why the issue
+    is gone instead of showing a 404 page."""
+    issue = issue_in(api, "assigned")
+    [assigned] = [n for n in notices(engine, county, "assigned")["fgj"] if n.issue_id == issue["id"]]
+    api.ok("POST", f"/api/v1/issues/{issue['id']}/actions/return", "fgj", json={"reason": "属于县交通局职责"})
+    dept = Console(app, "fgj")
+    opened = dept.post(f"/console/notices/{assigned.id}/open")
+    assert opened.status_code == 302 and opened.headers["Location"].endswith("/console/notices")
+    page = dept.text("/console/notices")
+    assert "该问题已不在您的办理范围" in page
+    with Session(engine) as s:
+        assert s.get(Notice, assigned.id).read_at is not None

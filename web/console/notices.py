@@ -5,6 +5,7 @@ from flask_login import login_required
 
 from models import NOTICE_KINDS
 from service.notices import inbox
+from service.workflow import notice_links
 
 from ..context import db, now
 from .blueprint import bp
@@ -31,7 +32,10 @@ def notices_page():
 @login_required
 def notice_open(notice_id: int):
     """Opening a notice marks it read and goes where it points."""
-    return redirect(inbox.safe_link(inbox.mark_read(db(), staff(), notice_id, now())))
+    link, gone = notice_links.open_notice(db(), staff(), notice_id, now())
+    if gone:
+        flash(gettext("该问题已不在您的办理范围（已退单或改派给其他单位），通知已标为已读"), "warning")
+    return redirect(link)
 
 
 @bp.post("/notices/read-all")
