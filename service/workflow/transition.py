@@ -951,14 +951,21 @@ def _escalation_in_force(ctx: StepContext) -> Escalation:
     return escalation
 
 
+def _escalation_day(ctx: StepContext, escalation: Escalation, key: str, label: str) -> date:
+    """The day a follow-up or the answer came (`key`, today when not given): not in the future,
+    not before the escalation was sent."""
+    on = ctx.body.get(key) or ctx.today
+    if on > ctx.today:
+        require({key: f"{label}不能晚于今天"})
+    if on < escalation.sent_on:
+        require({key: f"{label}不能早于报送日期 {escalation.sent_on.isoformat()}"})
+    return on
+
+
 def _escalation_followup(ctx: StepContext) -> None:
     escalation = _escalation_in_force(ctx)
     note = _text(ctx, "note")
-    on = ctx.body.get("followed_on") or ctx.today
-    if on > ctx.today:
-        require({"followed_on": "跟进日期不能晚于今天"})
-    if on < escalation.sent_on:
-        require({"followed_on": f"跟进日期不能早于报送日期 {escalation.sent_on.isoformat()}"})
+    on = _escalation_day(ctx, escalation, "followed_on", "跟进日期")
     review_on = ctx.body.get("review_on")
     if review_on is not None:
         if review_on < ctx.today:
@@ -977,11 +984,7 @@ def _escalation_answer(ctx: StepContext) -> str:
     unless new ones are given); from an evaluation found 未解决 in a new round, as on 重办."""
     issue, escalation = ctx.issue, _escalation_in_force(ctx)
     answer = _text(ctx, "answer")
-    on = ctx.body.get("answered_on") or ctx.today
-    if on > ctx.today:
-        require({"answered_on": "答复日期不能晚于今天"})
-    if on < escalation.sent_on:
-        require({"answered_on": f"答复日期不能早于报送日期 {escalation.sent_on.isoformat()}"})
+    on = _escalation_day(ctx, escalation, "answered_on", "答复日期")
     escalation.answer, escalation.answered_on, escalation.answered_at = answer, on, ctx.now
     ctx.session.add(escalation)
     ctx.note = answer
