@@ -37,6 +37,7 @@ def _thumb_sized(locator, what: str) -> None:
 
 def _step(page, action: str, label: str, text: str, done: str, shot: str) -> None:
     """Open a step of the issue page's actions, fill its one text, submit it with a thumb."""
+    page.wait_for_load_state("load")   # the page's script in place: a tap before it opens nothing
     page.locator(f"#action-{action} .accordion-button").tap()
     form = page.locator(f"#form-{action}.collapse.show")
     form.wait_for()
