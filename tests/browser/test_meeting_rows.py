@@ -76,9 +76,10 @@ def test_the_office_picks_the_handler_from_the_department_s_staff(live_server, p
     issue = api.create_issue(title="园区东路破损影响货车通行")
     page.set_viewport_size(VIEWPORT)
     login(page, live_server, "coordinator")
-    page.goto(f"{live_server}/console/issues/{issue['id']}")
+    page.goto(f"{live_server}/console/issues/{issue['id']}")   # waits for the page's scripts ("load")
     page.locator("#action-assign .accordion-button").click()
-    form = page.locator("#form-assign")
+    form = page.locator("#form-assign.collapse.show")
+    form.wait_for()
     form.locator("select[name=lead_department_id]").select_option(str(county.dept_id("fgj")))
     form.locator("select[name=lead_leader_id]").select_option(str(county.user_id("leader")))
     # only the lead department's staff are offered

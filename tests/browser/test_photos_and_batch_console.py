@@ -51,7 +51,8 @@ def test_a_photo_sent_from_a_phone_shows_once_approved(app, api, db, live_server
     page.reload()
     image = page.locator("[data-photos] img")
     image.scroll_into_view_if_needed()
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 320
+    page.wait_for_function("document.querySelector('[data-photos] img').complete")   # the picture arrived
+    assert image.evaluate("img => img.naturalWidth") == 320
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "issue-photo-phone")
 
