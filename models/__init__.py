@@ -25,6 +25,7 @@ from .meeting import Meeting, MeetingChange
 from .notice import NOTICE_KINDS, Notice
 from .org import ApiToken, Department, LoginThrottle, User
 from .outbox import SmsInbound, SmsMessage, SmsOptOut, SmsSwitchOff
+from .rating import RATING_SCORE_LABELS, RATING_SCORES, DepartmentRating, RatingInvitation, RatingRound
 from .recheck import AccountabilityRecord, RecheckMember, RecheckSample
 from .saved_view import SavedView
 from .settings import CalendarDay, DeadlinePolicy, DepartmentRobot, SmsProviderTemplate, SmsTemplate
@@ -41,6 +42,7 @@ __all__ = [
     "ExtensionRequest", "IdempotentRequest", "Issue", "IssueCoDepartment", "IssueEvent", "IssueReport",
     "PlanConsultation",
     "Praise", "SavedView",
+    "RATING_SCORES", "RATING_SCORE_LABELS", "DepartmentRating", "RatingInvitation", "RatingRound",
     "LoginThrottle", "Meeting", "MeetingChange",
     "NOTICE_KINDS", "Notice", "Objection", "SmsInbound", "SmsMessage", "SmsOptOut", "SmsSwitchOff",
     "SmsProviderTemplate", "SmsTemplate",

@@ -11,6 +11,7 @@ from .types import UTCDateTime, utcnow
 RULE_LABELS = {
     "weights.accept_rate": "签收及时率权重", "weights.reply_rate": "回复及时率权重",
     "weights.complete_rate": "按期办结率权重", "weights.satisfaction_rate": "满意率权重",
+    "weights.rating_score": "企业评议权重", "rating.min_ratings": "企业评议计入所需最少评价数",
     "penalties.reopens": "每次重办扣分", "penalties.returned": "每次退单扣分",
     "penalties.overdue_now": "每件当前超期扣分", "penalties.recheck_false": "每件复查不属实扣分",
     "penalties.accountability_talk": "每次约谈扣分", "penalties.accountability_criticism": "每次通报批评扣分",

@@ -59,6 +59,8 @@ class Permission(StrEnum):
     RECHECK_DRAW = "recheck_draw"
     ACCOUNTABILITY_READ = "accountability_read"
     ACCOUNTABILITY_WRITE = "accountability_write"
+    RATING_READ = "rating_read"
+    RATING_RUN = "rating_run"
 
 
 @dataclass(frozen=True)
@@ -160,4 +162,9 @@ PERMISSIONS: dict[Permission, Grant] = {
     P.ACCOUNTABILITY_READ: Grant("查看问责记录", _r(SUPERVISOR, COORDINATOR, LEADER, ADMIN, DEPARTMENT),
                                  "您的角色无权查看问责记录"),
     P.ACCOUNTABILITY_WRITE: Grant("登记问责记录", _r(SUPERVISOR), "只有县委督查办可以登记问责记录"),
+    # 企业评议 (service.assessment.ratings): read like the contest it feeds; the office opens a
+    # round and sees which enterprise said what. A department sees its own figures on its 成绩单.
+    P.RATING_READ: Grant("查看企业评议结果", _r(COORDINATOR, SUPERVISOR, LEADER, ADMIN),
+                         "企业评议结果仅供县营商办、县委督查办、县级领导和管理员查阅"),
+    P.RATING_RUN: Grant("发起企业评议", _r(COORDINATOR), "只有县营商办可以发起企业评议"),
 }

@@ -32,6 +32,7 @@ TEMPLATES: dict[str, str] = {
     "overdue": "【营商办】{code}{what}已超期{days}个工作日（时限{due}）：{title}，请尽快办理。",
     "escalation": "【督查办】{code}{dept}{what}已超期{days}个工作日：{title}。",
     "review_due": "【营商办】{code}{what}复核日{due}：{title}，请复核进展并告知反映人。",
+    "rating_invite": "【营商办】企业评议{code}：请为{period}办理贵企业问题的{count}个部门评分，{due}前打开{link}",
 }
 
 

@@ -23,6 +23,7 @@ from models.contest import RULE_LABELS
 from models.permissions import Permission
 from service.assessment.periods import Period
 from service.assessment.rates import PENALTIES, WEIGHTS, department_assessment
+from service.assessment.ratings import period_results
 from service.core.errors import Conflict, DomainError, Invalid, NotFound, require
 from service.core.xlsx import Column, workbook_bytes, write_table
 from service.deadlines.calendar import local_date
@@ -38,16 +39,21 @@ __all__ = [
 ]
 
 BONUSES = {"praise": 2.0}
+# 企业评议 (service.assessment.ratings) weighs in beside the four rates: the average score out of
+# 5 as a rate, once a department has at least `min_ratings` ratings in the quarter.
+CONTEST_WEIGHTS = {**WEIGHTS, "rating_score": 0.20}
+RATING_RULES = {"min_ratings": 3}
 # 复查不属实 and 问责 (service.supervision) cost points in the contest only; rules saved before
 # they existed take these defaults.
 LATER_PENALTIES = {"recheck_false": 3.0, "accountability_talk": 2.0, "accountability_criticism": 5.0,
                    "accountability_referral": 10.0}
 CONTEST_PENALTIES = {**PENALTIES, **LATER_PENALTIES}
-DEFAULT_RULES = {"weights": dict(WEIGHTS), "penalties": dict(CONTEST_PENALTIES), "bonuses": dict(BONUSES)}
+DEFAULT_RULES = {"weights": dict(CONTEST_WEIGHTS), "penalties": dict(CONTEST_PENALTIES), "bonuses": dict(BONUSES),
+                 "rating": dict(RATING_RULES)}
 
-# Each rule's sane range, by group.
-RULE_LIMITS = {"weights": 100.0, "penalties": 50.0, "bonuses": 50.0}
-GROUPS = {"weights": WEIGHTS, "penalties": CONTEST_PENALTIES, "bonuses": BONUSES}
+# Each rule's sane range, by group (the minimum number of ratings is a whole number from 1).
+RULE_LIMITS = {"weights": 100.0, "penalties": 50.0, "bonuses": 50.0, "rating": 100.0}
+GROUPS = {"weights": CONTEST_WEIGHTS, "penalties": CONTEST_PENALTIES, "bonuses": BONUSES, "rating": RATING_RULES}
 NOTE_MAX = 200
 FIRST_YEAR = 2000
 
@@ -57,11 +63,16 @@ def _number(value) -> bool:
 
 
 def _with_later_rules(rules: dict) -> dict:
-    """Rules saved before the 复查 and 问责 penalties existed get their defaults."""
-    penalties = rules.get("penalties")
-    if isinstance(penalties, dict):
-        for key, value in LATER_PENALTIES.items():
-            penalties.setdefault(key, value)
+    """Rules saved before the 复查 and 问责 penalties and the 企业评议 weight existed get their
+    defaults."""
+    for group, later in (("penalties", LATER_PENALTIES), ("weights", {"rating_score": CONTEST_WEIGHTS["rating_score"]}),
+                         ("rating", RATING_RULES)):
+        if group == "rating" and group not in rules:
+            rules[group] = {}
+        given = rules.get(group)
+        if isinstance(given, dict):
+            for key, value in later.items():
+                given.setdefault(key, value)
     return rules
 
 
@@ -72,14 +83,19 @@ def _checked_rules(rules: dict) -> dict:
         given = rules.get(group) if isinstance(rules.get(group), dict) else {}
         for key in keys:
             value, field = given.get(key), f"{group}.{key}"
-            if not _number(value) or not 0 <= value <= RULE_LIMITS[group]:
+            if group == "rating":
+                if not _number(value) or value != int(value) or not 1 <= value <= RULE_LIMITS[group]:
+                    problems[field] = f"{RULE_LABELS[field]}须为1至{RULE_LIMITS[group]:g}之间的整数"
+            elif not _number(value) or not 0 <= value <= RULE_LIMITS[group]:
                 problems[field] = f"{RULE_LABELS[field]}须为0至{RULE_LIMITS[group]:g}之间的数"
-    if not any(k.startswith("weights.") for k in problems) and not any(rules["weights"][k] for k in WEIGHTS):
-        problems["weights"] = "四项权重不能全为0"
+    if not any(k.startswith("weights.") for k in problems) and not any(rules["weights"][k] for k in CONTEST_WEIGHTS):
+        problems["weights"] = "各项权重不能全为0"
     if problems:
         first = next(iter(problems.values()))
         raise Invalid(first if len(problems) == 1 else f"擂台赛规则有{len(problems)}处有误：{first}", problems)
-    return {group: {k: float(rules[group][k]) for k in keys} for group, keys in GROUPS.items()}
+    checked = {group: {k: float(rules[group][k]) for k in keys} for group, keys in GROUPS.items()}
+    checked["rating"] = {k: int(v) for k, v in checked["rating"].items()}
+    return checked
 
 
 def rule_lines(rules: dict) -> list[tuple[str, float]]:
@@ -109,18 +125,30 @@ def set_rules(session: Session, actor: User | None, rules: dict, now: datetime) 
 
 # --- points ---------------------------------------------------------------------------------
 
-def points_of(row, rules: dict, bonus: float = 0.0) -> float | None:
-    """100 × the weighted mean of the rates that have something to judge, less the penalties,
-    never below 0, plus the praise bonus; None when nothing in the period can be judged (本期无可评)."""
-    return _breakdown(row, rules, bonus)["points"]
+def rating_rate(rated: int, average: float | None, rules: dict) -> float | None:
+    """The 企业评议 average as a rate (average ÷ 5), or None (not weighed) with fewer ratings than
+    the rules' minimum: a department rated by one or two enterprises is not swung by them."""
+    least = rules.get("rating", {}).get("min_ratings", RATING_RULES["min_ratings"])
+    return None if average is None or rated < least else round(average / 5, 4)
 
 
-def _breakdown(row, rules: dict, bonus: float) -> dict:
-    judged = {k: w for k, w in rules["weights"].items() if getattr(row, k) is not None and w}
-    deductions = {k: round(rules["penalties"][k] * getattr(row, k), 2) for k in rules["penalties"]}
+def points_of(row, rules: dict, bonus: float = 0.0, rating: float | None = None) -> float | None:
+    """100 × the weighted mean of the rates that have something to judge (企业评议 among them),
+    less the penalties, never below 0, plus the praise bonus; None when nothing in the period can
+    be judged (本期无可评)."""
+    return _breakdown(_values(row, rating), rules, bonus)["points"]
+
+
+def _values(row, rating: float | None) -> dict:
+    return {**{k: getattr(row, k) for k in (*WEIGHTS, *CONTEST_PENALTIES)}, "rating_score": rating}
+
+
+def _breakdown(values: dict, rules: dict, bonus: float) -> dict:
+    judged = {k: w for k, w in rules["weights"].items() if values.get(k) is not None and w}
+    deductions = {k: round(rules["penalties"][k] * values[k], 2) for k in rules["penalties"]}
     if not judged:
         return {"base": None, "deductions": deductions, "bonus": bonus, "points": None}
-    base = round(100 * sum(w * getattr(row, k) for k, w in judged.items()) / sum(judged.values()), 2)
+    base = round(100 * sum(w * values[k] for k, w in judged.items()) / sum(judged.values()), 2)
     return {"base": base, "deductions": deductions, "bonus": bonus,
             "points": round(max(0.0, base - sum(deductions.values())) + bonus, 2)}
 
@@ -134,12 +162,16 @@ def _praise_totals(session: Session, period: Period) -> dict[int, tuple[int, flo
 
 def _table(session: Session, period: Period, rules: dict, now: datetime) -> list[dict]:
     praises = _praise_totals(session, period)
+    rated = period_results(session, period)
     table = []
     for r in department_assessment(session, period, now):
         count, bonus = praises.get(r.department_id, (0, 0.0))
+        rating = rated.get(r.department_id)
+        rating_count, average = (rating.rated, rating.average) if rating else (0, None)
+        values = _values(r, rating_rate(rating_count, average, rules))
         table.append({"department_id": r.department_id, "department_name": r.department_name,
-                      **_breakdown(r, rules, bonus), "praises": count,
-                      **{k: getattr(r, k) for k in (*WEIGHTS, *CONTEST_PENALTIES)}})
+                      **_breakdown(values, rules, bonus), "praises": count,
+                      "rating_count": rating_count, "rating_average": average, **values})
     ranked = sorted((t for t in table if t["points"] is not None), key=lambda t: -t["points"])
     for t in table:
         t["rank"] = None
@@ -343,10 +375,11 @@ def red_flag(session: Session, now: datetime) -> RedFlag | None:
 
 # --- the workbook -----------------------------------------------------------------------------
 
-COLUMNS = (Column("名次", 8, "int"), Column("部门", 20), Column("积分", 10), Column("三率得分", 10),
+COLUMNS = (Column("名次", 8, "int"), Column("部门", 20), Column("积分", 10), Column("基础得分", 10),
            Column("重办扣分", 10), Column("退单扣分", 10), Column("超期扣分", 10),
            Column("复查不属实扣分", 12), Column("问责扣分", 10),
            Column("表扬次数", 10, "int"), Column("表扬加分", 10),
+           Column("企业评议评价数", 12, "int"), Column("企业评议平均分", 12),
            Column("签收及时率", 12, "percent"), Column("回复及时率", 12, "percent"),
            Column("按期办结率", 12, "percent"), Column("满意率", 12, "percent"),
            Column("重办次数", 10, "int"), Column("退单", 8, "int"), Column("当前超期", 10, "int"))
@@ -381,6 +414,7 @@ def contest_workbook(result: ContestResult) -> bytes:
                      _or_dash(cut.get("reopens")), _or_dash(cut.get("returned")), _or_dash(cut.get("overdue_now")),
                      _or_dash(cut.get("recheck_false")), _accountability_cut(cut),
                      row.get("praises", 0), row.get("bonus", 0.0),
+                     _or_dash(row.get("rating_count")), _or_dash(row.get("rating_average")),
                      row["accept_rate"], row["reply_rate"], row["complete_rate"], row["satisfaction_rate"],
                      row["reopens"], row["returned"], row["overdue_now"]))
     write_table(ws, COLUMNS, rows, title=f"{result.year}年第{result.quarter}季度擂台赛积分",

@@ -26,6 +26,7 @@ from models import (
 from models.permissions import Permission
 from service.assessment.periods import Period
 from service.assessment.rates import PENALTIES, RUNNING, DepartmentRow, department_assessment, department_row
+from service.assessment.ratings import DepartmentResult, period_results
 from service.core.errors import NotFound
 from service.core.xlsx import Column, workbook_bytes, write_table
 from service.deadlines.calendar import WorkCalendar, local_date
@@ -80,6 +81,7 @@ class ReportCard:
     unsatisfied: list[CardIssue]
     months: list[CardMonth]
     accountability: list[CardRecord] = field(default_factory=list)
+    rating: DepartmentResult | None = None   # 企业评议 of rounds within the period
 
     @property
     def title(self) -> str:
@@ -155,7 +157,8 @@ def report_card(session: Session, actor: User, department_id: int, period: Perio
                       unsatisfied=_card_issues(session, unsatisfied, today, calendar), months=months,
                       accountability=[CardRecord(r.id, r.kind, r.decided_on, r.document_no,
                                                  [codes[i] for i in r.issue_ids if i in codes],
-                                                 bool(r.document_stored_name)) for r in records])
+                                                 bool(r.document_stored_name)) for r in records],
+                      rating=period_results(session, period).get(dept.id))
 
 
 # --- the same as an Excel workbook ------------------------------------------------------------
@@ -209,7 +212,17 @@ def card_figures(card: ReportCard) -> list[tuple[str, object, str]]:
         ("问责", r.accountability,
          f"约谈{r.accountability_talk}次、通报批评{r.accountability_criticism}次、"
          f"移交纪检监察机关{r.accountability_referral}次（擂台赛扣分）"),
+        _rating_figure(card.rating),
     ]
+
+
+def _rating_figure(rating: DepartmentResult | None) -> tuple[str, object, str]:
+    if rating is None or not rating.rated:
+        asked = f"邀请{rating.asked}家企业，尚无评价" if rating else "本期没有企业评议"
+        return ("企业评议", "—", asked)
+    counts = "、".join(f"{s}分{n}个" for s, n in sorted(rating.counts.items(), reverse=True) if n)
+    return ("企业评议", rating.average,
+            f"5分制平均分，{rating.rated}家企业评价（邀请{rating.asked}家）：{counts}；按擂台赛规则计入积分")
 
 
 def card_workbook(card: ReportCard, status_names: dict[str, str]) -> bytes:

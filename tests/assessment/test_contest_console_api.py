@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 
 from models import Department, User
 from service.deadlines.calendar import LOCAL_TZ
-from service.identity.sessions import issue_token
 
 from ..console import Console
 from .test_assessment import Walk, at, nov
@@ -21,18 +20,6 @@ Q4 = "year=2026&quarter=4"
 QUARTER_DONE = datetime(2027, 1, 5, 10, tzinfo=LOCAL_TZ)   # the fourth quarter of 2026 is over
 IN_DECEMBER = datetime(2026, 12, 5, 10, tzinfo=LOCAL_TZ)   # November is the last complete month
 EXTRA = (("jyj", "县教育局", 3), ("swj", "县商务局", 2), ("zjj", "县住建局", 1))
-
-
-@pytest.fixture
-def clock(app, db, county):
-    """Fix the console's and the API's clock (and give every user a token valid then)."""
-    def set_to(moment: datetime) -> None:
-        app.config["CONSOLE_NOW"] = moment
-        for name, user in county.users.items():
-            county.tokens[name] = issue_token(db, user, moment)[0]
-        db.commit()
-    yield set_to
-    app.config.pop("CONSOLE_NOW", None)
 
 
 @pytest.fixture
@@ -139,7 +126,7 @@ def rules_body(**changes) -> dict:
             "penalties": {"reopens": 2, "returned": 1, "overdue_now": 2}, "bonuses": {"praise": 2}}
     for path, value in changes.items():
         group, key = path.split("__")
-        body[group][key] = value
+        body.setdefault(group, {})[key] = value
     return body
 
 
@@ -160,7 +147,9 @@ def test_only_the_administrator_edits_the_rules(app, api, county):
     ({"penalties__reopens": "很多"}, "penalties.reopens", "每次重办扣分"),
     ({"bonuses__praise": None}, "bonuses.praise", "每次一事一表扬加分"),
     ({"weights__accept_rate": 0, "weights__reply_rate": 0, "weights__complete_rate": 0,
-      "weights__satisfaction_rate": 0}, "weights", "权重不能全为0"),
+      "weights__satisfaction_rate": 0, "weights__rating_score": 0}, "weights", "权重不能全为0"),
+    ({"rating__min_ratings": 2.5}, "rating.min_ratings", "须为1至100之间的整数"),
+    ({"rating__min_ratings": 0}, "rating.min_ratings", "须为1至100之间的整数"),
 ])
 def test_bad_rule_values_are_a_4xx_naming_the_field(api, county, change, field, words):
     resp = api.call("PUT", f"{CONTEST}/rules", "admin", json=rules_body(**change))

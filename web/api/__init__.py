@@ -22,13 +22,14 @@ from . import (
     notices,
     notifications,
     public,
+    ratings,
     recheck,
     stats,
 )
 
 # Each module owns its flask-smorest blueprint (`blp`); in this order in the OpenAPI document.
 ROUTES = (auth, directory, meetings, issues, notifications, notices, public, admin, stats, contest, ledger, enterprises,
-          leader_reports, disclosure, recheck, bulk)
+          leader_reports, disclosure, recheck, ratings, bulk)
 SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 
 

@@ -68,6 +68,7 @@ TEMPLATE_PURPOSES = {
     "overdue": _l("超期提醒（每个工作日）"),
     "escalation": _l("超期多日后告知主抓领导和督查办"),
     "review_due": _l("挂账、提请上级的问题到复核日时提醒县营商办"),
+    "rating_invite": _l("发起企业评议时请企业为办理其问题的部门评分（签名链接）"),
 }
 
 

@@ -135,10 +135,12 @@ def contest_rules():
 
 
 def _float_or_text(text: str):
+    """A number as typed (a whole one as an int: the minimum number of ratings is a count)."""
     try:
-        return float(text) if text else None
+        number = float(text) if text else None
     except ValueError:
         return text
+    return int(number) if number is not None and number.is_integer() else number
 
 
 @bp.post("/contest/rules")

@@ -10,10 +10,10 @@ Read pages carry ETag and Last-Modified and answer 304; the two form pages are n
 from flask import Flask
 
 # Each page module adds its routes to the blueprint (web/public/site.py).
-from . import batches, pages, plan, reporter
+from . import batches, pages, plan, rating, reporter
 from .site import FILTERS, bp
 
-PAGES = (batches, pages, plan, reporter)
+PAGES = (batches, pages, plan, rating, reporter)
 
 
 def register(app: Flask) -> None:

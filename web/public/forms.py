@@ -25,6 +25,11 @@ class OpinionForm(FlaskForm):
     reason = TextAreaField("意见（选择“有意见”时必填）", validators=[Optional(), TextRule(500, lines=True)])
 
 
+class RatingForm(FlaskForm):
+    """企业评议: the scores and comments are per department (score_<id>, comment_<id>), read by
+    the page's handler; the form carries the CSRF token."""
+
+
 class SubmitForm(FlaskForm):
     title = StringField("标题", validators=[DataRequired("请用一句话概括问题"), Length(4, 60, "请填写 4-60 个字"),
                                                          TextRule(60, lines=False)])

@@ -1,7 +1,16 @@
 """擂台赛: the quarter asked for, the stored table, the rules and 一事一表扬 (docs/assessment.md)."""
 from marshmallow import Schema, fields, validate
 
-from service.assessment.contest import FIRST_YEAR, GROUPS, LATER_PENALTIES, NOTE_MAX, RULE_LABELS, RULE_LIMITS
+from service.assessment.contest import (
+    CONTEST_WEIGHTS,
+    FIRST_YEAR,
+    GROUPS,
+    LATER_PENALTIES,
+    NOTE_MAX,
+    RATING_RULES,
+    RULE_LABELS,
+    RULE_LIMITS,
+)
 
 from .common import Id, Text
 
@@ -30,12 +39,20 @@ class ComputeIn(Schema):
         "description": "该季度已保存时须为 true 才重新计算（按现行规则覆盖原结果）"})
 
 
-def _rule(group: str, key: str) -> fields.Float:
+# Rules added after the first ones: a client that does not send them keeps the defaults.
+LATER_RULES = {"penalties": LATER_PENALTIES, "weights": {"rating_score": CONTEST_WEIGHTS["rating_score"]},
+               "rating": RATING_RULES}
+
+
+def _rule(group: str, key: str) -> fields.Field:
     label, top = RULE_LABELS[f"{group}.{key}"], RULE_LIMITS[group]
+    later = {"load_default": LATER_RULES[group][key]} if key in LATER_RULES.get(group, {}) else {"required": True}
+    if group == "rating":
+        message = f"{label}须为1至{top:g}之间的整数"
+        return fields.Integer(**later, strict=True, validate=validate.Range(min=1, max=top, error=message),
+                              error_messages={"invalid": message, "required": f"请填写{label}",
+                                              "null": f"请填写{label}"}, metadata={"description": label})
     message = f"{label}须为0至{top:g}之间的数"
-    # the 复查 and 问责 penalties came later: a client that does not send them keeps the defaults
-    later = {"load_default": LATER_PENALTIES[key]} if group == "penalties" and key in LATER_PENALTIES \
-        else {"required": True}
     return fields.Float(**later, allow_nan=False, validate=validate.Range(min=0, max=top, error=message),
                         error_messages={"invalid": message, "required": f"请填写{label}",
                                         "null": f"请填写{label}", "special": message}, metadata={"description": label})
@@ -47,18 +64,23 @@ def _group(group: str) -> type[Schema]:
 
 class RulesIn(Schema):
     weights = fields.Nested(_group("weights"), required=True, metadata={
-        "description": "四率的权重（按有可评内容的各率加权平均，不能全为0）"})
+        "description": "四率及企业评议（rating_score，不填时取默认值）的权重（按有可评内容的各率加权平均，不能全为0）"})
     penalties = fields.Nested(_group("penalties"), required=True, metadata={
         "description": "扣分：每次重办、每次退单、每件当前超期；每件复查不属实、每次约谈、通报批评、"
                        "移交纪检监察机关（后四项不填时取默认值）"})
     bonuses = fields.Nested(_group("bonuses"), required=True, metadata={
         "description": "加分：每次一事一表扬（登记时按现行规则记入该条表扬）"})
+    rating = fields.Nested(_group("rating"), load_default=lambda: dict(RATING_RULES), metadata={
+        "description": "企业评议：min_ratings 部门在本季度至少有几个企业评价，"
+                       "评议平均分（÷5）才按 weights.rating_score 计入"})
 
 
 class RulesOut(Schema):
     weights = fields.Dict(keys=fields.String(), values=fields.Float())
     penalties = fields.Dict(keys=fields.String(), values=fields.Float())
     bonuses = fields.Dict(keys=fields.String(), values=fields.Float())
+    rating = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "企业评议：min_ratings（此前保存的季度无此项）"})
 
 
 class ContestRowOut(Schema):
@@ -74,6 +96,10 @@ class ContestRowOut(Schema):
                        "accountability_referral 移交纪检监察机关"})
     bonus = fields.Float(metadata={"description": "表扬加分"})
     praises = fields.Integer(metadata={"description": "本季度一事一表扬次数"})
+    rating_count = fields.Integer(metadata={"description": "本季度企业评议的评价数（此前保存的季度无此项）"})
+    rating_average = fields.Float(allow_none=True, metadata={"description": "企业评议平均分（5分制）"})
+    rating_score = fields.Float(allow_none=True, metadata={
+        "description": "计入积分的企业评议得分率（平均分÷5）；评价数少于规则的最少数时为 null"})
     accept_rate = fields.Float(allow_none=True)
     reply_rate = fields.Float(allow_none=True)
     complete_rate = fields.Float(allow_none=True)
