@@ -30,11 +30,14 @@ from faults.tables import digest
 from faults.throwaway import arguments, throwaway_app
 from models import (
     AccountabilityRecord,
+    DepartmentRating,
     DisclosureBatch,
     IssueReport,
     Notice,
     Objection,
     Praise,
+    RatingInvitation,
+    RatingRound,
     RecheckMember,
     RecheckSample,
     SmsMessage,
@@ -73,7 +76,7 @@ WATCHED = ("department", "user_account", "meeting", "issue", "issue_co_departmen
            "sms_provider_template", "department_robot", "contest_praise", "contest_result", "contest_rules",
            "disclosure_batch", "disclosure_batch_issue", "objection",
            "recheck_sample", "recheck_member", "accountability_record", "saved_view",
-           "notice")
+           "notice", "rating_round", "rating_invitation", "department_rating")
 # Routes with an object in the address that guard nothing a caller could reach for: the
 # Swagger UI's files, the public service catalogue, Open311's token look-up (the token is the
 # secret), and the catch-all for unknown Open311 paths.
@@ -89,7 +92,10 @@ NOT_OBJECTS = {"static", "swagger_assets.swagger_asset", "open311.service_defini
                "site.issue_photo",
                # the reporter's page for a plan: the signed link is the key (tests/workflow/
                # test_consultation.py: a made-up or altered link is 404)
-               "site.plan_opinion", "site.plan_opinion_answer"}
+               "site.plan_opinion", "site.plan_opinion_answer",
+               # the enterprise's 企业评议 page: the signed link is the key (tests/assessment/
+               # test_ratings.py: a made-up or altered link is 404)
+               "site.department_rating", "site.department_rating_answer"}
 REPORT_TEXT = "越权测试办理情况报告"
 NOTICE_TEXT = "越权测试站内通知"
 # What each workflow step needs so that the permission check, not the body, decides.
@@ -202,6 +208,7 @@ class World:
     record_id: int = 0                          # a 问责 record against scj, with its PDF
     notice_id: int = 0                          # a notice to another leader (leader2): only theirs
     view_id: int = 0                            # a saved view of the issue list, leader2's alone
+    round_id: int = 0                           # a 企业评议 round with an enterprise's comment on scj
 
 
 @dataclass
@@ -360,6 +367,18 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
         s.add_all([member, record])
         s.commit()
         view = saved_views.save_view(s, users["leader2"], "越权测试视图", {"flag": "red"}, now)
+        rating_round = RatingRound(title="越权测试评议", period_from=local_date(now) - timedelta(days=60),
+                                   period_to=local_date(now) - timedelta(days=31), answer_by=local_date(now),
+                                   opened_at=now, skipped=[])
+        s.add(rating_round)
+        s.flush()
+        invitation = RatingInvitation(round_id=rating_round.id, enterprise_id=firm.id, phone="13655554444",
+                                      nonce="idor-rating-nonce", sent_at=now)
+        s.add(invitation)
+        s.flush()
+        s.add(DepartmentRating(round_id=rating_round.id, invitation_id=invitation.id, department_id=depts["scj"],
+                               issues=1, score=2, comment="越权评议意见", answered_at=now))
+        s.commit()
         world = World(users=users, user_ids={k: u.id for k, u in users.items()}, departments=depts,
                       issues=foreign, unpublished=unpublished, attachment_ids=attachment_ids,
                       meeting_id=meeting.id, attendees=attendees, target_user_id=users["zrj"].id,
@@ -373,7 +392,7 @@ def build_world(app: Flask, storage_dir: Path, *, full: bool = False) -> World:
                       failed_message_secrets=("13966667777", "越权测试失败短信"), class_id=issue_class.id,
                       enterprise_token=enterprise_token, praise_id=praise.id, contest_quarter=contest_quarter,
                       sample_id=sample.id, member_id=member.id, record_id=record.id,
-                      notice_id=notice.id, view_id=view.id)
+                      notice_id=notice.id, view_id=view.id, round_id=rating_round.id)
     world.attackers = {"admin": ["admin"], "coordinator": ["coordinator"], "operator": ["operator"],
                        "supervisor": ["supervisor"], "leader": ["leader", "leader3"] if full else ["leader"],
                        "department": ["fgj", "zrj"] if full else ["fgj"], "anonymous": [None]}
@@ -538,6 +557,10 @@ def cells(world: World) -> list[Cell]:
     # 一事一表扬 entered by the office: only the office removes it
     add(OFFICE, "DELETE", f"/api/v1/contest/praises/{world.praise_id}", "api", True)
     add(OFFICE, "POST", f"/console/contest/praises/{world.praise_id}/delete", "console", True, form={})
+    # 企业评议: read like the contest; which enterprise said what is the office's alone (tested in
+    # tests/assessment/test_ratings.py)
+    for path in (f"/api/v1/ratings/rounds/{world.round_id}", f"/api/v1/ratings/rounds/{world.round_id}/export.xlsx"):
+        add({"coordinator", "supervisor", "leader", "admin"}, "GET", path, "api", False, ("越权评议意见",))
     # 复查: the supervision office's sample, read by the office too; only the supervision office decides
     add({"supervisor", "coordinator"}, "GET", f"/api/v1/recheck/samples/{world.sample_id}", "api", False)
     add({"supervisor"}, "POST", f"/api/v1/recheck/members/{world.member_id}/verdict", "api", True,

@@ -47,12 +47,14 @@ from models import (
     Notice,
     PlanConsultation,
     Praise,
+    RatingInvitation,
     RecheckMember,
     RecheckSample,
     SmsMessage,
     SmsStatus,
     User,
 )
+from service.assessment import ratings
 from service.assessment.contest import quarter_choices
 from service.core import links
 from service.core.db import open_session
@@ -436,6 +438,27 @@ def build_world(app: Flask) -> World:
         plan_token = links.sign(app.config["SECRET_KEY"], CONSULT_LINK, nonce)
         view_ids = [saved_views.save_view(s, users["coordinator"], f"语料测试视图{n}", {"flag": "red"}, now).id
                     for n in range(3)]
+
+        def dealt_months_back(n: int) -> tuple[date, date]:
+            """A whole month long gone in which the registered enterprise had an issue assigned."""
+            first = today.replace(day=1)
+            for _ in range(n):
+                first = (first - timedelta(days=1)).replace(day=1)
+            found = s.get(Issue, issue("assigned", enterprise_id=enterprise_id))
+            found.assigned_at = datetime.combine(first + timedelta(days=9), datetime.min.time(),
+                                                 tzinfo=work_calendar.LOCAL_TZ) + timedelta(hours=10)
+            s.commit()
+            return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+        # 企业评议: a period each for opening by API and by console, and a round already open whose
+        # link the corpus answers
+        rating = {"api": dealt_months_back(3), "console": dealt_months_back(4)}
+        first, last = dealt_months_back(5)
+        opened = ratings.open_round(s, users["coordinator"], first, last, None, None, now, work_calendar.WEEKDAYS,
+                                    "", app.config["SECRET_KEY"])
+        invitation = s.execute(select(RatingInvitation).where(RatingInvitation.round_id == opened.id)).scalar_one()
+        rating["token"] = links.sign(app.config["SECRET_KEY"], ratings.RATING_LINK, invitation.nonce)
+        rating["department"] = depts["fgj"]
         ids = {k: u.id for k, u in users.items()}
         world = World(app, ids, depts)
         world.endpoints = endpoints(world, issue, meeting_id=meeting.id, meeting_issues=[issue(
@@ -445,7 +468,7 @@ def build_world(app: Flask) -> World:
             receipts=receipts, failed_id=failed.id, robot_ids=robot_ids, plan_token=plan_token,
             kept_firms=kept_firms, praise_ids=[p.id for p in praises], today=today, view_ids=view_ids,
             members=[sampled_member() for _ in range(2)],
-            fgj_codes=[issue_code_in(s, issue("closed")) for _ in range(2)])
+            fgj_codes=[issue_code_in(s, issue("closed")) for _ in range(2)], rating=rating)
     return world
 
 
@@ -600,7 +623,7 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
               calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str,
               enterprise_id: int, township_id: int, batch: dict, receipts: dict[str, str], failed_id: int,
               robot_ids: list[int], plan_token: str, kept_firms: str, praise_ids: list[int],
-              today, members: list[int], fgj_codes: list[str], view_ids: list[int]) -> list[Endpoint]:
+              today, members: list[int], fgj_codes: list[str], view_ids: list[int], rating: dict) -> list[Endpoint]:
     """Every write endpoint with its valid request and the fields attacked."""
     out: list[Endpoint] = []
     add = out.append
@@ -1004,6 +1027,14 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("public plan opinion", "POST", f"/plan/{plan_token}", None, "public",
                  {"opinion": "object", "reason": "改道会增加运输成本"}, {"opinion": "choice", "reason": "text"},
                  encoding="form"))
+    # --- 企业评议: opening a round over a long-ended month, and the enterprise's answer by its link
+    add(Endpoint("api open rating round", "POST", "/api/v1/ratings/rounds", "coordinator", "api",
+                 {"from": rating["api"][0].isoformat(), "to": rating["api"][1].isoformat(), "title": "语料测试评议"},
+                 {"from": "date", "to": "date", "answer_by": "date", "title": "line"}))
+    dept = rating["department"]
+    add(Endpoint("public rating answer", "POST", f"/rate/{rating['token']}", None, "public",
+                 {f"score_{dept}": "4", f"comment_{dept}": "办事效率高"},
+                 {f"score_{dept}": "choice", f"comment_{dept}": "text"}, encoding="form"))
     add(Endpoint("public track", "POST", "/track", None, "public", {"code": "YS2026-000001", "phone_last4": "0001"},
                  {"code": "line", "phone_last4": "phone"}, encoding="form", writes=False, control=False))
     add(Endpoint("open311 post", "POST", "/open311/v2/requests.json", "operator", "open311",

@@ -3,6 +3,7 @@ the signed link in its SMS (no login: the link is the key). Each department once
 import re
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from service.assessment import ratings
 from service.core.errors import Conflict, Invalid
@@ -13,6 +14,8 @@ from .forms import RatingForm
 from .site import bp, private
 
 FIELD = re.compile(r"^(score|comment)_([0-9]{1,9})$")
+# models.RATING_SCORE_LABELS as the page shows them (translated)
+SCORE_LABELS = {5: _l("很满意"), 4: _l("满意"), 3: _l("一般"), 2: _l("不满意"), 1: _l("很不满意")}
 
 
 def _limit() -> str:
@@ -33,7 +36,7 @@ def _page(token: str, form: RatingForm, status: int = 200, problem: str | None =
           errors: dict | None = None, given: dict | None = None, saved: bool = False):
     page = ratings.rating_page(db(), current_app.config["SECRET_KEY"], token, now())
     return private((render_template("public/rate.html", page=page, form=form, problem=problem, errors=errors or {},
-                                    given=given or {}, saved=saved, labels=ratings.RATING_SCORE_LABELS,
+                                    given=given or {}, saved=saved, labels=SCORE_LABELS,
                                     comment_max=ratings.COMMENT_MAX), status))
 
 
