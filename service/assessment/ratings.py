@@ -5,7 +5,8 @@ Once a period the office opens a round. Every enterprise on record (企业库) w
 department led in the period, assigned within it (the department's 交办件, as the assessment
 counts them), gets one SMS with a signed link to a phone page that rates each of those
 departments 1-5 with a comment. Each enterprise rates each department once; an answer is never
-changed. Rounds never overlap, so one enterprise's dealings are never rated twice.
+changed. Rounds never overlap, so one enterprise's dealings are never rated twice, and never
+cross a quarter's end, so every rating counts in exactly one quarter of the contest.
 
 The results per department (number of ratings, average) feed the 擂台赛 with the weight the
 administrator sets, once a department has at least the rules' minimum number of ratings, and
@@ -88,6 +89,10 @@ def _overlapping(session: Session, period: Period) -> RatingRound | None:
         .order_by(RatingRound.id).limit(1)).scalars().first()
 
 
+def _quarter(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
 def round_code(rnd: RatingRound) -> str:
     """The round's short reference in its SMS (two texts to one number never read alike)."""
     return f"PY{rnd.id:04d}"
@@ -108,6 +113,8 @@ def open_round(session: Session, actor: User | None, first: date | None, last: d
     problems = {}
     if period.end >= today:
         problems["to"] = "评议区间须已结束：截止日期须早于今天"
+    elif _quarter(period.start) != _quarter(period.end):
+        problems["to"] = "评议区间不能跨季度：评议结果按季度计入擂台赛，请按季度（或季度内的月份）分别发起"
     title = (title or "").strip() or default_title(period)
     if len(title) > TITLE_MAX:
         problems["title"] = f"标题不能超过{TITLE_MAX}字（现{len(title)}字）"

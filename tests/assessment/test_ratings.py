@@ -99,6 +99,8 @@ def test_rounds_never_overlap_and_only_a_finished_period_is_rated(api, db, count
     assert bad_day.status_code == 422 and "from" in bad_day.get_json()["error"]["fields"]
     late = api.call("POST", ROUNDS, "coordinator", json={**NOVEMBER, "answer_by": "2026-12-04"})
     assert late.status_code == 422 and "answer_by" in late.get_json()["error"]["fields"]
+    across = api.call("POST", ROUNDS, "coordinator", json={"from": "2026-09-01", "to": "2026-11-30"})
+    assert across.status_code == 422 and "不能跨季度" in across.get_json()["error"]["fields"]["to"]
     opened(api)
     again = api.call("POST", ROUNDS, "coordinator", json={"from": "2026-10-01", "to": "2026-11-15"})
     assert again.status_code == 409
