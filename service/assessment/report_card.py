@@ -222,7 +222,7 @@ def _rating_figure(rating: DepartmentResult | None) -> tuple[str, object, str]:
         return ("企业评议", "—", asked)
     counts = "、".join(f"{s}分{n}个" for s, n in sorted(rating.counts.items(), reverse=True) if n)
     return ("企业评议", rating.average,
-            f"5分制平均分，{rating.rated}家企业评价（邀请{rating.asked}家）：{counts}；按擂台赛规则计入积分")
+            f"5分制平均分，{rating.rated}家企业评价（邀请{rating.asked}家）：{counts}；评价数达到擂台赛规则的最少数时计入积分")
 
 
 def card_workbook(card: ReportCard, status_names: dict[str, str]) -> bytes:

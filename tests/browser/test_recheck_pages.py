@@ -2,10 +2,11 @@
 不属实 verdict with its note (the issue goes back to its department), enters a 通报批评 with its
 PDF; the department sees the record on its 问责 page and its 成绩单."""
 import os
+from datetime import date
 
 import pytest
 
-from models import Issue
+from models import DepartmentRating, Enterprise, Issue, RatingInvitation, RatingRound
 
 from ..supervision.test_recheck import PDF
 from ..supervision.test_recheck_web import clock, closed, docs_dir  # noqa: F401 - fixtures
@@ -68,10 +69,33 @@ def test_the_supervision_office_rechecks_and_records_accountability(
     page.goto(f"{live_server}/console/accountability")
     assert "县委督查办〔2026〕9号" in page.locator("[data-table=accountability]").inner_text()
     assert page.locator("form[data-form=accountability]").count() == 0
+    rated(db, county.dept_id("fgj"), (5, 4, 2))
     page.goto(f"{live_server}/console/reports/departments/{county.dept_id('fgj')}")
     card = page.locator("[data-table=accountability]")
     card.scroll_into_view_if_needed()
     assert "县委督查办〔2026〕9号" in card.inner_text()
     figures = page.locator("[data-table=figures]").inner_text()
     assert "复查不属实" in figures and "问责" in figures
+    assert "3家企业评价（邀请3家）：5分1个、4分1个、2分1个" in figures and "3.67" in figures
+    assert "评议企业" not in page.content()  # never which enterprise
     screenshot(page, "report-card-accountability")
+
+
+def rated(db, department_id: int, scores: tuple[int, ...]) -> None:
+    """A 企业评议 round over 1-15 November in which enterprises gave the department `scores`."""
+    db.rollback()  # a fresh transaction: the live server has written since this session last read
+    rnd = RatingRound(title="2026年11月上半月企业评议部门服务", period_from=date(2026, 11, 1),
+                      period_to=date(2026, 11, 15), answer_by=date(2026, 11, 30), skipped=[])
+    db.add(rnd)
+    db.flush()
+    for n, score in enumerate(scores):
+        firm = Enterprise(name=f"评议企业{n}有限公司")
+        db.add(firm)
+        db.flush()
+        invitation = RatingInvitation(round_id=rnd.id, enterprise_id=firm.id, phone=f"1390000000{n}",
+                                      nonce=f"card-rating-{n}", sent_at=rnd.opened_at)
+        db.add(invitation)
+        db.flush()
+        db.add(DepartmentRating(round_id=rnd.id, invitation_id=invitation.id, department_id=department_id, issues=1,
+                                score=score, comment="办理较慢" if score <= 2 else None, answered_at=rnd.opened_at))
+    db.commit()
