@@ -561,6 +561,7 @@ def cells(world: World) -> list[Cell]:
     # tests/assessment/test_ratings.py)
     for path in (f"/api/v1/ratings/rounds/{world.round_id}", f"/api/v1/ratings/rounds/{world.round_id}/export.xlsx"):
         add({"coordinator", "supervisor", "leader", "admin"}, "GET", path, "api", False, ("越权评议意见",))
+    add(OFFICE, "POST", f"/api/v1/ratings/rounds/{world.round_id}/reminders", "api", True, ("越权评议意见",))
     # 复查: the supervision office's sample, read by the office too; only the supervision office decides
     add({"supervisor", "coordinator"}, "GET", f"/api/v1/recheck/samples/{world.sample_id}", "api", False)
     add({"supervisor"}, "POST", f"/api/v1/recheck/members/{world.member_id}/verdict", "api", True,

@@ -458,7 +458,7 @@ def build_world(app: Flask) -> World:
                                     "", app.config["SECRET_KEY"])
         invitation = s.execute(select(RatingInvitation).where(RatingInvitation.round_id == opened.id)).scalar_one()
         rating["token"] = links.sign(app.config["SECRET_KEY"], ratings.RATING_LINK, invitation.nonce)
-        rating["department"] = depts["fgj"]
+        rating["department"], rating["round"] = depts["fgj"], opened.id
         ids = {k: u.id for k, u in users.items()}
         world = World(app, ids, depts)
         world.endpoints = endpoints(world, issue, meeting_id=meeting.id, meeting_issues=[issue(
@@ -1031,6 +1031,8 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("api open rating round", "POST", "/api/v1/ratings/rounds", "coordinator", "api",
                  {"from": rating["api"][0].isoformat(), "to": rating["api"][1].isoformat(), "title": "语料测试评议"},
                  {"from": "date", "to": "date", "answer_by": "date", "title": "line"}))
+    add(Endpoint("api rating reminders", "POST", f"/api/v1/ratings/rounds/{rating['round']}/reminders", "coordinator",
+                 "api", {}, {}))
     dept = rating["department"]
     add(Endpoint("public rating answer", "POST", f"/rate/{rating['token']}", None, "public",
                  {f"score_{dept}": "4", f"comment_{dept}": "办事效率高"},

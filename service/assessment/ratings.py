@@ -31,6 +31,7 @@ from models import (
     Issue,
     RatingInvitation,
     RatingRound,
+    SmsMessage,
     User,
 )
 from models.permissions import Permission
@@ -98,6 +99,11 @@ def round_code(rnd: RatingRound) -> str:
     return f"PY{rnd.id:04d}"
 
 
+def _invite_params(rnd: RatingRound, departments: int, public_base: str, secret: str, nonce: str) -> dict:
+    return {"code": round_code(rnd), "period": Period(rnd.period_from, rnd.period_to).label, "count": departments,
+            "due": rnd.answer_by.isoformat(), "link": f"{public_base}/rate/{links.sign(secret, RATING_LINK, nonce)}"}
+
+
 def default_title(period: Period) -> str:
     return f"{period.label}企业评议部门服务"
 
@@ -156,9 +162,7 @@ def open_round(session: Session, actor: User | None, first: date | None, last: d
                                          department_id=department_id, issues=count))
         queue_sms(session, dedupe_key=f"rating:{rnd.id}:{enterprise.id}", phone=phone, kind="enterprise",
                   template="rating_invite", issue_id=None, now=now,
-                  params={"code": round_code(rnd), "period": period.label, "count": len(departments),
-                          "due": answer_by.isoformat(),
-                          "link": f"{public_base}/rate/{links.sign(secret, RATING_LINK, nonce)}"})
+                  params=_invite_params(rnd, len(departments), public_base, secret, nonce))
     if len(skipped) == len(dealt):
         session.rollback()
         raise Invalid("该区间有问题的企业都没有可用的手机号（或已退订），无法发送评议短信",
@@ -167,6 +171,34 @@ def open_round(session: Session, actor: User | None, first: date | None, last: d
     session.add(rnd)
     session.commit()
     return rnd
+
+
+def remind(session: Session, actor: User | None, round_id: int, now: datetime, public_base: str,
+           secret: str) -> int:
+    """The office sends the link again to every enterprise that has not rated all its departments
+    yet, while the round is open; at most once a day per enterprise (a second press the same day
+    sends nothing). Commits. Returns how many were queued."""
+    access.require(actor, Permission.RATING_RUN)
+    rnd = session.get(RatingRound, round_id)
+    if rnd is None:
+        raise NotFound("没有这一轮企业评议")
+    if now >= closes_at(rnd):
+        raise Conflict(f"本次评议已于{rnd.answer_by.isoformat()}截止，不能再提醒", code="rating_closed")
+    waiting = select(DepartmentRating.invitation_id).where(DepartmentRating.round_id == rnd.id,
+                                                           DepartmentRating.score.is_(None))
+    today, queued = local_date(now), 0
+    for invitation in session.execute(select(RatingInvitation).where(RatingInvitation.id.in_(waiting))
+                                      .order_by(RatingInvitation.id)).scalars():
+        key = f"rating:{rnd.id}:{invitation.enterprise_id}:{today.isoformat()}"
+        if opted_out(session, invitation.phone) or session.execute(
+                select(SmsMessage.id).where(SmsMessage.dedupe_key == key)).first():
+            continue
+        count = session.execute(select(func.count()).where(DepartmentRating.invitation_id == invitation.id)).scalar()
+        queue_sms(session, dedupe_key=key, phone=invitation.phone, kind="enterprise", template="rating_invite",
+                  issue_id=None, now=now, params=_invite_params(rnd, count, public_base, secret, invitation.nonce))
+        queued += 1
+    session.commit()
+    return queued
 
 
 # --- the enterprise's page ---------------------------------------------------------------------

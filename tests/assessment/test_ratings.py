@@ -175,6 +175,27 @@ def test_the_enterprise_rates_each_department_once_on_its_page(app, api, db, cou
     assert leader_book.sheetnames == ["部门结果"]
 
 
+def test_the_office_reminds_those_who_have_not_rated_once_a_day(app, api, db, county, dealings, clock):
+    clock(IN_DECEMBER)
+    body = opened(api, answer_by="2026-12-10")
+    reminders = f"{ROUNDS}/{body['id']}/reminders"
+    rate(db, links_sent(db)["13900001111"], {county.dept_id("fgj"): 4, county.dept_id("scj"): 4})
+    assert api.call("POST", reminders, "leader").status_code == 403
+    assert api.ok("POST", reminders, "coordinator") == {"queued": 1}   # 乙 only: 甲 has rated
+    assert api.ok("POST", reminders, "coordinator") == {"queued": 0}   # not twice a day
+    db.rollback()  # a fresh read: the API committed on its own connection
+    texts = [m.body for m in db.execute(select(SmsMessage).where(SmsMessage.recipient_phone == "13600002222",
+                                                                 SmsMessage.template == "rating_invite")
+                                        .order_by(SmsMessage.id)).scalars()]
+    assert len(texts) == 2 and texts[0] == texts[1]   # the same link again
+    clock(datetime(2026, 12, 7, 10, tzinfo=LOCAL_TZ))
+    assert api.ok("POST", reminders, "coordinator") == {"queued": 1}
+    clock(datetime(2026, 12, 11, 10, tzinfo=LOCAL_TZ))
+    closed = api.call("POST", reminders, "coordinator")
+    assert closed.status_code == 409 and "已于2026-12-10截止" in closed.get_json()["error"]["message"]
+    assert api.call("POST", f"{ROUNDS}/{body['id'] + 9}/reminders", "coordinator").status_code == 404
+
+
 def test_a_forged_or_late_link_changes_nothing(app, api, db, county, dealings, clock):
     clock(IN_DECEMBER)
     opened(api, answer_by="2026-12-07")

@@ -10,7 +10,7 @@ from service.assessment import ratings
 from service.core.xlsx import XLSX_MIMETYPE
 
 from ..context import current_user, db, fresh_calendar, now, state
-from ..schemas.ratings import RoundDetailOut, RoundIn, RoundList
+from ..schemas.ratings import RemindOut, RoundDetailOut, RoundIn, RoundList
 
 blp = Blueprint("ratings", __name__, url_prefix="/api/v1/ratings",
                 description="企业评议：发起评议轮次（短信签名链接），各部门的评价数与平均分")
@@ -56,6 +56,14 @@ def open_round(body):
 def round_detail(round_id: int):
     """一轮评议的结果：各部门评价数、平均分和各分值人数；县营商办另见各企业的评价"""
     return _detail(ratings.round_detail(db(), current_user(), round_id, now()))
+
+
+@blp.post("/rounds/<id:round_id>/reminders")
+@blp.response(200, RemindOut)
+def remind(round_id: int):
+    """再次发送评议链接给尚未评完的企业（评议截止前；同一企业每天至多一次；县营商办）"""
+    return {"queued": ratings.remind(db(), current_user(), round_id, now(), state()["public_base"],
+                                     current_app.config["SECRET_KEY"])}
 
 
 @blp.get("/rounds/<id:round_id>/export.xlsx")

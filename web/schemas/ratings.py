@@ -65,3 +65,7 @@ class RoundDetailOut(RoundOut):
     results = fields.List(fields.Nested(DepartmentResultOut))
     enterprises = fields.List(fields.Nested(EnterpriseLineOut), metadata={
         "description": "各企业对各部门的评价（仅县营商办可见，其他角色为空列表）"})
+
+
+class RemindOut(Schema):
+    queued = fields.Integer(metadata={"description": "本次再次发送的短信条数（今天已提醒过的企业不再发送）"})
