@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from models import (
     CHANNEL_LABELS,
+    ESCALATION_LEVEL_LABELS,
     ISSUE_TYPE_LABELS,
     REJECT_REASON_LABELS,
     REPORTER_KIND_LABELS,
@@ -15,6 +16,7 @@ from models import (
     STATUS_LABELS,
     Channel,
     Disclosure,
+    EscalationLevel,
     IssueType,
     RejectReason,
     ReporterKind,
@@ -80,6 +82,12 @@ COLUMNS: tuple[LedgerColumn, ...] = (
     _c("published_at", "公示时间", 17, "datetime"),
     _c("suspended_at", "挂账时间", 17, "datetime"),
     _c("review_on", "挂账复核日期", 12, "date"),
+    # 提请上级 in force (the latest escalation); imported for an issue that is 提请中, whose
+    # review date is 挂账复核日期
+    _c("escalation_level", "提请层级", 9),
+    _c("escalation_agency", "提请机关", 18, "wrap", max_length=100),
+    _c("escalation_document_no", "提请文号", 16, max_length=64),
+    _c("escalation_sent_on", "提请日期", 12, "date"),
     _c("status", "办理状态", 10, required=True),
     _c("reject_reason", "不予受理原因", 14),
     _c("flag", "当前颜色", 9, imported=False),
@@ -125,6 +133,9 @@ VOCABULARIES: dict[str, dict[str, str]] = {
                      **{str(c): str(c) for c in Satisfaction}},
     "reject_reason": {**{label: str(code) for code, label in REJECT_REASON_LABELS.items()},
                       **{str(c): str(c) for c in RejectReason}},
+    "escalation_level": {**{label: str(code) for code, label in ESCALATION_LEVEL_LABELS.items()},
+                         **{str(c): str(c) for c in EscalationLevel}, "市": "city", "省": "province",
+                         "国家级": "state"},
     "disclosure": {**{label: str(code) for code, label in DISCLOSURE_LABELS.items()},
                    **{str(c): str(c) for c in Disclosure}, "已公开": "public"},
 }

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from models import (
     CHANNEL_LABELS,
+    ESCALATION_LEVEL_LABELS,
     ISSUE_TYPE_LABELS,
     OPEN_STATUSES,
     REJECT_REASON_LABELS,
@@ -24,6 +25,7 @@ from models import (
     STATUS_LABELS,
     Department,
     Enterprise,
+    Escalation,
     Issue,
     IssueRepeat,
     Meeting,
@@ -72,6 +74,7 @@ class _Names:
     co: dict[int, list[int]]
     enterprise_codes: dict[int, str | None]
     repeats: dict[int, int]
+    escalations: dict[int, Escalation]     # the escalation in force (the latest) of each issue
 
 
 def _batches(session: Session, actor: User | None, period: Period) -> Iterator[list[Issue]]:
@@ -108,11 +111,23 @@ def _names(session: Session, batch: list[Issue], departments: dict[int, str]) ->
                                  .where(Enterprise.id.in_(enterprise_ids))).all()) if enterprise_ids else {}
     repeats = dict(session.execute(select(IssueRepeat.issue_id, func.count()).where(IssueRepeat.issue_id.in_(ids))
                                    .group_by(IssueRepeat.issue_id)).all())
-    return _Names(departments, leaders, meetings, co_department_ids(session, ids), codes, repeats)
+    latest = select(func.max(Escalation.id)).where(Escalation.issue_id.in_(ids)).group_by(Escalation.issue_id)
+    escalations = {e.issue_id: e for e in session.execute(select(Escalation).where(Escalation.id.in_(latest)))
+                   .scalars()}
+    return _Names(departments, leaders, meetings, co_department_ids(session, ids), codes, repeats, escalations)
 
 
 def _yes_no(value: bool | None) -> str | None:
     return None if value is None else (YES if value else NO)
+
+
+def _escalation(escalation: Escalation | None) -> dict[str, Any]:
+    if escalation is None:
+        return {"escalation_level": None, "escalation_agency": None, "escalation_document_no": None,
+                "escalation_sent_on": None}
+    return {"escalation_level": ESCALATION_LEVEL_LABELS.get(escalation.level, escalation.level),
+            "escalation_agency": escalation.agency, "escalation_document_no": escalation.document_no,
+            "escalation_sent_on": escalation.sent_on}
 
 
 def _values(issue: Issue, names: _Names, masked: bool, today: date, calendar: WorkCalendar) -> dict[str, Any]:
@@ -168,6 +183,7 @@ def _values(issue: Issue, names: _Names, masked: bool, today: date, calendar: Wo
         "published_at": issue.published_at,
         "suspended_at": issue.suspended_at,
         "review_on": issue.review_on,
+        **_escalation(names.escalations.get(issue.id)),
         "status": STATUS_LABELS.get(issue.status, issue.status),
         "reject_reason": REJECT_REASON_LABELS.get(issue.reject_reason, issue.reject_reason)
         if issue.reject_reason else None,

@@ -32,6 +32,7 @@ from sqlmodel import Session
 from models import (
     DeadlineJudgement,
     Department,
+    Escalation,
     Issue,
     IssueCoDepartment,
     IssueEvent,
@@ -393,12 +394,13 @@ def _parse_row(values: tuple, columns: dict[int, str], directory: _Directory) ->
     for key in ("code", "reporter_name", "reporter_org", "reporter_phone", "category", "township",
                 "title", "content", "responsible_person", "responsible_phone", "plan", "result",
                 "public_summary", "public_title", "withhold_reason", "meeting_title", "lead_leader", "lead_department",
-                "co_departments"):
+                "co_departments", "escalation_agency", "escalation_document_no"):
         take(key, _text)
-    for key in ("channel", "status", "type", "reporter_kind", "satisfaction", "disclosure", "reject_reason"):
+    for key in ("channel", "status", "type", "reporter_kind", "satisfaction", "disclosure", "reject_reason",
+                "escalation_level"):
         take(key, lambda v, k=key: _choice(k, v))
     for key in ("meeting_date", "accept_due", "reply_due", "complete_due", "original_complete_due", "report_due",
-                "visit_due", "review_on"):
+                "visit_due", "review_on", "escalation_sent_on"):
         take(key, _date)
     for key in ("created_at", "assigned_at", "accepted_at", "answered_at", "replied_at", "reported_at",
                 "closed_at", "published_at", "suspended_at"):
@@ -444,7 +446,26 @@ def _parse_row(values: tuple, columns: dict[int, str], directory: _Directory) ->
     if (data.get("status") in ASSIGNED_STATUSES and data.get("lead_department") is None
             and not data.get("answered_on_spot")):
         errors.append("承办部门：已交办的问题须填写承办部门（现场答复的除外）")
+    if data.get("status") == Status.ESCALATED:
+        for key in ("escalation_level", "escalation_agency", "escalation_sent_on", "review_on"):
+            if data.get(key) is None and not any(e.startswith(f"{BY_KEY[key].title}：") for e in errors):
+                errors.append(f"{BY_KEY[key].title}：提请中的问题须填写（提请上级的记录据此建立，复核日期按“挂账复核日期”）")
     return data, errors
+
+
+IMPORT_ESCALATION_REASON = "台账导入：提请上级解决"
+
+
+def _escalation(data: dict, issue_id: int, actor: User | None, now: datetime) -> dict | None:
+    """The escalation in force of an issue imported as 提请中, so its follow-ups and the higher
+    level's answer can be recorded like any other's."""
+    if data["status"] != Status.ESCALATED:
+        return None
+    return {"issue_id": issue_id, "event_id": None, "from_status": Status.IN_PROGRESS,
+            "level": data["escalation_level"], "agency": data["escalation_agency"],
+            "document_no": data.get("escalation_document_no"), "reason": IMPORT_ESCALATION_REASON,
+            "sent_on": data["escalation_sent_on"], "review_on": data["review_on"], "followups": [],
+            "by_id": actor.id if actor else None, "at": now}
 
 
 
@@ -627,6 +648,10 @@ def import_ledger(session: Session, file: bytes | IO[bytes], actor: User | None,
         if links:
             session.execute(insert(IssueCoDepartment), links)
         session.execute(insert(IssueEvent), events)
+        escalations = [row for item, issue in zip(parsed, issues, strict=True)
+                       if (row := _escalation(item.fields, ids[issue.code], actor, now))]
+        if escalations:
+            session.execute(insert(Escalation), escalations)
         judgements = [row for issue in issues for row in _judgements(issue, ids[issue.code], now)]
         if judgements:
             session.execute(insert(DeadlineJudgement), judgements)

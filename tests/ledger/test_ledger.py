@@ -7,7 +7,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
-from models import Issue, IssueCoDepartment, IssueEvent, User, metadata
+from models import Escalation, Issue, IssueCoDepartment, IssueEvent, User, metadata
 from service.core.xlsx import Column, workbook_bytes, write_table
 from service.deadlines.calendar import local_date
 from service.ledger import check_period, export_ledger, import_ledger
@@ -167,6 +167,37 @@ def test_the_timeline_of_an_imported_issue_says_where_it_came_from(api, county, 
         imported_id = s.execute(select(Issue.id).where(Issue.code == issue["code"])).scalar_one()
     events = api.ok("GET", f"/api/v1/issues/{imported_id}/events", "coordinator")["items"]
     assert [(e["action"], e["note"], e["actor_name"]) for e in events] == [("import", "由台账导入", "coordinator")]
+
+
+def test_an_issue_imported_as_escalated_keeps_its_escalation_and_can_be_followed_up(api, county, engine):
+    issue = issue_in(api, "escalated")
+    content = export(api)
+    ws = sheet(content)
+    cols = headers(ws)
+    row = [c.value for c in ws[HEADER_ROW + 1]]
+    assert row[cols["办理状态"] - 1] == "提请中"
+    assert (row[cols["提请层级"] - 1], row[cols["提请机关"] - 1], row[cols["提请文号"] - 1]) == \
+        ("省级", "省自然资源厅", "某政〔2026〕12号")
+
+    wipe_issues(engine)
+    refused = importing(engine, county, edited(content, {(HEADER_ROW + 1, "提请层级"): None}), dry_run=True)
+    assert len(refused.refused) == 1 and "提请层级：提请中的问题须填写" in refused.refused[0].message
+    wrong = importing(engine, county, edited(content, {(HEADER_ROW + 1, "提请层级"): "县级"}), dry_run=True)
+    assert "提请层级：“县级”不是可用的取值" in wrong.refused[0].message
+    report = importing(engine, county, content, dry_run=False)
+    assert report.created == 1, report.as_dict()
+    with Session(engine) as s:
+        imported = s.execute(select(Issue).where(Issue.code == issue["code"])).scalar_one()
+        [escalation] = s.execute(select(Escalation).where(Escalation.issue_id == imported.id)).scalars().all()
+    assert (escalation.level, escalation.agency, escalation.document_no) == \
+        ("province", "省自然资源厅", "某政〔2026〕12号")
+    assert escalation.sent_on == date.fromisoformat(future(0)) and escalation.review_on == imported.review_on
+    # the follow-up and the higher level's answer are taken, not refused for want of a record
+    api.ok("POST", f"/api/v1/issues/{imported.id}/actions/escalation_followup", "coordinator",
+           json={"note": "电话催询省厅，答复正在会签"})
+    answered = api.ok("POST", f"/api/v1/issues/{imported.id}/actions/escalation_answer", "coordinator",
+                      json={"answer": "省厅已批复用地指标"})
+    assert answered["status"] == "in_progress"
 
 
 # --- the workbook -------------------------------------------------------------------------------
