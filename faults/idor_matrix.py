@@ -574,6 +574,8 @@ def cells(world: World) -> list[Cell]:
                           (f"/console/accountability/{world.record_id}/document", "console")):
         add({"supervisor", "coordinator", "leader", "admin"}, "GET", path, channel, False,
             ("越权测试问责", "%PDF"))
+    add({"supervisor"}, "PUT", f"/api/v1/accountability/{world.record_id}/document", "api", True,
+        ("越权测试问责", "%PDF"))
     # the coordinator's kept ledger upload: nobody else imports it
     add(OFFICE, "POST", f"/console/ledger/import/{world.ledger_token}", "console", True, form={})
     # the administrator's objects

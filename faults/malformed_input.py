@@ -41,6 +41,7 @@ from twilio.request_validator import RequestValidator
 from faults.tables import digest
 from faults.throwaway import arguments, throwaway_app
 from models import (
+    AccountabilityRecord,
     Attachment,
     Issue,
     IssueReport,
@@ -459,6 +460,11 @@ def build_world(app: Flask) -> World:
         invitation = s.execute(select(RatingInvitation).where(RatingInvitation.round_id == opened.id)).scalar_one()
         rating["token"] = links.sign(app.config["SECRET_KEY"], ratings.RATING_LINK, invitation.nonce)
         rating["department"], rating["round"] = depts["fgj"], opened.id
+        # a 问责 record entered without its decision document, which the API then takes
+        bare = AccountabilityRecord(kind="talk", department_id=depts["fgj"], issue_ids=[],
+                                    document_no="语料〔2026〕2号", decided_on=today, created_at=now)
+        s.add(bare)
+        s.commit()
         ids = {k: u.id for k, u in users.items()}
         world = World(app, ids, depts)
         world.endpoints = endpoints(world, issue, meeting_id=meeting.id, meeting_issues=[issue(
@@ -468,7 +474,7 @@ def build_world(app: Flask) -> World:
             receipts=receipts, failed_id=failed.id, robot_ids=robot_ids, plan_token=plan_token,
             kept_firms=kept_firms, praise_ids=[p.id for p in praises], today=today, view_ids=view_ids,
             members=[sampled_member() for _ in range(2)],
-            fgj_codes=[issue_code_in(s, issue("closed")) for _ in range(2)], rating=rating)
+            fgj_codes=[issue_code_in(s, issue("closed")) for _ in range(2)], rating=rating, bare_record=bare.id)
     return world
 
 
@@ -623,7 +629,8 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
               calendar_days: list[str], kept: str, future: str, sid: str, rated_phone: str,
               enterprise_id: int, township_id: int, batch: dict, receipts: dict[str, str], failed_id: int,
               robot_ids: list[int], plan_token: str, kept_firms: str, praise_ids: list[int],
-              today, members: list[int], fgj_codes: list[str], view_ids: list[int], rating: dict) -> list[Endpoint]:
+              today, members: list[int], fgj_codes: list[str], view_ids: list[int], rating: dict,
+              bare_record: int) -> list[Endpoint]:
     """Every write endpoint with its valid request and the fields attacked."""
     out: list[Endpoint] = []
     add = out.append
@@ -809,6 +816,9 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
                   "document": ("决定.pdf", b"%PDF-1.4\n%%EOF\n")},
                  {**record_fields, "issue_codes": "line"}, encoding="multipart",
                  files=[("document", *f) for f in BAD_ATTACHMENTS]))
+    add(Endpoint("api accountability document", "PUT", f"/api/v1/accountability/{bare_record}/document", "supervisor",
+                 "api", {"file": ("决定.pdf", b"%PDF-1.4\n%%EOF\n")}, {}, encoding="multipart",
+                 files=[("file", *f) for f in BAD_ATTACHMENTS]))
     # --- the console
     for action, (body, fields) in bodies.items():
         target = issue(ACTION_STATES[action])

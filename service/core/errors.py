@@ -41,6 +41,11 @@ class Invalid(DomainError):
     status, code = 422, "invalid"
 
 
+class TooLarge(DomainError):
+    """An upload over its limit, refused before it is read."""
+    status, code = 413, "too_large"
+
+
 class TooManyRequests(DomainError):
     """Refused for now; `retry_after` says in how many seconds to try again."""
     status, code = 429, "too_many_requests"

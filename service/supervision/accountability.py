@@ -10,13 +10,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from models import ACCOUNTABILITY_KIND_LABELS, AccountabilityKind, AccountabilityRecord, Department, Issue, Role, User
 from models.permissions import Permission
 from service.assessment.periods import Period
-from service.core.errors import NotFound, require
+from service.core.errors import Conflict, NotFound, require
 from service.deadlines.calendar import local_date
 from service.identity import permissions as access
 from service.workflow.attachments import MAX_SIZE, TYPES, clean_filename
@@ -75,6 +75,47 @@ def _document(stream: BinaryIO | None, filename: str | None) -> tuple[bytes | No
     return data, name, {}
 
 
+def _write(data: bytes, storage_dir: str | Path | None) -> Path:
+    """Write the document under a random name; the record notes it in the caller's transaction."""
+    if storage_dir is None:
+        raise ValueError("a decision document needs the folder it is kept in")
+    folder = Path(storage_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{secrets.token_hex(16)}.pdf"
+    path.write_bytes(data)
+    return path
+
+
+def attach_document(session: Session, actor: User | None, record_id: int, document: BinaryIO | None,
+                    document_name: str | None, storage_dir: str | Path) -> AccountabilityRecord:
+    """The decision document of a record entered without one (县委督查办). A record's document
+    is never replaced: a second one is refused (409). Commits."""
+    access.require(actor, Permission.ACCOUNTABILITY_WRITE)
+    found = session.get(AccountabilityRecord, record_id)
+    if found is None:
+        raise NotFound("问责记录不存在", code="record_not_found")
+    data, name, bad = _document(document, document_name)
+    if data is None and not bad:
+        bad = {"document": "请选择决定文书（PDF）"}
+    require(bad)
+    path = _write(data, storage_dir)
+    try:
+        # written only while the record has none: two uploads at once keep the first
+        done = session.execute(update(AccountabilityRecord).where(
+            AccountabilityRecord.id == found.id, AccountabilityRecord.document_stored_name.is_(None),
+        ).values(document_stored_name=path.name, document_filename=name, document_size=len(data)))
+        if done.rowcount != 1:
+            raise Conflict("这条问责记录已有决定文书，不能替换", {"document": "已有决定文书，不能替换"},
+                           code="document_exists")
+        session.commit()
+    except Exception:
+        session.rollback()
+        path.unlink(missing_ok=True)
+        raise
+    session.refresh(found)
+    return found
+
+
 def add_record(session: Session, actor: User | None, *, kind: str | None, department_id: int | None,
                issue_codes: list[str], document_no: str | None, decided_on: date | None, note: str | None,
                now: datetime, storage_dir: str | Path | None = None, document: BinaryIO | None = None,
@@ -115,14 +156,8 @@ def add_record(session: Session, actor: User | None, *, kind: str | None, depart
                                   created_at=now)
     path = None
     if data is not None:
-        if storage_dir is None:
-            raise ValueError("a decision document needs the folder it is kept in")
-        folder = Path(storage_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        record.document_stored_name = f"{secrets.token_hex(16)}.pdf"
-        record.document_filename, record.document_size = name, len(data)
-        path = folder / record.document_stored_name
-        path.write_bytes(data)
+        path = _write(data, storage_dir)
+        record.document_stored_name, record.document_filename, record.document_size = path.name, name, len(data)
     try:
         session.add(record)
         session.commit()

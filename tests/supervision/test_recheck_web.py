@@ -106,6 +106,27 @@ def test_accountability_records_through_the_api(api, db, county, closed, docs_di
     assert api.get(f"/api/v1/accountability/{record['id']}", "leader").status_code == 200
     assert api.get(f"/api/v1/accountability/{record['id']}/document", "fgj").status_code == 404  # none uploaded
 
+    # the decision document comes afterwards, over the API as in the console; never replaced
+    document = f"/api/v1/accountability/{record['id']}/document"
+
+    def upload(who: str, content: bytes = PDF, name: str = "决定.pdf"):
+        return api.call("PUT", document, who, data={"file": (io.BytesIO(content), name)},
+                        content_type="multipart/form-data")
+
+    assert upload("coordinator").status_code == 403
+    not_pdf = upload("supervisor", b"hello", "决定.docx")
+    assert not_pdf.status_code == 422 and "PDF" in not_pdf.get_json()["error"]["fields"]["file"]
+    nothing = api.call("PUT", document, "supervisor", data={}, content_type="multipart/form-data")
+    assert nothing.status_code == 422 and "file" in nothing.get_json()["error"]["fields"]
+    assert api.get(document, "fgj").status_code == 404  # nothing kept by the refusals
+    assert upload("supervisor").get_json()["has_document"] is True
+    assert api.get(document, "fgj").data == PDF
+    again = upload("supervisor", PDF.replace(b"%%EOF", b"% other\n%%EOF"))
+    assert again.status_code == 409 and "不能替换" in again.get_json()["error"]["message"]
+    assert api.get(document, "fgj").data == PDF
+    assert api.call("PUT", f"/api/v1/accountability/{record['id'] + 9}/document", "supervisor",
+                    data={"file": (io.BytesIO(PDF), "决定.pdf")}, content_type="multipart/form-data").status_code == 404
+
 
 def test_the_console_draws_decides_and_enters_a_record_with_its_pdf(app, db, county, closed, docs_dir):
     supervisor = Console(app, "supervisor")

@@ -8,7 +8,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from service import ledger
 from service.assessment import periods
-from service.core.errors import DomainError, Invalid
+from service.core.errors import Invalid, TooLarge
 from service.core.xlsx import XLSX_MIMETYPE
 from service.ledger.importer import MAX_FILE_SIZE
 
@@ -17,10 +17,6 @@ from ..context import current_user, db, now, today
 blp = Blueprint("ledger", __name__, url_prefix="/api/v1", description="问题台账：Excel 导出与导入")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
-
-
-class TooLarge(DomainError):
-    status, code = 413, "too_large"
 
 
 class LedgerArgs(Schema):

@@ -5,14 +5,16 @@ The sample is read by the supervision office and the business-environment office
 supervision office draws it and gives verdicts (不属实 reopens the issue through the workflow).
 问责 records are entered by the supervision office; a department reads its own only.
 """
-from flask import send_file
+from flask import request, send_file
 from flask_smorest import Blueprint
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from models import ACCOUNTABILITY_KIND_LABELS
 from service.assessment.periods import Period
-from service.core.errors import require
+from service.core.errors import DomainError, TooLarge, require
 from service.supervision import accountability
 from service.supervision import recheck as recheck_service
+from service.workflow.attachments import MAX_SIZE
 
 from ..context import current_user, db, documents_dir, now, workflow_options
 from ..schemas.supervision import (
@@ -26,6 +28,8 @@ from ..schemas.supervision import (
     SampleOut,
     VerdictIn,
 )
+
+UPLOAD_LIMIT = MAX_SIZE + 64 * 1024  # the document and the form around it
 
 blp = Blueprint("recheck", __name__, url_prefix="/api/v1",
                 description="复查（每半月抽查已办结问题，属实/不属实）与问责记录（约谈、通报批评、移交纪检监察机关）")
@@ -113,7 +117,7 @@ def records(args):
 @blp.arguments(AccountabilityIn)
 @blp.response(201, AccountabilityOut)
 def add_record(body):
-    """登记问责记录（县委督查办）；决定文书（PDF）在工作台上传"""
+    """登记问责记录（县委督查办）；决定文书（PDF）随后以 PUT …/document 上传，或在工作台登记时上传"""
     session = db()
     record = accountability.add_record(session, current_user(), kind=body["kind"], department_id=body["department_id"],
                                        issue_codes=body["issue_codes"], document_no=body["document_no"],
@@ -127,6 +131,35 @@ def add_record(body):
 def record(record_id: int):
     """一条问责记录；其他部门的记录对部门用户 404"""
     return _record(accountability.record(db(), current_user(), record_id))
+
+
+DOCUMENT_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary", "description": "决定文书（PDF，≤ 10 MB）"}}}}}}
+
+
+@blp.put("/accountability/<id:record_id>/document")
+@blp.doc(requestBody=DOCUMENT_BODY)
+@blp.response(200, AccountabilityOut)
+def attach_document(record_id: int):
+    """上传问责记录的决定文书（multipart：`file` 为 PDF）；已有文书的记录不能替换（409；县委督查办）"""
+    too_large = TooLarge("文件超过 10 MB，请压缩后再上传", {"file": "文件超过 10 MB"})
+    if (request.content_length or 0) > UPLOAD_LIMIT:
+        raise too_large  # refused before a byte of the body is parsed
+    request.max_content_length = UPLOAD_LIMIT
+    try:
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        raise too_large from None
+    session = db()
+    try:
+        accountability.attach_document(session, current_user(), record_id, upload and upload.stream,
+                                       upload and upload.filename, documents_dir())
+    except DomainError as exc:  # the form field is `file` here
+        if "document" in exc.fields:
+            exc.fields = {"file": exc.fields.pop("document"), **exc.fields}
+        raise
+    return _record(accountability.record(session, current_user(), record_id))
 
 
 @blp.get("/accountability/<id:record_id>/document")
