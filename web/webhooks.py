@@ -26,7 +26,9 @@ HELP = "【营商办】" + HOW_TO
 REPLIES = {
     ratings.NOT_A_RATING: HELP,
     ratings.NO_ISSUE: "【营商办】您目前没有待评价的问题。" + HOW_TO,
-    ratings.REFUSED: "【营商办】该问题已完成回访，无需再次评价，感谢您的反馈。",
+    # the step was refused: staff visited meanwhile, the issue was reopened, or the plan moved on
+    ratings.REFUSED: "【营商办】已收到您的回复，但该问题的办理情况刚有变化，本次回复未计为评价，请以最新短信为准；"
+                     "如有意见请拨打12345热线。",
     ratings.OPTED_OUT: "【营商办】已退订，今后不再向您发送办理进度短信。",
 }
 

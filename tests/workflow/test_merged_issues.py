@@ -102,6 +102,17 @@ def test_the_webhook_thanks_a_merged_reporter_for_the_rating(twilio_app, api, cl
     assert detail(api, main)["merged_issues"][0]["satisfaction"] == "satisfied"
 
 
+def test_a_merged_reporter_answering_after_the_main_issue_reopened_is_told_it_did_not_count(
+        twilio_app, api, client, clock):  # noqa: F811
+    main, dup = merged_and_replied(api, clock)
+    clock(at(11, 6))
+    _twiml(_inbound(client, "3", phone="+8613812345678"))  # the main reporter: 不满意, reopened
+    assert detail(api, main)["status"] == "in_progress"
+    text = _twiml(_inbound(client, "1", phone="+86" + DUP_REPORTER["phone"]))
+    assert "未计为评价" in text and "已完成回访" not in text
+    assert detail(api, main)["merged_issues"][0]["satisfaction"] is None
+
+
 def test_unsatisfied_from_a_merged_reporter_is_in_front_of_the_office(app, api, clock, engine):  # noqa: F811
     main, dup = merged_and_replied(api, clock)
     clock(at(11, 6))
