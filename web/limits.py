@@ -26,11 +26,12 @@ from flask import Flask, request
 from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BaseConverter, IntegerConverter
 from wtforms.validators import ValidationError
 
 from service.core import text_rules
-from service.core.errors import DomainError, Invalid, NotFound
+from service.core.errors import DomainError, Invalid, NotFound, TooLarge
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
@@ -228,3 +229,17 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = app.url_map.converters["id"] = RecordIdConverter
     app.url_map.converters["issue_code"] = IssueCodeConverter
     app.before_request(check_request)
+
+
+def uploaded_file(field: str, limit: int, message: str, field_message: str | None = None):
+    """The file `field` of a multipart request of at most `limit` bytes (the file and the form
+    around it), or None when none was sent. Larger: 413 naming the field, before a byte of the
+    body is read when its length is declared, else as soon as the limit is passed."""
+    too_large = TooLarge(message, {field: field_message or message})
+    if (request.content_length or 0) > limit:
+        raise too_large
+    request.max_content_length = limit
+    try:
+        return request.files.get(field)
+    except RequestEntityTooLarge:
+        raise too_large from None

@@ -204,12 +204,7 @@ def remind(session: Session, actor: User | None, round_id: int, now: datetime, p
 # --- the enterprise's page ---------------------------------------------------------------------
 
 def by_token(session: Session, secret: str, token: str) -> RatingInvitation:
-    nonce = links.unsign(secret, RATING_LINK, token)
-    found = nonce and session.execute(
-        select(RatingInvitation).where(RatingInvitation.nonce == nonce)).scalars().first()
-    if not found:
-        raise NotFound("链接无效，请使用短信中的完整链接", code="rating_not_found")
-    return found
+    return links.row_of(session, RatingInvitation, secret, RATING_LINK, token, "rating_not_found")
 
 
 def closes_at(rnd: RatingRound) -> datetime:

@@ -2,6 +2,12 @@
 random value the database keeps, signed with the service's secret key, so a token cannot be
 made up or altered; when it stops working is kept beside the value."""
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlmodel import Session
+
+from service.core.errors import NotFound
+
+LINK_BROKEN = "链接无效，请使用短信中的完整链接"
 
 
 def sign(secret: str, purpose: str, value: str) -> str:
@@ -17,3 +23,13 @@ def unsign(secret: str, purpose: str, token: str) -> str | None:
     except BadSignature:
         return None
     return value if isinstance(value, str) else None
+
+
+def row_of(session: Session, model, secret: str, purpose: str, token: str, code: str):
+    """The row of `model` whose `nonce` the token carries; a token not made here for `purpose`,
+    or whose row is gone, answers 404 `code` (a made-up link and a stale one look alike)."""
+    nonce = unsign(secret, purpose, token)
+    found = nonce and session.execute(select(model).where(model.nonce == nonce)).scalars().first()
+    if not found:
+        raise NotFound(LINK_BROKEN, code=code)
+    return found

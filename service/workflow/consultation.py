@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from models import STATUS_LABELS, Issue, IssueEvent, PlanConsultation, Status
 from service.core import links
-from service.core.errors import Conflict, NotFound
+from service.core.errors import Conflict
 from service.core.masking import masking_of, scrub_text
 from service.deadlines.calendar import local_date
 from service.workflow.queries import department_names
@@ -24,12 +24,7 @@ LAPSE_NOTE = "征求意见期满未回复，视为无异议"
 
 
 def by_token(session: Session, secret: str, token: str) -> PlanConsultation:
-    nonce = links.unsign(secret, CONSULT_LINK, token)
-    found = nonce and session.execute(
-        select(PlanConsultation).where(PlanConsultation.nonce == nonce)).scalars().first()
-    if not found:
-        raise NotFound("链接无效，请使用短信中的完整链接", code="consultation_not_found")
-    return found
+    return links.row_of(session, PlanConsultation, secret, CONSULT_LINK, token, "consultation_not_found")
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,15 @@ import io
 from flask import jsonify, request, send_file
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from service import ledger
 from service.assessment import periods
-from service.core.errors import Invalid, TooLarge
+from service.core.errors import Invalid
 from service.core.xlsx import XLSX_MIMETYPE
 from service.ledger.importer import MAX_FILE_SIZE
 
 from ..context import current_user, db, now, today
+from ..limits import uploaded_file
 
 blp = Blueprint("ledger", __name__, url_prefix="/api/v1", description="问题台账：Excel 导出与导入")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -86,15 +86,7 @@ def import_ledger():
     正式导入的完全一致。只有县营商办和管理员可以导入。"""
     user = current_user()
     ledger.require_importer(user)
-    limit = MAX_FILE_SIZE + 64 * 1024  # the file and the form around it
-    too_large = TooLarge("文件超过 10 MB，请拆分后分批导入", {"file": "文件超过 10 MB"})
-    if (request.content_length or 0) > limit:
-        raise too_large  # refused before a byte of the body is parsed
-    request.max_content_length = limit
-    try:
-        upload = request.files.get("file")
-    except RequestEntityTooLarge:
-        raise too_large from None
+    upload = uploaded_file("file", MAX_FILE_SIZE + 64 * 1024, "文件超过 10 MB，请拆分后分批导入", "文件超过 10 MB")
     dry_run = _flag("dry_run")
     if upload is None or not upload.filename:
         raise Invalid("请上传台账文件（字段 file）", {"file": "必填"})

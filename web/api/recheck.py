@@ -5,18 +5,18 @@ The sample is read by the supervision office and the business-environment office
 supervision office draws it and gives verdicts (不属实 reopens the issue through the workflow).
 问责 records are entered by the supervision office; a department reads its own only.
 """
-from flask import request, send_file
+from flask import send_file
 from flask_smorest import Blueprint
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from models import ACCOUNTABILITY_KIND_LABELS
 from service.assessment.periods import Period
-from service.core.errors import DomainError, TooLarge, require
+from service.core.errors import DomainError, require
 from service.supervision import accountability
 from service.supervision import recheck as recheck_service
 from service.workflow.attachments import MAX_SIZE
 
 from ..context import current_user, db, documents_dir, now, workflow_options
+from ..limits import uploaded_file
 from ..schemas.supervision import (
     AccountabilityArgs,
     AccountabilityIn,
@@ -143,14 +143,7 @@ DOCUMENT_BODY = {"required": True, "content": {"multipart/form-data": {"schema":
 @blp.response(200, AccountabilityOut)
 def attach_document(record_id: int):
     """上传问责记录的决定文书（multipart：`file` 为 PDF）；已有文书的记录不能替换（409；县委督查办）"""
-    too_large = TooLarge("文件超过 10 MB，请压缩后再上传", {"file": "文件超过 10 MB"})
-    if (request.content_length or 0) > UPLOAD_LIMIT:
-        raise too_large  # refused before a byte of the body is parsed
-    request.max_content_length = UPLOAD_LIMIT
-    try:
-        upload = request.files.get("file")
-    except RequestEntityTooLarge:
-        raise too_large from None
+    upload = uploaded_file("file", UPLOAD_LIMIT, "文件超过 10 MB，请压缩后再上传", "文件超过 10 MB")
     session = db()
     try:
         accountability.attach_document(session, current_user(), record_id, upload and upload.stream,
