@@ -48,6 +48,8 @@ _MASKS = (
     # phone/token/password/api_key values in query strings and form bodies
     (re.compile(r"(?i)([?&;](?:phone|mobile|token|api_key|access_token|password|code_last4)=)[^&\s\"']*"),
      r"\1***"),
+    # a signed link is the key to a reporter's 征求意见 or an enterprise's 企业评议 page
+    (_SIGNED_LINK := re.compile(r"(/(?:plan|rate)/)[A-Za-z0-9._~-]+"), r"\1***"),
     # password=..., "password": "...", auth_token: ... in messages and reprs
     (re.compile(r"(?i)([\"']?(?:password|passwd|pwd|secret|secret_key|auth_token|api_key|token)[\"']?"
                 r"\s*[:=]\s*[\"']?)[^\s\"',&;}]+"), r"\1***"),
@@ -136,7 +138,7 @@ class JsonFormatter(logging.Formatter):
         if has_request_context():
             data["request_id"] = g.get("request_id")
             data["method"] = request.method
-            data["path"] = request.path
+            data["path"] = _SIGNED_LINK.sub(r"\1***", request.path)
             user_id = _user_id()
             if user_id is not None:
                 data["user_id"] = user_id

@@ -63,6 +63,14 @@ def test_the_logged_in_user_is_named_by_id(api, county, capsys):
     assert entry["user_id"] == county.user_id("coordinator") and entry["status"] == 200
 
 
+def test_a_signed_link_is_not_written_to_the_access_log(client, capsys):
+    capsys.readouterr()
+    client.get("/rate/IjJRMTVzWkVnaVJQVUlIZXIi.3a9WE_BfnxYMt4wohVl4T7YqkrE")
+    err = capsys.readouterr().err
+    entry = _access(_lines(err), "/rate/***")
+    assert entry["status"] == 404 and "IjJRMTVz" not in err
+
+
 def test_creating_an_issue_logs_no_phone_token_or_name(api, county, capsys):
     capsys.readouterr()
     api.create_issue()
@@ -112,6 +120,9 @@ def test_any_logger_outside_a_request_is_masked_too(app, capsys):
     ("landline 0915-3212001 masked", "landline 0915-****2001 masked"),
     ("mobile +86 139 1234 5678 and ＩＤ 610102 19900101 1234", "mobile +86 139****5678 and ＩＤ 61*************234"),
     ("mail zhang.san@example.com", "mail z***@***.com"),
+    # the signed links sent by SMS open a reporter's or an enterprise's page: they are keys
+    ("GET /rate/IjJRMTVzWkVnaVJQ.3a9WE_BfnxYMt4 200", "GET /rate/*** 200"),
+    ("POST /plan/Ik1hZ2lj.Zm9v-bar 303", "POST /plan/*** 303"),
 ])
 def test_mask(raw, masked):
     assert mask(raw) == masked
