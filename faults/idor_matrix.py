@@ -562,6 +562,7 @@ def cells(world: World) -> list[Cell]:
     for path in (f"/api/v1/ratings/rounds/{world.round_id}", f"/api/v1/ratings/rounds/{world.round_id}/export.xlsx"):
         add({"coordinator", "supervisor", "leader", "admin"}, "GET", path, "api", False, ("越权评议意见",))
     add(OFFICE, "POST", f"/api/v1/ratings/rounds/{world.round_id}/reminders", "api", True, ("越权评议意见",))
+    add(OFFICE, "POST", f"/console/ratings/{world.round_id}/reminders", "console", True, ("越权评议意见",), form={})
     # the console's round page and workbook: read by the same roles; the enterprise table (its names
     # and comments) is the office's alone, the others read the results only
     for path in (f"/console/ratings/{world.round_id}", f"/console/ratings/{world.round_id}.xlsx"):

@@ -1047,6 +1047,8 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
                  {"from": "date", "to": "date", "answer_by": "date", "title": "line"}, encoding="form"))
     add(Endpoint("api rating reminders", "POST", f"/api/v1/ratings/rounds/{rating['round']}/reminders", "coordinator",
                  "api", {}, {}))
+    add(Endpoint("console rating reminders", "POST", f"/console/ratings/{rating['round']}/reminders", "coordinator",
+                 "console", {}, {}, encoding="form", writes=False))
     dept = rating["department"]
     add(Endpoint("public rating answer", "POST", f"/rate/{rating['token']}", None, "public",
                  {f"score_{dept}": "4", f"comment_{dept}": "办事效率高"},

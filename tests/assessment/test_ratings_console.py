@@ -174,3 +174,29 @@ def test_the_office_downloads_the_rounds_workbook(app, db, county, clock):
     assert results["县发改局"][1:4] == (2, 1, 5) and results["县市场监管局"][3] == 2
     comments = [row[5] for row in book["企业评价"].iter_rows(min_row=3, values_only=True)]
     assert "跑了三趟才办成" in comments
+
+
+def test_the_office_reminds_those_who_have_not_finished_from_the_round_page(app, db, county, clock):
+    clock(IN_DECEMBER)
+    round_id = opened_in_console(app)
+    _answered(app, db, county)   # 甲 has rated all its departments, 乙 not yet
+    office = Console(app, "coordinator")
+    assert 'data-form="remind"' in office.text(f"/console/ratings/{round_id}")
+    assert Console(app, "leader").post(f"/console/ratings/{round_id}/reminders").status_code == 403
+    assert 'data-form="remind"' not in Console(app, "leader").text(f"/console/ratings/{round_id}")
+
+    resp = office.post(f"/console/ratings/{round_id}/reminders")
+    assert resp.status_code == 302
+    assert "已向1家尚未评完的企业再次发送评议短信" in office.text(resp.headers["Location"])
+    again = office.post(f"/console/ratings/{round_id}/reminders")
+    assert "今天已提醒过" in office.text(again.headers["Location"])
+    db.rollback()
+    reminded = [m.recipient_phone for m in db.execute(select(SmsMessage).where(
+        SmsMessage.template == "rating_invite")).scalars()]
+    assert sorted(reminded) == ["13600002222", "13600002222", "13900001111"]   # 乙 twice, 甲 once
+
+    clock(IN_DECEMBER.replace(day=19))   # the round closed on the 18th
+    office = Console(app, "coordinator")  # signed in afresh: the session of the 5th has lapsed
+    assert 'data-form="remind"' not in office.text(f"/console/ratings/{round_id}")
+    late = office.post(f"/console/ratings/{round_id}/reminders")
+    assert late.status_code == 409 and "本次评议已于2026-12-18截止，不能再提醒" in late.get_data(as_text=True)

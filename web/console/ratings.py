@@ -61,13 +61,35 @@ def _detail(round_id: int) -> ratings.RoundDetail:
     return ratings.round_detail(db(), staff(), round_id, now())
 
 
-@bp.get("/ratings/<int:round_id>")
-@login_required
-def rating_round(round_id: int):
+def _round_page(round_id: int, problem: str | None = None, status: int = 200):
     detail = _detail(round_id)
     return render_template("console/ratings/round.html", d=detail, code=ratings.round_code(detail.round),
                            scores=sorted(RATING_SCORES, reverse=True), low=ratings.LOW,
-                           score_label=ratings.score_label)
+                           score_label=ratings.score_label, problem=problem), status
+
+
+@bp.get("/ratings/<int:round_id>")
+@login_required
+def rating_round(round_id: int):
+    return _round_page(round_id)
+
+
+@bp.post("/ratings/<int:round_id>/reminders")
+@login_required
+def rating_remind(round_id: int):
+    """The link sent again to the enterprises that have not rated every department yet."""
+    try:
+        queued = ratings.remind(db(), staff(), round_id, now(), state()["public_base"],
+                                current_app.config["SECRET_KEY"])
+    except DomainError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        return _round_page(round_id, exc.message, exc.status)
+    if queued:
+        flash(gettext("已向%(n)s家尚未评完的企业再次发送评议短信", n=queued), "success")
+    else:
+        flash(gettext("没有需要提醒的企业：都已评完，或今天已提醒过（同一企业每天至多提醒一次）"), "info")
+    return redirect(url_for("console.rating_round", round_id=round_id))
 
 
 @bp.get("/ratings/<int:round_id>.xlsx")
