@@ -562,6 +562,12 @@ def cells(world: World) -> list[Cell]:
     for path in (f"/api/v1/ratings/rounds/{world.round_id}", f"/api/v1/ratings/rounds/{world.round_id}/export.xlsx"):
         add({"coordinator", "supervisor", "leader", "admin"}, "GET", path, "api", False, ("越权评议意见",))
     add(OFFICE, "POST", f"/api/v1/ratings/rounds/{world.round_id}/reminders", "api", True, ("越权评议意见",))
+    add(OFFICE, "POST", f"/console/ratings/{world.round_id}/reminders", "console", True, ("越权评议意见",), form={})
+    # the console's round page and workbook: read by the same roles; the enterprise table (its names
+    # and comments) is the office's alone, the others read the results only
+    for path in (f"/console/ratings/{world.round_id}", f"/console/ratings/{world.round_id}.xlsx"):
+        add({"coordinator", "supervisor", "leader", "admin"}, "GET", path, "console", False, ("越权评议意见",),
+            readers={"coordinator"}, partial=("supervisor", "leader", "admin"))
     # 复查: the supervision office's sample, read by the office too; only the supervision office decides
     add({"supervisor", "coordinator"}, "GET", f"/api/v1/recheck/samples/{world.sample_id}", "api", False)
     add({"supervisor"}, "POST", f"/api/v1/recheck/members/{world.member_id}/verdict", "api", True,

@@ -1041,8 +1041,14 @@ def endpoints(w: World, issue, *, meeting_id: int, meeting_issues: list[int], po
     add(Endpoint("api open rating round", "POST", "/api/v1/ratings/rounds", "coordinator", "api",
                  {"from": rating["api"][0].isoformat(), "to": rating["api"][1].isoformat(), "title": "语料测试评议"},
                  {"from": "date", "to": "date", "answer_by": "date", "title": "line"}))
+    add(Endpoint("console open rating round", "POST", "/console/ratings", "coordinator", "console",
+                 {"from": rating["console"][0].isoformat(), "to": rating["console"][1].isoformat(), "answer_by": "",
+                  "title": "语料测试评议（页面）"},
+                 {"from": "date", "to": "date", "answer_by": "date", "title": "line"}, encoding="form"))
     add(Endpoint("api rating reminders", "POST", f"/api/v1/ratings/rounds/{rating['round']}/reminders", "coordinator",
                  "api", {}, {}))
+    add(Endpoint("console rating reminders", "POST", f"/console/ratings/{rating['round']}/reminders", "coordinator",
+                 "console", {}, {}, encoding="form", writes=False))
     dept = rating["department"]
     add(Endpoint("public rating answer", "POST", f"/rate/{rating['token']}", None, "public",
                  {f"score_{dept}": "4", f"comment_{dept}": "办事效率高"},

@@ -37,7 +37,9 @@ from flask import Flask
 from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
-from models import Issue, SmsMessage, User
+from models import DepartmentRating, Issue, RatingInvitation, RatingRound, SmsMessage, User
+from service.assessment import ratings as department_ratings
+from service.core import links
 from service.core.db import open_session
 from service.deadlines import calendar as work_calendar
 from service.deadlines.calendar import local_date
@@ -94,6 +96,8 @@ class World:
     stored: int = 0                      # payloads stored
     users: dict[str, int] = field(default_factory=dict)
     enterprise_id: int = 0
+    round_id: int = 0                    # a 企业评议 round over the enterprise's dealings
+    rating_token: str = ""               # the enterprise's signed link to its rating page
 
 
 def build_world(app: Flask, storage_dir) -> World:
@@ -191,6 +195,22 @@ def build_world(app: Flask, storage_dir) -> World:
         for state in ("replied", "closed", "in_progress"):
             s.get(Issue, ids[state]).enterprise_id = firm.id
         s.commit()
+        # a 企业评议 round with a payload title, the enterprise's payload comment on fgj
+        rating_round = RatingRound(title=p(100), period_from=today - timedelta(days=60),
+                                   period_to=today - timedelta(days=31), answer_by=today + timedelta(days=5),
+                                   opened_at=now, skipped=[])
+        s.add(rating_round)
+        s.flush()
+        invitation = RatingInvitation(round_id=rating_round.id, enterprise_id=firm.id, phone="13700029999",
+                                      nonce="xss-sweep-rating", sent_at=now)
+        s.add(invitation)
+        s.flush()
+        s.add_all([DepartmentRating(round_id=rating_round.id, invitation_id=invitation.id, department_id=depts["fgj"],
+                                    issues=2, score=1, comment=p(300), answered_at=now),
+                   DepartmentRating(round_id=rating_round.id, invitation_id=invitation.id, department_id=depts["scj"],
+                                    issues=1)])
+        s.commit()
+        rating_token = links.sign(app.config["SECRET_KEY"], department_ratings.RATING_LINK, invitation.nonce)
         templates.set_template(s, users["admin"], "urged", "【督查办】{code}" + PAYLOADS[0] + PAYLOADS[1], now)
         work_calendar.set_day(s, users["admin"], today + timedelta(days=400), "holiday", p(100), now)
         attachments.add_attachment(s, users["coordinator"], ids["in_progress"], io.BytesIO(b"%PDF-1.7\n%%EOF\n"),
@@ -207,7 +227,7 @@ def build_world(app: Flask, storage_dir) -> World:
         stored[0] += 4
         codes = dict(s.execute(select(Issue.id, Issue.code).where(Issue.id.in_(ids.values()))).all())
         return World(ids, meeting.id, depts["fgj"], codes[ids["published"]], submitted.code, stored[0],
-                     {k: u.id for k, u in users.items()}, firm.id)
+                     {k: u.id for k, u in users.items()}, firm.id, rating_round.id, rating_token)
 
 
 # --- the pages ---------------------------------------------------------------------------------------
@@ -253,7 +273,9 @@ def pages(world: World, full: bool) -> list[tuple[str | None, str]]:
                 (f"/console/enterprises?q={quote(PAYLOADS[0])}", ("coordinator",)),
                 (f"/console/intake/enterprises?enterprise_q={quote(PAYLOADS[0][:5])}", ("operator",)),
                 (f"/console/leaders/{world.users['leader']}/enterprises", ("leader", "coordinator")),
-                ("/console/leader", ("leader",)), ("/console/visits", ("leader", "coordinator"))]
+                ("/console/leader", ("leader",)), ("/console/visits", ("leader", "coordinator")),
+                ("/console/ratings", ("coordinator", "leader")),
+                (f"/console/ratings/{world.round_id}", ("coordinator", "leader"))]
     out: list[tuple[str | None, str]] = []
     for path, roles in console:
         for role in (ROLES if full else roles[:1]):
@@ -261,7 +283,8 @@ def pages(world: World, full: bool) -> list[tuple[str | None, str]]:
     public_pages = PUBLIC_PAGES + [
         f"/issues/{world.published_code}", f"/issues/{quote(PAYLOADS[1])}", f"/?q={quote(PAYLOADS[0])}",
         f"/?department={quote(PAYLOADS[2])}&year={quote(PAYLOADS[4])}", f"/track?code={quote(PAYLOADS[3])}",
-        f"/{quote(PAYLOADS[1])}", f"/console/login?next={quote('javascript:window.__xss=1')}"]
+        f"/{quote(PAYLOADS[1])}", f"/console/login?next={quote('javascript:window.__xss=1')}",
+        f"/rate/{world.rating_token}"]
     out += [(None, path) for path in public_pages]
     return out
 

@@ -91,6 +91,9 @@ CONSOLE = {
     "console.batch_page": ((P.DISCLOSURE_BATCHES,), "/console/batches/{batch}"),
     "console.batch_print": ((P.DISCLOSURE_BATCHES,), "/console/batches/{batch}/print"),
     "console.recheck_page": ((P.RECHECK_READ,), "/console/recheck"),
+    "console.ratings_index": ((P.RATING_READ,), "/console/ratings"),
+    "console.rating_round": ((P.RATING_READ,), "/console/ratings/{round}"),
+    "console.rating_round_xlsx": ((P.RATING_READ,), "/console/ratings/{round}.xlsx"),
     "console.accountability_page": ((P.ACCOUNTABILITY_READ,), "/console/accountability"),
     # the walking department is scj, whose record it is (another department's: the IDOR matrix)
     "console.accountability_document": ((P.ACCOUNTABILITY_READ,), "/console/accountability/{record}/document"),
@@ -161,7 +164,8 @@ def walk(app, tmp_path, monkeypatch):
            "year_start": today.replace(month=1, day=1).isoformat(), "today": today.isoformat(),
            "leader": world.owner_leader_id, "enterprise": world.enterprise_id,
            "batch": world.batch_id, "contest_year": world.contest_quarter[0],
-           "contest_q": world.contest_quarter[1], "sample": world.sample_id, "record": world.record_id}
+           "contest_q": world.contest_quarter[1], "sample": world.sample_id, "record": world.record_id,
+           "round": world.round_id}
     return callers, ids
 
 

@@ -30,6 +30,7 @@ from . import (
     ledger,
     meetings,
     notices,
+    ratings,
     recheck,
     reports,
     townships,
@@ -39,7 +40,8 @@ from . import session as console_session
 from .blueprint import bp
 
 PAGES = (admin, auth, batches, board, bulk, classes, contest, dashboard, enterprise_forms, errors, home, inbox, intake,
-         issue_edit, issues, leader_reports, leaders, ledger, meetings, notices, recheck, reports, townships)
+         issue_edit, issues, leader_reports, leaders, ledger, meetings, notices, ratings, recheck, reports,
+         townships)
 
 
 def _attachment_quota(app: Flask) -> Quota:

@@ -37,6 +37,7 @@ NAV = (
     # A department opens its own report card (成绩单) from here.
     ("考核公示", "console.dashboard", "统计分析", (P.DASHBOARD, P.OWN_REPORT_CARD)),
     ("考核公示", "console.contest_index", "擂台赛", (P.CONTEST_READ,)),
+    ("考核公示", "console.ratings_index", "企业评议", (P.RATING_READ,)),
     ("考核公示", "console.batch_list", "公示批次", (P.DISCLOSURE_BATCHES,)),
     (None, "console.admin_users", "系统管理", (P.DIRECTORY_MANAGE,)),
 )
