@@ -220,7 +220,9 @@ def _register_cli(app: Flask) -> None:
                 click.echo("数据库中已有数据，未加载演示数据。")
                 return
             try:
-                summary = demo.seed(s, _now(), issue_count=issue_count)
+                # the enterprises' 企业评议 links are signed as this service signs them
+                summary = demo.seed(s, _now(), issue_count=issue_count, link_secret=app.config["SECRET_KEY"],
+                                    public_base=app.extensions["ys"]["public_base"])
             except DomainError as exc:
                 _fail(exc)
         click.echo(f"已加载演示数据：{summary}")

@@ -13,21 +13,35 @@ which seeds the county.
 """
 import heapq
 import random
+import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from demo.county import DEMO_PASSWORD, Act, County
+from demo.county import DEMO_PASSWORD, Act, County, _at_local
 from demo.register import seed_register
 from demo.scenarios import SCENARIOS
-from demo.texts import DEPARTMENTS, LISTED_DEPARTMENTS, STAFF
+from demo.texts import DEPARTMENTS, LISTED_DEPARTMENTS, LOW_RATINGS, RATING_COMMENTS, STAFF
 from demo.walk import NightlyRounds, Walk
-from models import ROLE_LABELS, Department, Issue, IssueReport, Notice, Role, SmsMessage, SmsStatus, User
-from service.assessment import contest
+from models import (
+    ROLE_LABELS,
+    Department,
+    DepartmentRating,
+    Issue,
+    IssueReport,
+    Notice,
+    RatingInvitation,
+    Role,
+    SmsMessage,
+    SmsStatus,
+    User,
+)
+from service.assessment import contest, ratings
 from service.assessment.periods import Period
+from service.core import links
 from service.core.errors import Conflict
-from service.deadlines.calendar import local_date
+from service.deadlines.calendar import WEEKDAYS, local_date
 from service.disclosure import batches
 from service.disclosure.public import public_issues
 from service.intake.categories import seed_defaults as seed_categories
@@ -37,7 +51,9 @@ from service.workflow import leader_reports
 from service.workflow.sms_ratings import MERGED_RATED, record_reply
 from service.workflow.transition import OUTCOME_STANDS
 
-__all__ = ["DEMO_PASSWORD", "demo_logins", "has_data", "has_demo_users", "seed"]
+__all__ = ["DEMO_PASSWORD", "DEMO_PUBLIC_BASE", "demo_logins", "has_data", "has_demo_users", "seed"]
+
+DEMO_PUBLIC_BASE = "http://127.0.0.1:5000"  # where `make run` serves the county
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
@@ -61,8 +77,11 @@ def has_demo_users(session: Session) -> bool:
     return found == len(names)
 
 
-def seed(session: Session, now: datetime, issue_count: int = 240) -> str:
-    """Load the demo county into an empty database; returns a one-line summary."""
+def seed(session: Session, now: datetime, issue_count: int = 240, link_secret: str | None = None,
+         public_base: str = DEMO_PUBLIC_BASE) -> str:
+    """Load the demo county into an empty database; returns a one-line summary. `link_secret`
+    and `public_base` make the links texted to the enterprises (企业评议): the service's
+    SECRET_KEY and address, so that they open on it; without a secret, a throw-away one."""
     if has_data(session):
         raise Conflict("数据库中已有部门或用户，演示数据只能加载到空数据库", code="not_empty")
     seed_categories(session)
@@ -78,6 +97,7 @@ def seed(session: Session, now: datetime, issue_count: int = 240) -> str:
     _leaders_read_reports(session, now, random.Random(17))
     _add_recheck(session, county, now)
     _staff_read_notices(session, now)
+    _add_rating_round(session, county, now, link_secret or secrets.token_hex(32), public_base, random.Random(31))
     _mark_history_sent(session, first_sms)
     _add_disclosure_batch(session, county, now)
     _add_repeat_calls(session, county, now)
@@ -187,24 +207,67 @@ def _add_disclosure_batch(session: Session, county: County, now: datetime) -> No
 def _add_recheck(session: Session, county: County, now: datetime) -> None:
     """复查 and 问责: the supervision office's sample of the last ended half-month, one of its
     issues found 不属实 (back to its department in a new round) and one 属实; a 通报批评 of the
-    department behind the 不属实 one."""
+    department behind the 不属实 one. Done over the last hours, or since midnight when the
+    half-month has only just ended."""
     office = county.users["ducha"]
     last_half = Period.half_month(local_date(now)).start - timedelta(days=1)
-    sample, _ = recheck.draw_sample(session, office, last_half, 0.2, now - timedelta(hours=4))
+    since = max(now - timedelta(hours=5), _at_local(last_half + timedelta(days=1), 0))
+
+    def hours_ago(n: int) -> datetime:  # n of the last five hours, shrunk to fit after `since`
+        return since + (now - since) * (5 - n) / 5
+
+    sample, _ = recheck.draw_sample(session, office, last_half, 0.2, hours_ago(4))
     waiting = [m.member for m in recheck.sample_view(session, office, sample.id).members
                if m.may_decide and m.member.department_id is not None]
     if not waiting:
         return
     found = waiting[0]
     recheck.decide(session, office, found.id, "false", "电话回访企业并实地查看：路灯仍未修复，与办理答复不符。",
-                   now - timedelta(hours=3))
+                   hours_ago(3))
     if len(waiting) > 1:
-        recheck.decide(session, office, waiting[1].id, "true", "实地查看，整改到位。", now - timedelta(hours=2))
+        recheck.decide(session, office, waiting[1].id, "true", "实地查看，整改到位。", hours_ago(2))
     code = session.get(Issue, found.issue_id).code
     accountability.add_record(session, office, kind="criticism", department_id=found.department_id,
                               issue_codes=[code], document_no=f"县委督查办〔{local_date(now).year}〕3号",
                               decided_on=local_date(now), note="复查发现办理答复与实际不符，予以通报批评。",
-                              now=now - timedelta(hours=1))
+                              now=hours_ago(1))
+
+
+def _add_rating_round(session: Session, county: County, now: datetime, secret: str, public_base: str,
+                      rng: random.Random) -> None:
+    """企业评议 of the last finished quarter, before the 擂台赛 computes it: the office opened the
+    round two working days after the quarter ended (earlier today when it has only just ended),
+    and every enterprise it dealt with was texted its link. All but the last two answered
+    through the link while the round was open, mostly 4 or 5, a few 3 and two low scores with
+    their reason."""
+    year, quarter = contest.quarter_choices(local_date(now), 1)[0]
+    period = Period.quarter(year, quarter)
+    if not ratings.dealings(session, period):
+        return
+    opened = _at_local(WEEKDAYS.add_working_days(period.end, 2), 9, 30)
+    if opened > now - timedelta(hours=2):
+        midnight = _at_local(period.end + timedelta(days=1), 0)
+        opened = midnight + (now - midnight) * 0.2
+    rnd = ratings.open_round(session, county.users["yingshang"], period.start, period.end, None, None, opened,
+                             WEEKDAYS, public_base, secret)
+    invitations = list(session.execute(select(RatingInvitation).where(RatingInvitation.round_id == rnd.id)
+                                       .order_by(RatingInvitation.id)).scalars())
+    answering = invitations[:-2] if len(invitations) > 2 else invitations[:-1]
+    until = min(now, ratings.closes_at(rnd))
+    moments = sorted(opened + (until - opened) * rng.random() ** 2 for _ in answering)  # most come early
+    low = iter(LOW_RATINGS)
+    for n, (invitation, at) in enumerate(zip(answering, moments, strict=True)):
+        departments = session.execute(select(DepartmentRating.department_id).where(
+            DepartmentRating.invitation_id == invitation.id).order_by(DepartmentRating.department_id)).scalars()
+        given = {}
+        for k, department_id in enumerate(departments):
+            score = next(low, None) if n % 11 == 5 and k == 0 else None
+            if score is None:
+                mark = rng.choices((5, 4, 3), (10, 7, 2))[0]
+                said = rng.choice(RATING_COMMENTS[mark]) if rng.random() < (0.4, 0.5, 1)[5 - mark] else ""
+                score = (mark, said)
+            given[department_id] = {"score": score[0], "comment": score[1]}
+        ratings.answer(session, secret, links.sign(secret, ratings.RATING_LINK, invitation.nonce), given, at)
 
 
 def _add_contest(session: Session, county: County, now: datetime) -> None:

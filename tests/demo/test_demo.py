@@ -1,5 +1,5 @@
 """The demo county: what someone trying the system out would notice."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -9,6 +9,7 @@ from models import (
     AccountabilityRecord,
     Channel,
     Department,
+    DepartmentRating,
     DisclosureBatch,
     Escalation,
     Evaluation,
@@ -21,16 +22,23 @@ from models import (
     Notice,
     Objection,
     PlanConsultation,
+    RatingInvitation,
+    RatingRound,
     RecheckMember,
+    RecheckSample,
     Role,
     SmsMessage,
     Status,
     User,
 )
+from service.assessment import ratings
 from service.assessment.contest import quarter_choices, stored_quarter
+from service.assessment.periods import Period
 from service.core.errors import Conflict
 from service.deadlines.calendar import local_date
 from service.identity.login import authenticate
+
+SECRET = "the-demo-service-secret"
 
 
 def _all(db, column, *where):
@@ -41,7 +49,7 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     now = datetime.now(timezone.utc)
     assert demo.has_data(db) is False and demo.has_demo_users(db) is False
 
-    summary = demo.seed(db, now, issue_count=240)
+    summary = demo.seed(db, now, issue_count=240, link_secret=SECRET)
 
     assert demo.has_data(db) is True and demo.has_demo_users(db) is True
     assert "问题240件" in summary
@@ -130,6 +138,35 @@ def test_demo_county_runs_every_part_of_the_loop(db):
     assert stored is not None and sum(row["praises"] for row in stored.table) == 1
     assert sum(row["bonus"] for row in stored.table) == stored.rules["bonuses"]["praise"]
 
+    # 企业评议 of that quarter: every enterprise it dealt with was texted its link; most rated
+    # their departments through it (mostly 4 or 5, the low scores with their reason), a few
+    # never did, and a department rated often enough is weighed in the stored quarter.
+    rnd = db.execute(select(RatingRound)).scalars().one()
+    quarter_period = Period.quarter(year, quarter)
+    assert (rnd.period_from, rnd.period_to) == (quarter_period.start, quarter_period.end)
+    assert local_date(rnd.opened_at) > quarter_period.end and rnd.opened_at <= now
+    invitations = list(db.execute(select(RatingInvitation)).scalars())
+    invites = list(db.execute(select(SmsMessage).where(SmsMessage.template == "rating_invite")).scalars())
+    assert len(invitations) >= 10 and len(invites) == len(invitations)
+    assert {m.recipient_phone for m in invites} == {i.phone for i in invitations}
+    given = list(db.execute(select(DepartmentRating)).scalars())
+    answered = [r for r in given if r.score is not None]
+    assert len(answered) > len(given) / 2 and len(answered) < len(given)
+    assert sum(r.score >= 4 for r in answered) > 0.7 * len(answered) and any(r.score == 3 for r in answered)
+    low = [r for r in answered if r.score <= 2]
+    assert 1 <= len(low) <= 2 and all(len(r.comment) >= 20 for r in low)
+    assert all(rnd.opened_at <= r.answered_at <= min(now, ratings.closes_at(rnd)) for r in answered)
+    unanswered = {r.invitation_id for r in given if r.score is None}
+    assert 1 <= len(unanswered) <= 2
+    waiting = next(i for i in invitations if i.id in unanswered)
+    text = next(m for m in invites if m.recipient_phone == waiting.phone)
+    assert text.params["link"].startswith(demo.DEMO_PUBLIC_BASE + "/rate/")
+    page = ratings.rating_page(db, SECRET, text.params["link"].rsplit("/", 1)[1], now)
+    assert page.pending and not page.finished
+    weighed = [row for row in stored.table if row["rating_score"] is not None]
+    assert weighed and all(row["rating_count"] >= stored.rules["rating"]["min_ratings"] for row in weighed)
+    assert any(row["rating_count"] and row["rating_score"] is None for row in stored.table)
+
     # 复查: the last ended half-month's sample, one issue found 不属实 and sent back; a 问责 record
     verdicts = [m.verdict for m in db.execute(select(RecheckMember)).scalars()]
     assert verdicts.count("false") == 1 and verdicts.count("true") == 1
@@ -168,3 +205,19 @@ def test_demo_seeds_across_a_new_year_on_a_weekend(db):
     assert all(i.code.startswith(f"YS{i.year}-") for i in issues)
     assert len({i.code for i in issues}) == 40
     assert db.execute(select(func.max(IssueEvent.at))).scalar_one() <= now
+
+
+def test_demo_seeds_in_the_first_minutes_of_a_quarter(db):
+    now = datetime(2026, 9, 30, 16, 20, tzinfo=timezone.utc)  # 1 October, 00:20 in Shanghai
+
+    demo.seed(db, now, issue_count=40)
+
+    # the half-month and the quarter ended twenty minutes ago: the 复查 sample and the 企业评议
+    # round of them are taken since midnight, and the quarter is computed with its ratings
+    rnd = db.execute(select(RatingRound)).scalars().one()
+    assert rnd.period_to == local_date(now) - timedelta(days=1) and rnd.opened_at < now
+    sample = db.execute(select(RecheckSample)).scalars().one()
+    assert sample.period_end == rnd.period_to and sample.drawn_at < now
+    assert stored_quarter(db, 2026, 3) is not None
+    assert db.execute(select(func.max(IssueEvent.at))).scalar_one() <= now
+    assert db.execute(select(func.max(DepartmentRating.answered_at))).scalar_one() <= now

@@ -2,15 +2,22 @@
 withheld issues, with their names, phones, ID numbers and enterprise names written into every
 text an issue has; none of it may appear on any public page, feed, Open311 answer (JSON and
 XML), JSON API answer or search result, and nothing of the unpublished or withheld issues may
-appear at all."""
+appear at all. The same holds for an enterprise's 企业评议 page, opened from the link in its
+SMS (the link may be passed on): it lists the issues' titles without their reporters' data,
+before and after the enterprise answers."""
 import json
-from datetime import date, datetime, timedelta, timezone
+import re
+from datetime import date, datetime, time, timedelta, timezone
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
-from service.deadlines.calendar import LOCAL_TZ
+from models import Enterprise, RatingRound, SmsMessage
+from service.assessment import ratings
+from service.deadlines.calendar import LOCAL_TZ, WEEKDAYS
 from service.disclosure.batches import raise_objection
+from service.identity.sessions import issue_token
 from service.intake.categories import seed_defaults
 
 from ..public_helpers import closed, published, walk
@@ -85,12 +92,76 @@ def everything_public(client, codes: list[str], terms: list[str], batches: list[
     return bodies
 
 
+def at_moment(app, db, county, moment: datetime | None) -> None:
+    """Fix the API's clock at `moment` (None: the real time), its tokens valid then."""
+    if moment is None:
+        app.config.pop("CONSOLE_NOW", None)
+    else:
+        app.config["CONSOLE_NOW"] = moment
+    for name, user in county.users.items():
+        county.tokens[name] = issue_token(db, user, moment or datetime.now(timezone.utc))[0]
+    db.commit()
+
+
+def rating_issues(app, api, db, county, people: list[dict], marker: str) -> tuple[int, date]:
+    """An enterprise of the 企业库 (the first person's), with one issue from each person on its
+    own day, some weeks ago, led by a department each: a title naming the reporter, the phone
+    and the enterprise. Returns the enterprise's id and the day."""
+    org = people[0]["org"]
+    db.commit()  # end the session's read: the API wrote since
+    firm = db.execute(select(Enterprise).where(Enterprise.name == org)).scalars().first()
+    if firm is None:
+        firm = Enterprise(name=org)
+        db.add(firm)
+        db.commit()
+    # each example its own day, so that each opens a round of its own (rounds never overlap)
+    day = datetime.now(LOCAL_TZ).date() - timedelta(days=30 + db.execute(
+        select(func.count()).select_from(RatingRound)).scalar_one())
+    at_moment(app, db, county, datetime.combine(day, time(10), LOCAL_TZ))
+    try:
+        for person, lead in zip(people, ("fgj", "scj"), strict=False):
+            spaced = f"{person['phone'][:3]} {person['phone'][3:7]} {person['phone'][7:]}"
+            closed(api, title=f"{person['name']}（{spaced}）反映{org}用电报装迟迟未办{marker}",
+                   content=f"{person['name']}，电话{person['phone']}，{org}用电报装问题。",
+                   reporter={**reporter_of(person), "org": org}, enterprise_id=firm.id, lead=lead)
+    finally:
+        at_moment(app, db, county, None)
+    return firm.id, day
+
+
+def rating_page_texts(app, client, db, county, firm_id: int, day: date, comment: str) -> list[str]:
+    """The enterprise's page opened from the link in its SMS, before and after it answers."""
+    now = datetime.now(timezone.utc)
+    rnd = ratings.open_round(db, county.users["coordinator"], day, day, None, None, now, WEEKDAYS,
+                             app.extensions["ys"]["public_base"], app.config["SECRET_KEY"])
+    text = db.execute(select(SmsMessage).where(SmsMessage.dedupe_key == f"rating:{rnd.id}:{firm_id}")).scalar_one()
+    assert text.template == "rating_invite"
+    path = text.params["link"].removeprefix(app.extensions["ys"]["public_base"])
+    db.commit()  # end the session's read: the page writes on its own connection
+    before = client.get(path)
+    assert before.status_code == 200, path
+    html = before.get_data(as_text=True)
+    assert "县发改局" in html and "县市场监管局" in html
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)[1]
+    fgj, scj = county.dept_id("fgj"), county.dept_id("scj")
+    answer = {"csrf_token": csrf, f"score_{fgj}": "5", f"comment_{fgj}": comment,
+              f"score_{scj}": "2", f"comment_{scj}": "跑了三趟才办成，希望一次告知所需材料"}
+    done = client.post(path, data=answer)
+    assert done.status_code == 303, done.get_data(as_text=True)
+    after = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert comment in after and "感谢您的评议" in after
+    return [html, after]
+
+
 @settings(max_examples=8, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(shown=people, pending=people, kept_back=people, objector=people,
-       marks=st.lists(markers, min_size=3, max_size=3, unique=True))
-def test_no_reporter_data_on_any_public_answer(api, client, db, shown, pending, kept_back, objector, marks):
+@given(shown=people, pending=people, kept_back=people, objector=people, rater=people, colleague=people,
+       marks=st.lists(markers, min_size=4, max_size=4, unique=True))
+def test_no_reporter_data_on_any_public_answer(app, api, client, db, county, shown, pending, kept_back, objector,
+                                               rater, colleague, marks):
     seed_defaults(db)
+    # an enterprise's two issues of some weeks ago, from two of its people, to rate in a round
+    firm_id, rated_day = rating_issues(app, api, db, county, [rater, colleague], marks[3])
     t = texts_with(shown, marks[0])
     issue = published(api, title=t["title"], content=t["content"], result=t["result"], visit_note=t["visit_note"],
                       summary=t["summary"], reporter=reporter_of(shown), category="基础设施")
@@ -117,7 +188,7 @@ def test_no_reporter_data_on_any_public_answer(api, client, db, shown, pending, 
            json={"answer": f"已电话答复{objector['name']}（{objector['phone']}），意见已核实。"})
 
     secrets = (secrets_of(shown) + secrets_of(pending) + secrets_of(kept_back) + secrets_of(objector)[:-1]
-               + [marks[1], marks[2]])
+               + secrets_of(rater) + secrets_of(colleague) + [marks[1], marks[2], marks[3]])
     bodies = everything_public(client, [issue["code"]] + [h["code"] for h in hidden], secrets,
                                batches=[batch["id"]])
     leaks = [(path, s) for path, body in bodies.items() for s in secrets if s in body]
@@ -137,3 +208,11 @@ def test_no_reporter_data_on_any_public_answer(api, client, db, shown, pending, 
     # (a spaced phone is three terms, "130 1234 5678", each of which the masked 130****5678 may hold)
     for s in (s for s in secrets if " " not in s):
         assert client.get("/api/v1/public/issues", query_string={"q": s}).get_json()["items"] == [], s
+
+    # the enterprise's 企业评议 page (from its SMS link): the issues' titles without anyone's data
+    # or the enterprise's name, before it answers and after (its own comments shown)
+    pages = rating_page_texts(app, client, db, county, firm_id, rated_day, f"办理及时{marks[0]}")
+    personal = secrets_of(rater) + secrets_of(colleague)
+    leaks = [(n, s) for n, page in enumerate(pages) for s in personal if s in page]
+    assert not leaks, leaks[:5]
+    assert all(marks[3] in page for page in pages)  # the titles are there, masked
