@@ -652,6 +652,12 @@ def _reject(ctx: StepContext) -> str:
             require({"merged_into": "并入的问题不存在"})
         issue.merged_into_id = target.id
         ctx.data["merged_into"] = target.code
+        # merged into an issue already answered: its reporter hears the outcome now, as the
+        # reporters merged before the answer heard it then (`_reply`)
+        if (target.status in OUTCOME_STANDS and target.replied_at is not None and issue.reporter_phone
+                and issue.reporter_phone != target.reporter_phone):
+            ctx.messages.append(("reporter", issue.reporter_phone, "merged_outcome",
+                                 {"code": issue.code, "main": target.code}))
     issue.reject_reason = body["reason"]
     ctx.data["reason"] = body["reason"]
     return Status.REJECTED

@@ -52,6 +52,15 @@ def test_the_merged_outcome_text_asks_for_a_rating(api, clock):  # noqa: F811
     assert len(texts[0]["body"]) <= 70  # one SMS
 
 
+def test_merged_into_an_issue_already_answered_the_reporter_hears_the_outcome_at_once(api, clock):  # noqa: F811
+    main, _ = merged_and_replied(api, clock)
+    late = api.create_issue(reporter={**DUP_REPORTER, "phone": "13655557777"})
+    act(api, clock, at(11, 7), late, "reject", "coordinator", {"reason": "duplicate", "merged_into": main["id"]})
+    texts = [m for m in api.ok("GET", f"/api/v1/notifications?issue_id={late['id']}", "coordinator")["items"]
+             if m["template"] == "merged_outcome"]
+    assert len(texts) == 1 and late["code"] in texts[0]["body"] and main["code"] in texts[0]["body"]
+
+
 @pytest.mark.both_db
 def test_a_reply_digit_rates_the_outcome_on_the_merged_issue_not_the_main_one(api, clock, engine):  # noqa: F811
     main, dup = merged_and_replied(api, clock)
